@@ -1,0 +1,121 @@
+package dev.reclaim;
+
+import java.time.Duration;
+
+/**
+ * Safe memory reclamation: decides when something that concurrent readers may still reach can be released.
+ *
+ * <p>Readers {@linkplain #enter() enter} a {@link Guard} and {@linkplain Guard#protect(int, long) protect} the
+ * pointers they load; writers unlink a node and {@linkplain Guard#retire(long, Deleter) retire} it with a
+ * {@link Deleter}; the reclaimer runs the deleter once no guard that could have seen the node is still open.
+ * Every scheme ({@link Scheme}) implements this same contract, so data structures do not care which one they
+ * are given.
+ *
+ * <h2>Guarantees common to every scheme</h2>
+ * <ul>
+ *   <li>Each deleter runs exactly once, never while a guard that could have seen its pointer is open.</li>
+ *   <li>{@link #synchronize()} returns only when everything retired before the call has been reclaimed;
+ *       calling it once is always enough.</li>
+ *   <li>{@link #close()} waits for open guards, then runs every pending deleter: nothing is silently
+ *       dropped. (The {@link Scheme#LEAK} baseline is the documented exception: it never frees.)</li>
+ *   <li>A deleter that throws is reported to the reclaimer's failure handler; the others still run.</li>
+ *   <li>Guards are not tied to OS threads (virtual threads and hand-over work), and per-thread state, if a
+ *       scheme has any, does not outlive its thread or lose its garbage when the thread dies.</li>
+ * </ul>
+ *
+ * <h2>Misuse</h2>
+ * Using a closed reclaimer or guard throws {@link IllegalStateException} whose message says what was closed
+ * and what to do instead; bad arguments throw {@link IllegalArgumentException} or
+ * {@link NullPointerException} with the same kind of message.
+ */
+public interface Reclaimer extends AutoCloseable {
+
+    /**
+     * Opens a read-side critical section. Allocates nothing on the Java heap in steady state.
+     *
+     * @return an open guard; close it (try-with-resources) when done
+     * @throws IllegalStateException if the reclaimer is closed
+     */
+    Guard enter();
+
+    /**
+     * Retires {@code pointer} from outside a guard: shorthand for entering a guard, retiring, and closing it.
+     *
+     * @param pointer the pointer to release; non-zero
+     * @param deleter what releases it
+     * @throws IllegalArgumentException if {@code pointer} is 0
+     * @throws NullPointerException     if {@code deleter} is null
+     * @throws IllegalStateException    if the reclaimer is closed
+     */
+    default void retire(long pointer, Deleter deleter) {
+        try (Guard g = enter()) {
+            g.retire(pointer, deleter);
+        }
+    }
+
+    /**
+     * Pushes garbage buffered by this thread (or this thread's guards) to where every thread can reclaim it,
+     * and reclaims what is already safe, without waiting for readers. One call is enough; it is never needed
+     * for correctness, only to bound latency.
+     *
+     * @throws IllegalStateException if the reclaimer is closed
+     */
+    void flush();
+
+    /**
+     * Waits until everything retired before this call (by any thread) has been reclaimed.
+     *
+     * @throws IllegalStateException if the reclaimer is closed, or if the calling thread holds an open guard
+     *                               of this reclaimer (it would wait for itself forever)
+     */
+    void synchronize();
+
+    /**
+     * Like {@link #synchronize()}, but gives up after {@code timeout}.
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} if everything retired before the call was reclaimed, {@code false} on timeout
+     * @throws IllegalStateException if the reclaimer is closed or the calling thread holds an open guard
+     */
+    boolean synchronize(Duration timeout);
+
+    /**
+     * A snapshot of the reclaimer's counters. Safe to call from any thread at any time, also after close;
+     * not meant for hot paths (it scans per-thread state and allocates the result).
+     *
+     * @return the statistics
+     */
+    ReclaimerStats stats();
+
+    /**
+     * The scheme this reclaimer implements.
+     *
+     * @return the scheme
+     */
+    Scheme scheme();
+
+    /**
+     * A name for messages, statistics and JFR events.
+     *
+     * @return the name given at construction, or a generated one
+     */
+    String name();
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closing has started
+     */
+    boolean isClosed();
+
+    /**
+     * Closes the reclaimer: new {@link #enter()} calls fail, open guards are waited for (up to the reclaimer's
+     * close timeout), and then every pending deleter runs on the calling thread.
+     *
+     * @throws IllegalStateException if guards are still open when the timeout expires (the message names each
+     *                               holder thread and its stack; the reclaimer stays closing and
+     *                               {@code close()} may be called again), or if it is already closed
+     */
+    @Override
+    void close();
+}

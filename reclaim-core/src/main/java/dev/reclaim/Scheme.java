@@ -1,0 +1,67 @@
+package dev.reclaim;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The reclamation schemes this library implements, with the ids the command line and benchmarks use.
+ *
+ * <table class="striped">
+ *   <caption>Schemes</caption>
+ *   <thead><tr><th>id</th><th>use it when</th><th>garbage bound</th></tr></thead>
+ *   <tbody>
+ *   <tr><td>{@code leak}</td><td>never in production: the no-reclamation baseline of benchmarks</td>
+ *       <td>none: nothing is ever freed</td></tr>
+ * *   </tbody>
+ * </table>
+ */
+public enum Scheme {
+    /** Never frees anything: the cost floor every benchmark compares against. */
+    LEAK("leak", LeakReclaimer::new);
+
+    private final String id;
+    private final Supplier<Reclaimer> factory;
+
+    Scheme(String id, Supplier<Reclaimer> factory) {
+        this.id = id;
+        this.factory = factory;
+    }
+
+    /**
+     * The id used on the command line and in reports.
+     *
+     * @return the lower-case id, e.g. {@code "ebr"}
+     */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Creates a new reclaimer of this scheme with default settings (a per-structure instance, not a global
+     * one). The caller owns it and must close it.
+     *
+     * @return a new reclaimer
+     */
+    public Reclaimer create() {
+        return factory.get();
+    }
+
+    /**
+     * Parses a scheme id (case-insensitive).
+     *
+     * @param id a scheme id such as {@code "ebr"}
+     * @return the scheme
+     * @throws IllegalArgumentException if no scheme has that id (the message lists the valid ids)
+     */
+    public static Scheme fromId(String id) {
+        String wanted = id == null ? "" : id.trim().toLowerCase(Locale.ROOT);
+        for (Scheme s : values()) {
+            if (s.id.equals(wanted)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown reclamation scheme '" + id + "'; valid ids are "
+                + Arrays.stream(values()).map(Scheme::id).toList());
+    }
+}
