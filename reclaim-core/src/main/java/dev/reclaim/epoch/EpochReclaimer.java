@@ -81,8 +81,8 @@ public final class EpochReclaimer implements Reclaimer {
      * -------
      * retire() appends to the slot's bag with plain writes (the pinned slot is exclusively owned; the bag's
      * size is release-stored so that abandoned-guard recovery, which has no other edge, sees the entries).
-     * A full bag is sealed with the global epoch read after the retire and pushed onto `sealed`, an intrusive
-     * Treiber stack (push: CAS; take: getAndSet(null) of the whole list, so there is no ABA). The slot gets an
+     * A full bag is sealed with the global epoch read after the retire and pushed onto the sealed stack of
+     * GarbageState (padded away from the fields every enter() reads), an intrusive Treiber stack (push: CAS; take: getAndSet(null) of the whole list, so there is no ABA). The slot gets an
      * empty bag from the pool (a stack guarded by a try-lock: a retirer that loses the race allocates rather
      * than waits, so it never blocks; the pool is capped so it cannot grow without bound).
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
@@ -131,24 +131,10 @@ public final class EpochReclaimer implements Reclaimer {
     /** Slot table; replaced (never mutated in place) under tableLock. Accessed via SLOTS. */
     private volatile Slot[] slots;
     private final Object tableLock = new Object();
-    /** Head of the sealed-bag stack. Accessed via SEALED. */
-    private volatile Bag sealed;
-    /** 1 while a collector runs. Accessed via COLLECTING. */
-    private volatile int collecting;
-    /** 1 while a thread uses the empty-bag pool. Accessed via POOL_LOCK. */
-    private volatile int poolLock;
-    private Bag poolHead;   // plain: guarded by poolLock
-    private int poolSize;   // plain: guarded by poolLock
+    /** Sealed bags, collector flag, bag pool and counters: written often, so padded away from the above. */
+    private final GarbageState garbage = new GarbageState();
     /** Start time (System.nanoTime) of epoch e at index e & 3; written by the advancer after its CAS. */
     private final AtomicLongArray epochStart = new AtomicLongArray(4);
-    /** Accessed via RECLAIMED / RECLAIMED_BYTES (getAndAdd per bag). */
-    private volatile long reclaimed;
-    private volatile long reclaimedBytes;
-    /** Largest pending seen by the collector. Accessed via PEAK_PENDING. */
-    private volatile long peakPending;
-    /** Deleters that threw plus abandoned guards. Accessed via FAILURES. */
-    private volatile long failures;
-
     /** Set (volatile) when close() starts; see the Dekker note. */
     private volatile boolean closed;
     /** Set once close() has run every deleter. */
@@ -323,11 +309,11 @@ public final class EpochReclaimer implements Reclaimer {
     }
 
     private Bag replaceBag(Slot s, Bag full) {
-        Bag fresh = takeEmptyBag();
+        Bag fresh = garbage.takeEmptyBag(bagCapacity);
         s.bag = fresh;
         if (full != null) {
             full.sealEpoch = global.epochVolatile(); // volatile: read after the retires (see notes)
-            pushSealed(full, full);
+            garbage.pushSealed(full, full);
             maintain();
         }
         return fresh;
@@ -339,46 +325,12 @@ public final class EpochReclaimer implements Reclaimer {
         if (b != null && b.sizeAcquire() > 0) { // acquire: pairs with Bag.add's release (recovery case)
             s.bag = null;
             b.sealEpoch = global.epochVolatile(); // volatile: read after the retires
-            pushSealed(b, b);
+            garbage.pushSealed(b, b);
         }
-    }
-
-    private void pushSealed(Bag first, Bag last) {
-        while (true) {
-            Bag head = sealedVolatile();
-            last.next = head; // plain: published by the CAS below
-            if (casSealed(head, first)) {
-                return;
-            }
-        }
-    }
-
-    private Bag takeEmptyBag() {
-        if (casPoolLock(0, 1)) {
-            Bag b = poolHead;
-            if (b != null) {
-                poolHead = b.next;
-                poolSize--;
-                b.next = null;
-            }
-            setPoolLockRelease(0);
-            if (b != null) {
-                return b;
-            }
-        }
-        return new Bag(bagCapacity);
     }
 
     private void recycle(Bag b) {
-        b.clear();
-        if (casPoolLock(0, 1)) {
-            if (poolSize < 16 + 2 * slotsAcquire().length) {
-                b.next = poolHead;
-                poolHead = b;
-                poolSize++;
-            }
-            setPoolLockRelease(0);
-        }
+        garbage.recycle(b, 16 + 2 * slotsAcquire().length);
     }
 
     // ---------------------------------------------------------------- advance / collect
@@ -386,11 +338,11 @@ public final class EpochReclaimer implements Reclaimer {
     /** Tries to advance the epoch, then collects what is safe. Never blocks. */
     private void maintain() {
         tryAdvance();
-        if (casCollecting(0, 1)) {
+        if (garbage.tryLockCollector()) {
             try {
                 collect(false);
             } finally {
-                setCollectingRelease(0);
+                garbage.unlockCollector();
             }
         }
     }
@@ -448,7 +400,7 @@ public final class EpochReclaimer implements Reclaimer {
      */
     private int collect(boolean all) {
         long g = global.epochVolatile(); // volatile: bags sealed at <= g - 2 are past their grace period
-        Bag list = getAndSetSealed(null);
+        Bag list = garbage.takeAllSealed();
         Bag keepHead = null;
         Bag keepTail = null;
         int kept = 0;
@@ -473,7 +425,7 @@ public final class EpochReclaimer implements Reclaimer {
             list = next;
         }
         if (keepHead != null) {
-            pushSealed(keepHead, keepTail);
+            garbage.pushSealed(keepHead, keepTail);
         }
         return kept;
     }
@@ -490,11 +442,11 @@ public final class EpochReclaimer implements Reclaimer {
             try {
                 b.run(i);
             } catch (Throwable e) {
-                addFailures(1);
+                garbage.addFailure();
                 report(b.describe(i) + " threw; the remaining deleters still ran", e);
             }
         }
-        addReclaimed(n, b.bytes);
+        garbage.addReclaimed(n, b.bytes);
         if (ev != null) {
             ev.end();
             if (ev.shouldCommit()) {
@@ -508,11 +460,7 @@ public final class EpochReclaimer implements Reclaimer {
     }
 
     private void updatePeak() {
-        long pending = pending();
-        long peak;
-        while (pending > (peak = peakPendingVolatile()) && !casPeakPending(peak, pending)) {
-            Thread.onSpinWait();
-        }
+        garbage.updatePeak(pending());
     }
 
     private long pending() {
@@ -520,7 +468,7 @@ public final class EpochReclaimer implements Reclaimer {
         for (Slot s : slotsAcquire()) {
             r += s.retiredOpaque();
         }
-        return Math.max(0, r - reclaimedVolatile());
+        return Math.max(0, r - garbage.reclaimedVolatile());
     }
 
     // ---------------------------------------------------------------- abandoned guards
@@ -537,7 +485,7 @@ public final class EpochReclaimer implements Reclaimer {
                 return false;
             }
             Thread h = s.holder;
-            addFailures(1);
+            garbage.addFailure();
             report("guard entered by " + describeThread(h) + " was never closed (its thread died or it was"
                     + " dropped unclosed); it has been released. Close every guard with try-with-resources", null);
             sealSlotBag(s);
@@ -635,11 +583,11 @@ public final class EpochReclaimer implements Reclaimer {
             }
             long g = global.epochVolatile(); // volatile: as above
             if (g >= e1 + 2) {
-                if (casCollecting(0, 1)) {
+                if (garbage.tryLockCollector()) {
                     try {
                         collect(false);
                     } finally {
-                        setCollectingRelease(0);
+                        garbage.unlockCollector();
                     }
                     return true;
                 }
@@ -759,16 +707,16 @@ public final class EpochReclaimer implements Reclaimer {
                     busy = true;
                 }
             }
-            if (!casCollecting(0, 1)) {
+            if (!garbage.tryLockCollector()) {
                 backoff(round++);
                 continue;
             }
             try {
                 collect(true);
             } finally {
-                setCollectingRelease(0);
+                garbage.unlockCollector();
             }
-            if (!busy && sealedVolatile() == null && allSlotBagsEmpty()) {
+            if (!busy && garbage.sealedVolatile() == null && allSlotBagsEmpty()) {
                 return;
             }
             backoff(round++);
@@ -802,12 +750,12 @@ public final class EpochReclaimer implements Reclaimer {
                 open++;
             }
         }
-        long rec = reclaimedVolatile();
+        long rec = garbage.reclaimedVolatile();
         long pendingCount = Math.max(0, retired - rec);
-        long pendingBytes = Math.max(0, retiredBytes - reclaimedBytesVolatile());
+        long pendingBytes = Math.max(0, retiredBytes - garbage.reclaimedBytesVolatile());
         return new ReclaimerStats(name, Scheme.EBR, retired, rec, pendingCount, pendingBytes,
-                Math.max(pendingCount, peakPendingVolatile()), global.epochVolatile(), open, oldestGuard(false),
-                failuresVolatile());
+                Math.max(pendingCount, garbage.peakPendingVolatile()), global.epochVolatile(), open, oldestGuard(false),
+                garbage.failuresVolatile());
     }
 
     /**
@@ -993,65 +941,6 @@ public final class EpochReclaimer implements Reclaimer {
         return (Slot[]) SLOTS.getAcquire(this); // acquire: pairs with the release in grow()/constructor
     }
 
-    private Bag sealedVolatile() {
-        return (Bag) SEALED.getVolatile(this); // volatile: pairs with casSealed / getAndSetSealed
-    }
-
-    private boolean casSealed(Bag expect, Bag update) {
-        return SEALED.compareAndSet(this, expect, update); // CAS: publishes the bag; pairs with getAndSetSealed
-    }
-
-    private Bag getAndSetSealed(Bag value) {
-        return (Bag) SEALED.getAndSet(this, value); // volatile RMW: takes all; pairs with casSealed's publication
-    }
-
-    private boolean casCollecting(int expect, int update) {
-        return COLLECTING.compareAndSet(this, expect, update); // CAS: lock; pairs with setCollectingRelease
-    }
-
-    private void setCollectingRelease(int value) {
-        COLLECTING.setRelease(this, value); // release: unlock; pairs with the next casCollecting
-    }
-
-    private boolean casPoolLock(int expect, int update) {
-        return POOL_LOCK.compareAndSet(this, expect, update); // CAS: try-lock; pairs with setPoolLockRelease
-    }
-
-    private void setPoolLockRelease(int value) {
-        POOL_LOCK.setRelease(this, value); // release: unlock; pairs with the next casPoolLock
-    }
-
-    private long reclaimedVolatile() {
-        return (long) RECLAIMED.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
-    }
-
-    private long reclaimedBytesVolatile() {
-        return (long) RECLAIMED_BYTES.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
-    }
-
-    private void addReclaimed(long count, long bytes) {
-        RECLAIMED.getAndAdd(this, count); // volatile RMW: read by stats()
-        if (bytes != 0) {
-            RECLAIMED_BYTES.getAndAdd(this, bytes); // volatile RMW: read by stats()
-        }
-    }
-
-    private long peakPendingVolatile() {
-        return (long) PEAK_PENDING.getVolatile(this); // volatile: pairs with casPeakPending
-    }
-
-    private boolean casPeakPending(long expect, long update) {
-        return PEAK_PENDING.compareAndSet(this, expect, update); // CAS: monotonic max; read by stats()
-    }
-
-    private long failuresVolatile() {
-        return (long) FAILURES.getVolatile(this); // volatile: pairs with getAndAdd in addFailures
-    }
-
-    private void addFailures(long n) {
-        FAILURES.getAndAdd(this, n); // volatile RMW: read by stats()
-    }
-
     /** The global epoch in its own padded cell (read by every enter, written once per advance). */
     static final class EpochCell extends EpochCellValue {
         long q00, q01, q02, q03, q04, q05, q06, q07;
@@ -1065,6 +954,7 @@ public final class EpochReclaimer implements Reclaimer {
             return EPOCH.compareAndSet(this, expect, update); // CAS: the advance; pairs with epochVolatile
         }
 
+        // VarHandle mechanics
         private static final VarHandle EPOCH;
 
         static {
@@ -1089,25 +979,11 @@ public final class EpochReclaimer implements Reclaimer {
 
     // VarHandle mechanics
     private static final VarHandle SLOTS;
-    private static final VarHandle SEALED;
-    private static final VarHandle COLLECTING;
-    private static final VarHandle POOL_LOCK;
-    private static final VarHandle RECLAIMED;
-    private static final VarHandle RECLAIMED_BYTES;
-    private static final VarHandle PEAK_PENDING;
-    private static final VarHandle FAILURES;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             SLOTS = l.findVarHandle(EpochReclaimer.class, "slots", Slot[].class);
-            SEALED = l.findVarHandle(EpochReclaimer.class, "sealed", Bag.class);
-            COLLECTING = l.findVarHandle(EpochReclaimer.class, "collecting", int.class);
-            POOL_LOCK = l.findVarHandle(EpochReclaimer.class, "poolLock", int.class);
-            RECLAIMED = l.findVarHandle(EpochReclaimer.class, "reclaimed", long.class);
-            RECLAIMED_BYTES = l.findVarHandle(EpochReclaimer.class, "reclaimedBytes", long.class);
-            PEAK_PENDING = l.findVarHandle(EpochReclaimer.class, "peakPending", long.class);
-            FAILURES = l.findVarHandle(EpochReclaimer.class, "failures", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
