@@ -94,6 +94,9 @@ final class EpochGuard implements Guard {
         }
         open = false;
         Slot s = slot;
+        if (s.sealRequestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
+            owner.sealForRequest(s);
+        }
         s.holder = null;     // plain: published by the release below
         s.freeGuard = this;  // plain: published by the release below; the next claimer takes it after its CAS
         s.setStateRelease(Slot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads

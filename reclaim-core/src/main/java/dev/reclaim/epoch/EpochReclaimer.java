@@ -329,6 +329,14 @@ public final class EpochReclaimer implements Reclaimer {
         }
     }
 
+    /** Seals the bag of a slot the caller owns and answers a pending synchronize() request, if any. */
+    void sealForRequest(Slot s) {
+        sealSlotBag(s);
+        if (s.sealRequestAcquire() != 0) { // acquire: pairs with the requester's volatile write
+            s.setSealRequestRelease(0); // release: the push above happens-before the requester's acquire read
+        }
+    }
+
     private void recycle(Bag b) {
         garbage.recycle(b, 16 + 2 * slotsAcquire().length);
     }
@@ -488,7 +496,7 @@ public final class EpochReclaimer implements Reclaimer {
             garbage.addFailure();
             report("guard entered by " + describeThread(h) + " was never closed (its thread died or it was"
                     + " dropped unclosed); it has been released. Close every guard with try-with-resources", null);
-            sealSlotBag(s);
+            sealForRequest(s);
             EpochGuard g = new EpochGuard(this, s);
             s.guardRef = new WeakReference<>(g);
             s.freeGuard = g;
@@ -523,7 +531,7 @@ public final class EpochReclaimer implements Reclaimer {
             long v = s.stateVolatile(); // volatile: pairs with the pin CAS / release of FREE
             if (v == FREE) {
                 if (s.casState(FREE, LOCKED)) { // CAS: steal a free slot; pairs with close()'s release
-                    sealSlotBag(s);
+                    sealForRequest(s);
                     s.setStateRelease(FREE); // release: hands the slot back; pairs with the next claim CAS
                 }
             } else if (Slot.isPinned(v) && s.holder == t) {
@@ -551,14 +559,24 @@ public final class EpochReclaimer implements Reclaimer {
         checkNotClosed(op);
         Thread t = Thread.currentThread();
         checkNoOwnGuard(t, op);
-        // Phase 1: seal every slot's bag (waiting for pinned slots to be released).
+        // Phase 1: seal every slot's bag: steal a free slot, or ask the owner of a pinned one to seal its bag
+        // when its guard closes (so that a thread re-entering at once cannot starve us).
         for (Slot s : slotsAcquire()) {
             int round = 0;
+            boolean requested = false;
             while (true) {
                 long v = s.stateVolatile(); // volatile: pairs with the pin CAS / release of FREE
                 if (v == FREE && s.casState(FREE, LOCKED)) { // CAS: steal; pairs with the releaser
-                    sealSlotBag(s);
+                    sealForRequest(s);
                     s.setStateRelease(FREE); // release: pairs with the next claim CAS
+                    break;
+                }
+                if (!requested) {
+                    s.setSealRequestVolatile(1); // volatile: the owner's close() seals; Dekker with its opaque read
+                    requested = true;
+                    continue;
+                }
+                if (s.sealRequestAcquire() == 0) { // acquire: an owner sealed after our request (pairs with release)
                     break;
                 }
                 if (closeCompleted) {
@@ -701,7 +719,7 @@ public final class EpochReclaimer implements Reclaimer {
             boolean busy = false;
             for (Slot s : slotsAcquire()) {
                 if (s.casState(FREE, LOCKED)) { // CAS: steal; pairs with the releaser
-                    sealSlotBag(s);
+                    sealForRequest(s);
                     s.setStateRelease(FREE); // release: a racing enter may claim it and will see closed
                 } else if (s.stateVolatile() != FREE) { // volatile: a transient claim or another stealer
                     busy = true;

@@ -33,6 +33,11 @@ abstract class SlotFields extends SlotPadLeft {
     long retired;
     /** Bytes retired through this slot as reported by Deleter.sizeOf; via RETIRED_BYTES (opaque). */
     long retiredBytes;
+    /**
+     * 1 when a synchronize() asks the slot's owner to seal its bag (the guard's close() does it, so that a
+     * thread re-entering at once cannot starve synchronize). Cleared by an owner after sealing. Via SEAL_REQUEST.
+     */
+    volatile int sealRequest;
     /** pinSeq of the pin a slow-guard JFR event was last emitted for (once per pin). Plain: scanners only. */
     long slowReportedSeq = -1;
 }
@@ -123,8 +128,25 @@ final class Slot extends SlotPadRight {
         RETIRED_BYTES.setOpaque(this, value); // opaque: read untorn by retiredBytesOpaque in stats
     }
 
+    int sealRequestOpaque() {
+        return (int) SEAL_REQUEST.getOpaque(this); // opaque: close()'s cheap check; eventually sees the request
+    }
+
+    int sealRequestAcquire() {
+        return (int) SEAL_REQUEST.getAcquire(this); // acquire: pairs with setSealRequestRelease(0) by the owner
+    }
+
+    void setSealRequestVolatile(int value) {
+        SEAL_REQUEST.setVolatile(this, value); // volatile: the request; read by the owner's sealRequestOpaque
+    }
+
+    void setSealRequestRelease(int value) {
+        SEAL_REQUEST.setRelease(this, value); // release: publishes the sealed bag's push; pairs with sealRequestAcquire
+    }
+
     // VarHandle mechanics
     private static final VarHandle STATE;
+    private static final VarHandle SEAL_REQUEST;
     private static final VarHandle PIN_SEQ;
     private static final VarHandle RETIRED;
     private static final VarHandle RETIRED_BYTES;
@@ -133,6 +155,7 @@ final class Slot extends SlotPadRight {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(SlotFields.class, "state", long.class);
+            SEAL_REQUEST = l.findVarHandle(SlotFields.class, "sealRequest", int.class);
             PIN_SEQ = l.findVarHandle(SlotFields.class, "pinSeq", long.class);
             RETIRED = l.findVarHandle(SlotFields.class, "retired", long.class);
             RETIRED_BYTES = l.findVarHandle(SlotFields.class, "retiredBytes", long.class);

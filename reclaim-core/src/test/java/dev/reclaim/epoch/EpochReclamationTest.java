@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,6 +95,47 @@ class EpochReclamationTest {
             assertEquals(1, d.count(1));
             assertEquals(1, d.count(2));
             reader.join();
+        }
+    }
+
+    @Test
+    void synchronizeCompletesAndCoversEarlierRetiresWhileReadersReenterAtOnce() throws Exception {
+        int workers = 2;
+        int maxPerWorker = 2_000_000;
+        CountingDeleter d = new CountingDeleter(workers * maxPerWorker);
+        AtomicLongArray done = new AtomicLongArray(workers); // last id whose retire() returned, per worker
+        AtomicBoolean stop = new AtomicBoolean();
+        try (EpochReclaimer r = EpochReclaimer.create()) {
+            List<Thread> ts = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 1; i <= maxPerWorker && !stop.get(); i++) {
+                        try (Guard g = r.enter()) { // re-entered at once: the slot is almost never free
+                            long id = (long) worker * maxPerWorker + i;
+                            g.retire(id, d);
+                            done.set(worker, id);
+                            LockSupport.parkNanos(100_000); // long inside, nanoseconds outside
+                        }
+                    }
+                }));
+            }
+            for (int round = 0; round < 20; round++) {
+                long[] snapshot = new long[workers];
+                for (int w = 0; w < workers; w++) {
+                    snapshot[w] = done.get(w);
+                }
+                assertTrue(r.synchronize(Duration.ofSeconds(20)), "synchronize starved by re-entering readers");
+                for (int w = 0; w < workers; w++) {
+                    for (long id = (long) w * maxPerWorker + 1; id <= snapshot[w]; id++) {
+                        assertEquals(1, d.count(id), "id " + id + " retired before synchronize() was not reclaimed");
+                    }
+                }
+            }
+            stop.set(true);
+            for (Thread t : ts) {
+                t.join();
+            }
         }
     }
 
