@@ -90,6 +90,19 @@ public final class EpochReclaimer implements Reclaimer {
      * Counters: per-slot retired/retiredBytes (owner writes, opaque), shared reclaimed/reclaimedBytes
      * (getAndAdd once per bag), peakPending updated by the collector.
      *
+     * synchronize()
+     * -------------
+     * Phase 1 makes every retire that completed before the call reach the sealed stack: a FREE slot is
+     * stolen (CAS FREE -> LOCKED), its bag sealed and pushed, the slot released. A pinned slot is not waited
+     * for until it happens to be free (a reader that re-enters at once would starve us: the FREE window is a
+     * few nanoseconds); instead the caller sets the slot's sealRequest (volatile) and waits until an owner
+     * (the guard's close(), or any stealer) has sealed the bag and cleared the request (release; we read it
+     * with acquire, so the push happens-before our return from phase 1). A closer that read the request
+     * before our write was made is harmless: whoever clears it owns the slot and seals every retire made on
+     * it so far, which includes all retires completed before our call. Then E1 = global epoch: every
+     * pre-call retire is in a bag sealed at <= E1, in the stack or in the hands of a collector. Phase 2
+     * advances to E1 + 2 and collects once while holding the collector flag (so no bag is in transit).
+     *
      * Linearization points: enter = the claim CAS; close = the release store of FREE; retire = the plain
      * append (published later by the bag's seal and push); advance = the CAS of the global epoch.
      *

@@ -158,6 +158,49 @@ class EpochReclamationTest {
     }
 
     @Test
+    void enterRacingWithCloseEitherFailsOrIsWaitedForAndNothingIsLost() throws Exception {
+        for (int rep = 0; rep < 5; rep++) {
+            int threads = 3;
+            int max = 1_000_000;
+            CountingDeleter d = new CountingDeleter(threads * max);
+            AtomicLongArray retiredCount = new AtomicLongArray(threads);
+            EpochReclaimer r = EpochReclaimer.builder().bagCapacity(8).build();
+            CountDownLatch started = new CountDownLatch(threads);
+            List<Thread> ts = new ArrayList<>();
+            for (int w = 0; w < threads; w++) {
+                int worker = w;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    started.countDown();
+                    for (int i = 1; i <= max; i++) {
+                        Guard g;
+                        try {
+                            g = r.enter();
+                        } catch (IllegalStateException closed) {
+                            return;
+                        }
+                        g.retire((long) worker * max + i, d);
+                        retiredCount.incrementAndGet(worker);
+                        g.close();
+                    }
+                }));
+            }
+            started.await();
+            Thread.sleep(5);
+            r.close();
+            for (Thread t : ts) {
+                t.join();
+            }
+            long retired = 0;
+            for (int w = 0; w < threads; w++) {
+                retired += retiredCount.get(w);
+            }
+            assertEquals(retired, d.total(), "every retire made before close() returned ran exactly once");
+            assertEquals(retired, r.stats().reclaimed());
+            assertEquals(0, r.stats().pending());
+        }
+    }
+
+    @Test
     void closeLetsDeletersRetireMoreAndRunsThoseToo() {
         CountingDeleter d = new CountingDeleter(2);
         EpochReclaimer r = EpochReclaimer.create();
