@@ -97,7 +97,7 @@ final class EpochGuard implements Guard {
         if (s.sealRequestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
             owner.sealForRequest(s);
         }
-        s.holder = null;     // plain: published by the release below
+        s.holderId = 0;      // plain: published by the release below (synchronize's self-check)
         s.freeGuard = this;  // plain: published by the release below; the next claimer takes it after its CAS
         s.setStateRelease(Slot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
     }

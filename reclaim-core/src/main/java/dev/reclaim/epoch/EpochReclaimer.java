@@ -113,9 +113,12 @@ public final class EpochReclaimer implements Reclaimer {
      * T. Hart et al., "Performance of memory reclamation for lockless synchronization", JPDC 2007.
      *
      * Deviations from the original brief, with reasons:
-     *  - Slot.holder is also cleared on close (not only written when it changes): synchronize()'s
-     *    "do I hold a guard?" check would otherwise see its own stale thread in a slot just re-pinned by
-     *    another thread that has not written holder yet. Both stores hit the line the CAS already owns.
+     *  - Besides Slot.holder (a Thread, written only when it changes, for diagnostics), a slot keeps
+     *    holderId (a long: no GC write barrier), set on every enter and cleared on close. synchronize()'s
+     *    "do I hold a guard?" check uses it: with holder alone it could see its own stale Thread in a slot
+     *    just re-pinned by another thread that has not written holder yet, and clearing holder on close
+     *    would cost a G1 write barrier per enter (measured on the 2-core dev box: enter+close took 17 ns
+     *    with it, 9 ns without).
      *  - Guard ages are lower bounds: a guard pinned at e < global has been open at least since epoch e+1
      *    started (its start time is recorded when the epoch advances); a guard at the current epoch reports
      *    age 0. Using the start of epoch e would overstate the age when the epoch was idle.
@@ -273,8 +276,9 @@ public final class EpochReclaimer implements Reclaimer {
         }
         EpochGuard g = s.freeGuard; // plain: published by the releaser's store of FREE, acquired by our CAS
         s.freeGuard = null;
+        s.holderId = t.threadId(); // plain: our own write is what our self-checks read; published by nothing else
         if (s.holder != t) {
-            s.holder = t; // plain: read racily for diagnostics; synchronize's self-check reads its own write
+            s.holder = t; // plain: read racily for diagnostics only; written on change to skip the GC barrier
         }
         g.open = true;
         s.setPinSeqOpaque(s.pinSeqOpaque() + 1); // opaque: read by scanners for once-per-pin reporting
@@ -513,7 +517,7 @@ public final class EpochReclaimer implements Reclaimer {
             EpochGuard g = new EpochGuard(this, s);
             s.guardRef = new WeakReference<>(g);
             s.freeGuard = g;
-            s.holder = null;
+            s.holderId = 0;
             s.setStateRelease(FREE); // release: publishes the new guard; pairs with the claimer's CAS
             return true;
         }
@@ -547,7 +551,7 @@ public final class EpochReclaimer implements Reclaimer {
                     sealForRequest(s);
                     s.setStateRelease(FREE); // release: hands the slot back; pairs with the next claim CAS
                 }
-            } else if (Slot.isPinned(v) && s.holder == t) {
+            } else if (Slot.isPinned(v) && s.holderId == t.threadId()) { // plain: see checkNoOwnGuard
                 sealSlotBag(s); // our own guard's slot: we own it
             }
         }
@@ -637,7 +641,10 @@ public final class EpochReclaimer implements Reclaimer {
 
     private void checkNoOwnGuard(Thread t, String op) {
         for (Slot s : slotsAcquire()) {
-            if (Slot.isPinned(s.stateVolatile()) && s.holder == t) { // volatile; holder is our own write
+            // volatile state read, then plain holderId: a pin we made carries our own id; a pin by another
+            // thread carries its id or 0 (the closer cleared it before its release, which the claimer's CAS
+            // acquired and our volatile read of that CAS's value acquires in turn), never our stale id.
+            if (Slot.isPinned(s.stateVolatile()) && s.holderId == t.threadId()) {
                 throw new IllegalStateException(op + " called on reclaimer '" + name + "' by thread \""
                         + t.getName() + "\" while it holds an open guard of it (it would wait for itself forever);"
                         + " close the guard first");

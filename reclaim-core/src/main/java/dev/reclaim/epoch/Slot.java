@@ -21,8 +21,17 @@ abstract class SlotFields extends SlotPadLeft {
     EpochGuard freeGuard;
     /** Weak handle on the slot's guard, replaced only when an abandoned guard is recovered (under the lock). */
     WeakReference<EpochGuard> guardRef;
-    /** The thread that entered the current pin, null when free; diagnostics and synchronize's self-check. */
+    /**
+     * The thread that last entered through this slot, written only when it changes (a reference store costs a
+     * GC write barrier): diagnostics only, may be stale for a moment after another thread claims the slot.
+     */
     Thread holder;
+    /**
+     * {@link Thread#threadId()} of the thread that entered the current pin, 0 while free (a primitive store:
+     * no GC barrier). Cleared by close before the release store, so a thread that finds its own id in a
+     * pinned slot really holds it: synchronize()'s and flush()'s self-checks. Plain: see EpochReclaimer notes.
+     */
+    long holderId;
     /** Garbage retired through this slot and not yet sealed; null until the first retire. */
     Bag bag;
     /** Pins of this slot since creation; accessed via PIN_SEQ (opaque) so scanners read it untorn. */
