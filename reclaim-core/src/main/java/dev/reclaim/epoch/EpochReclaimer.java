@@ -127,8 +127,6 @@ public final class EpochReclaimer implements Reclaimer {
     private static final long FREE = Slot.FREE;
     private static final long LOCKED = Slot.LOCKED;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final jdk.jfr.EventType RECLAIM_EVENT = jdk.jfr.EventType.getEventType(ReclaimBatchEvent.class);
-    private static final jdk.jfr.EventType SLOW_GUARD_EVENT = jdk.jfr.EventType.getEventType(SlowGuardEvent.class);
 
     // ---------------------------------------------------------------- configuration
 
@@ -400,7 +398,7 @@ public final class EpochReclaimer implements Reclaimer {
             recoverIfAbandoned(s);
             return;
         }
-        if (slowGuardNanos >= 0 && SLOW_GUARD_EVENT.isEnabled()) {
+        if (Jfr.slowGuardEnabled()) {
             long age = System.nanoTime() - epochStart.get((int) (g & 3)); // volatile: written by the advancer
             long seq = s.pinSeqOpaque(); // opaque: pairs with setPinSeqOpaque in claimed()
             if (age >= slowGuardNanos && s.slowReportedSeq != seq) {
@@ -457,7 +455,7 @@ public final class EpochReclaimer implements Reclaimer {
 
     private void runBag(Bag b, long epoch) {
         int n = b.sizeAcquire(); // acquire: pairs with Bag.add's release
-        boolean event = RECLAIM_EVENT.isEnabled();
+        boolean event = Jfr.reclaimEnabled();
         ReclaimBatchEvent ev = null;
         if (event) {
             ev = new ReclaimBatchEvent();
@@ -472,7 +470,7 @@ public final class EpochReclaimer implements Reclaimer {
             }
         }
         garbage.addReclaimed(n, b.bytes);
-        if (ev != null) {
+        if (event) {
             ev.end();
             if (ev.shouldCommit()) {
                 ev.reclaimer = name;
@@ -494,6 +492,26 @@ public final class EpochReclaimer implements Reclaimer {
             r += s.retiredOpaque();
         }
         return Math.max(0, r - garbage.reclaimedVolatile());
+    }
+
+    /**
+     * JFR gates. Touching an event class (or EventType) starts JFR's machinery, about 150 ms, so nothing of
+     * it is loaded unless the Flight Recorder is already initialized (a static volatile read); then the
+     * event types are looked up once and their isEnabled() checks allocate nothing.
+     */
+    private static final class Jfr {
+        static boolean reclaimEnabled() {
+            return jdk.jfr.FlightRecorder.isInitialized() && Types.RECLAIM.isEnabled();
+        }
+
+        static boolean slowGuardEnabled() {
+            return jdk.jfr.FlightRecorder.isInitialized() && Types.SLOW_GUARD.isEnabled();
+        }
+
+        private static final class Types {
+            static final jdk.jfr.EventType RECLAIM = jdk.jfr.EventType.getEventType(ReclaimBatchEvent.class);
+            static final jdk.jfr.EventType SLOW_GUARD = jdk.jfr.EventType.getEventType(SlowGuardEvent.class);
+        }
     }
 
     // ---------------------------------------------------------------- abandoned guards
