@@ -725,6 +725,7 @@ public final class EpochReclaimer implements Reclaimer {
             if (!pinned) {
                 return;
             }
+            tryAdvance(); // lets guard ages (measured from epoch starts) grow for the timeout message
             recoverAbandonedSlots();
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(openGuardsMessage(timeoutNanos));
