@@ -63,6 +63,15 @@
  * garbage to go sooner. {@link dev.reclaim.epoch.EpochReclaimer#oldestGuard(boolean)} and the
  * {@code dev.reclaim.epoch.SlowGuard} JFR event find the reader that holds things back.
  *
+ * <h2>Diagnostics</h2>
+ * {@link dev.reclaim.Reclaimer#stats() stats()} reports pending garbage, the epoch and the oldest open guard;
+ * {@link dev.reclaim.epoch.EpochReclaimer#oldestGuard(boolean) oldestGuard(true)} adds the holder's stack.
+ * Guard ages are lower bounds measured from the start of the epoch after the one the guard pinned (no clock is
+ * read on enter), so a guard at the current epoch reports age 0. With JDK Flight Recorder running, the
+ * reclaimer emits {@code dev.reclaim.epoch.Reclaim} (one per reclaimed bag: count, bytes, duration) and
+ * {@code dev.reclaim.epoch.SlowGuard} (once per guard that held the epoch back longer than the builder's
+ * {@code slowGuardThreshold}). When JFR is not initialized these cost one static volatile read per bag.
+ *
  * <h2>When not to use it</h2>
  * <ul>
  *   <li>Readers that may block or run for a long time inside a guard (I/O, locks, user callbacks): use hazard
