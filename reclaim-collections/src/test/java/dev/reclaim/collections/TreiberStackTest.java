@@ -213,7 +213,7 @@ class TreiberStackTest {
         }
     }
 
-    /** The root block address, found as the block the head pointer lives in (test seam through the layout). */
+    /** The root block address (package-private test seam of TreiberStack). */
     private static long rootOf(TreiberStack stack) {
         return stack.rootAddress();
     }
