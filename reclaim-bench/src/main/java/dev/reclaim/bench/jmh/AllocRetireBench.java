@@ -1,0 +1,135 @@
+package dev.reclaim.bench.jmh;
+
+import dev.reclaim.Guard;
+import dev.reclaim.Reclaimer;
+import dev.reclaim.ReclaimerStats;
+import dev.reclaim.Scheme;
+import dev.reclaim.memory.SlabAllocator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+import java.lang.foreign.Arena;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The life cycle of one 64-byte off-heap node, four ways, single-threaded, average time in ns/op.
+ *
+ * <ul>
+ *   <li>{@link #ebrAllocateRetire}: slab {@code allocate(64)}, then {@code guard.retire(ptr, allocator)} inside
+ *       an EBR guard. Reclamation is part of the steady state: the reclaimer frees retired blocks as epochs
+ *       advance during the run, so the time per op is amortised and includes the eventual {@code free}
+ *       (the pending backlog stays bounded; {@link #checkBacklog()} prints it after each iteration, and the
+ *       trial fails if it grew without bound).</li>
+ *   <li>{@link #slabAllocateFree}: slab {@code allocate(64)} then {@code free}: the allocator alone, the floor
+ *       of the first case (no reclamation).</li>
+ *   <li>{@link #sharedArena}: {@code Arena.ofShared()}, {@code allocate(64)}, {@code close()}: what a
+ *       per-object shared arena costs (its close waits for a handshake with every thread).</li>
+ *   <li>{@link #confinedArena}: the same with {@code Arena.ofConfined()} (cheap close, but one thread only).</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class AllocRetireBench {
+
+    /** Pending garbage above this after an iteration means reclamation is not keeping up: the trial fails. */
+    static final long MAX_PENDING = 10_000_000;
+
+    private SlabAllocator allocator;
+    private Reclaimer reclaimer;
+
+    /** Creates the benchmark state (JMH instantiates it). */
+    public AllocRetireBench() {
+    }
+
+    /** Creates a fast-mode slab allocator and an EBR reclaimer. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        allocator = SlabAllocator.builder().name("alloc-retire-bench").sanitize(false).build();
+        reclaimer = Scheme.fromId("ebr").create();
+    }
+
+    /** Prints the reclaimer's backlog after each iteration and fails if it is unbounded. */
+    @TearDown(Level.Iteration)
+    public void checkBacklog() {
+        ReclaimerStats s = reclaimer.stats();
+        System.out.printf("%n  [ebr] retired %,d  reclaimed %,d  pending %,d  peak pending %,d  live blocks %,d%n",
+                s.retired(), s.reclaimed(), s.pending(), s.peakPending(), allocator.stats().liveBlocks());
+        if (s.pending() > MAX_PENDING) {
+            throw new IllegalStateException("EBR pending garbage " + s.pending() + " exceeds " + MAX_PENDING
+                    + ": reclamation does not keep up, the allocate+retire figure would not include the free");
+        }
+    }
+
+    /** Closes the reclaimer (runs the remaining deleters) and checks the allocator is empty. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        reclaimer.close();
+        long live = allocator.stats().liveBlocks();
+        allocator.close();
+        if (live != 0) {
+            throw new IllegalStateException(live + " blocks still live after closing the reclaimer: a deleter was lost");
+        }
+    }
+
+    /**
+     * Allocate 64 bytes and retire them inside an EBR guard; amortised, including the eventual free.
+     *
+     * @return the block address (consumed by JMH)
+     */
+    @Benchmark
+    public long ebrAllocateRetire() {
+        try (Guard g = reclaimer.enter()) {
+            long p = allocator.allocate(64);
+            g.retire(p, allocator);
+            return p;
+        }
+    }
+
+    /**
+     * Allocate 64 bytes and free them at once: the slab allocator alone.
+     *
+     * @return the block address (consumed by JMH)
+     */
+    @Benchmark
+    public long slabAllocateFree() {
+        long p = allocator.allocate(64);
+        allocator.free(p);
+        return p;
+    }
+
+    /**
+     * A shared arena per object: create, allocate 64 bytes, close.
+     *
+     * @return the segment address (consumed by JMH)
+     */
+    @Benchmark
+    public long sharedArena() {
+        try (Arena a = Arena.ofShared()) {
+            return a.allocate(64).address();
+        }
+    }
+
+    /**
+     * A confined arena per object: create, allocate 64 bytes, close.
+     *
+     * @return the segment address (consumed by JMH)
+     */
+    @Benchmark
+    public long confinedArena() {
+        try (Arena a = Arena.ofConfined()) {
+            return a.allocate(64).address();
+        }
+    }
+}
