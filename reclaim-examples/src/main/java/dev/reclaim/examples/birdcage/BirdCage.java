@@ -229,7 +229,8 @@ public final class BirdCage implements AutoCloseable {
         return Memory.getLongAcquire(slotAddress(slot)); // acquire: pairs with the getAndSet in replace()
     }
 
-    private long check(long canary) {
+    /** Checks one canary, counting it in {@link #deadReads()} if dead or torn; package-private for tests. */
+    long check(long canary) {
         // plain reads: the canary is protected by the open guard, nobody writes it until its deleter runs
         long id = Memory.getLong(canary + ID_OFFSET);
         boolean ok = Memory.getLong(canary + MAGIC_OFFSET) == ALIVE;
