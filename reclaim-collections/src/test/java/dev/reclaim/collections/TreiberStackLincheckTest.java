@@ -83,7 +83,7 @@ class TreiberStackLincheckTest {
         long t0 = System.nanoTime();
         try {
             new StressOptions()
-                    .iterations(30)
+                    .iterations(20)
                     .invocationsPerIteration(2_000)
                     .threads(3)
                     .actorsPerThread(3)

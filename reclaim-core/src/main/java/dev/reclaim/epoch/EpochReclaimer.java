@@ -456,9 +456,12 @@ public final class EpochReclaimer implements Reclaimer {
         while (list != null) {
             Bag next = list.next;
             if (all || list.sealEpoch <= g - 2) {
+                if (!ran) {
+                    updatePeak(); // the backlog at this reclamation step, before it shrinks
+                    ran = true;
+                }
                 runBag(list, g);
                 recycle(list);
-                ran = true;
             } else {
                 list.next = keepHead;
                 keepHead = list;
@@ -471,9 +474,6 @@ public final class EpochReclaimer implements Reclaimer {
         }
         if (keepHead != null) {
             pushSealed(keepHead, keepTail);
-        }
-        if (ran) {
-            updatePeak();
         }
         return kept;
     }
@@ -695,8 +695,8 @@ public final class EpochReclaimer implements Reclaimer {
                 throw new IllegalStateException("reclaimer '" + name + "' is already closed; close it exactly once");
             }
             Thread t = Thread.currentThread();
-            closed = true; // volatile write: Dekker with enter()'s claim-then-read (see notes)
             checkNoOwnGuard(t, "close()");
+            closed = true; // volatile write: Dekker with enter()'s claim-then-read (see notes)
             waitForGuards(System.nanoTime() + timeoutNanos, timeoutNanos);
             drainingThread = t; // volatile: lets this thread's deleters enter and retire while draining
             try {
