@@ -10,5 +10,6 @@ module dev.reclaim {
     requires jdk.jfr;
 
     exports dev.reclaim;
+    exports dev.reclaim.epoch;
     exports dev.reclaim.memory;
 }

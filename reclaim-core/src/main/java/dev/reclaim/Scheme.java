@@ -13,12 +13,18 @@ import java.util.function.Supplier;
  *   <tbody>
  *   <tr><td>{@code leak}</td><td>never in production: the no-reclamation baseline of benchmarks</td>
  *       <td>none: nothing is ever freed</td></tr>
- * *   </tbody>
+ *   <tr><td>{@code ebr}</td><td>the default: fastest readers (one CAS to enter, one store to leave), when
+ *       guards are short and no reader can stall indefinitely</td>
+ *       <td>unbounded while a guard stalls; otherwise about slots &times; bag capacity plus two epochs of
+ *       retirements</td></tr>
+ *   </tbody>
  * </table>
  */
 public enum Scheme {
     /** Never frees anything: the cost floor every benchmark compares against. */
-    LEAK("leak", LeakReclaimer::new);
+    LEAK("leak", LeakReclaimer::new),
+    /** Epoch-based reclamation ({@link dev.reclaim.epoch.EpochReclaimer}): the fast default. */
+    EBR("ebr", dev.reclaim.epoch.EpochReclaimer::create);
 
     private final String id;
     private final Supplier<Reclaimer> factory;

@@ -1,0 +1,67 @@
+package dev.reclaim.collections;
+
+/**
+ * Off-heap layout of a {@link TreiberStack}: one root block holding the head pointer, and one block per node.
+ *
+ * <pre>
+ * node (NODE_SIZE = 16 bytes, a slab block, >= 16-byte aligned)
+ *   0               8              16
+ *   +---------------+---------------+
+ *   | next (8)      | value (8)     |
+ *   +---------------+---------------+
+ *   next : address of the node below, 0 at the bottom; written once, before the node is published
+ *   value: the pushed long; written once, before the node is published
+ *
+ * root (ROOT_SIZE = 128 bytes, a slab block, >= 16-byte aligned)
+ *   0                              64              72                            128
+ *   +------------------------------+---------------+-----------------------------+
+ *   | padding (64)                 | head (8)      | padding (56)                |
+ *   +------------------------------+---------------+-----------------------------+
+ *   head : address of the top node, 0 when empty; only changed by compare-and-set
+ * </pre>
+ *
+ * <p>The head sits at offset 64 of a 128-byte block: with a block start {@code b} that is 16-byte aligned, the
+ * 64-byte cache line holding {@code b + 64} starts at {@code b + 16} or later and ends at {@code b + 127} or
+ * earlier, so no other block shares the head's (heavily contended) cache line. The head is a naturally aligned
+ * 8-byte word, as {@link dev.reclaim.Guard#protect(int, long)} requires.
+ */
+final class TreiberStackLayout {
+
+    /** Offset of the {@code next} pointer in a node. */
+    static final long NEXT_OFFSET = 0;
+
+    /** Offset of the {@code value} in a node. */
+    static final long VALUE_OFFSET = 8;
+
+    /** Size in bytes of a node block. */
+    static final long NODE_SIZE = 16;
+
+    /** Offset of the {@code head} pointer in the root block. */
+    static final long HEAD_OFFSET = 64;
+
+    /** Size in bytes of the root block: the head plus padding so that it owns its cache line. */
+    static final long ROOT_SIZE = 128;
+
+    /** The alignment the root block must have for the head to own its cache line (see the class comment). */
+    static final long REQUIRED_ALIGNMENT = 16;
+
+    private TreiberStackLayout() {
+    }
+
+    /**
+     * Checks that a block handed out by an allocator satisfies the layout's alignment assumption.
+     *
+     * @param address a freshly allocated block
+     * @param what    what the block is for (for the message)
+     * @return {@code address}
+     * @throws IllegalStateException if the block is null or not {@link #REQUIRED_ALIGNMENT}-aligned
+     */
+    static long checkAligned(long address, String what) {
+        if (address == 0 || (address & (REQUIRED_ALIGNMENT - 1)) != 0) {
+            throw new IllegalStateException("allocator returned " + what + " block 0x" + Long.toHexString(address)
+                    + ", which is not " + REQUIRED_ALIGNMENT + "-byte aligned; TreiberStack needs a SlabAllocator"
+                    + " (blocks are at least 16-byte aligned)");
+        }
+        return address;
+    }
+}

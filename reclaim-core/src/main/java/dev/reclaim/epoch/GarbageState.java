@@ -1,0 +1,169 @@
+package dev.reclaim.epoch;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Left padding of {@link GarbageState}. */
+abstract class GarbageStatePadLeft {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The written-often fields of {@link GarbageState}, between paddings. */
+abstract class GarbageStateFields extends GarbageStatePadLeft {
+    /** Head of the sealed-bag Treiber stack. Via SEALED. */
+    volatile Bag sealed;
+    /** 1 while a collector runs. Via COLLECTING. */
+    volatile int collecting;
+    /** 1 while a thread uses the empty-bag pool. Via POOL_LOCK. */
+    volatile int poolLock;
+    /** Plain: guarded by poolLock. */
+    Bag poolHead;
+    /** Plain: guarded by poolLock. */
+    int poolSize;
+    /** Deleters/actions run. Via RECLAIMED. */
+    volatile long reclaimed;
+    /** Bytes of the pointers reclaimed. Via RECLAIMED_BYTES. */
+    volatile long reclaimedBytes;
+    /** Largest pending seen at a reclamation step. Via PEAK_PENDING. */
+    volatile long peakPending;
+    /** Deleters that threw plus abandoned guards. Via FAILURES. */
+    volatile long failures;
+}
+
+/**
+ * The shared garbage of an {@link EpochReclaimer}: the stack of sealed bags, the collector flag, the pool of
+ * empty bags and the reclamation counters. Kept in its own padded object because these fields are written on
+ * every sealed bag, while the reclaimer's own fields are read by every enter().
+ *
+ * <p>The sealed stack is an intrusive Treiber stack with only two operations, push (CAS on the head) and
+ * take-all (getAndSet(null)), so it has no ABA problem. The pool is a plain stack behind a try-lock: a thread
+ * that finds it locked allocates instead of waiting, so nobody ever blocks on it.
+ */
+final class GarbageState extends GarbageStateFields {
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q08, q09, q10, q11, q12, q13, q14, q15;
+
+    /** Pushes the chain {@code first .. last} (linked through {@link Bag#next}) onto the sealed stack. */
+    void pushSealed(Bag first, Bag last) {
+        while (true) {
+            Bag head = sealedVolatile();
+            last.next = head; // plain: published by the CAS below
+            if (casSealed(head, first)) {
+                return;
+            }
+        }
+    }
+
+    /** Takes every sealed bag at once. */
+    Bag takeAllSealed() {
+        return (Bag) SEALED.getAndSet(this, (Bag) null); // volatile RMW: pairs with the CAS in pushSealed
+    }
+
+    Bag sealedVolatile() {
+        return (Bag) SEALED.getVolatile(this); // volatile: pairs with the CAS in pushSealed / takeAllSealed
+    }
+
+    private boolean casSealed(Bag expect, Bag update) {
+        return SEALED.compareAndSet(this, expect, update); // CAS: publishes the chain; pairs with takeAllSealed
+    }
+
+    boolean tryLockCollector() {
+        return COLLECTING.compareAndSet(this, 0, 1); // CAS: acquire; pairs with unlockCollector's release
+    }
+
+    void unlockCollector() {
+        COLLECTING.setRelease(this, 0); // release: pairs with the next tryLockCollector's CAS
+    }
+
+    /** An empty bag from the pool, or a new one when the pool is empty or busy. */
+    Bag takeEmptyBag(int capacity) {
+        if (POOL_LOCK.compareAndSet(this, 0, 1)) { // CAS: try-lock; pairs with the release below
+            Bag b = poolHead;
+            if (b != null) {
+                poolHead = b.next;
+                poolSize--;
+                b.next = null;
+            }
+            POOL_LOCK.setRelease(this, 0); // release: pairs with the next try-lock CAS
+            if (b != null) {
+                return b;
+            }
+        }
+        return new Bag(capacity);
+    }
+
+    /** Returns a reclaimed bag to the pool unless the pool is full or busy (then the GC takes it). */
+    void recycle(Bag b, int maxPooled) {
+        b.clear();
+        if (POOL_LOCK.compareAndSet(this, 0, 1)) { // CAS: try-lock; pairs with the release below
+            if (poolSize < maxPooled) {
+                b.next = poolHead;
+                poolHead = b;
+                poolSize++;
+            }
+            POOL_LOCK.setRelease(this, 0); // release: pairs with the next try-lock CAS
+        }
+    }
+
+    long reclaimedVolatile() {
+        return (long) RECLAIMED.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
+    }
+
+    long reclaimedBytesVolatile() {
+        return (long) RECLAIMED_BYTES.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
+    }
+
+    void addReclaimed(long count, long bytes) {
+        RECLAIMED.getAndAdd(this, count); // volatile RMW: read by stats()
+        if (bytes != 0) {
+            RECLAIMED_BYTES.getAndAdd(this, bytes); // volatile RMW: read by stats()
+        }
+    }
+
+    long peakPendingVolatile() {
+        return (long) PEAK_PENDING.getVolatile(this); // volatile: pairs with the CAS in updatePeak
+    }
+
+    /** Raises peakPending to at least {@code pending}. */
+    void updatePeak(long pending) {
+        long peak;
+        while (pending > (peak = peakPendingVolatile())
+                && !PEAK_PENDING.compareAndSet(this, peak, pending)) { // CAS: monotonic max; read by stats()
+            Thread.onSpinWait();
+        }
+    }
+
+    long failuresVolatile() {
+        return (long) FAILURES.getVolatile(this); // volatile: pairs with getAndAdd in addFailure
+    }
+
+    void addFailure() {
+        FAILURES.getAndAdd(this, 1L); // volatile RMW: read by stats()
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle SEALED;
+    private static final VarHandle COLLECTING;
+    private static final VarHandle POOL_LOCK;
+    private static final VarHandle RECLAIMED;
+    private static final VarHandle RECLAIMED_BYTES;
+    private static final VarHandle PEAK_PENDING;
+    private static final VarHandle FAILURES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            Class<?> c = GarbageStateFields.class;
+            SEALED = l.findVarHandle(c, "sealed", Bag.class);
+            COLLECTING = l.findVarHandle(c, "collecting", int.class);
+            POOL_LOCK = l.findVarHandle(c, "poolLock", int.class);
+            RECLAIMED = l.findVarHandle(c, "reclaimed", long.class);
+            RECLAIMED_BYTES = l.findVarHandle(c, "reclaimedBytes", long.class);
+            PEAK_PENDING = l.findVarHandle(c, "peakPending", long.class);
+            FAILURES = l.findVarHandle(c, "failures", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

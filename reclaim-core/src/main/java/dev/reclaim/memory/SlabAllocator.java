@@ -1,0 +1,340 @@
+package dev.reclaim.memory;
+
+import dev.reclaim.Deleter;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An off-heap allocator of small blocks at {@code long} addresses (0 is null), the memory source for the
+ * lock-free structures of this library. See the {@linkplain dev.reclaim.memory package documentation} for the
+ * guide: fast mode versus sanitizer mode, size classes, thread caching, fragmentation, when not to use it.
+ *
+ * <pre>{@code
+ * try (SlabAllocator slab = SlabAllocator.builder().name("nodes").build()) {
+ *     long node = slab.allocateZeroed(32);
+ *     Memory.putLongRelease(node, 42);
+ *     ...
+ *     guard.retire(node, slab);       // the allocator is a Deleter: frees the block once no reader can see it
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: every method may be called from any thread, including virtual threads; a block may be
+ * freed by a thread other than the one that allocated it. {@link #close()} must happen after every other use
+ * of the allocator (by any thread) has finished: a concurrent allocate, free or memory access may touch memory
+ * that close() has returned to the operating system.
+ *
+ * <p>Modes. In the default <em>fast mode</em> a block costs a few nanoseconds and nothing on the Java heap,
+ * and misuse (double free, use after free, overflow) is undefined behaviour that may crash the JVM. In
+ * <em>sanitizer mode</em> ({@link Builder#sanitize(boolean)} or {@code -Dreclaim.sanitize=true}) every misuse
+ * throws, naming the allocation and free sites, at microseconds per block.
+ */
+public final class SlabAllocator implements Deleter, AutoCloseable {
+
+    /** System property that turns sanitizer mode on for allocators built without an explicit choice. */
+    static final String SANITIZE_PROPERTY = "reclaim.sanitize";
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final String name;
+    private final boolean sanitizing;
+    private final long capacity;
+    private final FastSlab fast;
+    private final SanitizingSlab sanitizer;
+    /** Set once by close(); read on every call (volatile: pairs with the write in close()). */
+    private volatile boolean closed;
+
+    private SlabAllocator(Builder b) {
+        int id = IDS.incrementAndGet();
+        if (id >= (1 << 30)) {
+            throw new IllegalStateException("more than 2^30 slab allocators created in this JVM; reuse allocators");
+        }
+        this.name = b.name != null ? b.name : "slab-" + id;
+        this.sanitizing = b.sanitize != null ? b.sanitize : Boolean.getBoolean(SANITIZE_PROPERTY);
+        this.capacity = b.capacity;
+        this.fast = sanitizing ? null : new FastSlab(id, name, capacity);
+        this.sanitizer = sanitizing ? new SanitizingSlab(name, capacity) : null;
+    }
+
+    /**
+     * An allocator with default settings: unlimited capacity, sanitizer mode iff the system property
+     * {@code reclaim.sanitize} is {@code true}.
+     *
+     * @return a new allocator; close it to return its memory
+     */
+    public static SlabAllocator create() {
+        return builder().build();
+    }
+
+    /**
+     * A builder for an allocator with a name, a capacity or an explicit mode.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures and builds a {@link SlabAllocator}. Not thread-safe; reusable. */
+    public static final class Builder {
+        private String name;
+        private long capacity = Long.MAX_VALUE;
+        private Boolean sanitize;
+
+        private Builder() {
+        }
+
+        /**
+         * The name used in messages and {@link AllocatorStats}; default {@code "slab-N"}.
+         *
+         * @param name a non-null name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name must not be null");
+            return this;
+        }
+
+        /**
+         * The most bytes the allocator may hold; default unlimited. In fast mode it bounds the memory taken
+         * from the operating system (segments and large blocks, so it must be at least 64 KiB for small blocks
+         * to be served); in sanitizer mode it bounds the live bytes. An allocation beyond it throws
+         * {@link OffHeapExhaustedException}.
+         *
+         * @param maxBytes the capacity in bytes, positive
+         * @return this builder
+         */
+        public Builder capacity(long maxBytes) {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("capacity must be positive, was " + maxBytes);
+            }
+            this.capacity = maxBytes;
+            return this;
+        }
+
+        /**
+         * Turns sanitizer mode on or off, overriding the {@code reclaim.sanitize} system property.
+         *
+         * @param sanitize whether to track and check every block
+         * @return this builder
+         */
+        public Builder sanitize(boolean sanitize) {
+            this.sanitize = sanitize;
+            return this;
+        }
+
+        /**
+         * Builds the allocator. It takes memory from the operating system lazily, on first allocation.
+         *
+         * @return a new allocator
+         */
+        public SlabAllocator build() {
+            return new SlabAllocator(this);
+        }
+    }
+
+    // ---------------------------------------------------------------- allocation
+
+    /**
+     * Allocates a block of at least {@code size} bytes, aligned to 16 bytes, with unspecified contents
+     * (in sanitizer mode: filled with {@code 0xA5}).
+     *
+     * @param size bytes wanted, in [1, 2^40)
+     * @return the block's address, never 0
+     * @throws IllegalArgumentException   if {@code size} is out of range
+     * @throws OffHeapExhaustedException  if the capacity would be exceeded
+     * @throws IllegalStateException      if the allocator is closed
+     */
+    public long allocate(long size) {
+        checkOpen();
+        checkSize(size);
+        return sanitizing ? sanitizer.allocate(size, false) : fast.allocate(size);
+    }
+
+    /**
+     * Allocates a block of at least {@code size} bytes, aligned to 16 bytes, filled with zeros (all of
+     * {@link #blockSize(long)} bytes).
+     *
+     * @param size bytes wanted, in [1, 2^40)
+     * @return the block's address, never 0
+     * @throws IllegalArgumentException   if {@code size} is out of range
+     * @throws OffHeapExhaustedException  if the capacity would be exceeded
+     * @throws IllegalStateException      if the allocator is closed
+     */
+    public long allocateZeroed(long size) {
+        checkOpen();
+        checkSize(size);
+        if (sanitizing) {
+            return sanitizer.allocate(size, true);
+        }
+        long block = fast.allocate(size);
+        Memory.ALL.asSlice(block, fast.blockSize(block)).fill((byte) 0);
+        return block;
+    }
+
+    /**
+     * Frees a block. Any thread may free a block allocated by another thread. In fast mode, freeing a block
+     * twice or using it afterwards is undefined behaviour; in sanitizer mode both throw.
+     *
+     * @param address an address returned by {@link #allocate(long)} of this allocator and not yet freed
+     * @throws IllegalArgumentException if the address is 0, negative, misaligned or not a block of this
+     *                                  allocator (detected when cheap: always for those that lie outside its
+     *                                  chunks)
+     * @throws IllegalStateException    in sanitizer mode on a double free (naming both sites); if closed
+     */
+    public void free(long address) {
+        checkOpen();
+        checkAddress(address);
+        if (sanitizing) {
+            sanitizer.free(address);
+        } else {
+            fast.free(address);
+        }
+    }
+
+    /**
+     * The usable size of a block: its size class (at least the size requested).
+     *
+     * @param address a live block of this allocator
+     * @return the number of bytes the block may hold
+     * @throws IllegalArgumentException as {@link #free(long)}
+     * @throws IllegalStateException    if the allocator is closed; in sanitizer mode, if the block was freed
+     */
+    public long blockSize(long address) {
+        checkOpen();
+        checkAddress(address);
+        return sanitizing ? sanitizer.blockSize(address) : fast.blockSize(address);
+    }
+
+    /**
+     * Frees {@code pointer}: the allocator is the {@link Deleter} of its blocks, so
+     * {@code guard.retire(node, allocator)} allocates nothing.
+     *
+     * @param pointer a live block of this allocator
+     */
+    @Override
+    public void delete(long pointer) {
+        free(pointer);
+    }
+
+    /**
+     * The block's usable size, for the reclaimer's pending-bytes figure.
+     *
+     * @param pointer a live block of this allocator
+     * @return {@link #blockSize(long)}
+     */
+    @Override
+    public long sizeOf(long pointer) {
+        return blockSize(pointer);
+    }
+
+    // ---------------------------------------------------------------- introspection
+
+    /**
+     * A snapshot of the counters; still available after {@link #close()}.
+     *
+     * @return the statistics
+     */
+    public AllocatorStats stats() {
+        return sanitizing ? sanitizer.stats() : fast.stats();
+    }
+
+    /**
+     * Whether this allocator runs in sanitizer mode.
+     *
+     * @return true if every block is tracked and every access checked
+     */
+    public boolean isSanitizing() {
+        return sanitizing;
+    }
+
+    /**
+     * The allocator's name.
+     *
+     * @return the name given to the builder, or {@code "slab-N"}
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Every block allocated and not yet freed, with its allocation site. Sanitizer mode only: fast mode does
+     * not track blocks individually.
+     *
+     * @return the live blocks, in address order
+     * @throws UnsupportedOperationException in fast mode
+     * @throws IllegalStateException         if the allocator is closed
+     */
+    public List<LeakedBlock> liveBlocks() {
+        checkOpen();
+        if (!sanitizing) {
+            throw new UnsupportedOperationException("allocator '" + name + "' runs in fast mode and does not track "
+                    + "blocks; enable sanitizer mode to list live blocks: SlabAllocator.builder().sanitize(true) or "
+                    + "-D" + SANITIZE_PROPERTY + "=true (stats().liveBlocks() gives the count in either mode)");
+        }
+        return sanitizer.liveBlocks();
+    }
+
+    /**
+     * Returns all memory to the operating system: every segment and large block in fast mode, every block
+     * and quarantined block in sanitizer mode. Afterwards every method except {@link #stats()},
+     * {@link #name()}, {@link #isSanitizing()} and {@link #toString()} throws {@link IllegalStateException},
+     * including a second {@code close()}. Must happen after every other use of the allocator has finished.
+     *
+     * @throws MemoryLeakException   in sanitizer mode, if blocks were never freed (they are freed, and the
+     *                               allocator closed, before it is thrown)
+     * @throws IllegalStateException if already closed
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            checkOpen();
+            closed = true; // volatile write: pairs with the read in checkOpen()
+        }
+        if (sanitizing) {
+            List<LeakedBlock> leaks = sanitizer.close();
+            if (!leaks.isEmpty()) {
+                throw new MemoryLeakException(name, leaks);
+            }
+        } else {
+            fast.close();
+        }
+    }
+
+    /**
+     * A short description: name, mode, live blocks and bytes.
+     *
+     * @return a description for logs
+     */
+    @Override
+    public String toString() {
+        AllocatorStats s = stats();
+        return "SlabAllocator[" + name + (sanitizing ? ", sanitizing" : ", fast") + (closed ? ", closed" : "")
+                + ", live " + s.liveBlocks() + " blocks / " + s.liveBytes() + " bytes]";
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void checkOpen() {
+        if (closed) { // volatile read: pairs with the write in close()
+            throw new IllegalStateException("allocator '" + name + "' is closed; it returned all its memory to the "
+                    + "operating system. Use an allocator only before close(), and close it once, last");
+        }
+    }
+
+    private void checkSize(long size) {
+        if (size <= 0 || size >= SlabDescriptor.MAX_SIZE) {
+            throw new IllegalArgumentException("allocation size must be in [1, 2^40) bytes, was " + size
+                    + " (allocator '" + name + "')");
+        }
+    }
+
+    private void checkAddress(long address) {
+        if (address <= 0 || (address & (SlabDescriptor.BLOCK_ALIGNMENT - 1)) != 0) {
+            throw new IllegalArgumentException((address == 0 ? "null address 0" : "address 0x"
+                    + Long.toHexString(address) + (address < 0 ? " is negative and" : " is not 16-byte aligned and"))
+                    + " cannot be a block of allocator '" + name + "'; pass an address returned by allocate()");
+        }
+    }
+}
