@@ -181,7 +181,8 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
      * @throws IllegalArgumentException if the address is 0, negative, misaligned or not a block of this
      *                                  allocator (detected when cheap: always for those that lie outside its
      *                                  chunks)
-     * @throws IllegalStateException    in sanitizer mode on a double free (naming both sites); if closed
+     * @throws IllegalStateException    if closed; in sanitizer mode, on a double free: a
+     *                                  {@link UseAfterFreeException} naming the allocation and first free sites
      */
     public void free(long address) {
         checkOpen();
