@@ -325,7 +325,7 @@ class SlabAllocatorTest {
     @Test
     void exhaustingTheCapacityThrowsAndFreeingMakesRoom() {
         slab.close();
-        slab = SlabAllocator.builder().name("small").capacity(256 * 1024).build();
+        slab = SlabAllocator.builder().name("small").sanitize(false).capacity(256 * 1024).build();
         List<Long> blocks = new ArrayList<>();
         OffHeapExhaustedException e = assertThrows(OffHeapExhaustedException.class, () -> {
             while (true) {
@@ -404,7 +404,7 @@ class SlabAllocatorTest {
         assertEquals("test", s.name());
         assertTrue(slab.toString().contains("closed"));
         assertTrue(large != 0);
-        slab = SlabAllocator.builder().name("test").build(); // for the after-each check
+        slab = SlabAllocator.builder().name("test").sanitize(false).build(); // for the after-each check
     }
 
     @Test
