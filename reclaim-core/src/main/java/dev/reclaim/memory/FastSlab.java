@@ -167,23 +167,34 @@ final class FastSlab {
         long chunk = address & CHUNK_MASK;
         if ((entry & 1) != 0) {
             if (address != chunk + CHUNK_HEADER_LENGTH) {
-                throw new IllegalArgumentException("address 0x" + Long.toHexString(address)
-                        + " points inside large block 0x" + Long.toHexString(chunk + CHUNK_HEADER_LENGTH)
-                        + " of allocator '" + name + "', not at its start: pass the address allocate() returned");
+                throw interiorOfLarge(address, chunk);
             }
             return SlabDescriptor.LARGE_CLASS;
         }
         if (SlabDescriptor.chunkMagic(chunk) != SlabDescriptor.MAGIC || address - chunk < CHUNK_HEADER_LENGTH) {
-            throw new IllegalArgumentException("address 0x" + Long.toHexString(address)
-                    + " is not a block of allocator '" + name + "' (chunk header magic 0x"
-                    + Integer.toHexString(SlabDescriptor.chunkMagic(chunk)) + ", expected 0x"
-                    + Integer.toHexString(SlabDescriptor.MAGIC) + ")");
+            throw badChunk(address, chunk);
         }
         int cls = SlabDescriptor.chunkClass(chunk);
-        assert (address - chunk - CHUNK_HEADER_LENGTH) % CLASS_SIZES[cls] == 0
-                : "address 0x" + Long.toHexString(address) + " is not the start of a " + CLASS_SIZES[cls]
-                + "-byte block of allocator '" + name + "'";
+        assert (address - chunk - CHUNK_HEADER_LENGTH) % CLASS_SIZES[cls] == 0 : notBlockStart(address, cls);
         return cls;
+    }
+
+    private IllegalArgumentException interiorOfLarge(long address, long chunk) {
+        return new IllegalArgumentException("address 0x" + Long.toHexString(address)
+                + " points inside large block 0x" + Long.toHexString(chunk + CHUNK_HEADER_LENGTH)
+                + " of allocator '" + name + "', not at its start: pass the address allocate() returned");
+    }
+
+    private IllegalArgumentException badChunk(long address, long chunk) {
+        return new IllegalArgumentException("address 0x" + Long.toHexString(address)
+                + " is not a block of allocator '" + name + "' (chunk header magic 0x"
+                + Integer.toHexString(SlabDescriptor.chunkMagic(chunk)) + ", expected 0x"
+                + Integer.toHexString(SlabDescriptor.MAGIC) + ")");
+    }
+
+    private String notBlockStart(long address, int cls) {
+        return "address 0x" + Long.toHexString(address) + " is not the start of a " + CLASS_SIZES[cls]
+                + "-byte block of allocator '" + name + "'";
     }
 
     private IllegalArgumentException notMine(long address, int entry) {

@@ -117,10 +117,11 @@ final class SanitizingSlab {
         synchronized (r) {
             Site first = r.freeSite();
             if (first != null) {
-                throw new IllegalStateException("double free of block 0x" + Long.toHexString(r.block) + " ("
+                throw new UseAfterFreeException("double free of block 0x" + Long.toHexString(r.block) + " ("
                         + r.size + " bytes) of allocator '" + name + "'; it was " + r.allocationSite.describe()
                         + "\nand first " + first.describe()
-                        + "\nFree each block once (retire it through one reclaimer, or free it directly, not both)");
+                        + "\nFree each block once (retire it through one reclaimer, or free it directly, not both)",
+                        address, r.block);
             }
             r.setFreeSite(site);
         }

@@ -181,7 +181,8 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
      * @throws IllegalArgumentException if the address is 0, negative, misaligned or not a block of this
      *                                  allocator (detected when cheap: always for those that lie outside its
      *                                  chunks)
-     * @throws IllegalStateException    in sanitizer mode on a double free (naming both sites); if closed
+     * @throws IllegalStateException    if closed; in sanitizer mode, on a double free: a
+     *                                  {@link UseAfterFreeException} naming the allocation and first free sites
      */
     public void free(long address) {
         checkOpen();
@@ -318,23 +319,35 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
 
     private void checkOpen() {
         if (closed) { // volatile read: pairs with the write in close()
-            throw new IllegalStateException("allocator '" + name + "' is closed; it returned all its memory to the "
-                    + "operating system. Use an allocator only before close(), and close it once, last");
+            throw closedException();
         }
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("allocator '" + name + "' is closed; it returned all its memory to the "
+                + "operating system. Use an allocator only before close(), and close it once, last");
     }
 
     private void checkSize(long size) {
         if (size <= 0 || size >= SlabDescriptor.MAX_SIZE) {
-            throw new IllegalArgumentException("allocation size must be in [1, 2^40) bytes, was " + size
-                    + " (allocator '" + name + "')");
+            throw badSize(size);
         }
+    }
+
+    private IllegalArgumentException badSize(long size) {
+        return new IllegalArgumentException("allocation size must be in [1, 2^40) bytes, was " + size
+                + " (allocator '" + name + "')");
     }
 
     private void checkAddress(long address) {
         if (address <= 0 || (address & (SlabDescriptor.BLOCK_ALIGNMENT - 1)) != 0) {
-            throw new IllegalArgumentException((address == 0 ? "null address 0" : "address 0x"
-                    + Long.toHexString(address) + (address < 0 ? " is negative and" : " is not 16-byte aligned and"))
-                    + " cannot be a block of allocator '" + name + "'; pass an address returned by allocate()");
+            throw badAddress(address);
         }
+    }
+
+    private IllegalArgumentException badAddress(long address) {
+        return new IllegalArgumentException((address == 0 ? "null address 0" : "address 0x"
+                + Long.toHexString(address) + (address < 0 ? " is negative and" : " is not 16-byte aligned and"))
+                + " cannot be a block of allocator '" + name + "'; pass an address returned by allocate()");
     }
 }

@@ -108,7 +108,7 @@ class SanitizerTest {
     void doubleFreeNamesTheAllocationAndFirstFreeSites() {
         long b = allocateHere(slab, 100);
         freeHere(slab, b);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> slab.free(b));
+        UseAfterFreeException e = assertThrows(UseAfterFreeException.class, () -> slab.free(b));
         String m = e.getMessage();
         assertTrue(m.startsWith("double free of block 0x" + Long.toHexString(b)), m);
         assertTrue(m.contains("allocateHere"), m);

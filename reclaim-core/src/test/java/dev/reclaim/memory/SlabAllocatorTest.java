@@ -276,9 +276,56 @@ class SlabAllocatorTest {
     }
 
     @Test
+    void platformAndVirtualThreadsExchangingBlocksNeverShareOne() throws Exception {
+        int platform = 2;
+        int virtual = 200;
+        int perThread = 3_000;
+        java.util.concurrent.LinkedBlockingQueue<long[]> exchange = new java.util.concurrent.LinkedBlockingQueue<>();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < platform + virtual; t++) {
+            int id = t;
+            Runnable work = () -> {
+                Random rnd = new Random(id);
+                try {
+                    for (int i = 0; i < perThread / (id < platform ? 1 : 30); i++) {
+                        long size = 1 + rnd.nextInt(512);
+                        long b = slab.allocate(size);
+                        long stamp = ((long) id << 40) | i;
+                        Memory.putLong(b, stamp);
+                        Memory.putLong(b + slab.blockSize(b) - 8, ~stamp);
+                        exchange.add(new long[] {b, stamp});
+                        long[] other = exchange.poll();
+                        if (other != null) {
+                            if (Memory.getLong(other[0]) != other[1]
+                                    || Memory.getLong(other[0] + slab.blockSize(other[0]) - 8) != ~other[1]) {
+                                throw new AssertionError("block 0x" + Long.toHexString(other[0])
+                                        + " changed while in the exchange: handed out twice");
+                            }
+                            slab.free(other[0]);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            };
+            ts.add(id < platform ? Thread.ofPlatform().start(work) : Thread.ofVirtual().start(work));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        long[] rest;
+        while ((rest = exchange.poll()) != null) {
+            assertEquals(rest[1], Memory.getLong(rest[0]));
+            slab.free(rest[0]);
+        }
+        assertTrue(failures.isEmpty(), () -> failures.peek().toString());
+    }
+
+    @Test
     void exhaustingTheCapacityThrowsAndFreeingMakesRoom() {
         slab.close();
-        slab = SlabAllocator.builder().name("small").capacity(256 * 1024).build();
+        slab = SlabAllocator.builder().name("small").sanitize(false).capacity(256 * 1024).build();
         List<Long> blocks = new ArrayList<>();
         OffHeapExhaustedException e = assertThrows(OffHeapExhaustedException.class, () -> {
             while (true) {
@@ -334,6 +381,8 @@ class SlabAllocatorTest {
             other.free(large);
             other.free(b);
         }
+        assertThrows(IllegalArgumentException.class, () -> SlabAllocator.builder().capacity(0));
+        assertThrows(NullPointerException.class, () -> SlabAllocator.builder().name(null));
         UnsupportedOperationException uoe = assertThrows(UnsupportedOperationException.class, slab::liveBlocks);
         assertTrue(uoe.getMessage().contains("sanitize"), uoe.getMessage());
     }
@@ -355,7 +404,7 @@ class SlabAllocatorTest {
         assertEquals("test", s.name());
         assertTrue(slab.toString().contains("closed"));
         assertTrue(large != 0);
-        slab = SlabAllocator.builder().name("test").build(); // for the after-each check
+        slab = SlabAllocator.builder().name("test").sanitize(false).build(); // for the after-each check
     }
 
     @Test
