@@ -382,6 +382,46 @@ class SlabAllocatorTest {
     }
 
     @Test
+    void manyPlatformThreadsGetTheirOwnCachesAndDeadOnesStrandNothing() throws Exception {
+        // 64 live threads at once grow the thread-cache table; 5 waves of them die and get swept
+        long reservedAfterFirstWave = 0;
+        for (int wave = 0; wave < 5; wave++) {
+            CyclicBarrier allAlive = new CyclicBarrier(64);
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < 64; t++) {
+                int id = t;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        long[] bs = new long[40];
+                        for (int i = 0; i < bs.length; i++) {
+                            bs[i] = slab.allocate(1000);
+                            Memory.putLong(bs[i], id * 100L + i);
+                        }
+                        allAlive.await();
+                        for (int i = 0; i < bs.length; i++) {
+                            assertEquals(id * 100L + i, Memory.getLong(bs[i]), "block shared between threads");
+                            slab.free(bs[i]); // stays in this thread's cache until it dies and is swept
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), () -> failures.peek().toString());
+            assertEquals(0, slab.stats().liveBlocks());
+            if (wave == 0) {
+                reservedAfterFirstWave = slab.stats().reservedBytes();
+            }
+        }
+        assertEquals(reservedAfterFirstWave, slab.stats().reservedBytes(),
+                "blocks cached by dead threads were reused, not stranded");
+    }
+
+    @Test
     void exhaustingTheCapacityThrowsAndFreeingMakesRoom() {
         slab.close();
         slab = SlabAllocator.builder().name("small").sanitize(false).capacity(256 * 1024).build();
