@@ -323,6 +323,105 @@ class SlabAllocatorTest {
     }
 
     @Test
+    void producersAndConsumersCycleBlocksThroughTheDepotWithoutLossOrDuplication() throws Exception {
+        // producers only allocate (their caches refill from the depot), consumers only free (their caches
+        // flush to the depot): every block travels through the lock-free depot
+        int pairs = 2;
+        int perProducer = 100_000;
+        java.util.concurrent.ArrayBlockingQueue<long[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(512);
+        Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            int id = p;
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < perProducer; i++) {
+                        long b = slab.allocate(64);
+                        long stamp = ((long) id << 40) | i;
+                        Memory.putLong(b, stamp);
+                        Memory.putLong(b + 56, ~stamp);
+                        if (!queue.offer(new long[] {b, stamp}, 20, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new AssertionError("consumers stopped");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < perProducer; i++) {
+                        long[] e = queue.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+                        if (e == null) {
+                            throw new AssertionError("producers stopped");
+                        }
+                        if (Memory.getLong(e[0]) != e[1] || Memory.getLong(e[0] + 56) != ~e[1]) {
+                            throw new AssertionError("block 0x" + Long.toHexString(e[0]) + " handed out twice");
+                        }
+                        seen.add(e[0]);
+                        slab.free(e[0]);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError("worker failed");
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+        // at most 512 queued + 4 threads' caches (64 each) + the depot are ever in use: a few chunks' worth of
+        // distinct blocks unless free blocks get lost and new ones carved
+        long perChunk = SlabDescriptor.blocksPerChunk(SlabDescriptor.classIndex(64));
+        assertTrue(seen.size() <= 3 * perChunk, seen.size() + " distinct blocks cycled: free blocks were lost");
+    }
+
+    @Test
+    void manyPlatformThreadsGetTheirOwnCachesAndDeadOnesStrandNothing() throws Exception {
+        // 64 live threads at once grow the thread-cache table; 5 waves of them die and get swept
+        long reservedAfterFirstWave = 0;
+        for (int wave = 0; wave < 5; wave++) {
+            CyclicBarrier allAlive = new CyclicBarrier(64);
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < 64; t++) {
+                int id = t;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        long[] bs = new long[40];
+                        for (int i = 0; i < bs.length; i++) {
+                            bs[i] = slab.allocate(1000);
+                            Memory.putLong(bs[i], id * 100L + i);
+                        }
+                        allAlive.await();
+                        for (int i = 0; i < bs.length; i++) {
+                            assertEquals(id * 100L + i, Memory.getLong(bs[i]), "block shared between threads");
+                            slab.free(bs[i]); // stays in this thread's cache until it dies and is swept
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), () -> failures.peek().toString());
+            assertEquals(0, slab.stats().liveBlocks());
+            if (wave == 0) {
+                reservedAfterFirstWave = slab.stats().reservedBytes();
+            }
+        }
+        assertEquals(reservedAfterFirstWave, slab.stats().reservedBytes(),
+                "blocks cached by dead threads were reused, not stranded");
+    }
+
+    @Test
     void exhaustingTheCapacityThrowsAndFreeingMakesRoom() {
         slab.close();
         slab = SlabAllocator.builder().name("small").sanitize(false).capacity(256 * 1024).build();
