@@ -2,11 +2,9 @@ package dev.reclaim.epoch;
 
 import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
+import dev.reclaim.HeapAllocation;
 import org.junit.jupiter.api.Test;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,33 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EpochAllocationTest {
     private static final int OPS = 100_000;
     private static final long SLACK = 512;
-
-    /**
-     * {@code ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes}
-     * bound as a (long)long handle: the test sources are compiled into module dev.reclaim, which does not read
-     * java.management, so the bean is reached reflectively (invokeExact: no boxing, no allocation).
-     */
-    private static final MethodHandle ALLOCATED_BYTES;
-
-    static {
-        try {
-            Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-                    .invoke(null);
-            ALLOCATED_BYTES = MethodHandles.publicLookup().findVirtual(
-                    Class.forName("com.sun.management.ThreadMXBean"), "getThreadAllocatedBytes",
-                    MethodType.methodType(long.class, long.class)).bindTo(bean);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private static long allocated() {
-        try {
-            return (long) ALLOCATED_BYTES.invokeExact(Thread.currentThread().threadId());
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-    }
 
     /** A preallocated deleter that only counts. */
     static final class Counter implements Deleter {
@@ -79,9 +50,9 @@ class EpochAllocationTest {
             for (int w = 0; w < 5; w++) {
                 enterClose(r, ref); // warm up: JIT, slot table
             }
-            long before = allocated();
+            long before = HeapAllocation.currentThread();
             long sink = enterClose(r, ref);
-            long bytes = allocated() - before;
+            long bytes = HeapAllocation.currentThread() - before;
             assertEquals(OPS, sink);
             assertTrue(bytes <= SLACK, "enter+close allocated " + bytes + " bytes over " + OPS + " ops");
         }
@@ -94,9 +65,9 @@ class EpochAllocationTest {
             for (int w = 0; w < 5; w++) {
                 enterRetireClose(r, d); // warm up: JIT, bag pool
             }
-            long before = allocated();
+            long before = HeapAllocation.currentThread();
             enterRetireClose(r, d);
-            long bytes = allocated() - before;
+            long bytes = HeapAllocation.currentThread() - before;
             assertTrue(bytes <= SLACK, "enter+retire+close allocated " + bytes + " bytes over " + OPS + " ops");
             assertTrue(d.deleted > 0, "bags were reclaimed and recycled during the loop");
         }

@@ -1,5 +1,7 @@
 package dev.reclaim.memory;
 
+import dev.reclaim.HeapAllocation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
