@@ -26,11 +26,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #pin}: one thread enters and closes an empty guard (uncontended: the per-thread fast path).</li>
  *   <li>{@link #pin2Threads}: two threads pin the same reclaimer at once; shows the cost of any shared state
  *       touched on enter/close (global epoch reads, cache-line traffic on shared counters).</li>
- *   <li>{@link #baselineVolatileRead}: a volatile read of a field, the floor any pin is compared with (it runs
- *       once per {@code scheme} value; the parameter does not affect it).</li>
  * </ul>
  * {@code scheme=leak} measures the guard object machinery alone (pooled guard, open flag); the difference
- * {@code ebr - leak} is what epoch pinning costs. Reported as average time, ns/op.
+ * {@code ebr - leak} is what epoch pinning costs. {@link AtomicFloorBench} measures, in the same run, the
+ * hardware floor a pin is built from (one CAS and one release store). Reported as average time, ns/op.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,7 +42,6 @@ public class PinBench {
     public String scheme;
 
     private Reclaimer reclaimer;
-    private volatile long word = 42;
 
     /** Creates the benchmark state (JMH instantiates it). */
     public PinBench() {
@@ -85,16 +83,5 @@ public class PinBench {
         try (Guard g = reclaimer.enter()) {
             return g.isOpen();
         }
-    }
-
-    /**
-     * A volatile read: the floor of any pin.
-     *
-     * @return the field's value (consumed by JMH)
-     */
-    @Benchmark
-    @Threads(1)
-    public long baselineVolatileRead() {
-        return word; // volatile read: pairs with the volatile initialising write (no writer afterwards)
     }
 }
