@@ -461,13 +461,35 @@ public final class EpochReclaimer implements Reclaimer {
             ev = new ReclaimBatchEvent();
             ev.begin();
         }
-        for (int i = 0; i < n; i++) {
-            try {
-                b.run(i);
-            } catch (Throwable e) {
-                garbage.addFailure();
-                report(b.describe(i) + " threw; the remaining deleters still ran", e);
+        long[] pointers = b.pointers;
+        Object[] actions = b.actions;
+        int i = 0;
+        while (i < n) {
+            // A run of consecutive entries with the same deleter goes through one deleteAll call.
+            int end = i + 1;
+            Object a = actions[i];
+            if (pointers[i] != 0) {
+                while (end < n && actions[end] == a && pointers[end] != 0) {
+                    end++;
+                }
             }
+            if (end - i == 1) {
+                try {
+                    b.run(i);
+                } catch (Throwable e) {
+                    garbage.addFailure();
+                    report(b.describe(i) + " threw; the remaining deleters still ran", e);
+                }
+            } else {
+                try {
+                    ((Deleter) a).deleteAll(pointers, i, end);
+                } catch (Throwable e) {
+                    garbage.addFailures(1 + e.getSuppressed().length);
+                    report(b.describeRun(i, end) + " threw (" + (1 + e.getSuppressed().length)
+                            + " failures, the later ones suppressed); the remaining deleters still ran", e);
+                }
+            }
+            i = end;
         }
         garbage.addReclaimed(n, b.bytes);
         if (event) {
