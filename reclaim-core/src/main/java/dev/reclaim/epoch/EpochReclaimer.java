@@ -87,6 +87,9 @@ public final class EpochReclaimer implements Reclaimer {
      * than waits, so it never blocks; the pool is capped so it cannot grow without bound).
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
      * deleters of bags with sealEpoch <= global - 2, recycles them, and pushes the rest back as one chain.
+     * Within a bag, a run of consecutive entries with the same Deleter goes through one Deleter.deleteAll call
+     * (the slab allocator then pays its open check and thread-cache lookup once per run); a run that throws
+     * counts one failure per exception (thrown plus suppressed) and is reported once.
      * Counters: per-slot retired/retiredBytes (owner writes, opaque), shared reclaimed/reclaimedBytes
      * (getAndAdd once per bag), peakPending updated by the collector.
      *

@@ -39,7 +39,9 @@ final class FastSlab {
      * to a batch from the loose list, else (after sweeping caches of dead threads) carve a batch from the
      * current chunk, taking a new chunk, then a new segment, as needed. free (platform thread): push on the
      * magazine; when full, link the top half into a batch and push it on the depot (one CAS). So the global
-     * lists see one CAS per BATCH_SIZES[c] operations. Virtual threads bypass the caches (a virtual thread
+     * lists see one CAS per BATCH_SIZES[c] operations. freeAll (a reclaimer's batch) looks the cache up once
+     * and validates a block in the same chunk as the previous valid block by a compare and an alignment check
+     * (a chunk keeps its owner and class until close()), so the ChunkTable is read once per chunk change. Virtual threads bypass the caches (a virtual thread
      * can die, or migrate carriers, at any point) and push/pop single blocks on the loose list; a loose-list
      * miss takes a whole depot batch or carved batch, keeps its first block and pushes the rest loose.
      *
