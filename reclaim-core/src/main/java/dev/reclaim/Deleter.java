@@ -25,6 +25,51 @@ public interface Deleter {
     void delete(long pointer);
 
     /**
+     * Releases a batch: {@code pointers[from]} .. {@code pointers[to - 1]}, each as by {@link #delete(long)}.
+     * A reclaimer calls it instead of {@code delete} for consecutive retirements with the same deleter, so an
+     * implementation can pay per-batch costs (an open check, a thread-cache lookup) once per batch; the
+     * default simply calls {@code delete} for each pointer.
+     *
+     * <p>Failure contract: every pointer in the range is released even when some fail; after the whole range
+     * has been tried, the first failure is thrown with the later ones {@linkplain Throwable#addSuppressed
+     * added as suppressed}. The caller counts one failure per exception (thrown plus suppressed). An
+     * implementation must not keep or modify {@code pointers}.
+     *
+     * @param pointers the retired pointers (never 0 within the range)
+     * @param from     first index, inclusive
+     * @param to       last index, exclusive
+     */
+    default void deleteAll(long[] pointers, int from, int to) {
+        Throwable first = null;
+        for (int i = from; i < to; i++) {
+            try {
+                delete(pointers[i]);
+            } catch (Throwable t) {
+                if (first == null) {
+                    first = t;
+                } else if (t != first) {
+                    first.addSuppressed(t);
+                }
+            }
+        }
+        if (first != null) {
+            throwUnchecked(first);
+        }
+    }
+
+    /**
+     * Rethrows {@code t} as it is (delete declares no checked exception, but a deleter may still throw one).
+     *
+     * @param t   the throwable
+     * @param <T> inferred as an unchecked type
+     * @throws T always
+     */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void throwUnchecked(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    /**
      * The number of bytes {@code pointer} holds, for the pending-bytes figure of {@link ReclaimerStats}.
      * Called once at retire time, on the retiring thread; it must be cheap and must not block.
      *

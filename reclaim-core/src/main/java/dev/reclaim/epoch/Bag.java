@@ -63,6 +63,12 @@ final class Bag {
         return p != 0 ? "deleter " + a + " of pointer 0x" + Long.toHexString(p) : "deferred action " + a;
     }
 
+    /** Describes the run of entries {@code [from, to)}, which share one deleter. */
+    String describeRun(int from, int to) {
+        return "deleter " + actions[from] + " of " + (to - from) + " pointers (0x" + Long.toHexString(pointers[from])
+                + " .. 0x" + Long.toHexString(pointers[to - 1]) + ")";
+    }
+
     /** Empties the bag for reuse (drops references so the GC can take the deleters/actions). */
     void clear() {
         java.util.Arrays.fill(actions, 0, size, null);

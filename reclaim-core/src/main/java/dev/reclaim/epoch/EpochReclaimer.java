@@ -87,6 +87,9 @@ public final class EpochReclaimer implements Reclaimer {
      * than waits, so it never blocks; the pool is capped so it cannot grow without bound).
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
      * deleters of bags with sealEpoch <= global - 2, recycles them, and pushes the rest back as one chain.
+     * Within a bag, a run of consecutive entries with the same Deleter goes through one Deleter.deleteAll call
+     * (the slab allocator then pays its open check and thread-cache lookup once per run); a run that throws
+     * counts one failure per exception (thrown plus suppressed) and is reported once.
      * Counters: per-slot retired/retiredBytes (owner writes, opaque), shared reclaimed/reclaimedBytes
      * (getAndAdd once per bag), peakPending updated by the collector.
      *
@@ -461,13 +464,35 @@ public final class EpochReclaimer implements Reclaimer {
             ev = new ReclaimBatchEvent();
             ev.begin();
         }
-        for (int i = 0; i < n; i++) {
-            try {
-                b.run(i);
-            } catch (Throwable e) {
-                garbage.addFailure();
-                report(b.describe(i) + " threw; the remaining deleters still ran", e);
+        long[] pointers = b.pointers;
+        Object[] actions = b.actions;
+        int i = 0;
+        while (i < n) {
+            // A run of consecutive entries with the same deleter goes through one deleteAll call.
+            int end = i + 1;
+            Object a = actions[i];
+            if (pointers[i] != 0) {
+                while (end < n && actions[end] == a && pointers[end] != 0) {
+                    end++;
+                }
             }
+            if (end - i == 1) {
+                try {
+                    b.run(i);
+                } catch (Throwable e) {
+                    garbage.addFailure();
+                    report(b.describe(i) + " threw; the remaining deleters still ran", e);
+                }
+            } else {
+                try {
+                    ((Deleter) a).deleteAll(pointers, i, end);
+                } catch (Throwable e) {
+                    garbage.addFailures(1 + e.getSuppressed().length);
+                    report(b.describeRun(i, end) + " threw (" + (1 + e.getSuppressed().length)
+                            + " failures, the later ones suppressed); the remaining deleters still ran", e);
+                }
+            }
+            i = end;
         }
         garbage.addReclaimed(n, b.bytes);
         if (event) {

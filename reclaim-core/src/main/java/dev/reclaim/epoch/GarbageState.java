@@ -142,6 +142,10 @@ final class GarbageState extends GarbageStateFields {
         FAILURES.getAndAdd(this, 1L); // volatile RMW: read by stats()
     }
 
+    void addFailures(int n) {
+        FAILURES.getAndAdd(this, (long) n); // volatile RMW: read by stats()
+    }
+
     // VarHandle mechanics
     private static final VarHandle SEALED;
     private static final VarHandle COLLECTING;

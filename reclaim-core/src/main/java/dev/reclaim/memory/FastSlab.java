@@ -39,7 +39,9 @@ final class FastSlab {
      * to a batch from the loose list, else (after sweeping caches of dead threads) carve a batch from the
      * current chunk, taking a new chunk, then a new segment, as needed. free (platform thread): push on the
      * magazine; when full, link the top half into a batch and push it on the depot (one CAS). So the global
-     * lists see one CAS per BATCH_SIZES[c] operations. Virtual threads bypass the caches (a virtual thread
+     * lists see one CAS per BATCH_SIZES[c] operations. freeAll (a reclaimer's batch) looks the cache up once
+     * and validates a block in the same chunk as the previous valid block by a compare and an alignment check
+     * (a chunk keeps its owner and class until close()), so the ChunkTable is read once per chunk change. Virtual threads bypass the caches (a virtual thread
      * can die, or migrate carriers, at any point) and push/pop single blocks on the loose list; a loose-list
      * miss takes a whole depot batch or carved batch, keeps its first block and pushes the rest loose.
      *
@@ -146,6 +148,93 @@ final class FastSlab {
         c.countFree(cls);
     }
 
+    /**
+     * Frees {@code pointers[from..to)} (the range already checked, the allocator open): one thread-cache
+     * lookup per batch, and a block in the same chunk as the previous valid one is validated by a compare
+     * (a chunk keeps its owner and class until close()). Bad addresses are skipped and reported after the
+     * whole range was tried: the first thrown, the others suppressed.
+     */
+    void freeAll(long[] pointers, int from, int to) {
+        RuntimeException failure = null;
+        if (Thread.currentThread().isVirtual()) {
+            for (int i = from; i < to; i++) {
+                try {
+                    long address = pointers[i];
+                    checkAddress(address);
+                    free(address);
+                } catch (RuntimeException e) {
+                    failure = addFailure(failure, e);
+                }
+            }
+        } else {
+            ThreadCache c = cache();
+            long seenChunk = -1; // a chunk of ours holding small blocks of class seenClass, or -1
+            int seenClass = 0;
+            int runClass = -1;   // frees of class runClass not yet added to c's counter
+            long runFrees = 0;
+            for (int i = from; i < to; i++) {
+                long address = pointers[i];
+                int cls;
+                long chunk = address & CHUNK_MASK;
+                if (chunk == seenChunk && address - chunk >= CHUNK_HEADER_LENGTH
+                        && (address & (SlabDescriptor.BLOCK_ALIGNMENT - 1)) == 0) {
+                    cls = seenClass;
+                    assert (address - chunk - CHUNK_HEADER_LENGTH) % CLASS_SIZES[cls] == 0 : notBlockStart(address, cls);
+                } else {
+                    try {
+                        checkAddress(address);
+                        cls = classOf(address);
+                        if (cls < 0) {
+                            freeLarge(address);
+                            continue;
+                        }
+                    } catch (RuntimeException e) {
+                        failure = addFailure(failure, e);
+                        continue;
+                    }
+                    seenChunk = chunk;
+                    seenClass = cls;
+                }
+                if (cls != runClass) {
+                    if (runFrees != 0) {
+                        c.countFrees(runClass, runFrees);
+                    }
+                    runClass = cls;
+                    runFrees = 0;
+                }
+                int n = c.counts[cls];
+                if (n == 2 * BATCH_SIZES[cls]) {
+                    n = flush(c, cls, n);
+                }
+                c.slots[cls * MAGAZINE_CAPACITY + n] = address;
+                c.counts[cls] = n + 1;
+                runFrees++;
+            }
+            if (runFrees != 0) {
+                c.countFrees(runClass, runFrees);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addFailure(RuntimeException first, RuntimeException e) {
+        if (first == null) {
+            return e;
+        }
+        if (e != first) {
+            first.addSuppressed(e);
+        }
+        return first;
+    }
+
+    private void checkAddress(long address) {
+        if (address <= 0 || (address & (SlabDescriptor.BLOCK_ALIGNMENT - 1)) != 0) {
+            throw SlabAllocator.badAddress(address, name);
+        }
+    }
+
     long blockSize(long address) {
         int cls = classOf(address);
         if (cls < 0) {
@@ -249,8 +338,11 @@ final class FastSlab {
         ThreadCache[] table = cacheTable; // volatile read: pairs with the volatile write in publishTable()
         int mask = table.length - 1;
         for (int i = (int) mix(tid) & mask; ; i = (i + 1) & mask) {
-            // acquire: pairs with the release store in insertLocked() (the cache's final fields are safe anyway)
-            ThreadCache c = (ThreadCache) CACHE_SLOT.getAcquire(table, i);
+            // plain (racy) read: a cache's threadId, slots and counts are final fields, so any reference we read
+            // shows them initialized (final-field semantics); the arrays' contents are only touched by their
+            // owner, which is us when the ids match. A null we read too early sends us to register(), which
+            // rechecks under the registry monitor. The entry is published by the release in insertLocked().
+            ThreadCache c = table[i];
             if (c == null) {
                 return register(tid);
             }
@@ -289,7 +381,7 @@ final class FastSlab {
         while (table[i] != null) { // plain: the table is only written under the registry monitor
             i = (i + 1) & mask;
         }
-        CACHE_SLOT.setRelease(table, i, c); // release: pairs with the acquire load in cache()
+        CACHE_SLOT.setRelease(table, i, c); // release: pairs with the plain racy read in cache() (final fields)
     }
 
     /** Publishes a new table holding exactly the registry (drops swept caches, grows or shrinks). */
@@ -723,6 +815,11 @@ final class FastSlab {
         void countFree(int cls) {
             // opaque store: pairs with the opaque load in freesOpaque() (statistics, no ordering)
             COUNTER.setOpaque(counters, 2 * cls + 1, counters[2 * cls + 1] + 1);
+        }
+
+        void countFrees(int cls, long n) {
+            // opaque store: pairs with the opaque load in freesOpaque() (statistics, no ordering)
+            COUNTER.setOpaque(counters, 2 * cls + 1, counters[2 * cls + 1] + n);
         }
 
         long allocationsOpaque(int cls) {

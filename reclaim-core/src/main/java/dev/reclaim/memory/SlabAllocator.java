@@ -220,6 +220,32 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
     }
 
     /**
+     * Frees a batch of blocks, {@code pointers[from] .. pointers[to - 1]}: what a reclaimer calls for a run of
+     * blocks retired with this allocator. Same checks as {@link #free(long)} for each address, but in fast
+     * mode the open check and the thread-cache lookup are paid once per batch, and consecutive blocks of the
+     * same chunk are validated with a compare. Every valid block is freed even if some addresses are bad; the
+     * first bad one is then reported by the exception thrown, the others as suppressed exceptions.
+     *
+     * @param pointers blocks of this allocator, each live and distinct
+     * @param from     first index, inclusive
+     * @param to       last index, exclusive
+     * @throws IndexOutOfBoundsException if the range is not within {@code pointers}
+     * @throws IllegalArgumentException  as {@link #free(long)}, after freeing every valid block of the range
+     * @throws IllegalStateException     if the allocator is closed (nothing is freed); in sanitizer mode, as
+     *                                   {@link #free(long)}
+     */
+    @Override
+    public void deleteAll(long[] pointers, int from, int to) {
+        Objects.checkFromToIndex(from, to, pointers.length);
+        checkOpen();
+        if (sanitizing) {
+            Deleter.super.deleteAll(pointers, from, to);
+        } else {
+            fast.freeAll(pointers, from, to);
+        }
+    }
+
+    /**
      * The block's usable size, for the reclaimer's pending-bytes figure.
      *
      * @param pointer a live block of this allocator
@@ -341,11 +367,11 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
 
     private void checkAddress(long address) {
         if (address <= 0 || (address & (SlabDescriptor.BLOCK_ALIGNMENT - 1)) != 0) {
-            throw badAddress(address);
+            throw badAddress(address, name);
         }
     }
 
-    private IllegalArgumentException badAddress(long address) {
+    static IllegalArgumentException badAddress(long address, String name) {
         return new IllegalArgumentException((address == 0 ? "null address 0" : "address 0x"
                 + Long.toHexString(address) + (address < 0 ? " is negative and" : " is not 16-byte aligned and"))
                 + " cannot be a block of allocator '" + name + "'; pass an address returned by allocate()");

@@ -203,42 +203,42 @@ final class SlabDescriptor {
     static void initChunkHeader(long chunk, int cls, long allocatorId, long blockSize) {
         // plain writes: the chunk is published to other threads only through a free-list CAS or the
         // release store in ChunkTable.set(), both after these writes.
-        INT.set(Memory.ALL, chunk + MAGIC_OFFSET, MAGIC);
-        INT.set(Memory.ALL, chunk + CLASS_OFFSET, cls);
-        LONG.set(Memory.ALL, chunk + ALLOCATOR_OFFSET, allocatorId);
-        LONG.set(Memory.ALL, chunk + BLOCK_SIZE_OFFSET, blockSize);
+        INT_PLAIN.set(Memory.ALL, chunk + MAGIC_OFFSET, MAGIC);
+        INT_PLAIN.set(Memory.ALL, chunk + CLASS_OFFSET, cls);
+        LONG_PLAIN.set(Memory.ALL, chunk + ALLOCATOR_OFFSET, allocatorId);
+        LONG_PLAIN.set(Memory.ALL, chunk + BLOCK_SIZE_OFFSET, blockSize);
     }
 
     static void clearChunkMagic(long chunk) {
-        INT.set(Memory.ALL, chunk + MAGIC_OFFSET, 0); // plain: the chunk is about to be returned to libc
+        INT_PLAIN.set(Memory.ALL, chunk + MAGIC_OFFSET, 0); // plain: the chunk is about to be returned to libc
     }
 
     static int chunkMagic(long chunk) {
-        return (int) INT.get(Memory.ALL, chunk + MAGIC_OFFSET); // plain: written before the chunk was published
+        return (int) INT_PLAIN.get(Memory.ALL, chunk + MAGIC_OFFSET); // plain: written before the chunk was published
     }
 
     static int chunkClass(long chunk) {
-        return (int) INT.get(Memory.ALL, chunk + CLASS_OFFSET); // plain: written before the chunk was published
+        return (int) INT_PLAIN.get(Memory.ALL, chunk + CLASS_OFFSET); // plain: written before the chunk was published
     }
 
     static long chunkAllocator(long chunk) {
-        return (long) LONG.get(Memory.ALL, chunk + ALLOCATOR_OFFSET); // plain: as chunkClass
+        return (long) LONG_PLAIN.get(Memory.ALL, chunk + ALLOCATOR_OFFSET); // plain: as chunkClass
     }
 
     static long chunkBlockSize(long chunk) {
-        return (long) LONG.get(Memory.ALL, chunk + BLOCK_SIZE_OFFSET); // plain: as chunkClass
+        return (long) LONG_PLAIN.get(Memory.ALL, chunk + BLOCK_SIZE_OFFSET); // plain: as chunkClass
     }
 
     // ---------------------------------------------------------------- link words (raw, unchecked)
 
     /** Plain read of a block's next link: the reader owns the block (it won the CAS that popped it). */
     static long next(long block) {
-        return (long) LONG.get(Memory.ALL, block + NEXT_OFFSET);
+        return (long) LONG_PLAIN.get(Memory.ALL, block + NEXT_OFFSET);
     }
 
     /** Plain write of a block's next link: published by the CAS that pushes the block. */
     static void setNext(long block, long next) {
-        LONG.set(Memory.ALL, block + NEXT_OFFSET, next);
+        LONG_PLAIN.set(Memory.ALL, block + NEXT_OFFSET, next);
     }
 
     /**
@@ -256,10 +256,13 @@ final class SlabDescriptor {
 
     /** Plain write of a batch's next-batch link: published by the depot push CAS. */
     static void setNextBatch(long block, long next) {
-        LONG.set(Memory.ALL, block + NEXT_BATCH_OFFSET, next);
+        LONG_PLAIN.set(Memory.ALL, block + NEXT_BATCH_OFFSET, next);
     }
 
     // VarHandle mechanics: (MemorySegment, long offset) coordinates; offsets are absolute addresses into ALL.
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
+    // Plain accesses use the unaligned layouts: same code on x86/AArch64 for our aligned addresses, minus the
+    // alignment check of the aligned handles (measured on the free path); atomic modes keep the aligned ones.
+    private static final VarHandle LONG_PLAIN = ValueLayout.JAVA_LONG_UNALIGNED.varHandle().withInvokeExactBehavior();
+    private static final VarHandle INT_PLAIN = ValueLayout.JAVA_INT_UNALIGNED.varHandle().withInvokeExactBehavior();
 }

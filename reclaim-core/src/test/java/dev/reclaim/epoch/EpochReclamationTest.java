@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -260,6 +261,63 @@ class EpochReclamationTest {
             ReclaimerStats s = r.stats();
             assertEquals(1, s.failures());
             assertEquals(3, s.reclaimed());
+        }
+    }
+
+    @Test
+    void consecutiveRetiresWithOneDeleterRunAsOneBatch() {
+        List<long[]> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Deleter batching = new Deleter() {
+            @Override
+            public void delete(long pointer) {
+                batches.add(new long[] {pointer});
+            }
+
+            @Override
+            public void deleteAll(long[] pointers, int from, int to) {
+                batches.add(java.util.Arrays.copyOfRange(pointers, from, to));
+            }
+        };
+        CountingDeleter other = new CountingDeleter(10);
+        try (EpochReclaimer r = EpochReclaimer.create()) {
+            r.retire(1, batching);
+            r.retire(2, batching);
+            r.retire(3, batching);
+            r.retire(4, other);
+            r.retire(5, batching);
+            r.synchronize();
+            assertEquals(2, batches.size());
+            assertArrayEquals(new long[] {1, 2, 3}, batches.get(0));
+            assertArrayEquals(new long[] {5}, batches.get(1));
+            assertEquals(1, other.count(4));
+            assertEquals(5, r.stats().reclaimed());
+        }
+    }
+
+    @Test
+    void batchWhoseDeletersThrowIsReportedOnceAndCountsEveryFailure() {
+        RecordingHandler h = new RecordingHandler();
+        CountingDeleter d = new CountingDeleter(6);
+        Deleter flaky = p -> {
+            if (p % 2 == 0) {
+                throw new IllegalStateException("boom " + p);
+            }
+            d.delete(p);
+        };
+        try (EpochReclaimer r = EpochReclaimer.builder().failureHandler(h).build()) {
+            for (long p = 1; p <= 5; p++) {
+                r.retire(p, flaky);
+            }
+            r.synchronize();
+            assertEquals(1, d.count(1));
+            assertEquals(1, d.count(3));
+            assertEquals(1, d.count(5)); // the ones after a failure still ran
+            assertEquals(1, h.errors.size());
+            assertEquals("boom 2", h.errors.get(0).getMessage());
+            assertEquals("boom 4", h.errors.get(0).getSuppressed()[0].getMessage());
+            assertTrue(h.messages.get(0).contains("5 pointers (0x1 .. 0x5)"), h.messages.get(0));
+            assertEquals(2, r.stats().failures());
+            assertEquals(5, r.stats().reclaimed());
         }
     }
 

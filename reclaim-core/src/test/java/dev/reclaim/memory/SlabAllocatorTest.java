@@ -47,6 +47,77 @@ class SlabAllocatorTest {
     }
 
     @Test
+    void deleteAllFreesEveryBlockOfMixedClassesAndLargeBlocksWithExactStats() {
+        Random rnd = new Random(7);
+        long[] blocks = new long[1000];
+        for (int i = 0; i < blocks.length; i++) {
+            long size = i % 97 == 0 ? 9000 + rnd.nextInt(5000) : (i / 50 % 3 == 0 ? 64 : 1 + rnd.nextInt(4000));
+            blocks[i] = slab.allocate(size);
+        }
+        assertEquals(1000, slab.stats().liveBlocks());
+        slab.deleteAll(blocks, 10, 990);
+        assertEquals(20, slab.stats().liveBlocks());
+        slab.deleteAll(blocks, 0, 10);
+        slab.deleteAll(blocks, 990, 1000);
+        slab.deleteAll(blocks, 5, 5);
+        AllocatorStats s = slab.stats();
+        assertEquals(0, s.liveBlocks(), s.toString());
+        assertEquals(1000, s.frees(), s.toString());
+        // the freed blocks are reusable and distinct
+        Set<Long> again = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(again.add(slab.allocate(64)));
+        }
+        for (long b : again) {
+            slab.free(b);
+        }
+    }
+
+    @Test
+    void deleteAllFreesTheValidBlocksAndThenReportsEveryBadAddress() {
+        long a = slab.allocate(64);
+        long b = slab.allocate(64);
+        long c = slab.allocate(200);
+        long[] batch = {a, 0, b, a + 8, c, 12_345_680L * 16};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> slab.deleteAll(batch, 0, 6));
+        assertTrue(e.getMessage().contains("null address 0"), e.getMessage());
+        assertEquals(2, e.getSuppressed().length);
+        assertTrue(e.getSuppressed()[0].getMessage().contains("not 16-byte aligned"), e.getSuppressed()[0].getMessage());
+        assertTrue(e.getSuppressed()[1].getMessage().contains("was not allocated by allocator 'test'"),
+                e.getSuppressed()[1].getMessage());
+        assertEquals(0, slab.stats().liveBlocks()); // a, b and c were freed despite the bad entries
+        assertThrows(IndexOutOfBoundsException.class, () -> slab.deleteAll(batch, 4, 7));
+    }
+
+    @Test
+    void deleteAllOnAClosedAllocatorThrowsAndFreesNothing() {
+        SlabAllocator other = SlabAllocator.builder().name("other").sanitize(false).build();
+        long b = other.allocate(32);
+        other.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> other.deleteAll(new long[] {b}, 0, 1));
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+    }
+
+    @Test
+    void deleteAllFromAVirtualThreadFreesEveryBlock() throws Exception {
+        long[] blocks = new long[300];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = slab.allocate(16 + i % 5 * 16);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                slab.deleteAll(blocks, 0, blocks.length);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }).join();
+        assertEquals(null, failure.get());
+        assertEquals(0, slab.stats().liveBlocks());
+    }
+
+    @Test
     void everySizeGetsAnAlignedBlockOfItsClassSizeOrMore() {
         List<Long> blocks = new ArrayList<>();
         for (long size = 1; size <= SlabDescriptor.MAX_CLASS_SIZE + 64; size += (size < 300 ? 1 : 37)) {
