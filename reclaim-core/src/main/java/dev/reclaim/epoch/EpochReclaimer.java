@@ -244,9 +244,13 @@ public final class EpochReclaimer implements Reclaimer {
         Slot[] table = slotsAcquire();
         int mask = table.length - 1;
         int start = spread(t.threadId()) & mask;
-        for (int i = 0; i <= mask; i++) {
+        Slot home = table[start];
+        if (home.casState(FREE, pin)) { // CAS: claims and publishes the pin (home slot: usually free, no pre-read)
+            return claimed(home, t);
+        }
+        for (int i = 1; i <= mask; i++) {
             Slot s = table[(start + i) & mask];
-            if (s.stateOpaque() == FREE && s.casState(FREE, pin)) { // CAS: claims and publishes the pin
+            if (s.stateOpaque() == FREE && s.casState(FREE, pin)) { // CAS: as above; the opaque pre-read skips busy slots
                 return claimed(s, t);
             }
         }
