@@ -227,6 +227,26 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The shell command that repeats this run: {@code ./reclaim bench} and the options as given, quoted when
+     * needed.
+     *
+     * @param original the arguments as given (picocli's original arguments, possibly starting at "bench")
+     * @return the command
+     */
+    static String reproduceCommand(List<String> original) {
+        List<String> args = new ArrayList<>(original);
+        int at = args.indexOf("bench");
+        if (at >= 0) {
+            args = args.subList(at + 1, args.size());
+        }
+        StringBuilder b = new StringBuilder("./reclaim bench");
+        for (String a : args) {
+            b.append(' ').append(a.matches("[A-Za-z0-9_./=,:+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return b.toString();
+    }
+
+    /**
      * Runs the suite and writes the report.
      *
      * @return 0 when every configuration passed, 1 otherwise
@@ -236,8 +256,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Plan plan = plan();
         PrintWriter o = spec.commandLine().getOut();
-        List<String> original = spec.commandLine().getParseResult().originalArgs();
-        String reproduce = "./reclaim bench" + (original.isEmpty() ? "" : " " + String.join(" ", original));
+        String reproduce = reproduceCommand(spec.commandLine().getParseResult().originalArgs());
         o.printf(Locale.ROOT, "reclaim bench: %d configurations (%s), each in its own JVM; %s runs of %d ms after a"
                         + " %d ms warm-up%n", plan.configs().size(),
                 String.join(",", plan.workloads().stream().map(Workload::id).toList()),

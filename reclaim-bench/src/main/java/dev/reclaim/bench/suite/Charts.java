@@ -34,9 +34,6 @@ final class Charts {
      * unless every run of the workload had one.
      */
     static boolean throughput(Path file, String workload, List<Result> rs) throws IOException {
-        XYChart chart = base("throughput: " + workload + " (median of runs)", "worker threads",
-                "throughput (million ops/s)");
-        chart.getStyler().setXAxisDecimalPattern("0");
         Map<String, List<Result>> byScheme = new LinkedHashMap<>();
         for (Result r : rs) {
             if (r.ok()) {
@@ -47,16 +44,28 @@ final class Charts {
         if (byScheme.isEmpty()) {
             return false;
         }
+        double lo = byScheme.values().stream().flatMap(List::stream).mapToDouble(Result::opsMedian).min().orElse(1);
+        double hi = byScheme.values().stream().flatMap(List::stream).mapToDouble(Result::opsMedian).max().orElse(1);
+        boolean log = lo > 0 && hi / lo > 30;
+        XYChart chart = base("throughput: " + workload + " (median of runs)", "worker threads",
+                "throughput (ops/s, all threads" + (log ? "; log scale)" : ")"));
+        chart.getStyler().setXAxisDecimalPattern("0");
+        if (log) {
+            // Baselines can be 1000x apart (a shared arena per object): a linear axis would flatten them to 0.
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setyAxisTickLabelsFormattingFunction(Charts::opsLabel);
+        } else {
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setyAxisTickLabelsFormattingFunction(Charts::opsLabel);
+        }
         for (var e : byScheme.entrySet()) {
             List<Result> l = e.getValue();
             double[] x = l.stream().mapToDouble(r -> r.config().threads()).toArray();
-            double[] y = l.stream().mapToDouble(r -> r.opsMedian() / 1e6).toArray();
-            double[] err = l.stream().mapToDouble(r -> (r.opsMax() - r.opsMin()) / 2e6).toArray();
-            XYSeries s = chart.addSeries(e.getKey(), x, y, err);
+            double[] y = l.stream().mapToDouble(Result::opsMedian).toArray();
+            XYSeries s = chart.addSeries(e.getKey(), x, y);
             s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineWidth(2f);
         }
-        chart.getStyler().setErrorBarsColorSeriesColor(true);
-        chart.getStyler().setYAxisMin(0.0);
         save(chart, file);
         return true;
     }
@@ -99,11 +108,12 @@ final class Charts {
     static boolean latency(Path file, String workload, int threads, List<Result> rs) throws IOException {
         XYChart chart = base("latency percentiles: " + workload + ", " + threads + " thread"
                 + (threads == 1 ? "" : "s") + " (sampled ops, all runs)", "percentile",
-                "latency of one operation (ns, log scale)");
+                "latency of one operation (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::nines);
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisMax(4.5);
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(Charts::nanosLabel);
         int n = 0;
         for (Result r : rs) {
             if (!r.ok() || r.config().threads() != threads || r.config().stall() || r.latencyCurve().length == 0) {
@@ -133,6 +143,35 @@ final class Charts {
         double p = 100 * (1 - Math.pow(10, -x));
         String s = String.format(Locale.ROOT, "%.4f", p).replaceAll("0+$", "").replaceAll("\\.$", "");
         return s + "%";
+    }
+
+    /** 1500000 -> "1.5M", 2000 -> "2k". */
+    static String opsLabel(double v) {
+        if (v >= 1e6) {
+            return trim(v / 1e6) + "M";
+        }
+        if (v >= 1e3) {
+            return trim(v / 1e3) + "k";
+        }
+        return trim(v);
+    }
+
+    /** Nanoseconds with a readable unit: 100 -> "100 ns", 10000 -> "10 us", 1e6 -> "1 ms". */
+    static String nanosLabel(double ns) {
+        if (ns >= 1e9) {
+            return trim(ns / 1e9) + " s";
+        }
+        if (ns >= 1e6) {
+            return trim(ns / 1e6) + " ms";
+        }
+        if (ns >= 1e3) {
+            return trim(ns / 1e3) + " \u00b5s";
+        }
+        return trim(ns) + " ns";
+    }
+
+    private static String trim(double v) {
+        return String.format(Locale.ROOT, "%.2f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
     private static XYChart base(String title, String xTitle, String yTitle) {
