@@ -10,9 +10,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import javax.imageio.ImageIO;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,10 +52,10 @@ final class Charts {
         if (log) {
             // Baselines can be 1000x apart (a shared arena per object): a linear axis would flatten them to 0.
             chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setyAxisTickLabelsFormattingFunction(Charts::opsLabel);
+            chart.getStyler().setYAxisTickLabelsFormattingFunction(Charts::opsLabel);
         } else {
             chart.getStyler().setYAxisMin(0.0);
-            chart.getStyler().setyAxisTickLabelsFormattingFunction(Charts::opsLabel);
+            chart.getStyler().setYAxisTickLabelsFormattingFunction(Charts::opsLabel);
         }
         for (var e : byScheme.entrySet()) {
             List<Result> l = e.getValue();
@@ -110,10 +109,10 @@ final class Charts {
                 + (threads == 1 ? "" : "s") + " (sampled ops, all runs)", "percentile",
                 "latency of one operation (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::nines);
+        chart.getStyler().setXAxisTickLabelsFormattingFunction(Charts::nines);
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisMax(4.5);
-        chart.getStyler().setyAxisTickLabelsFormattingFunction(Charts::nanosLabel);
+        chart.getStyler().setYAxisTickLabelsFormattingFunction(Charts::nanosLabel);
         int n = 0;
         for (Result r : rs) {
             if (!r.ok() || r.config().threads() != threads || r.config().stall() || r.latencyCurve().length == 0) {
@@ -191,8 +190,8 @@ final class Charts {
     }
 
     private static void save(XYChart chart, Path file) throws IOException {
-        try (OutputStream o = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG);
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile())) {
+            throw new IOException("no PNG writer in this JDK: cannot write " + file);
         }
     }
 

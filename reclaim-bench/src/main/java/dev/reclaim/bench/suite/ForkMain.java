@@ -143,14 +143,7 @@ public final class ForkMain {
         CountDownLatch stallRelease = new CountDownLatch(1);
         Thread staller = null;
         if (c.stall() && reclaimer != null) {
-            staller = new Thread(() -> {
-                try (Guard g = reclaimer.enter()) {
-                    stallEntered.countDown();
-                    stallRelease.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "bench-stalled-reader");
+            staller = new Thread(() -> stall(reclaimer, stallEntered, stallRelease), "bench-stalled-reader");
             staller.start();
             stallEntered.await();
         }
@@ -195,6 +188,17 @@ public final class ForkMain {
         double secs = (t1 - t0) / 1e9;
         return new RunResult(totalOps / secs, totalOps == 0 ? 0 : (double) totalAlloc / totalOps, peak, peakBytes,
                 sampler == null ? new long[0] : sampler.times(), sampler == null ? new long[0] : sampler.values());
+    }
+
+    /** The stalled reader's body: enters a guard, says so, and keeps it open until released. */
+    @SuppressWarnings("try") // the guard is held, not used: holding it is the point
+    private static void stall(Reclaimer reclaimer, CountDownLatch entered, CountDownLatch release) {
+        try (Guard g = reclaimer.enter()) {
+            entered.countDown();
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The stop flag of a run. */
