@@ -1,0 +1,336 @@
+package dev.reclaim.bench.suite;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes {@code results.csv}, {@code results.json}, the PNG charts and {@code index.html}; formats the console table. */
+final class Report {
+
+    /** The CSV columns, in order. */
+    static final List<String> COLUMNS = List.of("workload", "scheme", "threads", "stall", "key_range",
+            "update_ratio", "runs", "ops_per_sec", "ops_per_sec_min", "ops_per_sec_max", "alloc_bytes_per_op",
+            "peak_pending", "peak_pending_bytes", "peak_rss_mb", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns",
+            "lat_max_ns", "status");
+
+    private final Path dir;
+    private final BenchCommand.Plan plan;
+    private final List<Result> results;
+    private final String reproduce;
+    private final double totalSeconds;
+    private final Map<String, List<String>> charts = new LinkedHashMap<>();
+
+    Report(Path dir, BenchCommand.Plan plan, List<Result> results, String reproduce, double totalSeconds) {
+        this.dir = dir;
+        this.plan = plan;
+        this.results = results;
+        this.reproduce = reproduce;
+        this.totalSeconds = totalSeconds;
+    }
+
+    void writeAll() throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.csv"), csv());
+        Files.writeString(dir.resolve("results.json"), json());
+        for (Workload w : plan.workloads()) {
+            List<Result> mine = results.stream().filter(r -> r.config().workload().equals(w.id())).toList();
+            List<String> files = new ArrayList<>();
+            List<Result> plain = mine.stream().filter(r -> r.config().stall() == allStalled(mine)).toList();
+            String f = "throughput-" + w.id() + ".png";
+            if (Charts.throughput(dir.resolve(f), w.id(), plain)) {
+                files.add(f);
+            }
+            f = "pending-" + w.id() + ".png";
+            if (Charts.pending(dir.resolve(f), w.id(), plan.stallThreads(), mine)) {
+                files.add(f);
+            }
+            if (w.latencyChart()) {
+                f = "latency-" + w.id() + ".png";
+                int t = mine.stream().mapToInt(r -> r.config().threads()).min().orElse(1);
+                if (Charts.latency(dir.resolve(f), w.id(), t, mine)) {
+                    files.add(f);
+                }
+            }
+            charts.put(w.id(), files);
+        }
+        Files.writeString(dir.resolve("index.html"), html());
+    }
+
+    private static boolean allStalled(List<Result> rs) {
+        return !rs.isEmpty() && rs.stream().allMatch(r -> r.config().stall());
+    }
+
+    // ---------------------------------------------------------------- CSV
+
+    String csv() {
+        StringBuilder b = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+        for (Result r : results) {
+            Config c = r.config();
+            List<String> v = List.of(c.workload(), c.scheme(), Integer.toString(c.threads()), Boolean.toString(c.stall()),
+                    Integer.toString(c.keyRange()), c.updateRatio() < 0 ? "" : num(c.updateRatio()),
+                    Integer.toString(r.opsPerSec().length), num0(r.opsMedian()), num0(r.opsMin()), num0(r.opsMax()),
+                    num(r.allocMedian()), r.hasReclaimer() && r.ok() ? Long.toString(r.peakPendingMax()) : "",
+                    r.hasReclaimer() && r.ok() ? Long.toString(r.peakPendingBytesMax()) : "",
+                    r.rssKb() < 0 ? "" : num(r.rssKb() / 1024.0), lat(r, 50), lat(r, 99), lat(r, 99.9), lat(r, 100),
+                    csvText(r.status()));
+            b.append(String.join(",", v)).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String lat(Result r, double q) {
+        long v = r.latencyAt(q);
+        return v < 0 ? "" : Long.toString(v);
+    }
+
+    private static String csvText(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n")
+                ? "\"" + s.replace("\"", "\"\"").replace('\n', ' ') + "\"" : s;
+    }
+
+    private static String num0(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    String json() {
+        StringBuilder b = new StringBuilder("{\n");
+        b.append("  \"command\": ").append(q(reproduce)).append(",\n");
+        b.append("  \"date\": ").append(q(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))).append(",\n");
+        b.append("  \"total_seconds\": ").append(num(totalSeconds)).append(",\n");
+        b.append("  \"machine\": {");
+        boolean first = true;
+        for (var e : Machine.describe(forkFlags()).entrySet()) {
+            b.append(first ? "" : ",").append("\n    ").append(q(e.getKey())).append(": ").append(q(e.getValue()));
+            first = false;
+        }
+        b.append("\n  },\n  \"results\": [");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            Config c = r.config();
+            b.append(i == 0 ? "\n" : ",\n").append("    {");
+            b.append("\"workload\": ").append(q(c.workload())).append(", \"scheme\": ").append(q(c.scheme()))
+                    .append(", \"threads\": ").append(c.threads()).append(", \"stall\": ").append(c.stall())
+                    .append(", \"key_range\": ").append(c.keyRange())
+                    .append(", \"update_ratio\": ").append(c.updateRatio() < 0 ? "null" : num(c.updateRatio()))
+                    .append(", \"warmup_ms\": ").append(c.warmupMs()).append(", \"duration_ms\": ").append(c.durationMs())
+                    .append(", \"sanitize\": ").append(c.sanitize())
+                    .append(",\n      \"status\": ").append(q(r.status()))
+                    .append(", \"ops_per_sec_runs\": ").append(arr(r.opsPerSec()))
+                    .append(", \"alloc_bytes_per_op_runs\": ").append(arr(r.allocBytesPerOp()))
+                    .append(",\n      \"has_reclaimer\": ").append(r.hasReclaimer())
+                    .append(", \"peak_pending_runs\": ").append(arr(r.peakPending()))
+                    .append(", \"peak_pending_bytes_runs\": ").append(arr(r.peakPendingBytes()))
+                    .append(", \"peak_rss_kb\": ").append(r.rssKb())
+                    .append(", \"fork_seconds\": ").append(num(r.seconds()))
+                    .append(",\n      \"latency_ns\": [");
+            double[][] lc = r.latencyCurve();
+            for (int k = 0; k < lc.length; k++) {
+                b.append(k == 0 ? "" : ", ").append("[").append(String.format(Locale.ROOT, "%.4f", lc[k][0]))
+                        .append(", ").append((long) lc[k][1]).append("]");
+            }
+            b.append("],\n      \"pending_series\": {\"ms\": ").append(arr(r.seriesMs())).append(", \"pending\": ")
+                    .append(arr(r.seriesPending())).append("}}");
+        }
+        b.append("\n  ]\n}\n");
+        return b.toString();
+    }
+
+    private static String arr(double[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(num(v[i]));
+        }
+        return b.append(']').toString();
+    }
+
+    private static String arr(long[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(v[i]);
+        }
+        return b.append(']').toString();
+    }
+
+    static String q(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private String forkFlags() {
+        String jvm = results.stream().map(Result::jvmArgs).filter(s -> !s.isBlank()).findFirst()
+                .orElse(String.join(" ", Forker.FORK_FLAGS));
+        return jvm;
+    }
+
+    // ---------------------------------------------------------------- console
+
+    String consoleTable() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-9s %-19s %3s %5s %11s %-21s %8s %11s %7s %8s%n", "workload", "scheme",
+                "thr", "stall", "ops/s", "(min - max)", "heap B/op", "peak pend", "RSS MB", "p99 ns"));
+        for (Result r : results) {
+            Config c = r.config();
+            if (!r.ok()) {
+                b.append(String.format(Locale.ROOT, "%-9s %-19s %3d %5s FAILED: %s%n", c.workload(), c.scheme(),
+                        c.threads(), c.stall() ? "yes" : "", r.status()));
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "%-9s %-19s %3d %5s %11s %-21s %8.1f %11s %7.0f %8s%n", c.workload(),
+                    c.scheme(), c.threads(), c.stall() ? "yes" : "", humanOps(r.opsMedian()),
+                    "(" + humanOps(r.opsMin()) + " - " + humanOps(r.opsMax()) + ")", r.allocMedian(),
+                    r.hasReclaimer() ? String.format(Locale.ROOT, "%,d", r.peakPendingMax()) : "-",
+                    r.rssKb() / 1024.0, r.latencyAt(99) < 0 ? "-" : Long.toString(r.latencyAt(99))));
+        }
+        return b.toString();
+    }
+
+    static String humanOps(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        }
+        if (v >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    // ---------------------------------------------------------------- HTML
+
+    String html() {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>reclaim bench report</title>\n")
+                .append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}")
+                .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;")
+                .append("text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left}tr.fail td{background:#fdd}")
+                .append("code,pre{background:#f6f6f6;padding:2px 4px}img{max-width:100%;border:1px solid #eee;")
+                .append("margin:.5em 0}</style></head><body>\n");
+        b.append("<h1>reclaim bench</h1>\n");
+        long failed = results.stream().filter(r -> !r.ok()).count();
+        b.append("<p>").append(results.size()).append(" configurations, each in its own JVM, in ")
+                .append(String.format(Locale.ROOT, "%.0f", totalSeconds)).append(" s")
+                .append(failed == 0 ? "; all passed their checks." : "; <b>" + failed + " failed</b> (see the table and logs/).")
+                .append(" Generated ").append(esc(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)))
+                .append(".</p>\n");
+        b.append("<h2>Reproduce</h2>\n<pre>").append(esc(reproduce)).append("</pre>\n");
+        b.append("<h2>Machine</h2>\n<table>\n");
+        for (var e : Machine.describe(forkFlags()).entrySet()) {
+            b.append("<tr><th class=\"l\">").append(esc(e.getKey())).append("</th><td class=\"l\">")
+                    .append(esc(e.getValue())).append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+        Config any = results.isEmpty() ? null : results.getFirst().config();
+        if (any != null) {
+            b.append("<p>Each configuration: one warm-up run of ").append(any.warmupMs()).append(" ms, then ")
+                    .append(any.runs()).append(" measured runs of ").append(any.durationMs())
+                    .append(" ms in the same fork, each on a fresh instance of the structure. Figures are the median")
+                    .append(" of the runs; min&ndash;max in the table and as error bars.")
+                    .append(any.sanitize() ? " <b>Sanitizer mode was on: the figures measure the checks.</b>" : "")
+                    .append("</p>\n");
+        }
+        for (Workload w : plan.workloads()) {
+            b.append("<h2>").append(esc(w.id())).append("</h2>\n<p>One operation: ").append(esc(w.description()))
+                    .append(".</p>\n");
+            for (String f : charts.getOrDefault(w.id(), List.of())) {
+                b.append("<img src=\"").append(esc(f)).append("\" alt=\"").append(esc(f)).append("\">\n");
+            }
+        }
+        b.append("<h2>Results</h2>\n<p>Also as <a href=\"results.csv\">results.csv</a> and ")
+                .append("<a href=\"results.json\">results.json</a> (per-run values, latency curves, pending series).</p>\n");
+        b.append("<table>\n<tr>");
+        for (String col : COLUMNS) {
+            b.append("<th").append(col.equals("status") || col.equals("workload") || col.equals("scheme")
+                    ? " class=\"l\"" : "").append(">").append(esc(col)).append("</th>");
+        }
+        b.append("</tr>\n");
+        for (String line : csv().lines().skip(1).toList()) {
+            List<String> cells = splitCsv(line);
+            b.append(cells.getLast().equals("ok") ? "<tr>" : "<tr class=\"fail\">");
+            for (int i = 0; i < cells.size(); i++) {
+                String col = COLUMNS.get(i);
+                b.append(col.equals("status") || col.equals("workload") || col.equals("scheme") ? "<td class=\"l\">" : "<td>")
+                        .append(esc(cells.get(i))).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n");
+        b.append("<h2>Columns</h2>\n<ul>\n")
+                .append("<li><b>ops_per_sec</b>: operations per second summed over all worker threads, median of the runs")
+                .append(" (<b>_min</b>, <b>_max</b>: the extreme runs).</li>\n")
+                .append("<li><b>alloc_bytes_per_op</b>: Java heap bytes allocated by the worker threads per operation")
+                .append(" (ThreadMXBean), median of the runs; 0 means the hot path allocates nothing on the heap.</li>\n")
+                .append("<li><b>peak_pending</b>: the most objects retired but not yet freed at any moment of any run (sampled")
+                .append(" every duration/200 and at the reclaimer's own reclamation steps); empty for baselines, which have")
+                .append(" no reclaimer. <b>peak_pending_bytes</b>: the same in bytes.</li>\n")
+                .append("<li><b>peak_rss_mb</b>: peak resident set size of the fork (VmHWM), warm-up and all runs included.</li>\n")
+                .append("<li><b>lat_*_ns</b>: latency of single operations, one sampled per ")
+                .append(ForkMain.BATCH).append(" operations per thread, all runs merged (HdrHistogram); includes")
+                .append(" the cost of System.nanoTime (~20-30 ns).</li>\n")
+                .append("<li><b>stall</b>: a reader thread held a guard open for the whole run (a stalled reader).</li>\n")
+                .append("</ul>\n</body></html>\n");
+        return b.toString();
+    }
+
+    private static List<String> splitCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
