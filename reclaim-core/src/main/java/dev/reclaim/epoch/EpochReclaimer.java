@@ -82,9 +82,10 @@ public final class EpochReclaimer implements Reclaimer {
      * retire() appends to the slot's bag with plain writes (the pinned slot is exclusively owned; the bag's
      * size is release-stored so that abandoned-guard recovery, which has no other edge, sees the entries).
      * A full bag is sealed with the global epoch read after the retire and pushed onto the sealed stack of
-     * GarbageState (padded away from the fields every enter() reads), an intrusive Treiber stack (push: CAS; take: getAndSet(null) of the whole list, so there is no ABA). The slot gets an
-     * empty bag from the pool (a stack guarded by a try-lock: a retirer that loses the race allocates rather
-     * than waits, so it never blocks; the pool is capped so it cannot grow without bound).
+     * GarbageState (padded away from the fields every enter() reads), an intrusive Treiber stack (push: CAS;
+     * take: getAndSet(null) of the whole list, so there is no ABA). The slot gets an empty bag from the pool (a
+     * stack guarded by a try-lock that spins at most 64 times: a retirer that still loses allocates rather than
+     * waits, so it never blocks; the pool is capped so it cannot grow without bound).
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
      * deleters of bags with sealEpoch <= global - 2, recycles them, and pushes the rest back as one chain.
      * Within a bag, a run of consecutive entries with the same Deleter goes through one Deleter.deleteAll call

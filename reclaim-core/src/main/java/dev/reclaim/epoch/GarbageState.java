@@ -37,8 +37,9 @@ abstract class GarbageStateFields extends GarbageStatePadLeft {
  * every sealed bag, while the reclaimer's own fields are read by every enter().
  *
  * <p>The sealed stack is an intrusive Treiber stack with only two operations, push (CAS on the head) and
- * take-all (getAndSet(null)), so it has no ABA problem. The pool is a plain stack behind a try-lock: a thread
- * that finds it locked allocates instead of waiting, so nobody ever blocks on it.
+ * take-all (getAndSet(null)), so it has no ABA problem. The pool is a plain stack behind a try-lock that spins
+ * a few dozen times: a thread that still finds it locked (its holder was preempted) allocates or drops a bag
+ * instead of waiting, so nobody ever blocks on it.
  */
 final class GarbageState extends GarbageStateFields {
     long q00, q01, q02, q03, q04, q05, q06, q07;
@@ -76,16 +77,34 @@ final class GarbageState extends GarbageStateFields {
         COLLECTING.setRelease(this, 0); // release: pairs with the next tryLockCollector's CAS
     }
 
-    /** An empty bag from the pool, or a new one when the pool is empty or busy. */
+    /** Spins before a pool try-lock gives up: its holder does a handful of plain stores. */
+    private static final int POOL_LOCK_SPINS = 64;
+
+    /**
+     * Takes the pool lock, spinning at most {@link #POOL_LOCK_SPINS} times: a holder preempted inside the lock
+     * makes the caller fall back (allocate or drop a bag) instead of waiting, so the pool never blocks.
+     */
+    private boolean tryLockPool() {
+        for (int i = 0; i < POOL_LOCK_SPINS; i++) {
+            if ((int) POOL_LOCK.getOpaque(this) == 0 // opaque: test before test-and-set; no ordering needed
+                    && POOL_LOCK.compareAndSet(this, 0, 1)) { // CAS: acquire; pairs with the release in the callers
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /** An empty bag from the pool, or a new one when the pool is empty or stays busy. */
     Bag takeEmptyBag(int capacity) {
-        if (POOL_LOCK.compareAndSet(this, 0, 1)) { // CAS: try-lock; pairs with the release below
+        if (tryLockPool()) {
             Bag b = poolHead;
             if (b != null) {
                 poolHead = b.next;
                 poolSize--;
                 b.next = null;
             }
-            POOL_LOCK.setRelease(this, 0); // release: pairs with the next try-lock CAS
+            POOL_LOCK.setRelease(this, 0); // release: pairs with the next CAS in tryLockPool()
             if (b != null) {
                 return b;
             }
@@ -93,16 +112,16 @@ final class GarbageState extends GarbageStateFields {
         return new Bag(capacity);
     }
 
-    /** Returns a reclaimed bag to the pool unless the pool is full or busy (then the GC takes it). */
+    /** Returns a reclaimed bag to the pool unless the pool is full or stays busy (then the GC takes it). */
     void recycle(Bag b, int maxPooled) {
         b.clear();
-        if (POOL_LOCK.compareAndSet(this, 0, 1)) { // CAS: try-lock; pairs with the release below
+        if (tryLockPool()) {
             if (poolSize < maxPooled) {
                 b.next = poolHead;
                 poolHead = b;
                 poolSize++;
             }
-            POOL_LOCK.setRelease(this, 0); // release: pairs with the next try-lock CAS
+            POOL_LOCK.setRelease(this, 0); // release: pairs with the next CAS in tryLockPool()
         }
     }
 
