@@ -169,7 +169,7 @@ public final class EpochReclaimer implements Reclaimer {
         this.bagCapacity = b.bagCapacity;
         this.advanceEvery = b.advanceEvery;
         this.isGlobal = isGlobal;
-        int n = Integer.highestOneBit(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()) - 1) << 1;
+        int n = Integer.highestOneBit(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()) - 1) << 1;
         Slot[] table = new Slot[n];
         for (int i = 0; i < n; i++) {
             table[i] = new Slot(i, this, advanceEvery);
