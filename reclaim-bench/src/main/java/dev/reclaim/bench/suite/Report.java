@@ -255,7 +255,7 @@ final class Report {
             b.append("<p>Each configuration: one warm-up run of ").append(any.warmupMs()).append(" ms, then ")
                     .append(any.runs()).append(" measured runs of ").append(any.durationMs())
                     .append(" ms in the same fork, each on a fresh instance of the structure. Figures are the median")
-                    .append(" of the runs; min&ndash;max in the table and as error bars.")
+                    .append(" of the runs; the slowest and fastest run (min&ndash;max) are in the table below and in results.csv.")
                     .append(any.sanitize() ? " <b>Sanitizer mode was on: the figures measure the checks.</b>" : "")
                     .append("</p>\n");
         }
