@@ -198,6 +198,11 @@ public final class HazardReclaimer implements Reclaimer {
         return s * (h + threshold(s));
     }
 
+    /** The scan threshold T = max(R0, K x H) for the current slot table (tests). */
+    int scanThreshold() {
+        return threshold(slotsAcquire().length);
+    }
+
     private int threshold(int slotCount) {
         return Math.max(r0, K * Guard.PROTECT_SLOTS * slotCount);
     }
