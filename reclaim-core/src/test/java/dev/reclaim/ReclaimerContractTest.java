@@ -407,7 +407,10 @@ class ReclaimerContractTest {
     @MethodSource("schemes")
     void enterAndCloseAllocateNothing(Scheme scheme) {
         try (Reclaimer r = create(scheme, "alloc")) {
-            long sink = loopEnterClose(r, 100_000);
+            long sink = 0;
+            for (int w = 0; w < 5; w++) {
+                sink += loopEnterClose(r, 100_000); // warm up: JIT, slot table
+            }
             long before = HeapAllocation.currentThread();
             sink += loopEnterClose(r, 100_000);
             long allocated = HeapAllocation.currentThread() - before;
@@ -422,11 +425,37 @@ class ReclaimerContractTest {
             MemorySegment word = arena.allocate(ValueLayout.JAVA_LONG);
             word.set(ValueLayout.JAVA_LONG, 0, 4096);
             long address = word.address();
-            long sink = loopEnterProtectClose(r, address, 100_000);
+            long sink = 0;
+            for (int w = 0; w < 5; w++) {
+                sink += loopEnterProtectClose(r, address, 100_000); // warm up
+            }
             long before = HeapAllocation.currentThread();
             sink += loopEnterProtectClose(r, address, 100_000);
             long allocated = HeapAllocation.currentThread() - before;
             assertTrue(allocated <= 512, scheme.id() + ": " + allocated + " bytes for 100_000 enter+protect+close (" + sink + ")");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void enterRetireAndCloseAllocateNothingInSteadyState(Scheme scheme) {
+        Deleter d = p -> { };
+        try (Reclaimer r = create(scheme, "alloc-retire")) {
+            for (int w = 0; w < 5; w++) {
+                loopEnterRetireClose(r, d, 100_000); // warm up: JIT, retired lists / bag pool
+            }
+            long before = HeapAllocation.currentThread();
+            loopEnterRetireClose(r, d, 100_000);
+            long allocated = HeapAllocation.currentThread() - before;
+            assertTrue(allocated <= 512, scheme.id() + ": " + allocated + " bytes for 100_000 enter+retire+close");
+        }
+    }
+
+    private static void loopEnterRetireClose(Reclaimer r, Deleter d, int n) {
+        for (int i = 1; i <= n; i++) {
+            try (Guard g = r.enter()) {
+                g.retire(16L * i, d);
+            }
         }
     }
 
