@@ -20,6 +20,11 @@ final class HazardGuard implements Guard {
     final HazardSlot slot;
     /** Plain: a guard is used by one thread at a time; hand-overs carry their own happens-before edge. */
     boolean open;
+    /**
+     * Bit i: hazard word i may be non-zero; bit 4 + i: object hazard i may be non-null. Plain (owner only):
+     * lets close() skip the hazard arrays entirely when nothing was protected.
+     */
+    int used;
 
     HazardGuard(HazardReclaimer owner, HazardSlot slot) {
         this.owner = owner;
@@ -43,6 +48,7 @@ final class HazardGuard implements Guard {
         Objects.checkIndex(index, PROTECT_SLOTS);
         checkOpen("protect()");
         HazardSlot s = slot;
+        used |= 1 << index;
         long p = Memory.getLongAcquire(address); // acquire: pairs with the writer's release/CAS of that field
         while (true) {
             s.setHazardVolatile(index, p & ~TAG_MASK); // volatile: publish, then StoreLoad (the full fence of protect)
@@ -59,6 +65,7 @@ final class HazardGuard implements Guard {
         Objects.checkIndex(index, PROTECT_SLOTS);
         checkOpen("protect()");
         HazardSlot s = slot;
+        used |= 1 << (PROTECT_SLOTS + index);
         T p = source.getAcquire(); // acquire: pairs with the writer's release/CAS of the reference
         while (true) {
             s.setRefVolatile(index, p); // volatile: publish, then StoreLoad before the re-read
@@ -87,7 +94,10 @@ final class HazardGuard implements Guard {
     public void repin() {
         checkOpen("repin()");
         HazardSlot s = slot;
-        s.clearHazards();
+        if (used != 0) {
+            s.clearHazards();
+            used = 0;
+        }
         s.setStateVolatile(HazardSlot.nextOpen(s.state())); // volatile: a new generation ends deferred grace periods
     }
 
@@ -126,7 +136,10 @@ final class HazardGuard implements Guard {
         }
         open = false;
         HazardSlot s = slot;
-        s.clearHazards();
+        if (used != 0) {
+            s.clearHazards();
+            used = 0;
+        }
         if (s.scanRequestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
             owner.answerScanRequest(s);
         }

@@ -215,7 +215,13 @@ public final class HazardReclaimer implements Reclaimer {
         HazardSlot[] table = slotsAcquire();
         int mask = table.length - 1;
         int start = spread(t.threadId()) & mask;
-        for (int i = 0; i <= mask; i++) {
+        HazardSlot home = table[start];
+        long hv = home.stateOpaque(); // opaque: a hint; the CAS below validates it
+        long ho = HazardSlot.nextOpen(hv);
+        if (HazardSlot.isFree(hv) && home.casState(hv, ho)) { // CAS: claims the home slot (usually free)
+            return claimed(home, ho, t);
+        }
+        for (int i = 1; i <= mask; i++) {
             HazardSlot s = table[(start + i) & mask];
             long v = s.stateOpaque(); // opaque: a hint; the CAS below validates it
             if (HazardSlot.isFree(v) && s.casState(v, HazardSlot.nextOpen(v))) { // CAS: claims the slot
