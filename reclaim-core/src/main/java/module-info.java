@@ -11,5 +11,6 @@ module dev.reclaim {
 
     exports dev.reclaim;
     exports dev.reclaim.epoch;
+    exports dev.reclaim.hazard;
     exports dev.reclaim.memory;
 }

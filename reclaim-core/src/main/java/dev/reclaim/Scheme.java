@@ -17,6 +17,10 @@ import java.util.function.Supplier;
  *       guards are short and no reader can stall indefinitely</td>
  *       <td>unbounded while a guard stalls; otherwise about slots &times; bag capacity plus two epochs of
  *       retirements</td></tr>
+ *   <tr><td>{@code hp}</td><td>readers may stall inside a guard (I/O, preemption, debuggers) and garbage must
+ *       stay bounded; each protected pointer costs a store and a full fence</td>
+ *       <td>bounded even with a stalled reader: slots &times; (H + max(R0, 2H)) pointers, H = 4 &times; slots
+ *       ({@link dev.reclaim.hazard.HazardReclaimer#garbageBound()})</td></tr>
  *   </tbody>
  * </table>
  */
@@ -24,7 +28,9 @@ public enum Scheme {
     /** Never frees anything: the cost floor every benchmark compares against. */
     LEAK("leak", LeakReclaimer::new),
     /** Epoch-based reclamation ({@link dev.reclaim.epoch.EpochReclaimer}): the fast default. */
-    EBR("ebr", dev.reclaim.epoch.EpochReclaimer::create);
+    EBR("ebr", dev.reclaim.epoch.EpochReclaimer::create),
+    /** Hazard pointers ({@link dev.reclaim.hazard.HazardReclaimer}): bounded garbage when a reader stalls. */
+    HP("hp", dev.reclaim.hazard.HazardReclaimer::create);
 
     private final String id;
     private final Supplier<Reclaimer> factory;

@@ -1,0 +1,62 @@
+package dev.reclaim.hazard;
+
+import java.util.Arrays;
+
+/**
+ * The retired list of one {@link HazardSlot}: retired pointers (with their deleter, size and sequence number)
+ * and deferred actions (pointer 0, action a {@link Deferred}), in retire order, plus the reusable buffers of
+ * a scan. Arrays grow by doubling and are never shrunk, so a slot in steady state allocates nothing.
+ *
+ * <p>Owned by whoever owns the slot (the open guard's user, or a stealer holding it LOCKED); ownership moves
+ * with the slot state's CAS/release, so every field is plain.
+ */
+final class RetiredList {
+    long[] pointers = new long[16];
+    Object[] actions = new Object[16];
+    long[] sizes = new long[16];
+    long[] seqs = new long[16];
+    /** Entries in use. */
+    int size;
+    /** A scan runs when {@code size} reaches this (kept entries of the last scan + the threshold). */
+    int scanAt;
+
+    /** Sorted snapshot of published hazards (a scan's buffer). */
+    long[] hazards = new long[64];
+    /** Entries a scan frees: pointer/action pairs, run after the list was compacted. */
+    long[] freePointers = new long[16];
+    Object[] freeActions = new Object[16];
+
+    void add(long pointer, Object action, long sizeBytes, long seq) {
+        int n = size;
+        if (n == pointers.length) {
+            grow(n * 2);
+        }
+        pointers[n] = pointer;
+        actions[n] = action;
+        sizes[n] = sizeBytes;
+        seqs[n] = seq;
+        size = n + 1;
+    }
+
+    private void grow(int capacity) {
+        pointers = Arrays.copyOf(pointers, capacity);
+        actions = Arrays.copyOf(actions, capacity);
+        sizes = Arrays.copyOf(sizes, capacity);
+        seqs = Arrays.copyOf(seqs, capacity);
+    }
+
+    long[] hazardBuffer(int capacity) {
+        if (hazards.length < capacity) {
+            hazards = new long[Math.max(capacity, 2 * hazards.length)];
+        }
+        return hazards;
+    }
+
+    void ensureFreeCapacity(int capacity) {
+        if (freePointers.length < capacity) {
+            int c = Math.max(capacity, 2 * freePointers.length);
+            freePointers = new long[c];
+            freeActions = new Object[c];
+        }
+    }
+}
