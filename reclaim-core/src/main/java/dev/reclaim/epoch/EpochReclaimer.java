@@ -7,6 +7,7 @@ import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
+import dev.reclaim.internal.SlotSupport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Epoch-based reclamation (EBR): readers pin the global epoch while inside a {@link Guard}; garbage retired
@@ -244,7 +244,7 @@ public final class EpochReclaimer implements Reclaimer {
         Thread t = Thread.currentThread();
         Slot[] table = slotsAcquire();
         int mask = table.length - 1;
-        int start = spread(t.threadId()) & mask;
+        int start = SlotSupport.spread(t.threadId()) & mask;
         Slot home = table[start];
         if (home.casState(FREE, pin)) { // CAS: claims and publishes the pin (home slot: usually free, no pre-read)
             return claimed(home, t);
@@ -264,7 +264,7 @@ public final class EpochReclaimer implements Reclaimer {
             Slot[] table = slotsAcquire();
             long pin = Slot.pinOf(global.epochVolatile()); // volatile: as in enter()
             int mask = table.length - 1;
-            int start = spread(t.threadId()) & mask;
+            int start = SlotSupport.spread(t.threadId()) & mask;
             for (int i = 0; i <= mask; i++) {
                 Slot s = table[(start + i) & mask];
                 if (s.stateOpaque() == FREE && s.casState(FREE, pin)) { // CAS: as in enter()
@@ -293,10 +293,6 @@ public final class EpochReclaimer implements Reclaimer {
             maintain();
         }
         return g;
-    }
-
-    private static int spread(long threadId) {
-        return (int) ((threadId * 0x9E3779B97F4A7C15L) >>> 32);
     }
 
     private void grow(Slot[] seen) {
@@ -559,7 +555,7 @@ public final class EpochReclaimer implements Reclaimer {
             }
             Thread h = s.holder;
             garbage.addFailure();
-            report("guard entered by " + describeThread(h) + " was never closed (its thread died or it was"
+            report("guard entered by " + SlotSupport.describeThread(h) + " was never closed (its thread died or it was"
                     + " dropped unclosed); it has been released. Close every guard with try-with-resources", null);
             sealForRequest(s);
             EpochGuard g = new EpochGuard(this, s);
@@ -577,13 +573,6 @@ public final class EpochReclaimer implements Reclaimer {
                 recoverIfAbandoned(s);
             }
         }
-    }
-
-    private static String describeThread(Thread h) {
-        if (h == null) {
-            return "an unknown thread";
-        }
-        return "thread \"" + h.getName() + "\" (id " + h.threadId() + (h.isAlive() ? ", alive)" : ", dead)");
     }
 
     // ---------------------------------------------------------------- flush / synchronize
@@ -653,7 +642,7 @@ public final class EpochReclaimer implements Reclaimer {
                 if (System.nanoTime() - deadline > 0) {
                     return false;
                 }
-                backoff(round++);
+                SlotSupport.backoff(round++);
             }
         }
         // Slots added by a concurrent grow() start empty, so their bags hold only later retires.
@@ -683,7 +672,7 @@ public final class EpochReclaimer implements Reclaimer {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            backoff(round++);
+            SlotSupport.backoff(round++);
         }
     }
 
@@ -701,16 +690,6 @@ public final class EpochReclaimer implements Reclaimer {
     }
 
     /** Spin, then yield, then park with exponential backoff up to about 1 ms. */
-    private static void backoff(int round) {
-        if (round < 32) {
-            Thread.onSpinWait();
-        } else if (round < 48) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(Math.min(1_000_000L, 1_000L << Math.min(10, round - 48)));
-        }
-    }
-
     // ---------------------------------------------------------------- close
 
     @Override
@@ -760,7 +739,7 @@ public final class EpochReclaimer implements Reclaimer {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(openGuardsMessage(timeoutNanos));
             }
-            backoff(round++);
+            SlotSupport.backoff(round++);
         }
     }
 
@@ -795,7 +774,7 @@ public final class EpochReclaimer implements Reclaimer {
                 }
             }
             if (!garbage.tryLockCollector()) {
-                backoff(round++);
+                SlotSupport.backoff(round++);
                 continue;
             }
             try {
@@ -806,7 +785,7 @@ public final class EpochReclaimer implements Reclaimer {
             if (!busy && garbage.sealedVolatile() == null && allSlotBagsEmpty()) {
                 return;
             }
-            backoff(round++);
+            SlotSupport.backoff(round++);
         }
     }
 
@@ -908,11 +887,7 @@ public final class EpochReclaimer implements Reclaimer {
     }
 
     private void report(String what, Throwable error) {
-        try {
-            failureHandler.failed(name, what, error);
-        } catch (Throwable ignored) {
-            // a handler must not throw; reclamation goes on
-        }
+        SlotSupport.report(failureHandler, name, what, error);
     }
 
     // ---------------------------------------------------------------- builder

@@ -7,6 +7,7 @@ import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
+import dev.reclaim.internal.SlotSupport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Hazard pointers (Michael 2004): a reader publishes each pointer it is about to dereference in a hazard
@@ -214,7 +214,7 @@ public final class HazardReclaimer implements Reclaimer {
         Thread t = Thread.currentThread();
         HazardSlot[] table = slotsAcquire();
         int mask = table.length - 1;
-        int start = spread(t.threadId()) & mask;
+        int start = SlotSupport.spread(t.threadId()) & mask;
         HazardSlot home = table[start];
         long hv = home.stateOpaque(); // opaque: a hint; the CAS below validates it
         long ho = HazardSlot.nextOpen(hv);
@@ -236,7 +236,7 @@ public final class HazardReclaimer implements Reclaimer {
             checkNotClosed("enter()");
             HazardSlot[] table = slotsAcquire();
             int mask = table.length - 1;
-            int start = spread(t.threadId()) & mask;
+            int start = SlotSupport.spread(t.threadId()) & mask;
             for (int i = 0; i <= mask; i++) {
                 HazardSlot s = table[(start + i) & mask];
                 long v = s.stateVolatile(); // volatile: as in enter()
@@ -261,10 +261,6 @@ public final class HazardReclaimer implements Reclaimer {
         }
         g.open = true;
         return g;
-    }
-
-    private static int spread(long threadId) {
-        return (int) ((threadId * 0x9E3779B97F4A7C15L) >>> 32);
     }
 
     private void grow(HazardSlot[] seen) {
@@ -465,7 +461,7 @@ public final class HazardReclaimer implements Reclaimer {
             }
             Thread h = s.holder;
             failures.incrementAndGet();
-            report("guard entered by " + describeThread(h) + " was never closed (its thread died or it was"
+            report("guard entered by " + SlotSupport.describeThread(h) + " was never closed (its thread died or it was"
                     + " dropped unclosed); it has been released. Close every guard with try-with-resources", null);
             for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                 s.setHazardRelease(i, 0); // release: unconditionally (the dead owner's writes were not acquired)
@@ -487,13 +483,6 @@ public final class HazardReclaimer implements Reclaimer {
                 recoverIfAbandoned(s);
             }
         }
-    }
-
-    private static String describeThread(Thread h) {
-        if (h == null) {
-            return "an unknown thread";
-        }
-        return "thread \"" + h.getName() + "\" (id " + h.threadId() + (h.isAlive() ? ", alive)" : ", dead)");
     }
 
     // ---------------------------------------------------------------- flush / synchronize
@@ -571,7 +560,7 @@ public final class HazardReclaimer implements Reclaimer {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            backoff(round++);
+            SlotSupport.backoff(round++);
         }
     }
 
@@ -587,16 +576,6 @@ public final class HazardReclaimer implements Reclaimer {
     }
 
     /** Spin, then yield, then park with exponential backoff up to about 1 ms. */
-    private static void backoff(int round) {
-        if (round < 32) {
-            Thread.onSpinWait();
-        } else if (round < 48) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(Math.min(1_000_000L, 1_000L << Math.min(10, round - 48)));
-        }
-    }
-
     // ---------------------------------------------------------------- close
 
     @Override
@@ -636,7 +615,7 @@ public final class HazardReclaimer implements Reclaimer {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(openGuardsMessage());
             }
-            backoff(round++);
+            SlotSupport.backoff(round++);
         }
     }
 
@@ -682,7 +661,7 @@ public final class HazardReclaimer implements Reclaimer {
                     return;
                 }
             }
-            backoff(round++);
+            SlotSupport.backoff(round++);
         }
     }
 
@@ -776,11 +755,7 @@ public final class HazardReclaimer implements Reclaimer {
     }
 
     private void report(String what, Throwable error) {
-        try {
-            failureHandler.failed(name, what, error);
-        } catch (Throwable ignored) {
-            // a handler must not throw; reclamation goes on
-        }
+        SlotSupport.report(failureHandler, name, what, error);
     }
 
     // ---------------------------------------------------------------- builder
