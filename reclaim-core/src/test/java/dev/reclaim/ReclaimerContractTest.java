@@ -105,6 +105,7 @@ class ReclaimerContractTest {
             assertEquals(scheme, r.scheme());
             assertEquals(scheme, r.stats().scheme());
             assertSame(scheme, Scheme.fromId(scheme.id().toUpperCase(java.util.Locale.ROOT)));
+            assertFalse(r.isClosed());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.reclaim.epoch;
 
-import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
 import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
@@ -19,66 +18,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every public method of EpochReclaimer and its guard, and every misuse. */
+/**
+ * EpochReclaimer-specific API and misuse: builder, global instance, repin, flush, stats. What every scheme
+ * shares (guards, pooling, misuse of closed guards) is tested once in {@code dev.reclaim.ReclaimerContractTest}.
+ */
 class EpochReclaimerApiTest {
 
-    @Test
-    void enterReturnsAnOpenGuardOfThisReclaimerAndCloseClosesIt() {
-        try (EpochReclaimer r = EpochReclaimer.builder().name("api").build()) {
-            Guard g = r.enter();
-            assertTrue(g.isOpen());
-            assertSame(r, g.reclaimer());
-            assertEquals(1, r.stats().openGuards());
-            g.close();
-            assertFalse(g.isOpen());
-            assertEquals(0, r.stats().openGuards());
-            assertEquals("api", r.name());
-            assertEquals(Scheme.EBR, r.scheme());
-            assertFalse(r.isClosed());
-        }
-    }
 
-    @Test
-    void nestedGuardsOnOneThreadAreDistinctObjects() {
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            try (Guard a = r.enter(); Guard b = r.enter()) {
-                assertNotSame(a, b);
-                assertEquals(2, r.stats().openGuards());
-            }
-        }
-    }
 
-    @Test
-    void manyNestedGuardsGrowTheSlotTable() {
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            Guard[] gs = new Guard[100];
-            for (int i = 0; i < gs.length; i++) {
-                gs[i] = r.enter();
-            }
-            assertEquals(100, r.stats().openGuards());
-            for (Guard g : gs) {
-                g.close();
-            }
-            assertEquals(0, r.stats().openGuards());
-        }
-    }
 
-    @Test
-    void guardObjectsArePooledPerSlot() {
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            Guard a = r.enter();
-            a.close();
-            Guard b = r.enter();
-            assertSame(a, b, "the same thread re-enters the same slot and gets its pooled guard");
-            b.close();
-        }
-    }
 
     @Test
     void retireRunsTheDeleterOnlyAfterSynchronizeOrEnoughFlushes() {
@@ -140,52 +93,9 @@ class EpochReclaimerApiTest {
         }
     }
 
-    @Test
-    void retireRejectsPointerZeroAndNullDeleter() {
-        try (EpochReclaimer r = EpochReclaimer.create(); Guard g = r.enter()) {
-            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> g.retire(0, p -> { }));
-            assertTrue(zero.getMessage().contains("pointer 0"));
-            NullPointerException nul = assertThrows(NullPointerException.class, () -> g.retire(8, null));
-            assertTrue(nul.getMessage().contains("deleter"));
-            assertThrows(NullPointerException.class, () -> g.defer(null));
-            assertTrue(g.isOpen(), "misuse does not close the guard");
-        }
-    }
 
-    @Test
-    void everyMethodOfAClosedGuardThrows() {
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            Guard g = r.enter();
-            g.close();
-            AtomicReference<String> ref = new AtomicReference<>("x");
-            for (Runnable op : new Runnable[] {
-                    () -> g.protect(0, 64L), () -> g.protect(0, ref), () -> g.unprotect(0), g::repin,
-                    () -> g.retire(8, p -> { }), () -> g.defer(() -> { }), g::close}) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, op::run);
-                assertTrue(e.getMessage().contains("closed"), e.getMessage());
-            }
-        }
-    }
 
-    @Test
-    void doubleCloseOfAGuardThrows() {
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            Guard g = r.enter();
-            g.close();
-            IllegalStateException e = assertThrows(IllegalStateException.class, g::close);
-            assertTrue(e.getMessage().contains("already closed"));
-        }
-    }
 
-    @Test
-    void protectChecksTheIndex() {
-        try (EpochReclaimer r = EpochReclaimer.create(); Guard g = r.enter()) {
-            assertThrows(IndexOutOfBoundsException.class, () -> g.protect(Guard.PROTECT_SLOTS, 64L));
-            assertThrows(IndexOutOfBoundsException.class, () -> g.protect(-1, new AtomicReference<>()));
-            assertThrows(IndexOutOfBoundsException.class, () -> g.unprotect(4));
-            g.unprotect(3);
-        }
-    }
 
     @Test
     void protectLoadsTheOffHeapWordAndTheReference() {
@@ -239,20 +149,6 @@ class EpochReclaimerApiTest {
         assertTrue(e.getMessage().contains("already closed"));
     }
 
-    @Test
-    void synchronizeInsideOwnGuardThrows() {
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            try (Guard g = r.enter()) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, r::synchronize);
-                assertTrue(e.getMessage().contains("close the guard first"), e.getMessage());
-                assertThrows(IllegalStateException.class, () -> r.synchronize(Duration.ofSeconds(1)));
-                assertThrows(IllegalStateException.class, r::close);
-                assertFalse(r.isClosed(), "a refused close leaves the reclaimer open");
-                r.flush(); // allowed inside a guard
-            }
-            r.synchronize();
-        }
-    }
 
     @Test
     void synchronizeWithTimeoutReturnsFalseWhileAnotherThreadHoldsAGuard() throws Exception {
