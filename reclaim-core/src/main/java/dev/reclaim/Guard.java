@@ -115,6 +115,39 @@ public interface Guard extends AutoCloseable {
     void retire(long pointer, Deleter deleter);
 
     /**
+     * The era to stamp into a node allocated inside this guard, before the node is published. Interval-based
+     * schemes (the {@code robust} scheme) compare a retired node's {@code [birth era, retire era]} with the
+     * era interval each reader reserved, which is what bounds garbage when a reader stalls; a structure that
+     * wants that bound keeps this value in a word of its node and passes it back to
+     * {@link #retire(long, long, Deleter)}. Schemes that do not use eras (leak, EBR, hazard pointers)
+     * return {@code 0} and ignore it, so storing it is always safe.
+     *
+     * @return the current birth era; {@code 0} for schemes without eras
+     * @throws IllegalStateException if this guard is closed (schemes with eras only)
+     */
+    default long birthEra() {
+        return 0L;
+    }
+
+    /**
+     * Retires {@code pointer} like {@link #retire(long, Deleter)}, telling the scheme the era in which the
+     * node was allocated (the value {@link #birthEra()} returned then). A scheme with eras can reclaim the
+     * node while a reader that stalled before the node's birth is still open; other schemes ignore the era.
+     * A too-small era is always safe (the node is just kept longer); a too-large one is a use-after-free.
+     *
+     * @param pointer  the pointer to release; non-zero (tag bits allowed)
+     * @param birthEra the era {@link #birthEra()} returned before the node was published, or {@code 0} if
+     *                 unknown
+     * @param deleter  what releases it
+     * @throws IllegalArgumentException if {@code pointer} is 0
+     * @throws NullPointerException     if {@code deleter} is null
+     * @throws IllegalStateException    if this guard is closed
+     */
+    default void retire(long pointer, long birthEra, Deleter deleter) {
+        retire(pointer, deleter);
+    }
+
+    /**
      * Runs {@code action} once every guard that is open at the time of the call has closed (a grace period):
      * the general form of {@link #retire(long, Deleter)} for heap objects and resources.
      *
