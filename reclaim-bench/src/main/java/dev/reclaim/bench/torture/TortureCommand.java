@@ -64,8 +64,8 @@ public final class TortureCommand implements Callable<Integer> {
         if (cases.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no case name contains '" + only + "'");
         }
-        out.printf("torture: %d cases, %d threads, seed %d, %s%n", cases.size(), threads, master,
-                minutes > 0 ? minutes + " minutes" : "one round");
+        out.printf("torture: %d cases, %d threads, seed %d, %s; %s%n", cases.size(), threads, master,
+                minutes > 0 ? minutes + " minutes" : "one round", memoryLine());
         out.flush();
         long deadline = System.nanoTime() + (long) (minutes * 60e9);
         int passed = 0;
@@ -92,6 +92,8 @@ public final class TortureCommand implements Callable<Integer> {
                 break;
             }
         }
+        System.gc();
+        out.printf("torture: end; %s%n", memoryLine());
         out.printf("%d passed, %d failed%n", passed, failed);
         out.flush();
         return failed == 0 ? 0 : 1;
@@ -124,6 +126,25 @@ public final class TortureCommand implements Callable<Integer> {
                     null};
         }
         return new String[]{null, summary.get()};
+    }
+
+    /** The process's resident set now and at its peak (Linux), and the Java heap in use. */
+    static String memoryLine() {
+        String rss = "?";
+        String hwm = "?";
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = line.substring(6).strip();
+                } else if (line.startsWith("VmHWM:")) {
+                    hwm = line.substring(6).strip();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: report what the JVM knows only
+        }
+        Runtime rt = Runtime.getRuntime();
+        return "RSS " + rss + " (peak " + hwm + "), heap used " + (rt.totalMemory() - rt.freeMemory()) / (1 << 20) + " MB";
     }
 
     private static String stacks() {
