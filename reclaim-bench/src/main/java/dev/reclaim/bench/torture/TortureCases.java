@@ -36,6 +36,7 @@ final class TortureCases {
         for (Scheme scheme : Reclaimers.freeing()) {
             cases.add(new ThreadDeathCase(scheme));
             cases.add(new ThrowingDeleterCase(scheme));
+            cases.add(new InterruptCase(scheme));
             for (LongContainer.Kind kind : LongContainer.KINDS) {
                 cases.add(new ExhaustionCase(scheme, kind));
             }
