@@ -106,6 +106,12 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * the optimistic count update used by Counted.
      */
 
+    /**
+     * Test seam: when true, every load skips the fast path and takes the helping path (as arc-swap's test
+     * strategy that fills the fast slots). Plain static: tests set it before starting their threads.
+     */
+    static boolean helpingOnly;
+
     /** The held block; via CURRENT. */
     private volatile Counted<?> current;
     private final boolean nullable;
@@ -344,7 +350,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         for (int i = 0; i <= mask; i++) {
             DebtSlot s = t[(start + i) & mask];
             if (s.debtOpaque() == null && s.casDebt(null, x)) { // f2: claim + debt
-                if (currentVolatile() == x) { // f3
+                if (currentVolatile() == x && !helpingOnly) { // f3
                     return open(s, x, false, projection);
                 }
                 return helped(s, x, projection);
