@@ -26,6 +26,7 @@ class ArcSwapStressTest {
         final long id;
         final AtomicInteger liveGuards = new AtomicInteger();
         volatile boolean closed;
+        final AtomicInteger closedCount = new AtomicInteger();
         final ConcurrentLinkedQueue<String> failures;
 
         Resource(long id, ConcurrentLinkedQueue<String> failures) {
@@ -36,22 +37,25 @@ class ArcSwapStressTest {
 
         void use() {
             liveGuards.incrementAndGet();
-            if (closed) {
-                failures.add("resource " + id + " used after close");
+            for (int i = 0; i < 64; i++) { // hold the guard a while: widens the window a wrong release would hit
+                if (closed) {
+                    failures.add("resource " + id + " used after close");
+                    break;
+                }
+                Thread.onSpinWait();
             }
-            Thread.onSpinWait();
             liveGuards.decrementAndGet();
         }
 
         @Override
         public void close() {
+            closed = true;
             if (liveGuards.get() > 0) {
                 failures.add("resource " + id + " closed while " + liveGuards.get() + " guards use it");
             }
-            if (closed) {
+            if (closedCount.getAndIncrement() != 0) {
                 failures.add("resource " + id + " closed twice");
             }
-            closed = true;
             CLOSED.incrementAndGet();
         }
     }
