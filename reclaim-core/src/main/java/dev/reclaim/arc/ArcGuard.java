@@ -17,17 +17,8 @@ public final class ArcGuard<T> implements AutoCloseable {
     /** The guard of a load that found no value (ArcSwapOption): needs no slot, closing it does nothing. */
     static final ArcGuard<Object> EMPTY = new ArcGuard<>(null);
 
-    /** The slot this guard belongs to; null for EMPTY. */
+    /** The slot this guard belongs to (its state lives in the padded slot); null for EMPTY. */
     private final DebtSlot slot;
-    /*
-     * Guard state, written by the slot's owner only: published to the next owner by the release that frees
-     * the slot (setDebtRelease / casDebt) and the next owner's claim CAS. Plain fields.
-     */
-    private boolean open;
-    /** True when this guard owns a full count on `counted` (a hand-over); false when it is a debt. */
-    private boolean full;
-    private Counted<?> counted;
-    private T value;
 
     ArcGuard(DebtSlot slot) {
         this.slot = slot;
@@ -39,12 +30,16 @@ public final class ArcGuard<T> implements AutoCloseable {
      * @return the value; null only from an {@link ArcSwapOption} that was empty
      * @throws IllegalStateException when this guard was closed
      */
+    @SuppressWarnings("unchecked")
     public T get() {
-        if (!open && slot != null) {
+        if (slot == null) {
+            return null;
+        }
+        if (!slot.guardOpen) {
             throw new IllegalStateException("get() on a closed ArcGuard; read inside the try-with-resources block,"
                     + " or use loadFull() for a reference that outlives it");
         }
-        return value;
+        return (T) slot.guardValue;
     }
 
     /**
@@ -58,14 +53,15 @@ public final class ArcGuard<T> implements AutoCloseable {
         if (slot == null) {
             return;
         }
-        if (!open) {
+        DebtSlot s = slot;
+        if (!s.guardOpen) {
             throw new IllegalStateException("ArcGuard closed twice; close each guard from load() exactly once");
         }
-        Counted<?> c = counted; // read before the slot is freed: the guard object is reused after that
-        boolean owned = full;
-        open = false;
-        counted = null;
-        value = null;
+        Counted<?> c = s.guardCounted; // read before the slot is freed: the slot is reused after that
+        boolean owned = s.guardFull;
+        s.guardOpen = false;
+        s.guardCounted = null;
+        s.guardValue = null;
         if (owned) {
             slot.setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
             c.decrement();
@@ -77,24 +73,24 @@ public final class ArcGuard<T> implements AutoCloseable {
 
     // ---------------------------------------------------------------- package-private: ArcSwap
 
-    @SuppressWarnings("unchecked")
     void openDebt(Counted<?> c, Object v) {
-        counted = c;
-        value = (T) v;
-        full = false;
-        open = true;
+        DebtSlot s = slot;
+        s.guardCounted = c;
+        s.guardValue = v;
+        s.guardFull = false;
+        s.guardOpen = true;
     }
 
-    @SuppressWarnings("unchecked")
     void openFull(Counted<?> c, Object v) {
-        counted = c;
-        value = (T) v;
-        full = true;
-        open = true;
+        DebtSlot s = slot;
+        s.guardCounted = c;
+        s.guardValue = v;
+        s.guardFull = true;
+        s.guardOpen = true;
     }
 
-    /** The block this guard keeps alive (loadFull converts the guard into a count). */
+    /** The block this guard keeps alive (loadFull converts the guard into a count); null for EMPTY. */
     Counted<?> counted() {
-        return counted;
+        return slot == null ? null : slot.guardCounted;
     }
 }

@@ -22,6 +22,19 @@ abstract class DebtSlotFields extends DebtSlotPadLeft {
      * and asks writers for help; a {@link Counted} (possibly a sentinel) = a writer's hand-over. Via CONTROL.
      */
     volatile Object control;
+    /*
+     * The open guard's state, written by the slot's owner only (plain): published to the next owner by the
+     * release that frees the slot and that owner's claim CAS. Kept here, inside the padding, rather than in the
+     * ArcGuard object, so that two readers' guards never share a cache line.
+     */
+    /** Whether the slot's guard is open. */
+    boolean guardOpen;
+    /** True when the guard owns a full count on guardCounted (a hand-over); false when it is a debt. */
+    boolean guardFull;
+    /** The block the guard keeps alive. */
+    Counted<?> guardCounted;
+    /** What the guard's get() returns (the value or its projection). */
+    Object guardValue;
 }
 
 /** Right padding. */
