@@ -37,6 +37,26 @@ final class DebtPool {
         }
     }
 
+    /**
+     * Test seam: replaces the table with {@code size} fresh slots when no slot is claimed (the model-checking
+     * test needs a small table: a writer scans every slot, and earlier tests in the same JVM grow the pool).
+     *
+     * @return whether the table was replaced
+     */
+    static boolean resetForTests(int size) {
+        synchronized (LOCK) {
+            if (claimed() != 0) {
+                return false;
+            }
+            DebtSlot[] t = new DebtSlot[size];
+            for (int i = 0; i < size; i++) {
+                t[i] = new DebtSlot();
+            }
+            TABLE.setVolatile(t); // volatile: pairs with tableVolatile()
+            return true;
+        }
+    }
+
     /** The number of slots now (tests, diagnostics). */
     static int size() {
         return tableVolatile().length;
