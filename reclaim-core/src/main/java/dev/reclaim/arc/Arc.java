@@ -124,6 +124,18 @@ public final class Arc<T> implements AutoCloseable {
     }
 
     /**
+     * Same as {@link #retain()} (the name Rust uses): another owner of the same value.
+     *
+     * @return a new handle, to be released separately
+     * @throws IllegalStateException when this handle was already released
+     */
+    @Override
+    @SuppressWarnings("MethodDoesntCallSuperMethod")
+    public Arc<T> clone() {
+        return retain();
+    }
+
+    /**
      * A handle on a part of the value (for example a field) that keeps the whole value alive; it shares the
      * value's count, so it counts as one more owner. This handle stays open.
      *

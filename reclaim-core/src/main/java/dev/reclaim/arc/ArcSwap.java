@@ -503,7 +503,19 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     }
 
     private void help(DebtSlot s, DebtSlot.Request r) {
-        Counted<?> v = loadCounted();
+        Counted<?> v;
+        for (;;) {
+            try {
+                v = loadCounted();
+                break;
+            } catch (ArcReleaseException e) {
+                // Our load dropped the last count of some other value and its releaser threw. The help must
+                // still happen (the reader may be between its steps 2 and 3), so report the failure to this
+                // thread's uncaught-exception handler and load again: each releaser runs once, so this ends.
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
         if (!s.casControl(r, v)) { // hand-over lost: the reader finished (or another writer helped)
             if (v != Counted.NONE && v != Counted.CLOSED) {
                 v.decrement();

@@ -34,6 +34,8 @@ class ArcTest {
         Arc<String> a = Arc.of("v", v -> released.incrementAndGet());
         Arc<String> b = a.retain();
         assertEquals(2, a.strongCount());
+        a.clone().close();
+        assertEquals(2, a.strongCount());
         a.close();
         assertEquals(0, released.get());
         assertEquals(1, b.strongCount());
