@@ -145,6 +145,8 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      *
      * @return a guard to close (try-with-resources); it keeps the value alive until closed
      * @throws IllegalStateException when the swap was closed
+     * @throws ArcReleaseException   rarely: a load that collided with a writer dropped the last reference of an
+     *                               older value, whose releaser threw; the load can be retried
      */
     @SuppressWarnings("unchecked")
     public ArcGuard<T> load() {
