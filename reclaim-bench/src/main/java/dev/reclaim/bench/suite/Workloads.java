@@ -14,7 +14,8 @@ public final class Workloads {
     public static final List<Workload> ALL = List.of(
             new BirdCageWorkload(),
             new TreiberWorkload(),
-            new AllocWorkload());
+            new AllocWorkload(),
+            new ArcSwapWorkload());
 
     private Workloads() {
     }
