@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
                 "then writes DIR/index.html (charts + table), DIR/*.png, DIR/results.csv and DIR/results.json."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "a short suite (threads 1,2; 200 ms runs; ~1 min) for a first look")
+    @Option(names = "--quick", description = "a short suite (threads 1,2; 200 ms runs; ~1-2 min) for a first look")
     boolean quick;
 
     @Option(names = "--schemes", split = ",", paramLabel = "S",
