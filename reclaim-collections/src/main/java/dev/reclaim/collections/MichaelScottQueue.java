@@ -6,6 +6,7 @@ import static dev.reclaim.collections.MichaelScottQueueLayout.NEXT_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.NODE_SIZE;
 import static dev.reclaim.collections.MichaelScottQueueLayout.REQUIRED_ALIGNMENT;
 import static dev.reclaim.collections.MichaelScottQueueLayout.ROOT_SIZE;
+import static dev.reclaim.collections.MichaelScottQueueLayout.SEQ_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.TAIL_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.VALUE_OFFSET;
 
@@ -16,7 +17,6 @@ import dev.reclaim.memory.SlabAllocator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A lock-free unbounded FIFO queue of {@code long} values (the Michael-Scott queue) whose nodes live off-heap in
@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>{@link #offer(long)}, {@link #poll(long)} and {@link #peek(long)} are lock-free and allocate nothing on the
  * Java heap in steady state (nodes come from the allocator; guards are pooled by the reclaimer). Any number of
- * producer and consumer threads, platform or virtual, may call them concurrently. Values offered by one thread
+ * producer and consumer threads, platform or virtual, may call them concurrently; {@link #size()} and
+ * {@link #isEmpty()} also read the queue inside a guard. Values offered by one thread
  * are polled in the order that thread offered them.
  *
  * <pre>{@code
@@ -62,9 +63,10 @@ public final class MichaelScottQueue implements AutoCloseable {
      * Structure. An off-heap singly linked list from head to tail; layout and diagram in MichaelScottQueueLayout.
      * The node at head is a dummy: the queue's values are in the nodes after it. Offer links a node behind the
      * last node (the one whose next is 0) and then swings tail to it; poll swings head from the dummy to its
-     * successor, which becomes the new dummy, and retires the old dummy. A node's value and birth era are
+     * successor, which becomes the new dummy, and retires the old dummy. A node's value, birth era and seq are
      * written once, before the node is published; its next goes 0 -> successor once, by CAS, and never changes
-     * again.
+     * again. seq is the predecessor's seq + 1 (written in the offer loop for the t it is about to link behind),
+     * so seq increases by one along the list.
      *
      * Invariants.
      *   I1. head and tail are never 0; following next from head reaches tail and then the last node (next == 0);
@@ -79,7 +81,8 @@ public final class MichaelScottQueue implements AutoCloseable {
      *
      * offer(v). enter guard g; allocate n; n.value = v, n.next = 0, n.birth = g.birthEra() (plain);
      *   loop { t = g.protect(0, &tail); next = t.next (acquire);
-     *          if next == 0: if CAS t.next 0 -> n: CAS tail t -> n (may fail: someone helped); done
+     *          if next == 0: n.seq = t.seq + 1 (plain);
+     *                        if CAS t.next 0 -> n: CAS tail t -> n (may fail: someone helped); done
      *          else: CAS tail t -> next (help a lagging tail) }.
      *   Linearization point: the successful CAS of t.next. protect() validates that t was tail after its hazard
      *   was visible, so t was not yet retired then (I2: tail is live) and stays allocated while protected (I4).
@@ -100,7 +103,7 @@ public final class MichaelScottQueue implements AutoCloseable {
      *   it, next was not yet past head, so it was not retired before the hazard became visible.
      *
      * Memory-order pairs.
-     *   M1. offer's plain writes of n.value / n.next / n.birth happen-before its CAS of t.next (program order,
+     *   M1. offer's plain writes of n.value / n.next / n.birth / n.seq happen-before its CAS of t.next (program order,
      *       the CAS is a volatile write). poll/peek read next through protect(1, &h.next), an acquire load of that
      *       word, so they see n's fields initialised. Pair: CAS t.next in offer() -> protect(1) in poll()/peek().
      *   M2. tail and head change only by volatile CAS; offer's protect(0, &tail) and poll's protect(0, &head) are
@@ -116,7 +119,7 @@ public final class MichaelScottQueue implements AutoCloseable {
      *   freed and reused while protected (I4), so an equal value at the CAS means the same node. The words
      *   compared (head, tail, t.next) therefore never pass through an unrelated incarnation of the same address.
      *
-     * Garbage bound (retired but not yet freed nodes, 24 bytes each in a 32-byte block).
+     * Garbage bound (retired but not yet freed nodes, 32 bytes each).
      *   - LEAK: unbounded, every polled node is leaked (the benchmark baseline).
      *   - EBR: everything polled by all threads during the longest open guard of the reclaimer plus the
      *     scheme's batching; a stalled guard anywhere on the reclaimer holds back every poll's node.
@@ -125,8 +128,11 @@ public final class MichaelScottQueue implements AutoCloseable {
      *   - Interval-based (robust): nodes carry their birth era, so a stalled reader holds back only the nodes
      *     whose [birth, retire] interval overlaps its reservation.
      *
-     * Size. A LongAdder counts offers minus polls after their CAS; it is an estimate (clamped at 0) and costs no
-     * contended atomic on the hot path. Cells are created on first contention, never in steady state.
+     * Size. size() = tail.seq - head.seq, both nodes protected (slots 0 and 1) so their immutable seq words can
+     *   be read: no counter is updated on the hot path (a shared counter would cost offer and poll one atomic
+     *   each). head is read before tail and tail never falls behind head, so the difference is >= 0; it is
+     *   exact when no operation is in progress (every completed offer has swung tail, or seen it helped) and
+     *   otherwise lags by at most the offers and polls in flight, plus one for a lagging tail.
      *
      * References. M. M. Michael, M. L. Scott, "Simple, Fast, and Practical Non-Blocking and Blocking Concurrent
      *   Queue Algorithms", PODC 1996. M. M. Michael, "Hazard Pointers: Safe Memory Reclamation for Lock-Free
@@ -141,7 +147,6 @@ public final class MichaelScottQueue implements AutoCloseable {
     private final long headAddress;
     /** {@code root + TAIL_OFFSET}, cached for the hot paths. */
     private final long tailAddress;
-    private final LongAdder size = new LongAdder();
     private volatile boolean closed; // volatile: read by every operation, CASed by close() (M4)
 
     /**
@@ -174,6 +179,7 @@ public final class MichaelScottQueue implements AutoCloseable {
         setNextPlain(dummy, 0L); // plain: published by the release stores below (M3)
         setValuePlain(dummy, 0L); // plain: never read (the dummy's value is not in the queue)
         setBirthPlain(dummy, 0L); // plain: 0 is always a safe birth era (Guard.retire(long, long, Deleter))
+        setSeqPlain(dummy, 0L); // plain: published by the release stores below (M3)
         this.root = r;
         this.headAddress = r + HEAD_OFFSET;
         this.tailAddress = r + TAIL_OFFSET;
@@ -205,6 +211,8 @@ public final class MichaelScottQueue implements AutoCloseable {
                 long t = g.protect(0, tailAddress); // acquire + hazard: pairs with the CASes of tail (M2)
                 long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
                 if (next == 0) {
+                    // plain: t.seq was written before t was published (M1), and t is protected
+                    setSeqPlain(node, seqPlain(t) + 1); // plain: published by the CAS of t.next below (M1)
                     if (casNext(t, 0L, node)) { // CAS (volatile): links node; pairs with protect(1) in poll() (M1)
                         casTail(t, node); // CAS (volatile): may fail if another thread helped; pairs with protect(0)
                         break;
@@ -215,7 +223,6 @@ public final class MichaelScottQueue implements AutoCloseable {
                 Thread.onSpinWait();
             }
         }
-        size.increment();
     }
 
     /**
@@ -251,7 +258,6 @@ public final class MichaelScottQueue implements AutoCloseable {
                 if (casHead(h, next)) { // CAS (volatile): linearization point; pairs with protect(0) of head (M2)
                     long birth = birthPlain(h); // plain: written before h was published (M1); h still protected
                     g.retire(h, birth, allocator);
-                    size.decrement();
                     return value;
                 }
                 Thread.onSpinWait();
@@ -291,14 +297,20 @@ public final class MichaelScottQueue implements AutoCloseable {
 
     /**
      * An estimate of the number of values in the queue: exact when no operation is in progress, otherwise it may
-     * lag behind concurrent offers and polls. Never negative.
+     * lag behind concurrent offers and polls. Never negative. Lock-free and O(1): it reads the sequence numbers
+     * of the head and tail nodes inside a guard, so it costs no counter update on the hot paths.
      *
      * @return the estimated size
-     * @throws IllegalStateException if the queue is closed
+     * @throws IllegalStateException if the queue or its reclaimer is closed
      */
     public long size() {
         checkOpen("size()");
-        return Math.max(0L, size.sum());
+        try (Guard g = reclaimer.enter()) {
+            long h = g.protect(0, headAddress); // acquire + hazard: pairs with the CAS of head (M2)
+            long t = g.protect(1, tailAddress); // acquire + hazard: pairs with the CASes of tail (M2)
+            // plain: seq is written before its node is published (M1); both nodes are protected
+            return Math.max(0L, seqPlain(t) - seqPlain(h));
+        }
     }
 
     /**
@@ -349,7 +361,6 @@ public final class MichaelScottQueue implements AutoCloseable {
             allocator.free(node);
             node = next;
         }
-        size.reset();
         allocator.free(root);
     }
 
@@ -360,8 +371,7 @@ public final class MichaelScottQueue implements AutoCloseable {
 
     @Override
     public String toString() {
-        return closed ? "MichaelScottQueue[closed]"
-                : "MichaelScottQueue[size~" + Math.max(0L, size.sum()) + ", reclaimer=" + reclaimer.name() + "]";
+        return closed ? "MichaelScottQueue[closed]" : "MichaelScottQueue[reclaimer=" + reclaimer.name() + "]";
     }
 
     /**
@@ -437,6 +447,14 @@ public final class MichaelScottQueue implements AutoCloseable {
 
     private static void setValuePlain(long node, long value) {
         Memory.putLong(node + VALUE_OFFSET, value);
+    }
+
+    private static long seqPlain(long node) {
+        return Memory.getLong(node + SEQ_OFFSET);
+    }
+
+    private static void setSeqPlain(long node, long seq) {
+        Memory.putLong(node + SEQ_OFFSET, seq);
     }
 
     private static long birthPlain(long node) {

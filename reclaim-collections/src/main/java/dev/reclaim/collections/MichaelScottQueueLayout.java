@@ -5,15 +5,17 @@ package dev.reclaim.collections;
  * own cache line, and one block per node (the first node is always a dummy).
  *
  * <pre>
- * node (NODE_SIZE = 24 bytes, served from the 32-byte slab class, >= 16-byte aligned)
- *   0               8               16              24
- *   +---------------+---------------+---------------+
- *   | next (8)      | value (8)     | birth era (8) |
- *   +---------------+---------------+---------------+
+ * node (NODE_SIZE = 32 bytes, a slab block, >= 16-byte aligned)
+ *   0               8               16              24              32
+ *   +---------------+---------------+---------------+---------------+
+ *   | next (8)      | value (8)     | birth era (8) | seq (8)       |
+ *   +---------------+---------------+---------------+---------------+
  *   next     : address of the node behind this one, 0 for the last node; set once from 0 by a CAS (offer)
  *   value    : the offered long; written once, before the node is published
  *   birth era: Guard.birthEra() of the offering guard, passed back to Guard.retire(ptr, era, deleter);
  *              written once, before the node is published (0 for the initial dummy: always safe)
+ *   seq      : 1 + the seq of the node it was linked behind (the dummy created with the queue has 0), so
+ *              tail.seq - head.seq is the number of values in the queue; written before the node is published
  *
  * root (ROOT_SIZE = 256 bytes, a slab block, >= 16-byte aligned)
  *   0                  64         72                 192        200                256
@@ -41,8 +43,11 @@ final class MichaelScottQueueLayout {
     /** Offset of the {@code birth era} word in a node. */
     static final long BIRTH_OFFSET = 16;
 
+    /** Offset of the {@code seq} word in a node: its position in the sequence of nodes ever linked. */
+    static final long SEQ_OFFSET = 24;
+
     /** Size in bytes of a node block. */
-    static final long NODE_SIZE = 24;
+    static final long NODE_SIZE = 32;
 
     /** Offset of the {@code head} pointer in the root block. */
     static final long HEAD_OFFSET = 64;

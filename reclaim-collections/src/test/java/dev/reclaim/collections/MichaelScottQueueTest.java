@@ -4,6 +4,7 @@ import static dev.reclaim.collections.MichaelScottQueueLayout.BIRTH_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.HEAD_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.NEXT_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.NODE_SIZE;
+import static dev.reclaim.collections.MichaelScottQueueLayout.SEQ_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.TAIL_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.VALUE_OFFSET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -251,6 +252,7 @@ class MichaelScottQueueTest {
             long dummy = Memory.getLongVolatile(root + TAIL_OFFSET);
             long stalled = linkWithoutSwingingTail(allocator, dummy, 7);
             assertEquals(dummy, Memory.getLongVolatile(root + TAIL_OFFSET), "tail lags before the poll");
+            assertFalse(queue.isEmpty(), "a linked node is in the queue even while tail lags");
             assertEquals(7, queue.poll(EMPTY));
             assertEquals(stalled, Memory.getLongVolatile(root + TAIL_OFFSET), "poll helped tail forward");
             assertEquals(stalled, Memory.getLongVolatile(root + HEAD_OFFSET), "head never passes tail");
@@ -270,6 +272,7 @@ class MichaelScottQueueTest {
         Memory.putLong(node + VALUE_OFFSET, value);
         Memory.putLong(node + NEXT_OFFSET, 0);
         Memory.putLong(node + BIRTH_OFFSET, 0);
+        Memory.putLong(node + SEQ_OFFSET, Memory.getLong(last + SEQ_OFFSET) + 1);
         assertTrue(Memory.compareAndSetLong(last + NEXT_OFFSET, 0, node));
         return node;
     }
