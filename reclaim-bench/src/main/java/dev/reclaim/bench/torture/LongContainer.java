@@ -1,6 +1,7 @@
 package dev.reclaim.bench.torture;
 
 import dev.reclaim.Reclaimer;
+import dev.reclaim.collections.MichaelScottQueue;
 import dev.reclaim.collections.TreiberStack;
 import dev.reclaim.memory.SlabAllocator;
 
@@ -61,6 +62,25 @@ interface LongContainer extends AutoCloseable {
                     @Override
                     public void close() {
                         s.close();
+                    }
+                };
+            }),
+            new Kind("msqueue", (r, a) -> {
+                MichaelScottQueue q = new MichaelScottQueue(r, a);
+                return new LongContainer() {
+                    @Override
+                    public void insert(long value) {
+                        q.offer(value);
+                    }
+
+                    @Override
+                    public long remove() {
+                        return q.poll(EMPTY);
+                    }
+
+                    @Override
+                    public void close() {
+                        q.close();
                     }
                 };
             }));
