@@ -2,6 +2,7 @@ package dev.reclaim.bench;
 
 import dev.reclaim.bench.suite.BenchCommand;
 import dev.reclaim.examples.birdcage.BirdCageDemo;
+import dev.reclaim.examples.synth.SynthDemo;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
  * The {@code reclaim} command line: the main class of {@code reclaim-bench/target/reclaim.jar}, run by the
  * {@code ./reclaim} launcher as {@code java --enable-native-access=ALL-UNNAMED -jar reclaim.jar <command> ...}.
  *
- * <p>Commands: {@code demo birdcage} (the {@link BirdCageDemo}), {@code bench} (the {@link BenchCommand} suite) and {@code jmh} (the JMH microbenchmarks of
+ * <p>Commands: {@code demo birdcage} (the {@link BirdCageDemo}), {@code demo synth} (the {@link SynthDemo}), {@code bench} (the {@link BenchCommand} suite) and {@code jmh} (the JMH microbenchmarks of
  * {@code dev.reclaim.bench.jmh}). The process exits with the command's exit code: 0 success, 1 a check or a
  * run failed, 2 bad options or a missing subcommand (after printing the usage).
  */
@@ -86,7 +87,7 @@ public final class Main implements Callable<Integer> {
     /** {@code reclaim demo <name>}: the example programs. */
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Runs an example program and checks its invariants.",
-            subcommands = {BirdCageDemo.class})
+            subcommands = {BirdCageDemo.class, SynthDemo.class})
     public static final class Demo implements Callable<Integer> {
 
         @Spec
