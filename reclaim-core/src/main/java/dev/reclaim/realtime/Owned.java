@@ -57,14 +57,13 @@ public final class Owned<T> implements AutoCloseable {
         return closed;
     }
 
-    private IllegalStateException closedError() {
-        return new IllegalStateException("this Owned handle is closed: its value belongs to the collector now;"
-                + " do not use it after close()");
+    private static IllegalStateException closedError() {
+        return Messages.ownedClosed();
     }
 
     @Override
     public String toString() {
-        return "Owned[" + (isClosed() ? "closed" : String.valueOf(payload.value())) + "]";
+        return Messages.handleToString(Owned.class.getSimpleName(), closed, payload.value());
     }
 
 }

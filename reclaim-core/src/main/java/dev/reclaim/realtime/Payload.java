@@ -57,8 +57,7 @@ final class Payload<T> extends Reclaimable {
 
     @Override
     protected String describe() {
-        T v = value;
-        return "value of " + (v == null ? "null" : v.getClass().getSimpleName());
+        return Messages.payloadDescription(value);
     }
 
     private int getAndAddRefs(int delta) {

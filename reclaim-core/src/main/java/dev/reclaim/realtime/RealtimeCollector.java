@@ -98,13 +98,13 @@ public final class RealtimeCollector implements AutoCloseable {
     private volatile CloseReport closeReport;
 
     private RealtimeCollector(Builder b) {
-        this.name = b.name != null ? b.name : "realtime-" + IDS.incrementAndGet();
+        this.name = b.name != null ? b.name : Messages.generatedName(IDS.incrementAndGet());
         this.intervalNanos = b.interval.toNanos();
         this.closeTimeout = b.closeTimeout;
         this.failureHandler = b.failureHandler;
         this.ring = b.capacity > 0 ? new BoundedRing(b.capacity) : null;
         if (b.ownThread) {
-            this.thread = Thread.ofPlatform().daemon().name("reclaim-collector-" + name).unstarted(this::run);
+            this.thread = Thread.ofPlatform().daemon().name(Messages.threadName(name)).unstarted(this::run);
             this.thread.start();
         } else {
             this.thread = null;
@@ -303,13 +303,11 @@ public final class RealtimeCollector implements AutoCloseable {
      */
     public void enqueue(Reclaimable node) {
         if (node.collector != this) {
-            throw new IllegalArgumentException("node " + node.describe() + " belongs to another collector"
-                    + " (" + (node.collector == null ? "none" : node.collector.name) + "), not '" + name
-                    + "'; enqueue it on the collector it was created with");
+            throw Messages.foreignNode(node.describe(),
+                    node.collector == null ? Messages.noCollector() : node.collector.name, name);
         }
         if (node.enqueued) {
-            throw new IllegalStateException("node " + node.describe() + " was already handed to collector '" + name
-                    + "'; each node is enqueued once, by its last owner");
+            throw Messages.enqueuedTwice(node.describe(), name);
         }
         node.enqueued = true; // plain: misuse check for ordered calls only; published by the offer below
         node.setDroppedAtOpaque(System.nanoTime());
@@ -396,7 +394,7 @@ public final class RealtimeCollector implements AutoCloseable {
             return r.readyToDestroy();
         } catch (Throwable t) {
             setFailuresOpaque(failures + 1);
-            failureHandler.failed(name, "readiness check of " + safeDescribe(r) + " threw; destroying it anyway", t);
+            failureHandler.failed(name, Messages.readinessFailed(safeDescribe(r)), t);
             return true;
         }
     }
@@ -406,7 +404,7 @@ public final class RealtimeCollector implements AutoCloseable {
             r.destroy();
         } catch (Throwable t) {
             setFailuresOpaque(failures + 1);
-            failureHandler.failed(name, "destructor of " + safeDescribe(r) + " threw", t);
+            failureHandler.failed(name, Messages.destructorFailed(safeDescribe(r)), t);
         }
         long latency = System.nanoTime() - r.droppedAtOpaque();
         if (latency > maxLatency) {
@@ -467,8 +465,7 @@ public final class RealtimeCollector implements AutoCloseable {
     /** Counts a new node as live; called by the Reclaimable constructor. */
     void register() {
         if (closing) { // volatile read: pairs with the write in close()
-            throw new IllegalStateException("realtime collector '" + name + "' is closed; create handles before"
-                    + " closing it, or use a new collector");
+            throw Messages.collectorClosed(name);
         }
         registered.incrementAndGet();
     }
@@ -538,11 +535,7 @@ public final class RealtimeCollector implements AutoCloseable {
     public void close() {
         CloseReport r = close(closeTimeout);
         if (!r.clean()) {
-            throw new IllegalStateException("realtime collector '" + name + "' closed with " + r.notDestroyed()
-                    + " object(s) not destroyed after " + closeTimeout + ": " + r.waiting().size()
-                    + " dropped but still held " + r.waiting() + ", the rest never dropped. Drop every handle"
-                    + " (close Shared/Owned/Tracked, close readers and cells) before closing the collector;"
-                    + " later drops are destroyed on the dropping thread");
+            throw Messages.closedDirty(name, r, closeTimeout);
         }
     }
 
@@ -557,14 +550,15 @@ public final class RealtimeCollector implements AutoCloseable {
      * @throws IllegalStateException if already closed, or if called from the collector thread (a destructor)
      */
     public CloseReport close(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout must not be null");
+        if (timeout == null) {
+            throw new NullPointerException();
+        }
         if (thread != null && thread == Thread.currentThread()) {
-            throw new IllegalStateException("realtime collector '" + name + "' closed from its own thread (inside"
-                    + " a destructor?); close it from the thread that owns it");
+            throw Messages.closedFromCollectorThread(name);
         }
         synchronized (this) {
             if (closing) {
-                throw new IllegalStateException("realtime collector '" + name + "' is already closed");
+                throw Messages.alreadyClosed(name);
             }
             closing = true;
         }
@@ -623,7 +617,7 @@ public final class RealtimeCollector implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "RealtimeCollector[" + name + "]";
+        return Messages.collectorToString(name);
     }
 
     // ---------------------------------------------------------------- accessors

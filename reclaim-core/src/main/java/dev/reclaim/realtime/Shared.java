@@ -84,14 +84,13 @@ public final class Shared<T> implements AutoCloseable {
         return closed;
     }
 
-    private IllegalStateException closedError() {
-        return new IllegalStateException("this Shared handle is closed; use another open handle (clone() before"
-                + " closing) to keep reading the value");
+    private static IllegalStateException closedError() {
+        return Messages.sharedClosed();
     }
 
     @Override
     public String toString() {
-        return "Shared[" + (isClosed() ? "closed" : String.valueOf(payload.value())) + "]";
+        return Messages.handleToString(Shared.class.getSimpleName(), closed, payload.value());
     }
 
 }

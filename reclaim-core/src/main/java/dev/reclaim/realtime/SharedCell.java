@@ -139,8 +139,8 @@ public final class SharedCell<T> implements AutoCloseable {
         collector.enqueue(old);
     }
 
-    private IllegalStateException closedError() {
-        return new IllegalStateException("this SharedCell is closed; create a new cell from the collector");
+    private static IllegalStateException closedError() {
+        return Messages.cellClosed();
     }
 
     private boolean heldByAnyReader(Value<?> v) {
@@ -204,7 +204,7 @@ public final class SharedCell<T> implements AutoCloseable {
          */
         public T get() {
             if (closed) {
-                throw new IllegalStateException("this SharedCell.Reader is closed; register a new one with reader()");
+                throw Messages.readerClosed();
             }
             setHoldingVolatile(BUSY);
             Value<T> v = cell.currentVolatile();
@@ -265,9 +265,7 @@ public final class SharedCell<T> implements AutoCloseable {
 
         @Override
         protected String describe() {
-            T v = value;
-            return "SharedCell value " + (v == null ? "null" : v.getClass().getSimpleName())
-                    + (cell.heldByAnyReader(this) ? " (held by a reader)" : "");
+            return Messages.cellValueDescription(value, cell.heldByAnyReader(this));
         }
     }
 

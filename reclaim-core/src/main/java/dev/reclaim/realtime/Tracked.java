@@ -68,13 +68,12 @@ public final class Tracked<T> implements AutoCloseable {
         return closed;
     }
 
-    private IllegalStateException closedError() {
-        return new IllegalStateException("this Tracked handle is closed; use another open handle (clone() before"
-                + " closing) to keep reading the value");
+    private static IllegalStateException closedError() {
+        return Messages.trackedClosed();
     }
 
     @Override
     public String toString() {
-        return "Tracked[" + (closed ? "closed" : String.valueOf(entry.value())) + "]";
+        return Messages.handleToString(Tracked.class.getSimpleName(), closed, entry.value());
     }
 }

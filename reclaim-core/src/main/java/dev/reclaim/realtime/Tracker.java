@@ -100,9 +100,8 @@ public final class Tracker<T> {
 
         @Override
         protected String describe() {
-            T v = value;
-            return "tracked " + (v == null ? "null" : v.getClass().getSimpleName()) + " with "
-                    + Math.max(0, (int) REFS.getOpaque(this) - 1) + " open handle(s)"; // opaque: a description
+            return Messages.trackedDescription(value,
+                    Math.max(0, (int) REFS.getOpaque(this) - 1)); // opaque: a description
         }
 
         private int getAndAddRefs(int delta) {

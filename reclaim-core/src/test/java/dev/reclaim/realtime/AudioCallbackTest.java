@@ -71,7 +71,8 @@ class AudioCallbackTest {
     }
 
     /** What a run measured. */
-    record Result(long callbacks, long allocatedAfterWarmup, long sent, long waitEvents, Set<String> destroyers,
+    record Result(long callbacks, long allocatedAfterWarmup, long sent, long waitEvents, List<String> waits,
+                  Set<String> destroyers,
                   long destroyed, long allocatorLiveAfterClose, CloseReport closeReport, String failure) {
     }
 
@@ -130,6 +131,7 @@ class AudioCallbackTest {
         AtomicLong done = new AtomicLong();
         AtomicReference<Throwable> error = new AtomicReference<>();
         long[] allocated = new long[1];
+        java.time.Instant[] span = new java.time.Instant[2];
 
         java.util.function.IntFunction<Buffers> make = seed -> {
             float[] heap = new float[TABLE];
@@ -160,6 +162,7 @@ class AudioCallbackTest {
                 int phase = 0;
                 float sink = 0;
                 long next = System.nanoTime();
+                span[0] = java.time.Instant.now(); // the callbacks start: waits before this are thread start-up
                 for (int k = 0; k < callbacks; k++) {
                     if (k == WARMUP) {
                         allocated[0] = HeapAllocation.currentThread();
@@ -191,6 +194,7 @@ class AudioCallbackTest {
                     // ---- end of the callback
                 }
                 allocated[0] = HeapAllocation.currentThread() - allocated[0];
+                span[1] = java.time.Instant.now(); // the callbacks end: reader close and drops below may lock
                 volumeReader.close();
                 current.dropHeap().run();
                 current.dropOffHeap().run();
@@ -246,10 +250,19 @@ class AudioCallbackTest {
             rec.dump(jfr);
         }
         long waitEvents;
+        List<String> waits;
         try {
             List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
-            waitEvents = events.stream()
-                    .filter(e -> e.getThread() != null && e.getThread().getJavaThreadId() == tid).count();
+            waits = events.stream()
+                    .filter(e -> e.getThread() != null && e.getThread().getJavaThreadId() == tid)
+                    .filter(e -> span[0] != null && span[1] != null && !e.getStartTime().isBefore(span[0])
+                            && !e.getStartTime().isAfter(span[1]))
+                    .map(e -> e.getEventType().getName() + " at " + (e.getStackTrace() == null ? "?"
+                            : e.getStackTrace().getFrames().stream().limit(6)
+                            .map(fr -> fr.getMethod().getType().getName() + "." + fr.getMethod().getName())
+                            .toList()))
+                    .toList();
+            waitEvents = waits.size();
         } finally {
             Files.deleteIfExists(jfr);
         }
@@ -264,7 +277,7 @@ class AudioCallbackTest {
         long live = slab.stats().liveBlocks();
         slab.close();
         Throwable t = error.get();
-        return new Result(callbacks, allocated[0], sent, waitEvents, Set.copyOf(destroyers), destroyed.get(), live,
-                report, t == null ? null : t.toString());
+        return new Result(callbacks, allocated[0], sent, waitEvents, waits, Set.copyOf(destroyers), destroyed.get(),
+                live, report, t == null ? null : t.toString());
     }
 }

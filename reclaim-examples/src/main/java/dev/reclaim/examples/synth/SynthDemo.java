@@ -15,8 +15,11 @@ import java.util.concurrent.Callable;
 /**
  * {@code reclaim demo synth}: the realtime synth ({@link Synth}) run once per release model, printing the
  * callback-duration percentiles (HdrHistogram) with the collector, with releases on the callback thread, and
- * with the tracking model, then the line {@code callback thread allocated: N B} (bytes the callback thread
- * allocated after warm-up, summed over the models run; it must be 0).
+ * with the tracking model, then the line {@code callback thread allocated: N B}: the bytes the callback thread
+ * allocated after warm-up, summed over the collector models run (collector, tracking); it must be 0. The
+ * {@code direct} baseline's own allocation is shown in its row and counts only when it is the only model run:
+ * releasing on the callback runs the allocator's free path there, whose first C2 compilation may allocate (see
+ * {@code docs/limitations.md}).
  *
  * <p>Exit codes: 0 success; 1 a check failed (the callback thread allocated, a table was not destroyed, a
  * table was destroyed off the collector thread in a collector model, the run threw); 2 bad options.
@@ -31,15 +34,15 @@ public final class SynthDemo implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     String scheme;
 
-    @Option(names = "--callbacks", paramLabel = "N", defaultValue = "100000",
+    @Option(names = "--callbacks", paramLabel = "N", defaultValue = "50000",
             description = "callbacks per model, warm-up included (default: ${DEFAULT-VALUE})")
     int callbacks;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "20000",
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "10000",
             description = "warm-up callbacks, not measured (default: ${DEFAULT-VALUE}; capped at N/2)")
     int warmup;
 
-    @Option(names = "--period-us", paramLabel = "P", defaultValue = "20",
+    @Option(names = "--period-us", paramLabel = "P", defaultValue = "100",
             description = "callback period in microseconds; 1333 is real time, 0 back to back (default:"
                     + " ${DEFAULT-VALUE})")
     double periodMicros;
@@ -48,7 +51,7 @@ public final class SynthDemo implements Callable<Integer> {
             description = "the UI thread sends a new table about every K callbacks (default: ${DEFAULT-VALUE})")
     int sendEvery;
 
-    @Option(names = "--table", paramLabel = "F", defaultValue = "8192",
+    @Option(names = "--table", paramLabel = "F", defaultValue = "32768",
             description = "floats per table, a power of two (default: ${DEFAULT-VALUE})")
     int tableFloats;
 
@@ -128,7 +131,9 @@ public final class SynthDemo implements Callable<Integer> {
                     m == Synth.Model.DIRECT ? "-" : String.format(Locale.ROOT, "%.1f",
                             r.maxDestroyLatencyNanos() / 1000.0));
             out.flush();
-            allocated += r.allocatedBytes();
+            if (m != Synth.Model.DIRECT || models.size() == 1) {
+                allocated += r.allocatedBytes();
+            }
             long expected = 2 * (r.tablesSent() + 1);
             if (r.failure() != null) {
                 failures.add(m.id() + ": the run failed: " + r.failure());
