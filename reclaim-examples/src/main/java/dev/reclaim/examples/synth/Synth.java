@@ -116,25 +116,38 @@ public final class Synth {
      * @param destroyedOffThread  tables destroyed on a thread other than the collector thread (collector
      *                            models; always 0 for {@code direct}, whose callback destroys them)
      * @param maxDestroyLatencyNanos longest drop-to-destruction time (collector models), 0 for direct
+     * @param destroyLatency      drop-to-destruction time of each heap table, in ns (collector models; empty
+     *                            for direct)
      * @param collectorStats      the collector's statistics at close
      * @param closeReport         what close left behind
      * @param allocatorLiveBlocks off-heap blocks still allocated after close
      * @param failure             an exception that stopped the run, or null
      */
     public record Result(Model model, long callbacks, Histogram durations, long allocatedBytes, long tablesSent,
-                         long tablesDestroyed, long destroyedOffThread, long maxDestroyLatencyNanos,
+                         long tablesDestroyed, long destroyedOffThread, long maxDestroyLatencyNanos, Histogram destroyLatency,
                          CollectorStats collectorStats, CloseReport closeReport, long allocatorLiveBlocks,
                          String failure) {
     }
 
     /** A table as the callback sees it: the two copies and how to drop each. */
+    /** The heap copy of a table, with the time the callback dropped it (for the destruction latency). */
+    private record HeapCopy(float[] samples, long[] droppedAt) {
+    }
+
     private abstract static class Table {
         final float[] heap;
         final long address;
+        final HeapCopy copy;
 
-        Table(float[] heap, long address) {
-            this.heap = heap;
+        Table(HeapCopy copy, long address) {
+            this.heap = copy.samples();
             this.address = address;
+            this.copy = copy;
+        }
+
+        /** Stamps the drop time (plain store: published by the hand-over to the collector). */
+        final void stamp() {
+            copy.droppedAt()[0] = System.nanoTime();
         }
 
         /** Lets go of both copies: what the callback does when it switches to a newer table. */
@@ -143,10 +156,10 @@ public final class Synth {
 
     /** Collector model: the handles hand the copies to the collector. */
     private static final class HandleTable extends Table {
-        private final Shared<float[]> heapHandle;
+        private final Shared<HeapCopy> heapHandle;
         private final Owned<Long> offHeapHandle;
 
-        HandleTable(float[] heap, long address, Shared<float[]> heapHandle, Owned<Long> offHeapHandle) {
+        HandleTable(HeapCopy heap, long address, Shared<HeapCopy> heapHandle, Owned<Long> offHeapHandle) {
             super(heap, address);
             this.heapHandle = heapHandle;
             this.offHeapHandle = offHeapHandle;
@@ -154,6 +167,7 @@ public final class Synth {
 
         @Override
         void drop() {
+            stamp();
             heapHandle.close();
             offHeapHandle.close();
         }
@@ -161,10 +175,10 @@ public final class Synth {
 
     /** Tracking model: closing the handles only decrements; the collector's scan destroys. */
     private static final class TrackedTable extends Table {
-        private final Tracked<float[]> heapHandle;
+        private final Tracked<HeapCopy> heapHandle;
         private final Tracked<Long> offHeapHandle;
 
-        TrackedTable(float[] heap, long address, Tracked<float[]> heapHandle, Tracked<Long> offHeapHandle) {
+        TrackedTable(HeapCopy heap, long address, Tracked<HeapCopy> heapHandle, Tracked<Long> offHeapHandle) {
             super(heap, address);
             this.heapHandle = heapHandle;
             this.offHeapHandle = offHeapHandle;
@@ -172,6 +186,7 @@ public final class Synth {
 
         @Override
         void drop() {
+            stamp();
             heapHandle.close();
             offHeapHandle.close();
         }
@@ -179,10 +194,10 @@ public final class Synth {
 
     /** Direct model: the dropping thread destroys both copies itself. */
     private static final class DirectTable extends Table {
-        private final java.util.function.Consumer<float[]> destroyHeap;
+        private final java.util.function.Consumer<HeapCopy> destroyHeap;
         private final java.util.function.LongConsumer destroyOffHeap;
 
-        DirectTable(float[] heap, long address, java.util.function.Consumer<float[]> destroyHeap,
+        DirectTable(HeapCopy heap, long address, java.util.function.Consumer<HeapCopy> destroyHeap,
                     java.util.function.LongConsumer destroyOffHeap) {
             super(heap, address);
             this.destroyHeap = destroyHeap;
@@ -191,7 +206,8 @@ public final class Synth {
 
         @Override
         void drop() {
-            destroyHeap.accept(heap);
+            stamp();
+            destroyHeap.accept(copy);
             destroyOffHeap.accept(address);
         }
     }
@@ -310,15 +326,20 @@ public final class Synth {
             }
             destroyed.incrementAndGet();
         };
-        java.util.function.Consumer<float[]> destroyHeap = h -> {
-            Arrays.fill(h, 0f); // scrubbed before going back to a pool: the release cost of a heap table
+        Histogram destroyLatency = new Histogram(TimeUnit.SECONDS.toNanos(100), 3);
+        java.util.function.Consumer<HeapCopy> destroyHeap = h -> {
+            if (model != Model.DIRECT) { // single writer: the collector thread (then close(), after joining it)
+                destroyLatency.recordValue(Math.max(0, Math.min(System.nanoTime() - h.droppedAt()[0],
+                        destroyLatency.getHighestTrackableValue())));
+            }
+            Arrays.fill(h.samples(), 0f); // scrubbed before going back to a pool: the release cost of a heap table
             count.run();
         };
         java.util.function.LongConsumer destroyOffHeap = a -> {
             slab.free(a);
             count.run();
         };
-        Tracker<float[]> heapTracker = model == Model.TRACKING ? collector.tracker(destroyHeap) : null;
+        Tracker<HeapCopy> heapTracker = model == Model.TRACKING ? collector.tracker(destroyHeap) : null;
         Tracker<Long> offTracker = model == Model.TRACKING ? collector.tracker(destroyOffHeap::accept) : null;
         SharedCell<float[]> volume = collector.cell(new float[] {0.5f}, v -> { });
         SharedCell.Reader<float[]> volumeReader = volume.reader();
@@ -330,17 +351,17 @@ public final class Synth {
             }
         }
         java.util.function.IntFunction<Table> make = seed -> {
-            float[] heap = waves[seed & 7].clone();
+            HeapCopy heap = new HeapCopy(waves[seed & 7].clone(), new long[1]);
             long address = slab.allocate(4L * tableFloats);
-            Memory.copyFrom(MemorySegment.ofArray(heap), 0, address, 4L * tableFloats);
+            Memory.copyFrom(MemorySegment.ofArray(heap.samples()), 0, address, 4L * tableFloats);
             return switch (model) {
                 case COLLECTOR -> {
-                    Shared<float[]> h = collector.share(heap, destroyHeap);
+                    Shared<HeapCopy> h = collector.share(heap, destroyHeap);
                     Owned<Long> o = collector.own(address, destroyOffHeap::accept);
                     yield new HandleTable(heap, address, h, o);
                 }
                 case TRACKING -> {
-                    Tracked<float[]> h = heapTracker.track(heap);
+                    Tracked<HeapCopy> h = heapTracker.track(heap);
                     Tracked<Long> o = offTracker.track(address);
                     yield new TrackedTable(heap, address, h, o);
                 }
@@ -429,7 +450,7 @@ public final class Synth {
         slab.close();
         Throwable e = error.get();
         return new Result(model, callbacks - warmup, durations, allocated[0], sent, destroyed.get(), offThread.get(),
-                model == Model.DIRECT ? 0 : stats.maxLatencyNanos(), stats, report, live,
+                model == Model.DIRECT ? 0 : stats.maxLatencyNanos(), destroyLatency, stats, report, live,
                 e == null ? null : e.toString());
     }
 }

@@ -116,8 +116,8 @@ public final class SynthDemo implements Callable<Integer> {
                         : String.format(Locale.ROOT, "%.0fx real time",
                         (double) Synth.REAL_TIME_PERIOD_NANOS / config.periodNanos()),
                 config.callbacks(), config.warmup(), config.sendEvery(), config.tableFloats());
-        out.printf(Locale.ROOT, "%-10s %9s %7s %8s %8s %9s %10s %8s %10s %14s%n", "model", "measured", "tables",
-                "p50 ns", "p99 ns", "p99.9 ns", "max ns", "alloc B", "destroyed", "max latency us");
+        out.printf(Locale.ROOT, "%-10s %9s %7s %8s %8s %9s %10s %8s %10s %24s%n", "model", "measured", "tables",
+                "p50 ns", "p99 ns", "p99.9 ns", "max ns", "alloc B", "destroyed", "drop->destroy p50/p99/max us");
         out.flush();
         List<String> failures = new ArrayList<>();
         long allocated = 0;
@@ -125,11 +125,13 @@ public final class SynthDemo implements Callable<Integer> {
             Synth.Result r = Synth.run(m, config);
             results.add(r);
             Histogram h = r.durations();
-            out.printf(Locale.ROOT, "%-10s %9d %7d %8d %8d %9d %10d %8d %10d %14s%n", m.id(), r.callbacks(),
+            Histogram lat = r.destroyLatency();
+            out.printf(Locale.ROOT, "%-10s %9d %7d %8d %8d %9d %10d %8d %10d %24s%n", m.id(), r.callbacks(),
                     r.tablesSent(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
                     h.getValueAtPercentile(99.9), h.getMaxValue(), r.allocatedBytes(), r.tablesDestroyed(),
-                    m == Synth.Model.DIRECT ? "-" : String.format(Locale.ROOT, "%.1f",
-                            r.maxDestroyLatencyNanos() / 1000.0));
+                    m == Synth.Model.DIRECT ? "- (on the callback)" : String.format(Locale.ROOT, "%.0f / %.0f / %.0f",
+                            lat.getValueAtPercentile(50) / 1000.0, lat.getValueAtPercentile(99) / 1000.0,
+                            lat.getMaxValue() / 1000.0));
             out.flush();
             if (m != Synth.Model.DIRECT || models.size() == 1) {
                 allocated += r.allocatedBytes();
