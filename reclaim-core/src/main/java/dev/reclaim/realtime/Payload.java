@@ -27,10 +27,10 @@ final class Payload<T> extends Reclaimable {
     private int refs;
 
     Payload(RealtimeCollector collector, T value, Consumer<? super T> destructor, int refs) {
-        super(collector);
         this.value = Objects.requireNonNull(value, "value must not be null");
         this.destructor = Objects.requireNonNull(destructor, "destructor must not be null");
         this.refs = refs; // plain: published with the payload by the handle's safe publication
+        super(collector); // registers last: a rejected argument must not leave a live count behind
     }
 
     T value() {

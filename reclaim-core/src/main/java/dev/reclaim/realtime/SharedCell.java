@@ -246,9 +246,9 @@ public final class SharedCell<T> implements AutoCloseable {
         private T value;
 
         Value(SharedCell<T> cell, T value) {
-            super(cell.collector);
             this.cell = cell;
             this.value = Objects.requireNonNull(value, "value must not be null");
+            super(cell.collector); // registers last: a rejected argument must not leave a live count behind
         }
 
         @Override

@@ -63,12 +63,13 @@ public final class Tracker<T> {
         private final Tracker<T> tracker;
         private T value;
         /** See the notes; accessed through getAndAddRefs()/casRefs(). */
-        private int refs = 2;
+        private int refs;
 
         Entry(Tracker<T> tracker, T value) {
-            super(tracker.collector);
             this.tracker = tracker;
             this.value = Objects.requireNonNull(value, "value must not be null");
+            this.refs = 2; // plain: published with the entry by the enqueue in track()
+            super(tracker.collector); // registers last: a rejected argument must not leave a live count behind
         }
 
         T value() {

@@ -66,6 +66,44 @@ class RealtimeCollectorTest {
     }
 
     @Test
+    void aCustomReclaimableWaitsUntilReadyAndIsDestroyedOnce() {
+        // the hook an Arc uses: a node made off the realtime thread, enqueued on the last drop
+        AtomicInteger destroyed = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+        RealtimeCollector c = manual();
+        Reclaimable node = new Reclaimable(c) {
+            @Override
+            protected boolean readyToDestroy() {
+                return ready.get();
+            }
+
+            @Override
+            protected void destroy() {
+                destroyed.incrementAndGet();
+            }
+        };
+        assertEquals(1, c.stats().live());
+        c.enqueue(node);
+        assertEquals(0, c.collect());
+        assertEquals(1, c.stats().waiting());
+        ready.set(true);
+        assertEquals(1, c.collect());
+        assertEquals(0, c.collect());
+        assertEquals(1, destroyed.get());
+        assertTrue(c.close(Duration.ZERO).clean());
+    }
+
+    @Test
+    void aRejectedValueLeavesNoLiveCountBehind() {
+        RealtimeCollector c = manual();
+        assertThrows(NullPointerException.class, () -> c.share(null, v -> { }));
+        assertThrows(NullPointerException.class, () -> c.own("x", null));
+        assertThrows(NullPointerException.class, () -> c.tracker(v -> { }).track(null));
+        assertEquals(0, c.stats().live());
+        assertTrue(c.close(Duration.ZERO).clean(), "close must not wait for handles that were never made");
+    }
+
+    @Test
     void closingAHandleTwiceOrUsingItAfterCloseThrows() {
         RealtimeCollector c = manual();
         Shared<String> s = c.share("s", v -> { });

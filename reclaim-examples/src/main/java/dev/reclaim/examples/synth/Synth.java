@@ -130,8 +130,22 @@ public final class Synth {
     }
 
     /** A table as the callback sees it: the two copies and how to drop each. */
-    /** The heap copy of a table, with the time the callback dropped it (for the destruction latency). */
-    private record HeapCopy(float[] samples, long[] droppedAt) {
+    /**
+     * The heap copy of a table, with the time the callback dropped it (for the destruction latency). A plain
+     * class, not a record: a record's constant pool holds its component names as a string, which the first C2
+     * compilation of an accessor requested by the callback thread would resolve there (an allocation).
+     */
+    private static final class HeapCopy {
+        private final float[] samples;
+        private long droppedAt;
+
+        HeapCopy(float[] samples) {
+            this.samples = samples;
+        }
+
+        float[] samples() {
+            return samples;
+        }
     }
 
     private abstract static class Table {
@@ -147,7 +161,7 @@ public final class Synth {
 
         /** Stamps the drop time (plain store: published by the hand-over to the collector). */
         final void stamp() {
-            copy.droppedAt()[0] = System.nanoTime();
+            copy.droppedAt = System.nanoTime();
         }
 
         /** Lets go of both copies: what the callback does when it switches to a newer table. */
@@ -329,7 +343,7 @@ public final class Synth {
         Histogram destroyLatency = new Histogram(TimeUnit.SECONDS.toNanos(100), 3);
         java.util.function.Consumer<HeapCopy> destroyHeap = h -> {
             if (model != Model.DIRECT) { // single writer: the collector thread (then close(), after joining it)
-                destroyLatency.recordValue(Math.max(0, Math.min(System.nanoTime() - h.droppedAt()[0],
+                destroyLatency.recordValue(Math.max(0, Math.min(System.nanoTime() - h.droppedAt,
                         destroyLatency.getHighestTrackableValue())));
             }
             Arrays.fill(h.samples(), 0f); // scrubbed before going back to a pool: the release cost of a heap table
@@ -351,7 +365,7 @@ public final class Synth {
             }
         }
         java.util.function.IntFunction<Table> make = seed -> {
-            HeapCopy heap = new HeapCopy(waves[seed & 7].clone(), new long[1]);
+            HeapCopy heap = new HeapCopy(waves[seed & 7].clone());
             long address = slab.allocate(4L * tableFloats);
             Memory.copyFrom(MemorySegment.ofArray(heap.samples()), 0, address, 4L * tableFloats);
             return switch (model) {
