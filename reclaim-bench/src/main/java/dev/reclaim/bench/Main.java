@@ -19,9 +19,11 @@ import java.util.concurrent.Callable;
  * The {@code reclaim} command line: the main class of {@code reclaim-bench/target/reclaim.jar}, run by the
  * {@code ./reclaim} launcher as {@code java --enable-native-access=ALL-UNNAMED -jar reclaim.jar <command> ...}.
  *
- * <p>Commands: {@code demo birdcage} (the {@link BirdCageDemo}), {@code demo synth} (the {@link SynthDemo}), {@code bench} (the {@link BenchCommand} suite) and {@code jmh} (the JMH microbenchmarks of
+ * <p>Commands: {@code demo birdcage} (the {@link BirdCageDemo}), {@code bench} (the {@link BenchCommand} suite) and {@code jmh} (the JMH microbenchmarks of
  * {@code dev.reclaim.bench.jmh}). The process exits with the command's exit code: 0 success, 1 a check or a
  * run failed, 2 bad options or a missing subcommand (after printing the usage).
+ *
+ * <p>{@code demo synth} runs the realtime synth ({@link SynthDemo}).
  */
 @Command(name = "reclaim", mixinStandardHelpOptions = true, version = "reclaim 0.1.0-SNAPSHOT",
         description = "Safe memory reclamation for the JVM: demos and benchmarks.",
