@@ -3,6 +3,7 @@ package dev.reclaim.bench;
 import dev.reclaim.bench.suite.BenchCommand;
 import dev.reclaim.bench.torture.TortureCommand;
 import dev.reclaim.examples.birdcage.BirdCageDemo;
+import dev.reclaim.examples.synth.SynthDemo;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import picocli.CommandLine;
@@ -22,6 +23,8 @@ import java.util.concurrent.Callable;
  * <p>Commands: {@code demo birdcage} (the {@link BirdCageDemo}), {@code bench} (the {@link BenchCommand} suite), {@code torture} (the {@link TortureCommand}) and {@code jmh} (the JMH microbenchmarks of
  * {@code dev.reclaim.bench.jmh}). The process exits with the command's exit code: 0 success, 1 a check or a
  * run failed, 2 bad options or a missing subcommand (after printing the usage).
+ *
+ * <p>{@code demo synth} runs the realtime synth ({@link SynthDemo}).
  */
 @Command(name = "reclaim", mixinStandardHelpOptions = true, version = "reclaim 0.1.0-SNAPSHOT",
         description = "Safe memory reclamation for the JVM: demos and benchmarks.",
@@ -87,7 +90,7 @@ public final class Main implements Callable<Integer> {
     /** {@code reclaim demo <name>}: the example programs. */
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Runs an example program and checks its invariants.",
-            subcommands = {BirdCageDemo.class})
+            subcommands = {BirdCageDemo.class, SynthDemo.class})
     public static final class Demo implements Callable<Integer> {
 
         @Spec
