@@ -38,8 +38,9 @@ public final class OneShot<T> {
      * The receiver sets WAITING by CAS (EMPTY -> WAITING) and parks validating state == WAITING, so a send
      * between its CAS and its park is seen under the bucket lock.
      * Linearization: send at the getAndSet; receive at the acquire load that reads READY.
-     * Garbage: none on a send that finds nobody parked; one ParkingLot node and validation if the receiver
-     * parks (allocated once per channel).
+     * The receiver takes the value by CAS READY -> TAKEN (a second receive fails that CAS).
+     * Garbage: the channel and its two end objects; one ParkingLot node and validation only if the receiver
+     * parks.
      */
 
     private static final int EMPTY = 0;
@@ -51,12 +52,10 @@ public final class OneShot<T> {
     private volatile int state;
     private T value;
     private volatile boolean sent;
-    private volatile boolean received;
     private volatile boolean senderTaken;
     private volatile boolean receiverTaken;
     private final Sender<T> sender = new Sender<>(this);
     private final Receiver<T> receiver = new Receiver<>(this);
-    private final ParkingLot.Validation receiverStillWaiting = () -> stateVolatile() == WAITING;
 
     private OneShot() {
     }
@@ -223,7 +222,7 @@ public final class OneShot<T> {
             if (!forever && remaining <= 0) {
                 return null;
             }
-            ParkingLot.parkUninterruptibly(this, receiverStillWaiting, remaining);
+            ParkingLot.parkUninterruptibly(this, () -> stateVolatile() == WAITING, remaining);
         }
     }
 
@@ -237,12 +236,11 @@ public final class OneShot<T> {
     }
 
     private T take() {
-        if (!casFlag(RECEIVED)) {
+        if (!casState(READY, TAKEN)) {
             throw new IllegalStateException("OneShot.receive() after the value was received; receive exactly once");
         }
         T v = value; // plain: after the acquire load of READY that pairs with the sender's getAndSet
-        value = null;
-        setStateVolatile(TAKEN);
+        value = null; // plain: only the receiver touches value after READY
         return v;
     }
 
@@ -252,10 +250,6 @@ public final class OneShot<T> {
 
     private int stateVolatile() {
         return state; // volatile: the receiver's park validation, pairs with the sender's getAndSet
-    }
-
-    private void setStateVolatile(int s) {
-        state = s; // volatile: only the receiver writes TAKEN; pairs with later misuse checks
     }
 
     private boolean casState(int expected, int newValue) {
@@ -273,7 +267,6 @@ public final class OneShot<T> {
     // VarHandle mechanics
     private static final VarHandle STATE;
     private static final VarHandle SENT;
-    private static final VarHandle RECEIVED;
     private static final VarHandle SENDER_TAKEN;
     private static final VarHandle RECEIVER_TAKEN;
 
@@ -282,7 +275,6 @@ public final class OneShot<T> {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(OneShot.class, "state", int.class);
             SENT = l.findVarHandle(OneShot.class, "sent", boolean.class);
-            RECEIVED = l.findVarHandle(OneShot.class, "received", boolean.class);
             SENDER_TAKEN = l.findVarHandle(OneShot.class, "senderTaken", boolean.class);
             RECEIVER_TAKEN = l.findVarHandle(OneShot.class, "receiverTaken", boolean.class);
         } catch (ReflectiveOperationException e) {

@@ -3,6 +3,7 @@ package dev.reclaim.sync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A sequence lock over a fixed-size record of {@code long} fields on the Java heap: readers never write shared
@@ -25,11 +26,13 @@ public final class SeqLock {
     /*
      * Implementation notes
      *
+     * Layout: one long[]: words[0] = seq, words[1..n] = the fields (one indirection for a reader).
      * seq is even when no write is in progress, odd during a write. Writer: CAS seq even -> odd (this also
      * excludes other writers), storeStore fence, opaque stores of the fields, release store of seq + 2.
-     * Reader: acquire load of seq (s1; retry while odd), opaque loads of the fields, acquire (loadLoad) fence,
-     * opaque load of seq (s2); the snapshot is valid iff s1 == s2. Fields use opaque accesses so that each
-     * 64-bit value is atomic (plain long accesses may tear per the JLS) and the racy reads are well defined.
+     * Reader: acquire load of seq (s1; retry while odd), plain loads of the fields, acquire (loadLoad) fence,
+     * opaque load of seq (s2); the snapshot is valid iff s1 == s2. Field reads are plain, as in StampedLock's
+     * optimistic reads: the JLS allows a non-volatile long to tear, HotSpot on 64-bit platforms never does
+     * (stated in docs/limitations.md); the opaque stores make each write itself atomic.
      * Pairs: the writer's storeStore fence after the odd CAS pairs with the reader's loadLoad fence before s2
      * (a reader that saw any new field value sees the odd or the newer seq); the writer's release store of
      * seq+2 pairs with the reader's acquire load of s1 (a reader starting on the new even seq sees all fields).
@@ -40,8 +43,9 @@ public final class SeqLock {
      * along with programming language memory models?" (MSPC 2012); StampedLock's validate().
      */
 
-    private volatile long seq;
-    private final long[] fields;
+    /** words[0] is the sequence, words[1 + i] is field i: one object, one indirection on the read path. */
+    private final long[] words;
+    private final int fieldCount;
 
     /**
      * Creates a seqlock over {@code fields} zeroed fields.
@@ -53,7 +57,8 @@ public final class SeqLock {
         if (fields < 1) {
             throw new IllegalArgumentException("a SeqLock record needs >= 1 field, was " + fields);
         }
-        this.fields = new long[fields];
+        this.words = new long[fields + 1];
+        this.fieldCount = fields;
     }
 
     /**
@@ -62,7 +67,7 @@ public final class SeqLock {
      * @return the record size
      */
     public int fields() {
-        return fields.length;
+        return fieldCount;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -92,7 +97,11 @@ public final class SeqLock {
      * @return its value (possibly from a concurrent write)
      */
     public long get(int field) {
-        return (long) FIELD.getOpaque(fields, field); // opaque: racy by design, validated by readValidate()
+        // the array's own bounds check rejects field >= fields(); field == -1 would read the sequence (harmless)
+        // plain: a racy read by design (64-bit plain loads do not tear on 64-bit HotSpot, as StampedLock's
+        // optimistic reads assume); it cannot float above the acquire load in readBegin() nor below the loadLoad
+        // fence in readValidate(), and a value from a concurrent write is rejected by readValidate()
+        return words[field + 1];
     }
 
     /**
@@ -178,7 +187,8 @@ public final class SeqLock {
      * @param value its new value
      */
     public void set(int field, long value) {
-        FIELD.setOpaque(fields, field, value); // opaque: ordered by the fences of beginWrite()/endWrite()
+        Objects.checkIndex(field, fieldCount);
+        WORD.setOpaque(words, field + 1, value); // opaque: ordered by the fences of beginWrite()/endWrite()
     }
 
     /**
@@ -222,44 +232,35 @@ public final class SeqLock {
     }
 
     private void checkLength(long[] a) {
-        if (a.length != fields.length) {
+        if (a.length != fieldCount) {
             throw new IllegalArgumentException("array of length " + a.length + " for a SeqLock of "
-                    + fields.length + " fields; pass long[" + fields.length + "]");
+                    + fieldCount + " fields; pass long[" + fieldCount + "]");
         }
     }
 
     @Override
     public String toString() {
-        long[] snap = new long[fields.length];
+        long[] snap = new long[fieldCount];
         read(snap);
         return "SeqLock" + Arrays.toString(snap);
     }
 
     private long seqAcquire() {
-        return (long) SEQ.getAcquire(this); // acquire: pairs with setSeqRelease() in endWrite()
+        return (long) WORD.getAcquire(words, 0); // acquire: pairs with setSeqRelease() in endWrite()
     }
 
     private long seqOpaque() {
-        return (long) SEQ.getOpaque(this); // opaque: after the loadLoad fence (readers) or before the CAS (writers)
+        return (long) WORD.getOpaque(words, 0); // opaque: after the loadLoad fence (readers) or before the CAS (writers)
     }
 
     private boolean casSeq(long expected, long value) {
-        return SEQ.compareAndSet(this, expected, value); // volatile CAS: writer exclusion, pairs with endWrite()
+        return WORD.compareAndSet(words, 0, expected, value); // volatile CAS: writer exclusion, pairs with endWrite()
     }
 
     private void setSeqRelease(long value) {
-        SEQ.setRelease(this, value); // release: pairs with seqAcquire() in readBegin()
+        WORD.setRelease(words, 0, value); // release: pairs with seqAcquire() in readBegin()
     }
 
     // VarHandle mechanics
-    private static final VarHandle SEQ;
-    private static final VarHandle FIELD = MethodHandles.arrayElementVarHandle(long[].class);
-
-    static {
-        try {
-            SEQ = MethodHandles.lookup().findVarHandle(SeqLock.class, "seq", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
 }
