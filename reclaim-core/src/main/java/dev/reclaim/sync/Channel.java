@@ -111,7 +111,11 @@ public final class Channel<T> {
      * @throws InterruptedException if interrupted while waiting (status cleared)
      */
     public T receive(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long nanos = unit.toNanos(timeout);
+        if (nanos >= ParkingLot.FOREVER_THRESHOLD) {
+            return receive();
+        }
+        long deadline = System.nanoTime() + nanos;
         try (Mutex.Guard g = mutex.lock()) {
             while (count == 0 && !closed) {
                 long remaining = deadline - System.nanoTime();

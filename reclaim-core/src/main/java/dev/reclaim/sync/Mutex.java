@@ -200,7 +200,7 @@ public final class Mutex {
     /** The slow path of the timed/interruptible locks: ACQUIRED, TIMED_OUT or INTERRUPTED (status cleared). */
     private int acquireTimed(long nanos) {
         long deadline = System.nanoTime() + nanos;
-        boolean forever = nanos == ParkingLot.NO_TIMEOUT;
+        boolean forever = nanos >= ParkingLot.FOREVER_THRESHOLD;
         for (int i = 0; i < SPINS && stateVolatile() == LOCKED; i++) {
             Thread.onSpinWait();
         }

@@ -207,7 +207,7 @@ public final class OneShot<T> {
     }
 
     private T receiveImpl(long nanos) {
-        boolean forever = nanos == ParkingLot.NO_TIMEOUT;
+        boolean forever = nanos >= ParkingLot.FOREVER_THRESHOLD;
         long deadline = forever ? 0 : System.nanoTime() + nanos;
         while (true) {
             int s = stateAcquire();

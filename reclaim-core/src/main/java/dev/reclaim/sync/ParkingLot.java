@@ -126,8 +126,10 @@ public final class ParkingLot {
         RequeueOp decide();
     }
 
-    /** A timeout meaning "wait until woken". */
+    /** A timeout meaning "wait until woken" (so is any timeout of 2^62 ns, about 146 years, or more). */
     public static final long NO_TIMEOUT = Long.MAX_VALUE;
+    /** Timeouts at or above this are treated as {@link #NO_TIMEOUT}, so that deadlines never overflow. */
+    static final long FOREVER_THRESHOLD = 1L << 62;
 
     private static final int BUCKETS = 256;
     private static final Bucket[] TABLE = new Bucket[BUCKETS];
@@ -153,7 +155,8 @@ public final class ParkingLot {
      *
      * @param key          the key; compared by identity
      * @param validation   checked under the bucket lock; must not block or call the parking lot
-     * @param timeoutNanos how long to wait at most, or {@link #NO_TIMEOUT}; {@code <= 0} only validates
+     * @param timeoutNanos how long to wait at most, or {@link #NO_TIMEOUT}; {@code <= 0} only validates (and
+     *                     returns {@link ParkResult#TIMED_OUT} if it passes)
      * @return why the park ended
      * @throws NullPointerException if {@code key} or {@code validation} is null
      */
@@ -209,7 +212,7 @@ public final class ParkingLot {
         if (interruptible && self.isInterrupted()) {
             return ParkResult.INTERRUPTED;
         }
-        boolean timed = timeoutNanos != NO_TIMEOUT;
+        boolean timed = timeoutNanos < FOREVER_THRESHOLD;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         Bucket bucket = bucketOf(key, address);
         Waiter w;

@@ -114,7 +114,7 @@ public final class Semaphore {
 
     /** Returns UNPARKED on success (whether or not it parked), TIMED_OUT or INTERRUPTED otherwise. */
     private ParkingLot.ParkResult acquireImpl(long nanos, boolean interruptible) {
-        boolean forever = nanos == ParkingLot.NO_TIMEOUT;
+        boolean forever = nanos >= ParkingLot.FOREVER_THRESHOLD;
         long deadline = forever ? 0 : System.nanoTime() + nanos;
         while (true) {
             int s = stateVolatile();

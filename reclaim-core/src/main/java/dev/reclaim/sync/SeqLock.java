@@ -20,16 +20,23 @@ import java.util.Objects;
  * long s; long x, y;
  * do { s = pos.readBegin(); x = pos.get(0); y = pos.get(1); } while (!pos.readValidate(s));
  * }</pre>
+ *
+ * <p>With {@code new SeqLock(0)} the lock holds only the sequence and guards fields of the caller's own object
+ * (the {@code StampedLock.tryOptimisticRead} pattern, one indirection less): readers read them between
+ * {@link #readBegin()} and {@link #readValidate(long)}, writers write them between {@link #beginWrite()} and
+ * {@link #endWrite()}. Such fields must then be written with opaque or volatile accesses (or be {@code long}s
+ * on a 64-bit JVM, as StampedLock's examples assume).
  */
 public final class SeqLock {
 
     /*
      * Implementation notes
      *
-     * Layout: one long[]: words[0] = seq, words[1..n] = the fields (one indirection for a reader).
+     * Layout: the sequence is a field of the lock; the record's fields (if any) are a long[] beside it. With 0
+     * fields the lock guards the caller's own fields, StampedLock-style (see the class documentation).
      * seq is even when no write is in progress, odd during a write. Writer: CAS seq even -> odd (this also
      * excludes other writers), storeStore fence, opaque stores of the fields, release store of seq + 2.
-     * Reader: acquire load of seq (s1; retry while odd), plain loads of the fields, acquire (loadLoad) fence,
+     * Reader: acquire load of seq (s1; an odd s1 becomes the stamp s1 - 1, which can never validate), plain loads of the fields, acquire (loadLoad) fence,
      * opaque load of seq (s2); the snapshot is valid iff s1 == s2. Field reads are plain, as in StampedLock's
      * optimistic reads: the JLS allows a non-volatile long to tear, HotSpot on 64-bit platforms never does
      * (stated in docs/limitations.md); the opaque stores make each write itself atomic.
@@ -43,21 +50,22 @@ public final class SeqLock {
      * along with programming language memory models?" (MSPC 2012); StampedLock's validate().
      */
 
-    /** words[0] is the sequence, words[1 + i] is field i: one object, one indirection on the read path. */
+    private volatile long seq;
+    /** The record's fields; empty when the lock guards the caller's own fields. */
     private final long[] words;
     private final int fieldCount;
 
     /**
      * Creates a seqlock over {@code fields} zeroed fields.
      *
-     * @param fields the record size, {@code >= 1}
-     * @throws IllegalArgumentException if {@code fields < 1}
+     * @param fields the record size, {@code >= 0} ({@code 0}: the lock guards the caller's own fields)
+     * @throws IllegalArgumentException if {@code fields < 0}
      */
     public SeqLock(int fields) {
-        if (fields < 1) {
-            throw new IllegalArgumentException("a SeqLock record needs >= 1 field, was " + fields);
+        if (fields < 0) {
+            throw new IllegalArgumentException("a SeqLock record needs >= 0 fields, was " + fields);
         }
-        this.words = new long[fields + 1];
+        this.words = new long[fields];
         this.fieldCount = fields;
     }
 
@@ -75,18 +83,16 @@ public final class SeqLock {
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Starts an optimistic read: waits (spinning) while a write is in progress, then returns the stamp to pass
-     * to {@link #readValidate(long)} after reading the fields with {@link #get(int)}.
+     * Starts an optimistic read: returns the stamp to pass to {@link #readValidate(long)} after reading the fields
+     * with {@link #get(int)}. Never waits: if a write is in progress, the stamp returned can never validate, so
+     * the caller's retry loop simply goes round again (use {@link #read(long[])} or
+     * {@link #tryRead(long[], int)} for loops that wait politely).
      *
-     * @return the stamp (an even sequence number)
+     * @return the stamp (an even number)
      */
     public long readBegin() {
-        long s = seqAcquire();
-        while ((s & 1) != 0) {
-            Thread.onSpinWait();
-            s = seqAcquire();
-        }
-        return s;
+        // an odd (in-progress) sequence s gives the stamp s - 1, which the sequence has already passed
+        return seqAcquire() & ~1L;
     }
 
     /**
@@ -97,11 +103,10 @@ public final class SeqLock {
      * @return its value (possibly from a concurrent write)
      */
     public long get(int field) {
-        // the array's own bounds check rejects field >= fields(); field == -1 would read the sequence (harmless)
         // plain: a racy read by design (64-bit plain loads do not tear on 64-bit HotSpot, as StampedLock's
         // optimistic reads assume); it cannot float above the acquire load in readBegin() nor below the loadLoad
         // fence in readValidate(), and a value from a concurrent write is rejected by readValidate()
-        return words[field + 1];
+        return words[field];
     }
 
     /**
@@ -125,7 +130,11 @@ public final class SeqLock {
     public void read(long[] into) {
         checkLength(into);
         while (true) {
-            long s = readBegin();
+            long s = seqAcquire();
+            if ((s & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
             for (int i = 0; i < into.length; i++) {
                 into[i] = get(i);
             }
@@ -188,7 +197,7 @@ public final class SeqLock {
      */
     public void set(int field, long value) {
         Objects.checkIndex(field, fieldCount);
-        WORD.setOpaque(words, field + 1, value); // opaque: ordered by the fences of beginWrite()/endWrite()
+        WORD.setOpaque(words, field, value); // opaque: ordered by the fences of beginWrite()/endWrite()
     }
 
     /**
@@ -246,21 +255,30 @@ public final class SeqLock {
     }
 
     private long seqAcquire() {
-        return (long) WORD.getAcquire(words, 0); // acquire: pairs with setSeqRelease() in endWrite()
+        return (long) SEQ.getAcquire(this); // acquire: pairs with setSeqRelease() in endWrite()
     }
 
     private long seqOpaque() {
-        return (long) WORD.getOpaque(words, 0); // opaque: after the loadLoad fence (readers) or before the CAS (writers)
+        return (long) SEQ.getOpaque(this); // opaque: after the loadLoad fence (readers) or before the CAS (writers)
     }
 
     private boolean casSeq(long expected, long value) {
-        return WORD.compareAndSet(words, 0, expected, value); // volatile CAS: writer exclusion, pairs with endWrite()
+        return SEQ.compareAndSet(this, expected, value); // volatile CAS: writer exclusion, pairs with endWrite()
     }
 
     private void setSeqRelease(long value) {
-        WORD.setRelease(words, 0, value); // release: pairs with seqAcquire() in readBegin()
+        SEQ.setRelease(this, value); // release: pairs with seqAcquire() in readBegin()
     }
 
     // VarHandle mechanics
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle SEQ;
+
+    static {
+        try {
+            SEQ = MethodHandles.lookup().findVarHandle(SeqLock.class, "seq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 }

@@ -64,6 +64,29 @@ class MutexTest {
         assertFalse(m.tryLock(20, TimeUnit.MILLISECONDS));
     }
 
+    /** A timeout near Long.MAX_VALUE must wait, not overflow its deadline into an immediate time-out. */
+    @Test
+    void hugeTimeoutWaitsInsteadOfOverflowing() throws Exception {
+        Semaphore s = new Semaphore(0);
+        Thread releaser = Thread.ofPlatform().start(() -> {
+            SyncTesting.awaitTrue("acquirer parked", () -> ParkingLot.hasWaiters(s));
+            s.release();
+        });
+        assertTrue(s.tryAcquire(Long.MAX_VALUE - 1, TimeUnit.NANOSECONDS));
+        releaser.join();
+
+        Mutex m = new Mutex();
+        Thread holder = Thread.ofPlatform().start(() -> {
+            try (Mutex.Guard g = m.lock()) {
+                SyncTesting.awaitTrue("main parked", () -> ParkingLot.hasWaiters(m));
+            }
+        });
+        SyncTesting.awaitTrue("holder has it", m::isLocked);
+        assertTrue(m.tryLock(Long.MAX_VALUE - 1, TimeUnit.NANOSECONDS));
+        m.unlock();
+        holder.join();
+    }
+
     @Test
     void lockInterruptiblyThrowsOnInterruptAndTheLockStaysUsable() throws Exception {
         Mutex m = new Mutex();

@@ -96,12 +96,24 @@ class SeqLockTest {
         assertEquals(2, lock.sequence(), "one write moves the sequence by 2");
     }
 
+    /** readBegin never waits: during a write it returns a stamp that cannot validate, even after the write. */
+    @Test
+    void stampTakenDuringAWriteNeverValidates() {
+        SeqLock lock = new SeqLock(0);
+        lock.beginWrite();
+        long stamp = lock.readBegin();
+        assertFalse(lock.readValidate(stamp));
+        lock.endWrite();
+        assertFalse(lock.readValidate(stamp));
+        assertTrue(lock.readValidate(lock.readBegin()));
+    }
+
     @Test
     void misuseThrows() {
         SeqLock lock = new SeqLock(2);
         assertThrows(IllegalStateException.class, lock::endWrite);
         assertThrows(IllegalArgumentException.class, () -> lock.read(new long[3]));
-        assertThrows(IllegalArgumentException.class, () -> new SeqLock(0));
+        assertThrows(IllegalArgumentException.class, () -> new SeqLock(-1));
     }
 
     @Test

@@ -28,7 +28,8 @@ import java.util.concurrent.locks.StampedLock;
  *       unlock; uncontended (1 thread) and contended ({@code *2Threads}: both threads on one lock).</li>
  *   <li>{@code rwLockReadMostly} / {@code rrwlReadMostly} / {@code stampedReadMostly}: 2 threads, 1 write in 64
  *       operations, the rest read two fields under the read lock.</li>
- *   <li>{@code seqLockRead} / {@code stampedOptimisticRead}: read two longs consistently, no writer.</li>
+ *   <li>{@code seqLockRead} (a 2-field record inside the lock) / {@code seqLockReadOwnFields} (the bench's own
+ *       two fields, sequence only) / {@code stampedOptimisticRead}: read two longs consistently, no writer.</li>
  *   <li>{@code semaphore} / {@code jdkSemaphore}: uncontended acquire + release.</li>
  *   <li>{@code oneShot} / {@code completableFuture}: create, send (complete), receive (join) on one thread:
  *       the fixed cost of a one-shot hand-off, without the cross-thread wake-up.</li>
@@ -47,6 +48,7 @@ public class SyncBench {
     private final ReentrantReadWriteLock rrwl = new ReentrantReadWriteLock();
     private final StampedLock stamped = new StampedLock();
     private final SeqLock seq = new SeqLock(2);
+    private final SeqLock seqOwn = new SeqLock(0);
     private final Semaphore semaphore = new Semaphore(1);
     private final java.util.concurrent.Semaphore jdkSemaphore = new java.util.concurrent.Semaphore(1);
     private long counter;
@@ -190,18 +192,39 @@ public class SyncBench {
 
     // ------------------------------------------------------------------ optimistic reads
 
-    /** @return the sum of the two fields */
+    /** @return the sum of the two fields (same shape as {@link #stampedOptimisticRead}: fast path, cold retry) */
     @Benchmark
     @Threads(1)
     public long seqLockRead() {
-        long s;
-        long a;
-        long b;
-        do {
-            s = seq.readBegin();
-            a = seq.get(0);
-            b = seq.get(1);
-        } while (!seq.readValidate(s));
+        long s = seq.readBegin();
+        long a = seq.get(0);
+        long b = seq.get(1);
+        if (!seq.readValidate(s)) {
+            return seqLockReadSlow();
+        }
+        return a + b;
+    }
+
+    private long seqLockReadSlow() {
+        long[] snap = new long[2];
+        seq.read(snap);
+        return snap[0] + snap[1];
+    }
+
+    /** @return the sum of the two fields (the bench's own x, y: the StampedLock pattern exactly) */
+    @Benchmark
+    @Threads(1)
+    public long seqLockReadOwnFields() {
+        long s = seqOwn.readBegin();
+        long a = x;
+        long b = y;
+        if (!seqOwn.readValidate(s)) {
+            do {
+                s = seqOwn.readBegin();
+                a = x;
+                b = y;
+            } while (!seqOwn.readValidate(s));
+        }
         return a + b;
     }
 
