@@ -26,6 +26,10 @@ import java.util.Objects;
  * 4-byte aligned: the JVM has no byte-wide compare-and-set on segments, so the lock CASes the aligned 4-byte word
  * that contains the byte and leaves the other three bytes unchanged (concurrent writes to them only make the CAS
  * retry). Interrupts are ignored while waiting.
+ *
+ * <p><b>One process only.</b> The parking lot is per JVM: in a file-mapped segment shared by two processes the
+ * byte still excludes, but a thread parked in one process is never woken by an unlock in the other. Share a
+ * lock across processes only through a spinning protocol (or {@link SegmentSeqLock} for one writer).
  */
 public final class ByteLock {
 

@@ -26,7 +26,8 @@ public final class Semaphore {
      *
      * state = WAITERS_BIT | permits. acquire: if permits > 0 CAS permits-1 (linearization point). Else set the
      * waiter bit by CAS and park validating state == WAITERS_BIT (no permits and the bit still set) under the
-     * bucket lock. release(n): getAndAdd(n) (linearization point); if the bit was set, wake up to n waiters one
+     * bucket lock. release(n): a CAE loop adding n with an overflow check (linearization point: the successful
+     * CAE); if the bit was set, wake up to n waiters one
      * at a time; the wake callback runs under the bucket lock and clears the bit when the queue of this key is
      * empty. A parker that set the bit and a releaser that clears it meet under that lock: either the parker's
      * validation runs first (it is then queued and the releaser's scan sees it, "more waiting"), or the clear
