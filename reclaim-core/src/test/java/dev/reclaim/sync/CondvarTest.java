@@ -94,6 +94,23 @@ class CondvarTest {
         assertEquals(4, woken.get());
     }
 
+    /** notifyAll by a thread that does not hold the (free) mutex falls back to waking every waiter. */
+    @Test
+    void notifyAllWithoutTheMutexWakesEveryWaiter() throws Exception {
+        Condvar c = new Condvar();
+        Mutex m = new Mutex();
+        AtomicInteger woken = new AtomicInteger();
+        List<Thread> ts = startWaiters(c, m, 3, woken);
+        SyncTesting.awaitTrue("3 waiting", () -> ParkingLot.countWaiters(c) == 3);
+        c.notifyAllWaiters();
+        assertEquals(0, ParkingLot.countWaiters(c));
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertEquals(3, woken.get());
+        assertFalse(m.isLocked());
+    }
+
     @Test
     void interruptedAwaitThrowsWithTheMutexHeld() throws Exception {
         Condvar c = new Condvar();
