@@ -176,8 +176,11 @@ class ParkingLotTest {
         int rounds = 20_000;
         SyncTesting.runThreads(2, me -> {
             for (int i = 0; i < rounds; i++) {
-                while (turn.get() % 2 != me) {
-                    int seen = turn.get();
+                while (true) {
+                    int seen = turn.get(); // read once: the check and the park validation use the same value
+                    if (seen % 2 == me) {
+                        break;
+                    }
                     ParkingLot.park(key, () -> turn.get() == seen, ParkingLot.NO_TIMEOUT);
                 }
                 turn.incrementAndGet();
