@@ -15,4 +15,5 @@ module dev.reclaim {
     exports dev.reclaim.hazard;
     exports dev.reclaim.memory;
     exports dev.reclaim.realtime;
+    exports dev.reclaim.sync;
 }
