@@ -48,6 +48,7 @@ final class TortureCases {
                 cases.add(new ExhaustionCase(scheme, kind));
             }
         }
+        cases.add(new SyncInterruptCase());
         return cases;
     }
 }
