@@ -13,4 +13,5 @@ module dev.reclaim {
     exports dev.reclaim.epoch;
     exports dev.reclaim.hazard;
     exports dev.reclaim.memory;
+    exports dev.reclaim.robust;
 }

@@ -2,6 +2,7 @@ package dev.reclaim;
 
 import dev.reclaim.epoch.EpochReclaimer;
 import dev.reclaim.hazard.HazardReclaimer;
+import dev.reclaim.robust.RobustReclaimer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The {@link Reclaimer} contract, written once and run against every scheme that frees (EBR, HP): API
+ * The {@link Reclaimer} contract, written once and run against every scheme that frees (EBR, HP, robust): API
  * behaviour, misuse messages, grace periods, synchronize, close, failure reporting, hand-over of guards and
  * zero allocation. Scheme-specific behaviour stays in each scheme's own tests.
  */
@@ -39,6 +40,8 @@ class ReclaimerContractTest {
         return switch (scheme) {
             case EBR -> EpochReclaimer.builder().name(name).failureHandler(handler).closeTimeout(closeTimeout).build();
             case HP -> HazardReclaimer.builder().name(name).failureHandler(handler).closeTimeout(closeTimeout).build();
+            case ROBUST -> RobustReclaimer.builder().name(name).failureHandler(handler).closeTimeout(closeTimeout)
+                    .build();
             case LEAK -> throw new IllegalArgumentException("the leak baseline does not implement the full contract");
         };
     }
