@@ -1,5 +1,6 @@
 package dev.reclaim.collections;
 
+import static dev.reclaim.collections.TreiberStackLayout.BIRTH_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.HEAD_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.NEXT_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.NODE_SIZE;
@@ -52,7 +53,9 @@ public final class TreiberStack implements AutoCloseable {
      * Structure. An off-heap singly linked list; the root block holds `head`, the address of the top node (0
      * when empty). Layout and diagram: TreiberStackLayout. A node's `next` and `value` are written exactly
      * once, by the pushing thread, before the node is published; they are immutable while the node is
-     * reachable from head or protected by a guard.
+     * reachable from head or protected by a guard. So is `birth`, the reclaimer's Guard.birthEra() read before
+     * the node is published (0 for schemes without eras), which pop passes back to retire: with the robust
+     * (interval-based) scheme this is what bounds the garbage a stalled reader holds back.
      *
      * Invariants.
      *   I1. head is 0 or the address of a live node; following `next` from head visits live nodes and ends at 0.
@@ -62,13 +65,16 @@ public final class TreiberStack implements AutoCloseable {
      *   I3. A retired node is freed only once no guard that could have protected it is open (the Reclaimer
      *       contract), so a node protected by an open guard keeps its address and its contents.
      *
-     * push(v). allocate node n; write n.value (plain); loop { h = head (opaque); write n.next = h (plain);
-     *   CAS head h -> n }. Push does not dereference h, so it needs no guard and is immune to ABA on h: if head
+     * push(v). allocate node n; write n.value (plain); n.birth = birthEra() of a short guard if the scheme
+     *   has eras (probed once at construction: a guard's birthEra() is non-zero), else 0; loop { h = head
+     *   (opaque); write n.next = h (plain); CAS head h -> n }. A birth era read before the publishing CAS is
+     *   never larger than the era of any reader that later loads n, which is all IBR needs. Push does not dereference h, so it needs no guard and is immune to ABA on h: if head
      *   reads h again at the CAS, then n.next == h is exactly the current top, whatever h was in between.
      *   Linearization point: the successful CAS.
      *
      * pop(). enter guard g; loop { h = g.protect(0, &head) (acquire); if h == 0: return empty;
-     *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, allocator); close g.
+     *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, h.birth, allocator);
+     *   close g.
      *   Linearization point: the successful CAS, or for an empty stack the protect() load that returned 0.
      *
      * Memory-order pairs.
@@ -99,8 +105,10 @@ public final class TreiberStack implements AutoCloseable {
      *   - LEAK: unbounded, every popped node is leaked (the benchmark baseline).
      *   - EBR: bounded by what all threads pop during the longest open guard of the reclaimer plus the
      *     scheme's batching; a stalled guard anywhere on the reclaimer holds back every pop's node.
-     *   - Hazard pointers (when added): each guard protects at most one node here (slot 0), so at most
-     *     (threads with an open guard) + (retire batch threshold) nodes per thread.
+     *   - Hazard pointers: each guard protects at most one node here (slot 0): HazardReclaimer.garbageBound().
+     *   - Robust (2GE-IBR): nodes carry their birth era, so a stalled reader holds back only the nodes that
+     *     were on the stack (or pushed in the same era) when it last read: RobustReclaimer.garbageBound(L)
+     *     with L the stack's size at the stall. Without the birth word it would be EBR's unbounded backlog.
      *
      * Size. A LongAdder counts pushes minus pops after their CAS; it is an estimate (clamped at 0) and costs
      * no contended atomic on the hot path. Cells are created on first contention, never in steady state.
@@ -117,6 +125,8 @@ public final class TreiberStack implements AutoCloseable {
     /** {@code root + HEAD_OFFSET}, cached for the hot paths. */
     private final long headAddress;
     private final LongAdder size = new LongAdder();
+    /** Whether the reclaimer has eras (its guards' birthEra() is non-zero): push then stamps each node. */
+    private final boolean stampsEras;
     private volatile boolean closed; // volatile: read by every operation, CASed by close()
 
     /**
@@ -136,6 +146,11 @@ public final class TreiberStack implements AutoCloseable {
             throw new IllegalStateException("reclaimer '" + reclaimer.name()
                     + "' is closed; create the stack with an open reclaimer");
         }
+        boolean eras;
+        try (Guard g = reclaimer.enter()) {
+            eras = g.birthEra() != 0; // schemes without eras return 0 (Guard.birthEra's contract)
+        }
+        this.stampsEras = eras;
         long r = TreiberStackLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         this.root = r;
         this.headAddress = r + HEAD_OFFSET;
@@ -158,6 +173,13 @@ public final class TreiberStack implements AutoCloseable {
         assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
                 + Long.toHexString(node);
         setValuePlain(node, value); // plain: published by the CAS below (pairs with protect() in pop())
+        long birth = 0;
+        if (stampsEras) {
+            try (Guard g = reclaimer.enter()) {
+                birth = g.birthEra(); // read before the publishing CAS: never later than any reader's era
+            }
+        }
+        setBirthPlain(node, birth); // plain: published by the CAS below (pairs with protect() in pop())
         long h = headOpaque();
         for (;;) {
             setNextPlain(node, h); // plain: published by the CAS below (pairs with protect() in pop())
@@ -193,7 +215,7 @@ public final class TreiberStack implements AutoCloseable {
                 long next = nextPlain(h); // plain: initialised before the CAS that published h (P1); h protected
                 if (casHead(h, next)) { // CAS (volatile): unlinks h; pairs with protect() of later pops (P1)
                     long value = valuePlain(h); // plain: as for next; h stays allocated until g closes (I3)
-                    g.retire(h, allocator);
+                    g.retire(h, birthPlain(h), allocator); // plain: as for next
                     size.decrement();
                     return value;
                 }
@@ -330,6 +352,14 @@ public final class TreiberStack implements AutoCloseable {
 
     private static void setValuePlain(long node, long value) {
         Memory.putLong(node + VALUE_OFFSET, value);
+    }
+
+    private static long birthPlain(long node) {
+        return Memory.getLong(node + BIRTH_OFFSET);
+    }
+
+    private static void setBirthPlain(long node, long era) {
+        Memory.putLong(node + BIRTH_OFFSET, era);
     }
 
     private boolean casClosed(boolean expected, boolean value) {

@@ -4,13 +4,15 @@ package dev.reclaim.collections;
  * Off-heap layout of a {@link TreiberStack}: one root block holding the head pointer, and one block per node.
  *
  * <pre>
- * node (NODE_SIZE = 16 bytes, a slab block, >= 16-byte aligned)
- *   0               8              16
- *   +---------------+---------------+
- *   | next (8)      | value (8)     |
- *   +---------------+---------------+
+ * node (NODE_SIZE = 24 bytes, a slab block of the 32-byte class, >= 16-byte aligned)
+ *   0               8              16              24
+ *   +---------------+---------------+---------------+
+ *   | next (8)      | value (8)     | birth (8)     |
+ *   +---------------+---------------+---------------+
  *   next : address of the node below, 0 at the bottom; written once, before the node is published
  *   value: the pushed long; written once, before the node is published
+ *   birth: Guard.birthEra() when the node was pushed (0 for schemes without eras); written once, before the
+ *          node is published, and passed back to Guard.retire(pointer, birthEra, deleter) by pop
  *
  * root (ROOT_SIZE = 128 bytes, a slab block, >= 16-byte aligned)
  *   0                              64              72                            128
@@ -33,8 +35,11 @@ final class TreiberStackLayout {
     /** Offset of the {@code value} in a node. */
     static final long VALUE_OFFSET = 8;
 
+    /** Offset of the {@code birth} era in a node (see {@link dev.reclaim.Guard#birthEra()}). */
+    static final long BIRTH_OFFSET = 16;
+
     /** Size in bytes of a node block. */
-    static final long NODE_SIZE = 16;
+    static final long NODE_SIZE = 24;
 
     /** Offset of the {@code head} pointer in the root block. */
     static final long HEAD_OFFSET = 64;
