@@ -1,6 +1,7 @@
 package dev.reclaim.collections;
 
 import static dev.reclaim.collections.TreiberStackLayout.BIRTH_OFFSET;
+import static dev.reclaim.collections.TreiberStackLayout.ERA_HINT_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.HEAD_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.NEXT_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.NODE_SIZE;
@@ -65,16 +66,23 @@ public final class TreiberStack implements AutoCloseable {
      *   I3. A retired node is freed only once no guard that could have protected it is open (the Reclaimer
      *       contract), so a node protected by an open guard keeps its address and its contents.
      *
-     * push(v). allocate node n; write n.value (plain); n.birth = birthEra() of a short guard if the scheme
-     *   has eras (probed once at construction: a guard's birthEra() is non-zero), else 0; loop { h = head
-     *   (opaque); write n.next = h (plain); CAS head h -> n }. A birth era read before the publishing CAS is
-     *   never larger than the era of any reader that later loads n, which is all IBR needs. Push does not dereference h, so it needs no guard and is immune to ABA on h: if head
-     *   reads h again at the CAS, then n.next == h is exactly the current top, whatever h was in between.
+     * push(v). allocate node n; write n.value (plain); n.birth = the root's era hint (opaque); loop { h = head
+     *   (opaque); write n.next = h (plain); CAS head h -> n }. Push does not dereference h, so it needs no
+     *   guard and is immune to ABA on h: if head reads h again at the CAS, then n.next == h is exactly the
+     *   current top, whatever h was in between.
      *   Linearization point: the successful CAS.
      *
      * pop(). enter guard g; loop { h = g.protect(0, &head) (acquire); if h == 0: return empty;
      *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, h.birth, allocator);
-     *   close g.
+     *   e = g.birthEra(); if e != era hint: era hint = e (opaque); close g.
+     *
+     * Birth eras without a guard in push. IBR needs each node's birth era to be no later than the era of any
+     * reader that loads it; any era value read before the publishing CAS qualifies, also one another thread
+     * read earlier (eras only grow). So pops, which hold a guard anyway, keep the latest era they saw in the
+     * root's era hint (written only when it changes: once per era, on its own cache line), and push stamps
+     * the hint (opaque read: a value, no ordering needed) instead of entering a guard of its own. A stale
+     * hint only makes the node look older: it is kept a little longer by a stalled reader, never freed early.
+     * Schemes without eras return 0 from birthEra(), so the hint stays 0 and the word is ignored by retire.
      *   Linearization point: the successful CAS, or for an empty stack the protect() load that returned 0.
      *
      * Memory-order pairs.
@@ -125,8 +133,8 @@ public final class TreiberStack implements AutoCloseable {
     /** {@code root + HEAD_OFFSET}, cached for the hot paths. */
     private final long headAddress;
     private final LongAdder size = new LongAdder();
-    /** Whether the reclaimer has eras (its guards' birthEra() is non-zero): push then stamps each node. */
-    private final boolean stampsEras;
+    /** {@code root + ERA_HINT_OFFSET}: the latest birth era a pop saw; push stamps it into new nodes. */
+    private final long eraHintAddress;
     private volatile boolean closed; // volatile: read by every operation, CASed by close()
 
     /**
@@ -146,14 +154,15 @@ public final class TreiberStack implements AutoCloseable {
             throw new IllegalStateException("reclaimer '" + reclaimer.name()
                     + "' is closed; create the stack with an open reclaimer");
         }
-        boolean eras;
-        try (Guard g = reclaimer.enter()) {
-            eras = g.birthEra() != 0; // schemes without eras return 0 (Guard.birthEra's contract)
-        }
-        this.stampsEras = eras;
         long r = TreiberStackLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         this.root = r;
         this.headAddress = r + HEAD_OFFSET;
+        this.eraHintAddress = r + ERA_HINT_OFFSET;
+        long era;
+        try (Guard g = reclaimer.enter()) {
+            era = g.birthEra(); // 0 for schemes without eras
+        }
+        setEraHintOpaque(era); // opaque: published with the stack itself (safe publication of the object)
         setHeadRelease(0L); // release: the empty head is set before the stack is shared; pairs with protect()
     }
 
@@ -173,13 +182,9 @@ public final class TreiberStack implements AutoCloseable {
         assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
                 + Long.toHexString(node);
         setValuePlain(node, value); // plain: published by the CAS below (pairs with protect() in pop())
-        long birth = 0;
-        if (stampsEras) {
-            try (Guard g = reclaimer.enter()) {
-                birth = g.birthEra(); // read before the publishing CAS: never later than any reader's era
-            }
-        }
-        setBirthPlain(node, birth); // plain: published by the CAS below (pairs with protect() in pop())
+        // opaque read: an era some pop read earlier, so never later than any reader's era (see notes); plain
+        // write of the node: published by the CAS below (pairs with protect() in pop())
+        setBirthPlain(node, eraHintOpaque());
         long h = headOpaque();
         for (;;) {
             setNextPlain(node, h); // plain: published by the CAS below (pairs with protect() in pop())
@@ -216,6 +221,10 @@ public final class TreiberStack implements AutoCloseable {
                 if (casHead(h, next)) { // CAS (volatile): unlinks h; pairs with protect() of later pops (P1)
                     long value = valuePlain(h); // plain: as for next; h stays allocated until g closes (I3)
                     g.retire(h, birthPlain(h), allocator); // plain: as for next
+                    long era = g.birthEra();
+                    if (era != eraHintOpaque()) { // opaque: a value only; written once per era
+                        setEraHintOpaque(era); // opaque: read by push(); any era value is a safe birth
+                    }
                     size.decrement();
                     return value;
                 }
@@ -317,6 +326,14 @@ public final class TreiberStack implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- off-heap accessors
+
+    private long eraHintOpaque() {
+        return Memory.getLongOpaque(eraHintAddress);
+    }
+
+    private void setEraHintOpaque(long era) {
+        Memory.putLongOpaque(eraHintAddress, era);
+    }
 
     private long headOpaque() {
         return Memory.getLongOpaque(headAddress);
