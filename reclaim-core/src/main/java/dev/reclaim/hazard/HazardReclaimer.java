@@ -67,17 +67,12 @@ public final class HazardReclaimer implements Reclaimer {
      *
      * Retire and scan
      * ---------------
-     * retire appends (pointer, deleter, size, seq) to the owning slot's RetiredList (plain arrays, grown by
-     * doubling, never shrunk: no allocation in steady state). When the list reaches scanAt, the owner scans:
-     * snapshot the non-zero hazards of every slot (volatile reads) into a reused long[], sort it, and partition
-     * the list into kept (pointer in the snapshot, or deferred action not yet ready) and freed entries
-     * (compacted in place, retire order preserved); then run the freed deleters, one Deleter.deleteAll per run
-     * of consecutive entries with the same deleter. scanAt = kept + T, T = max(R0, K x H), H = 4 x table
-     * length (every hazard word that exists), K = 2, R0 = the builder's scanThreshold (default 64). Between two
-     * scans of a slot at least T retires happen while a scan costs O(H log H + list length): amortised
-     * O(log H) per retire. Lists of FREE slots are stolen (CAS FREE -> LOCKED) and scanned by flush(),
-     * synchronize() and close(); a slot's own list is scanned by its owner on retire and, when a
-     * synchronize() asked for it (scanRequest), on close.
+     * Retired lists and the scan loop are SlotTable's. This scheme's snapshot (Table.snapshot) copies the
+     * non-zero hazards of every slot (volatile reads, after the scan's fullFence) into the scanning slot's
+     * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold is
+     * T = max(R0, K x H), H = 4 x table length (every hazard word that exists), K = 2, R0 = the builder's
+     * scanThreshold (default 64): at least T retires between two scans of a slot, each costing O(H log H +
+     * list length), so amortised O(log H) per retire.
      *
      * Garbage bound: after a scan a slot keeps at most H pointers (each equals a distinct published hazard:
      * an address is reused only after it was freed); before the next scan it gains fewer than T more. So a
@@ -85,20 +80,8 @@ public final class HazardReclaimer implements Reclaimer {
      * with the defaults on a machine with S = 16, 16 x (64 + 128) = 3072 pointers -- with or without a stalled
      * reader. Deferred actions are outside this bound (they wait for guards to close, like EBR).
      *
-     * defer(action): grace period semantics (runs once every guard open at the call has closed): the action
-     * is stored in the list with a snapshot of the open slots' states (volatile reads). It is ready when each
-     * such slot's state has changed (closed, re-opened or repinned: the generation makes states unique). The
-     * snapshot is allocated per defer (defer is not a hot path of the off-heap structures).
-     *
-     * synchronize(): target[i] = slot i's retired counter (its last sequence number) at the call. Done when
-     * every slot's oldestPending (seq of the first entry still listed, Long.MAX_VALUE when empty; release-
-     * written after the deleters ran, read with acquire) exceeds its target. Meanwhile it steals and scans
-     * FREE slots, and sets scanRequest on OPEN ones so that their owner scans when closing (the slot's list
-     * belongs to the guard while it is open). It refuses to run inside the caller's own guard (holderId).
-     *
-     * close(): writes closed (volatile), waits for open guards (Dekker with enter's claim-then-read of closed,
-     * as in EBR), then steals every slot and runs every entry regardless of hazards (none are published: no
-     * guard is open) until every list is empty; deleters may enter guards and retire meanwhile.
+     * defer, synchronize and close: see SlotTable's notes (grace periods by slot generation; scan requests to
+     * open guards; close waits for guards, then frees everything regardless of hazards).
      *
      * Linearization points: enter = the claim CAS; close = the release store of FREE; protect = the
      * validating re-read; retire = the plain append (published by the slot's next release); a pointer's
