@@ -10,6 +10,7 @@ module dev.reclaim {
     requires jdk.jfr;
 
     exports dev.reclaim;
+    exports dev.reclaim.arc;
     exports dev.reclaim.epoch;
     exports dev.reclaim.hazard;
     exports dev.reclaim.memory;

@@ -35,7 +35,7 @@ public final class LeakReclaimer implements Reclaimer {
      * @param name the name used in messages and statistics
      */
     public LeakReclaimer(String name) {
-        this.name = Objects.requireNonNull(name, "name");
+        this.name = Objects.requireNonNull(name, "name must not be null");
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class LeakReclaimer implements Reclaimer {
 
     @Override
     public boolean synchronize(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(timeout, "timeout must not be null");
         checkOpen("synchronize()");
         return true;
     }
@@ -179,7 +179,7 @@ public final class LeakReclaimer implements Reclaimer {
         @Override
         public void defer(Runnable action) {
             checkOpen("defer()");
-            Objects.requireNonNull(action, "deferred action must not be null");
+            Objects.requireNonNull(action, "deferred action must not be null; pass the Runnable to run after the grace period");
             owner.retired.increment();
         }
 

@@ -65,13 +65,18 @@ public interface Reclaimer extends AutoCloseable {
     /**
      * Waits until everything retired before this call (by any thread) has been reclaimed.
      *
+     * <p>The wait is not interruptible: ending it early would break the guarantee above, so an interrupt does
+     * not end it, and the thread's interrupt status is still set when the call returns (checked by the
+     * {@code interrupts} case of {@code ./reclaim torture}). Use {@link #synchronize(Duration)} to bound it.
+     *
      * @throws IllegalStateException if the reclaimer is closed, or if the calling thread holds an open guard
      *                               of this reclaimer (it would wait for itself forever)
      */
     void synchronize();
 
     /**
-     * Like {@link #synchronize()}, but gives up after {@code timeout}.
+     * Like {@link #synchronize()}, but gives up after {@code timeout}. Not interruptible either; the interrupt
+     * status is kept.
      *
      * @param timeout how long to wait at most
      * @return {@code true} if everything retired before the call was reclaimed, {@code false} on timeout

@@ -1,6 +1,7 @@
 package dev.reclaim.bench;
 
 import dev.reclaim.bench.suite.BenchCommand;
+import dev.reclaim.bench.torture.TortureCommand;
 import dev.reclaim.examples.birdcage.BirdCageDemo;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
@@ -18,13 +19,13 @@ import java.util.concurrent.Callable;
  * The {@code reclaim} command line: the main class of {@code reclaim-bench/target/reclaim.jar}, run by the
  * {@code ./reclaim} launcher as {@code java --enable-native-access=ALL-UNNAMED -jar reclaim.jar <command> ...}.
  *
- * <p>Commands: {@code demo birdcage} (the {@link BirdCageDemo}), {@code bench} (the {@link BenchCommand} suite) and {@code jmh} (the JMH microbenchmarks of
+ * <p>Commands: {@code demo birdcage} (the {@link BirdCageDemo}), {@code bench} (the {@link BenchCommand} suite), {@code torture} (the {@link TortureCommand}) and {@code jmh} (the JMH microbenchmarks of
  * {@code dev.reclaim.bench.jmh}). The process exits with the command's exit code: 0 success, 1 a check or a
  * run failed, 2 bad options or a missing subcommand (after printing the usage).
  */
 @Command(name = "reclaim", mixinStandardHelpOptions = true, version = "reclaim 0.1.0-SNAPSHOT",
         description = "Safe memory reclamation for the JVM: demos and benchmarks.",
-        subcommands = {Main.Demo.class, BenchCommand.class, Main.Jmh.class})
+        subcommands = {Main.Demo.class, BenchCommand.class, TortureCommand.class, Main.Jmh.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for bad options or a missing subcommand. */

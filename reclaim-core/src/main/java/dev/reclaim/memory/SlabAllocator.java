@@ -268,6 +268,15 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
     }
 
     /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed; every use after that throws {@link IllegalStateException}
+     */
+    public boolean isClosed() {
+        return closed; // volatile read: pairs with the write in close()
+    }
+
+    /**
      * Whether this allocator runs in sanitizer mode.
      *
      * @return true if every block is tracked and every access checked

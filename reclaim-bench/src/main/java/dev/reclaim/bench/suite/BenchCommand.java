@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
                 "then writes DIR/index.html (charts + table), DIR/*.png, DIR/results.csv and DIR/results.json."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "a short suite (threads 1,2; 200 ms runs; ~1 min) for a first look")
+    @Option(names = "--quick", description = "a short suite (threads 1,2; 200 ms runs; ~1-2 min) for a first look")
     boolean quick;
 
     @Option(names = "--schemes", split = ",", paramLabel = "S",
@@ -47,11 +47,13 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> threads;
 
     @Option(names = "--key-range", paramLabel = "N",
-            description = "key range: birdcage slots, treiber prefill (default: per workload, 64 / 1024)")
+            description = "key range: birdcage slots, treiber/msqueue prefill, list/hashmap keys (default: per workload,"
+                    + " 64 / 1024 / 1024 / 2000 / 1000000)")
     Integer keyRange;
 
     @Option(names = "--update-ratio", paramLabel = "R",
-            description = "fraction of updates in [0,1] where the workload has reads (birdcage; default 0.5)")
+            description = "fraction of updates in [0,1] where the workload has reads (birdcage: default 0.5; list,"
+                    + " hashmap: default 0.1)")
     Double updateRatio;
 
     @Option(names = "--duration", paramLabel = "D",

@@ -38,6 +38,17 @@ public interface Workload {
     List<String> baselines();
 
     /**
+     * The reclamation schemes this workload runs its own structure with: every {@link dev.reclaim.Scheme} by
+     * default. A workload whose structure is not available (yet) returns an empty list and runs only its
+     * {@link #baselines()}.
+     *
+     * @return scheme ids, a subset of {@link Workloads#schemeIds()}
+     */
+    default List<String> schemeIds() {
+        return Workloads.schemeIds();
+    }
+
+    /**
      * The key range used when {@code --key-range} is not given (slots, prefill size, ...).
      *
      * @return the default key range, at least 1

@@ -14,7 +14,11 @@ public final class Workloads {
     public static final List<Workload> ALL = List.of(
             new BirdCageWorkload(),
             new TreiberWorkload(),
-            new AllocWorkload());
+            new MsQueueWorkload(),
+            SetBenchWorkload.list(),
+            SetBenchWorkload.hashmap(),
+            new AllocWorkload(),
+            new ArcSwapWorkload());
 
     private Workloads() {
     }
@@ -65,13 +69,14 @@ public final class Workloads {
     }
 
     /**
-     * Every scheme and baseline id {@code w} can run: the schemes first, then its baselines.
+     * Every scheme and baseline id {@code w} can run: its schemes ({@link Workload#schemeIds()}) first, then its
+     * baselines.
      *
      * @param w a workload
      * @return the ids
      */
     public static List<String> schemesOf(Workload w) {
-        List<String> all = new ArrayList<>(schemeIds());
+        List<String> all = new ArrayList<>(w.schemeIds());
         all.addAll(w.baselines());
         return all;
     }

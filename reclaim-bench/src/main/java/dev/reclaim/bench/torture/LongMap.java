@@ -1,0 +1,60 @@
+package dev.reclaim.bench.torture;
+
+import dev.reclaim.Reclaimer;
+import dev.reclaim.memory.SlabAllocator;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The map structures the torture drives (long keys to long values), behind the operations the map cases
+ * use. New maps register here with one line in {@link #KINDS}.
+ */
+interface LongMap extends AutoCloseable {
+
+    /** Returned for an absent key; never stored as a value. */
+    long ABSENT = Long.MIN_VALUE;
+
+    /**
+     * @param key the key
+     * @return its value or {@link #ABSENT}
+     */
+    long get(long key);
+
+    /**
+     * @param key   the key
+     * @param value the value, never {@link #ABSENT}
+     * @return the previous value or {@link #ABSENT}
+     */
+    long put(long key, long value);
+
+    /**
+     * @param key the key
+     * @return the removed value or {@link #ABSENT}
+     */
+    long remove(long key);
+
+    /**
+     * Weakly consistent iteration.
+     *
+     * @param action called with each key and value
+     */
+    void forEach(BiConsumer<Long, Long> action);
+
+    /** Frees the map's nodes (the map must be quiescent). */
+    @Override
+    void close();
+
+    /**
+     * A kind of map: its id and how to make one.
+     *
+     * @param id      the workload id, e.g. {@code hashmap}
+     * @param factory makes an empty map over a reclaimer and an allocator
+     */
+    record Kind(String id, BiFunction<Reclaimer, SlabAllocator, LongMap> factory) {
+    }
+
+    /** Every map kind the torture runs. */
+    List<Kind> KINDS = List.of();
+}

@@ -1,0 +1,53 @@
+package dev.reclaim.bench.torture;
+
+import dev.reclaim.Scheme;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The catalogue of torture cases: every freeing scheme x every structure, plus the fault injections. */
+final class TortureCases {
+
+    /** Operations per worker in a churn case (sanitizer mode costs ~1-5 µs per allocate/free). */
+    static final int CHURN_OPS = 100_000;
+    /** Key range of the map cases: small enough that workers collide on buckets and neighbours. */
+    static final int MAP_KEYS = 4_096;
+    /** Operations per worker with a stalled reader (EBR keeps all of it pending). */
+    static final int STALL_OPS = 30_000;
+
+    private TortureCases() {
+    }
+
+    /**
+     * Every case, in the order one round runs them.
+     *
+     * @return the cases
+     */
+    static List<TortureCase> all() {
+        List<TortureCase> cases = new ArrayList<>();
+        for (LongContainer.Kind kind : LongContainer.KINDS) {
+            for (Scheme scheme : Reclaimers.freeing()) {
+                cases.add(new ChurnCase(scheme, kind, CHURN_OPS, false));
+            }
+        }
+        for (LongMap.Kind kind : LongMap.KINDS) {
+            for (Scheme scheme : Reclaimers.freeing()) {
+                cases.add(new MapChurnCase(scheme, kind, CHURN_OPS, MAP_KEYS));
+            }
+        }
+        for (LongContainer.Kind kind : LongContainer.KINDS) {
+            for (Scheme scheme : Reclaimers.freeing()) {
+                cases.add(new ChurnCase(scheme, kind, STALL_OPS, true));
+            }
+        }
+        for (Scheme scheme : Reclaimers.freeing()) {
+            cases.add(new ThreadDeathCase(scheme));
+            cases.add(new ThrowingDeleterCase(scheme));
+            cases.add(new InterruptCase(scheme));
+            for (LongContainer.Kind kind : LongContainer.KINDS) {
+                cases.add(new ExhaustionCase(scheme, kind));
+            }
+        }
+        return cases;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.reclaim.bench.torture;
+
+import dev.reclaim.Scheme;
+import dev.reclaim.bench.Main;
+import dev.reclaim.memory.Memory;
+import dev.reclaim.memory.SlabAllocator;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The torture command's contract, and proof that its checks catch what they claim to catch. */
+class TortureCommandTest {
+
+    private static String[] run(int[] exit, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        exit[0] = cl.execute(args);
+        return new String[]{out.toString(), err.toString()};
+    }
+
+    @Test
+    void oneRoundPrintsALinePerCaseAndEndsWithTheSummary() {
+        int[] exit = new int[1];
+        String[] io = run(exit, "torture", "--rounds", "1", "--threads", "2", "--seed", "7", "--only", "thread-death");
+        String[] lines = io[0].strip().split("\n");
+        assertEquals(0, exit[0], io[0] + io[1]);
+        long cases = TortureCases.all().stream().filter(c -> c.name().contains("thread-death")).count();
+        assertEquals(cases + " passed, 0 failed", lines[lines.length - 1]);
+        assertEquals(cases, java.util.Arrays.stream(lines).filter(l -> l.startsWith("PASS ")).count(), io[0]);
+    }
+
+    @Test
+    void badOptionsExitWithUsage() {
+        int[] exit = new int[1];
+        String[] io = run(exit, "torture", "--threads", "0");
+        assertEquals(2, exit[0]);
+        assertTrue(io[1].contains("--threads"), io[1]);
+        run(exit, "torture", "--only", "no-such-case");
+        assertEquals(2, exit[0]);
+    }
+
+    /** A stack that frees popped nodes at once, with no reclaimer: concurrent pops read freed nodes. */
+    private static LongContainer unsafeStack(SlabAllocator memory) {
+        long top = memory.allocateZeroed(8);
+        return new LongContainer() {
+            @Override
+            public void insert(long value) {
+                long node = memory.allocate(16);
+                Memory.putLong(node, value);
+                long head;
+                do {
+                    head = Memory.getLongVolatile(top);
+                    Memory.putLong(node + 8, head);
+                } while (!Memory.compareAndSetLong(top, head, node));
+            }
+
+            @Override
+            public long remove() {
+                while (true) {
+                    long head = Memory.getLongVolatile(top);
+                    if (head == 0) {
+                        return EMPTY;
+                    }
+                    long next = Memory.getLong(head + 8); // may read a node another thread just freed
+                    if (Memory.compareAndSetLong(top, head, next)) {
+                        long v = Memory.getLong(head);
+                        memory.free(head);
+                        return v;
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                for (long n = Memory.getLong(top); n != 0; ) {
+                    long next = Memory.getLong(n + 8);
+                    memory.free(n);
+                    n = next;
+                }
+                memory.free(top);
+            }
+        };
+    }
+
+    @Test
+    void churnCatchesAUseAfterFreeInAStructureWithoutReclamation() {
+        LongContainer.Kind broken = new LongContainer.Kind("unsafe-stack", (r, a) -> unsafeStack(a));
+        AssertionError caught = null;
+        for (int attempt = 0; attempt < 10 && caught == null; attempt++) {
+            try {
+                new ChurnCase(Scheme.EBR, broken, 50_000, false).run(attempt, 4);
+            } catch (AssertionError e) {
+                caught = e;
+            } catch (Exception e) {
+                throw new AssertionError("the case should report a failure as an AssertionError", e);
+            }
+        }
+        assertNotNull(caught, "10 runs of an unprotected stack under the sanitizer found no use after free");
+        assertTrue(caught.getMessage().contains("a worker failed") || caught.getMessage().contains("lost")
+                || caught.getMessage().contains("twice"), caught.getMessage());
+    }
+}

@@ -1,0 +1,482 @@
+package dev.reclaim.collections;
+
+import static dev.reclaim.collections.MichaelScottQueueLayout.BIRTH_OFFSET;
+import static dev.reclaim.collections.MichaelScottQueueLayout.HEAD_OFFSET;
+import static dev.reclaim.collections.MichaelScottQueueLayout.NEXT_OFFSET;
+import static dev.reclaim.collections.MichaelScottQueueLayout.NODE_SIZE;
+import static dev.reclaim.collections.MichaelScottQueueLayout.REQUIRED_ALIGNMENT;
+import static dev.reclaim.collections.MichaelScottQueueLayout.ROOT_SIZE;
+import static dev.reclaim.collections.MichaelScottQueueLayout.SEQ_OFFSET;
+import static dev.reclaim.collections.MichaelScottQueueLayout.TAIL_OFFSET;
+import static dev.reclaim.collections.MichaelScottQueueLayout.VALUE_OFFSET;
+
+import dev.reclaim.Guard;
+import dev.reclaim.Reclaimer;
+import dev.reclaim.memory.Memory;
+import dev.reclaim.memory.SlabAllocator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * A lock-free unbounded FIFO queue of {@code long} values (the Michael-Scott queue) whose nodes live off-heap in
+ * a {@link SlabAllocator} and are reclaimed through any {@link Reclaimer}.
+ *
+ * <p>{@link #offer(long)}, {@link #poll(long)} and {@link #peek(long)} are lock-free and allocate nothing on the
+ * Java heap in steady state (nodes come from the allocator; guards are pooled by the reclaimer). Any number of
+ * producer and consumer threads, platform or virtual, may call them concurrently; {@link #size()} and
+ * {@link #isEmpty()} also read the queue inside a guard. Values offered by one thread
+ * are polled in the order that thread offered them.
+ *
+ * <pre>{@code
+ * try (SlabAllocator allocator = SlabAllocator.create();
+ *      Reclaimer reclaimer = Scheme.HP.create();
+ *      MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator)) {
+ *     queue.offer(1);
+ *     queue.offer(2);
+ *     long v = queue.poll(-1);        // 1; -1 would mean "empty"
+ * }                                   // closes the queue, then the reclaimer, then the allocator
+ * }</pre>
+ *
+ * <h2>Ownership and closing</h2>
+ * The queue owns its nodes and its root block, not the reclaimer nor the allocator, which may be shared with
+ * other structures. Close in this order: the queue (frees the nodes still in it and its root), then the
+ * reclaimer (frees the nodes polled earlier whose reclamation is still pending), then the allocator.
+ * {@link #close()} must not run concurrently with other operations on the queue; after it every method throws
+ * {@link IllegalStateException}.
+ *
+ * <h2>Memory limits</h2>
+ * {@link #offer(long)} allocates its node before it changes anything: when the allocator's capacity is reached
+ * it throws the allocator's {@link dev.reclaim.memory.OffHeapExhaustedException} (whose message names the
+ * capacity and the fix), the value is not enqueued, and every value already in the queue stays there. Polling
+ * (and letting the reclaimer free the polled nodes) makes room again.
+ *
+ * <h2>Garbage</h2>
+ * A polled node is retired to the reclaimer (with the birth era stamped at its offer) and freed when the scheme
+ * allows: see the implementation notes for the bound per scheme.
+ */
+public final class MichaelScottQueue implements AutoCloseable {
+
+    /*
+     * Implementation notes
+     *
+     * Structure. An off-heap singly linked list from head to tail; layout and diagram in MichaelScottQueueLayout.
+     * The node at head is a dummy: the queue's values are in the nodes after it. Offer links a node behind the
+     * last node (the one whose next is 0) and then swings tail to it; poll swings head from the dummy to its
+     * successor, which becomes the new dummy, and retires the old dummy. A node's value, birth era and seq are
+     * written once, before the node is published; its next goes 0 -> successor once, by CAS, and never changes
+     * again. seq is the predecessor's seq + 1 (written in the offer loop for the t it is about to link behind),
+     * so seq increases by one along the list.
+     *
+     * Invariants.
+     *   I1. head and tail are never 0; following next from head reaches tail and then the last node (next == 0);
+     *       tail is the last node or its predecessor (tail lags by at most one node).
+     *   I2. tail is never behind head: poll() never moves head past the node tail points to (it helps tail
+     *       forward first, step P-5 below). So every node from head on, tail included, is live.
+     *   I3. A node leaves the list only by the CAS of poll() that moves head past it; the thread whose CAS
+     *       succeeded retires it exactly once. A retired node has next != 0, so offer's CAS on next of a node
+     *       can only succeed on the last node, which is live (I1).
+     *   I4. A retired node is freed only once no guard that could have protected it is open (the Reclaimer
+     *       contract): with hazard pointers, only once no slot holds it.
+     *
+     * offer(v). enter guard g; allocate n; n.value = v, n.next = 0, n.birth = g.birthEra() (plain);
+     *   loop { t = g.protect(0, &tail); next = t.next (acquire);
+     *          if next == 0: n.seq = t.seq + 1 (plain);
+     *                        if CAS t.next 0 -> n: CAS tail t -> n (may fail: someone helped); done
+     *          else: CAS tail t -> next (help a lagging tail) }.
+     *   Linearization point: the successful CAS of t.next. protect() validates that t was tail after its hazard
+     *   was visible, so t was not yet retired then (I2: tail is live) and stays allocated while protected (I4).
+     *   next needs no protection: offer never dereferences it, and t.next never changes once non-zero, so the
+     *   helping CAS installs t's true successor.
+     *
+     * poll(). enter guard g; loop {
+     *   P-1 h = g.protect(0, &head)                         hazard on the dummy, validated against head
+     *   P-2 next = g.protect(1, &h.next)                    hazard on the first value node
+     *   P-3 if head != h: retry                             re-validate: while head was still h, next had not
+     *                                                       been dequeued, so its hazard was published in time
+     *   P-4 if next == 0: return empty                      (linearization point of an empty poll: P-2's load)
+     *   P-5 t = tail; if t == h: CAS tail t -> next; retry  tail lags behind the first value: help, keep I2
+     *   P-6 v = next.value (plain); if CAS head h -> next: retire(h, h.birth); return v  (linearization point)
+     *   }. peek() is P-1..P-4 followed by reading next.value; isEmpty() is P-1..P-4.
+     *   Why P-3 matters under hazard pointers: between P-1 and P-2 other threads may poll h and next, retire both
+     *   and have a scan miss our hazard for next (published only at P-2). If head is still h after P-2 published
+     *   it, next was not yet past head, so it was not retired before the hazard became visible.
+     *
+     * Memory-order pairs.
+     *   M1. offer's plain writes of n.value / n.next / n.birth / n.seq happen-before its CAS of t.next (program order,
+     *       the CAS is a volatile write). poll/peek read next through protect(1, &h.next), an acquire load of that
+     *       word, so they see n's fields initialised. Pair: CAS t.next in offer() -> protect(1) in poll()/peek().
+     *   M2. tail and head change only by volatile CAS; offer's protect(0, &tail) and poll's protect(0, &head) are
+     *       acquire loads, the tail read at P-5 and the head re-validation at P-3 are acquire loads; each pairs
+     *       with the CASes of those words in offer()/poll(). offer's acquire load of t.next pairs with the CAS of
+     *       t.next by another offer (to learn the successor it helps tail to).
+     *   M3. The constructor's release stores of head and tail publish the dummy before the queue is shared.
+     *   M4. `closed` is a volatile field; close() sets it with a CAS so that exactly one closer frees the nodes.
+     *       Operations read it on entry to fail fast on use after close; they are not safe against a concurrent
+     *       close(), which is documented misuse.
+     *
+     * ABA. Every CAS compares a pointer the thread holds protected (t in offer, h in poll): the address cannot be
+     *   freed and reused while protected (I4), so an equal value at the CAS means the same node. The words
+     *   compared (head, tail, t.next) therefore never pass through an unrelated incarnation of the same address.
+     *
+     * Garbage bound (retired but not yet freed nodes, 32 bytes each).
+     *   - LEAK: unbounded, every polled node is leaked (the benchmark baseline).
+     *   - EBR: everything polled by all threads during the longest open guard of the reclaimer plus the
+     *     scheme's batching; a stalled guard anywhere on the reclaimer holds back every poll's node.
+     *   - Hazard pointers: each guard protects at most two nodes here (slots 0 and 1), so at most
+     *     2 * (threads with an open guard) + (retire batch threshold per thread) nodes.
+     *   - Interval-based (robust): nodes carry their birth era, so a stalled reader holds back only the nodes
+     *     whose [birth, retire] interval overlaps its reservation.
+     *
+     * Size. size() = tail.seq - head.seq, both nodes protected (slots 0 and 1) so their immutable seq words can
+     *   be read: no counter is updated on the hot path (a shared counter would cost offer and poll one atomic
+     *   each). head is read before tail and tail never falls behind head, so the difference is >= 0; it is
+     *   exact when no operation is in progress (every completed offer has swung tail, or seen it helped) and
+     *   otherwise lags by at most the offers and polls in flight, plus one for a lagging tail.
+     *
+     * References. M. M. Michael, M. L. Scott, "Simple, Fast, and Practical Non-Blocking and Blocking Concurrent
+     *   Queue Algorithms", PODC 1996. M. M. Michael, "Hazard Pointers: Safe Memory Reclamation for Lock-Free
+     *   Objects", IEEE TPDS 2004 (the queue with two hazard pointers and the head re-validation).
+     */
+
+    private final Reclaimer reclaimer;
+    private final SlabAllocator allocator;
+    /** Address of the root block. */
+    private final long root;
+    /** {@code root + HEAD_OFFSET}, cached for the hot paths. */
+    private final long headAddress;
+    /** {@code root + TAIL_OFFSET}, cached for the hot paths. */
+    private final long tailAddress;
+    private volatile boolean closed; // volatile: read by every operation, CASed by close() (M4)
+
+    /**
+     * Creates an empty queue. It allocates its root block and a dummy node from {@code allocator} at once.
+     *
+     * @param reclaimer the reclaimer that decides when polled nodes are freed; any scheme; not owned
+     * @param allocator where nodes (and the root) are allocated; not owned
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the reclaimer is already closed
+     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator cannot hold the root and the dummy
+     *                                                      (nothing stays allocated)
+     */
+    public MichaelScottQueue(Reclaimer reclaimer, SlabAllocator allocator) {
+        this.reclaimer = Objects.requireNonNull(reclaimer,
+                "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
+        this.allocator = Objects.requireNonNull(allocator,
+                "allocator must not be null; pass e.g. SlabAllocator.create()");
+        if (reclaimer.isClosed()) {
+            throw new IllegalStateException("reclaimer '" + reclaimer.name()
+                    + "' is closed; create the queue with an open reclaimer");
+        }
+        long r = MichaelScottQueueLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
+        long dummy;
+        try {
+            dummy = MichaelScottQueueLayout.checkAligned(allocator.allocate(NODE_SIZE), "node");
+        } catch (RuntimeException e) {
+            allocator.free(r);
+            throw e;
+        }
+        setNextPlain(dummy, 0L); // plain: published by the release stores below (M3)
+        setValuePlain(dummy, 0L); // plain: never read (the dummy's value is not in the queue)
+        setBirthPlain(dummy, 0L); // plain: 0 is always a safe birth era (Guard.retire(long, long, Deleter))
+        setSeqPlain(dummy, 0L); // plain: published by the release stores below (M3)
+        this.root = r;
+        this.headAddress = r + HEAD_OFFSET;
+        this.tailAddress = r + TAIL_OFFSET;
+        setTailRelease(dummy); // release: publishes the dummy; pairs with protect() of tail in offer() (M3)
+        setHeadRelease(dummy); // release: publishes the dummy; pairs with protect() of head in poll() (M3)
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /**
+     * Appends {@code value} at the tail of the queue. Lock-free; allocates one node from the allocator and nothing
+     * on the Java heap.
+     *
+     * @param value any value
+     * @throws IllegalStateException if the queue or its reclaimer is closed
+     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator's capacity is reached: the value is
+     *                                                      not enqueued and the queue is unchanged
+     */
+    public void offer(long value) {
+        checkOpen("offer()");
+        try (Guard g = reclaimer.enter()) {
+            long node = allocator.allocate(NODE_SIZE); // may throw: nothing has changed yet
+            assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
+                    + Long.toHexString(node);
+            setValuePlain(node, value); // plain: published by the CAS of t.next below (M1)
+            setNextPlain(node, 0L); // plain: as above
+            setBirthPlain(node, g.birthEra()); // plain: as above
+            for (;;) {
+                long t = g.protect(0, tailAddress); // acquire + hazard: pairs with the CASes of tail (M2)
+                long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
+                if (next == 0) {
+                    // plain: t.seq was written before t was published (M1), and t is protected
+                    setSeqPlain(node, seqPlain(t) + 1); // plain: published by the CAS of t.next below (M1)
+                    if (casNext(t, 0L, node)) { // CAS (volatile): links node; pairs with protect(1) in poll() (M1)
+                        casTail(t, node); // CAS (volatile): may fail if another thread helped; pairs with protect(0)
+                        break;
+                    }
+                } else {
+                    casTail(t, next); // CAS (volatile): help a lagging tail; pairs with protect(0) of tail (M2)
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Removes and returns the value at the head of the queue, or returns {@code emptyValue} if the queue is empty.
+     * Lock-free; allocates nothing on the Java heap in steady state. The old dummy node is retired to the
+     * reclaimer.
+     *
+     * <p>Because {@code emptyValue} is an ordinary {@code long}, pick one that is never offered.
+     *
+     * @param emptyValue what to return when the queue is empty
+     * @return the oldest value, or {@code emptyValue}
+     * @throws IllegalStateException if the queue or its reclaimer is closed
+     */
+    public long poll(long emptyValue) {
+        checkOpen("poll()");
+        try (Guard g = reclaimer.enter()) {
+            for (;;) {
+                long h = g.protect(0, headAddress); // P-1 acquire + hazard: pairs with the CAS of head (M2)
+                long next = g.protect(1, h + NEXT_OFFSET); // P-2 acquire + hazard: pairs with CAS t.next (M1)
+                if (h != headAcquire()) { // P-3 acquire: pairs with the CAS of head; re-validates next's hazard
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (next == 0) {
+                    return emptyValue; // P-4
+                }
+                long t = tailAcquire(); // P-5 acquire: pairs with the CASes of tail (M2)
+                if (t == h) {
+                    casTail(t, next); // CAS (volatile): help tail past the dummy before head moves (I2)
+                    continue;
+                }
+                long value = valuePlain(next); // P-6 plain: initialised before the CAS that linked next (M1)
+                if (casHead(h, next)) { // CAS (volatile): linearization point; pairs with protect(0) of head (M2)
+                    long birth = birthPlain(h); // plain: written before h was published (M1); h still protected
+                    g.retire(h, birth, allocator);
+                    return value;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Returns the value at the head of the queue without removing it, or {@code emptyValue} if the queue is
+     * empty. Lock-free; allocates nothing on the Java heap.
+     *
+     * @param emptyValue what to return when the queue is empty
+     * @return the oldest value, or {@code emptyValue}
+     * @throws IllegalStateException if the queue or its reclaimer is closed
+     */
+    public long peek(long emptyValue) {
+        checkOpen("peek()");
+        try (Guard g = reclaimer.enter()) {
+            long next = firstProtected(g);
+            // plain: next's fields were initialised before the CAS that linked it (M1); next is protected
+            return next == 0 ? emptyValue : valuePlain(next);
+        }
+    }
+
+    /**
+     * Whether the queue is empty at the moment of the call (concurrent operations may change it at once).
+     *
+     * @return {@code true} if no value was in the queue when it was looked at
+     * @throws IllegalStateException if the queue or its reclaimer is closed
+     */
+    public boolean isEmpty() {
+        checkOpen("isEmpty()");
+        try (Guard g = reclaimer.enter()) {
+            return firstProtected(g) == 0;
+        }
+    }
+
+    /**
+     * An estimate of the number of values in the queue: exact when no operation is in progress, otherwise it may
+     * lag behind concurrent offers and polls. Never negative. Lock-free and O(1): it reads the sequence numbers
+     * of the head and tail nodes inside a guard, so it costs no counter update on the hot paths.
+     *
+     * @return the estimated size
+     * @throws IllegalStateException if the queue or its reclaimer is closed
+     */
+    public long size() {
+        checkOpen("size()");
+        try (Guard g = reclaimer.enter()) {
+            long h = g.protect(0, headAddress); // acquire + hazard: pairs with the CAS of head (M2)
+            long t = g.protect(1, tailAddress); // acquire + hazard: pairs with the CASes of tail (M2)
+            // plain: seq is written before its node is published (M1); both nodes are protected
+            return Math.max(0L, seqPlain(t) - seqPlain(h));
+        }
+    }
+
+    /**
+     * The reclaimer this queue retires polled nodes to.
+     *
+     * @return the reclaimer given at construction
+     */
+    public Reclaimer reclaimer() {
+        return reclaimer;
+    }
+
+    /**
+     * The allocator this queue's nodes live in.
+     *
+     * @return the allocator given at construction
+     */
+    public SlabAllocator allocator() {
+        return allocator;
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once the queue is closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Frees every node still in the queue (the dummy included) and the root block. Nodes polled earlier are not
+     * affected: they are freed by the reclaimer (close the reclaimer after the queue to free them all). Must not
+     * be called while other threads are still using the queue; the reclaimer may already be closed, the
+     * allocator must not.
+     *
+     * @throws IllegalStateException if the queue is already closed
+     */
+    @Override
+    public void close() {
+        if (!casClosed(false, true)) {
+            throw new IllegalStateException("MichaelScottQueue is already closed; close it exactly once"
+                    + " (try-with-resources does it for you)");
+        }
+        // Quiescent: no other thread operates on the queue (documented), so nodes can be freed directly.
+        long node = headVolatile(); // volatile: pairs with the last CAS of head by any thread (M2)
+        while (node != 0) {
+            long next = nextVolatile(node); // volatile: pairs with the CAS that linked next (M1); quiescent
+            allocator.free(node);
+            node = next;
+        }
+        allocator.free(root);
+    }
+
+    /** Test seam: the root block's address (head at {@code + HEAD_OFFSET}, tail at {@code + TAIL_OFFSET}). */
+    long rootAddress() {
+        return root;
+    }
+
+    @Override
+    public String toString() {
+        return closed ? "MichaelScottQueue[closed]" : "MichaelScottQueue[reclaimer=" + reclaimer.name() + "]";
+    }
+
+    /**
+     * Steps P-1..P-4 of poll(): the first value node, protected in slot 1 and validated, or 0 when empty.
+     */
+    private long firstProtected(Guard g) {
+        for (;;) {
+            long h = g.protect(0, headAddress); // acquire + hazard: pairs with the CAS of head (M2)
+            long next = g.protect(1, h + NEXT_OFFSET); // acquire + hazard: pairs with the CAS of t.next (M1)
+            if (h == headAcquire()) { // acquire: pairs with the CAS of head; re-validates next's hazard (P-3)
+                return next;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private void checkOpen(String op) {
+        if (closed) { // volatile read: pairs with the CAS in close() (M4)
+            throw new IllegalStateException("MichaelScottQueue is closed; call " + op
+                    + " before close(), or create a new queue");
+        }
+    }
+
+    // ---------------------------------------------------------------- off-heap accessors
+
+    private long headAcquire() {
+        return Memory.getLongAcquire(headAddress);
+    }
+
+    private long headVolatile() {
+        return Memory.getLongVolatile(headAddress);
+    }
+
+    private void setHeadRelease(long node) {
+        Memory.putLongRelease(headAddress, node);
+    }
+
+    private boolean casHead(long expected, long node) {
+        return Memory.compareAndSetLong(headAddress, expected, node);
+    }
+
+    private long tailAcquire() {
+        return Memory.getLongAcquire(tailAddress);
+    }
+
+    private void setTailRelease(long node) {
+        Memory.putLongRelease(tailAddress, node);
+    }
+
+    private boolean casTail(long expected, long node) {
+        return Memory.compareAndSetLong(tailAddress, expected, node);
+    }
+
+    private static long nextAcquire(long node) {
+        return Memory.getLongAcquire(node + NEXT_OFFSET);
+    }
+
+    private static long nextVolatile(long node) {
+        return Memory.getLongVolatile(node + NEXT_OFFSET);
+    }
+
+    private static void setNextPlain(long node, long next) {
+        Memory.putLong(node + NEXT_OFFSET, next);
+    }
+
+    private static boolean casNext(long node, long expected, long next) {
+        return Memory.compareAndSetLong(node + NEXT_OFFSET, expected, next);
+    }
+
+    private static long valuePlain(long node) {
+        return Memory.getLong(node + VALUE_OFFSET);
+    }
+
+    private static void setValuePlain(long node, long value) {
+        Memory.putLong(node + VALUE_OFFSET, value);
+    }
+
+    private static long seqPlain(long node) {
+        return Memory.getLong(node + SEQ_OFFSET);
+    }
+
+    private static void setSeqPlain(long node, long seq) {
+        Memory.putLong(node + SEQ_OFFSET, seq);
+    }
+
+    private static long birthPlain(long node) {
+        return Memory.getLong(node + BIRTH_OFFSET);
+    }
+
+    private static void setBirthPlain(long node, long era) {
+        Memory.putLong(node + BIRTH_OFFSET, era);
+    }
+
+    private boolean casClosed(boolean expected, boolean value) {
+        return CLOSED.compareAndSet(this, expected, value);
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(MichaelScottQueue.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,584 @@
+package dev.reclaim.arc;
+
+import dev.reclaim.internal.SlotSupport;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * An atomically replaceable reference to an {@link Arc}-counted value whose loads write nothing shared: the
+ * hot-swap slot for a searcher, a configuration or a native table that readers use while a writer replaces it.
+ *
+ * <pre>{@code
+ * ArcSwap<Config> config = ArcSwap.of(Arc.of(load(), Config::close));
+ * try (ArcGuard<Config> c = config.load()) {       // reader: no write to the shared count
+ *     use(c.get());
+ * }
+ * config.store(Arc.of(reload(), Config::close));  // writer: the old Config closes once no guard holds it
+ * }</pre>
+ *
+ * <p>{@link #load()} returns a short-lived {@link ArcGuard} (allocation-free); {@link #loadFull()} an {@link Arc}
+ * for long-lived use; {@link #cache()} an {@link ArcCache} whose {@code get()} is a single volatile read while
+ * the value does not change. Writers ({@link #store}, {@link #swap}, {@link #compareAndSet}, {@link #rcu}) take
+ * ownership of the handle they install and release the value they remove once no guard uses it; they never
+ * wait for readers, and readers never wait for writers.
+ *
+ * <p>Progress: {@code load()} is lock-free and bounded (at most one helping round after its fast path; a
+ * probe of the slot table, which grows under a lock only when more loads are open at once than there are slots);
+ * writers are lock-free (their CAS retries only when another writer succeeded) and scan every debt slot.
+ * {@link ArcSwapOption} is the variant that may hold no value.
+ *
+ * @param <T> the value type
+ */
+public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
+
+    /*
+     * Implementation notes
+     * ====================
+     * The design is arc-swap's (Rust) "debt" strategy with its helping fallback, with the per-thread debt nodes
+     * replaced by a global pool of slots claimed per load (DebtPool): no ThreadLocal, so virtual threads and
+     * guards closed on other threads never strand a slot.
+     *
+     * State
+     * -----
+     * `current` holds a Counted block (or null in ArcSwapOption, or Counted.CLOSED after close()). The swap
+     * owns one strong count of the block it holds; a writer that removes a block receives that count.
+     * A DebtSlot has `debt` (null free / X: the owner owes a reference to block X / PAID: a writer converted the
+     * debt into a count the owner now holds / CLAIMED: owned, no debt) and `control` (null idle / Request R:
+     * the owner asks writers of R.swap for help / a Counted: a writer's hand-over of a full count).
+     * Invariant D: while a slot's debt is X, X's strong count is >= 1 -- every writer that removes X from a
+     * swap pays (increments X, then CAS debt X -> PAID) every debt on X it sees before it drops its own count.
+     *
+     * Reader fast path (load)
+     * -----------------------
+     *   f1  x = current                    volatile read
+     *   f2  CAS slot.debt null -> x        claims a free slot and publishes the debt in one volatile CAS
+     *   f3  current == x ?                 volatile re-read: yes -> the guard reads x, debt-protected
+     * close: CAS debt x -> null; if it fails the debt was PAID: free the slot (release store), decrement x.
+     * Why f3 == x makes the debt safe: every access in this protocol is volatile (sequentially consistent in the
+     * JMM's synchronization order, SO). Let W be the writer that next removes x: its removal CAS (a) is after
+     * f3 in SO (f3 still read x), its scan of our slot (c) follows (a) in W's program order, hence follows f2:
+     * W reads debt == x (or PAID from an earlier remover, or null after our close) and pays it before its own
+     * decrement. ABA (x removed and stored again between f1 and f3) is harmless: storing x again needs an owned
+     * count, so x stayed live, and the earlier remover either paid our debt (we now own a count) or saw the
+     * slot before f2.
+     *
+     * Reader helping path (f3 failed, or no free slot was found and the table had to grow)
+     * --------------------------------------------------------------------------------------
+     * The slot is first reset to CLAIMED (CAS x -> CLAIMED; if it was PAID, drop the paid count). Then:
+     *   1  control = new Request(this)     volatile store (one small allocation: its identity is the generation,
+     *                                      so a stale helper's CAS can never hit a later request -- no ABA)
+     *   2  y = current                     volatile read
+     *   3  debt = y                        volatile store
+     *   4  CAS control R -> null           success: the guard reads y, debt-protected, WITHOUT re-checking current
+     *                                      failure: control holds a writer's hand-over V (a full count); take it,
+     *                                      clear our debt on y (dropping y's count if it was paid), use V.
+     * Why success at 4 makes the debt on y safe even if y was removed meanwhile: the remover W of y does (a)
+     * after 2, then, for our slot, first its help step (h: volatile read of control) and then its debt scan (c).
+     * h is after a, after 2, after 1, so h sees R unless 4 already happened. If h saw R, W tries to hand over
+     * (CAS R -> V); 4 succeeded, so W's CAS failed, i.e. 4 precedes W's CAS, which precedes c: c sees debt y
+     * (3 precedes 4) and pays it. If h did not see R, 4 precedes h, which precedes c: same conclusion.
+     * The hand-over V is a full count obtained by W from its own load of `current` made after h read R and
+     * before its CAS (which precedes our failed 4): V was current inside our load's interval, so the load stays
+     * linearizable. A reader is never told to retry: after at most one helping round it has a value.
+     *
+     * Writers
+     * -------
+     * store/swap/compareAndSet/rcu/close: (a) CAS current old -> new (a CAS loop: it refuses CLOSED; retries
+     * only when another writer won); then for every slot of the table read after (a): (h) help a Request on
+     * this swap (load a full count V, CAS control R -> V, undo on failure), (c) if debt == old: increment old,
+     * CAS debt old -> PAID, undo (never the last count: the writer still owns one) on failure. Increment before
+     * the CAS, because the reader may decrement the instant it sees PAID. Then the writer drops (or returns) its
+     * count on old. A writer never waits: a slot it cannot pay or help is one whose reader already finished.
+     * Slots added by a concurrent table growth are safe to miss: a load that claims one read the table after
+     * its growth, after (a), so its f3/2 reads return new or later values.
+     *
+     * Linearization points: load = f3 (fast path), 2 (helping success) or the helper's load (hand-over);
+     * writers = their successful CAS on current; compareAndSet failure = its read of current.
+     *
+     * Garbage bound: a removed value is released as soon as the remover and every guard that loaded it are done;
+     * a reader stalled inside a guard holds back exactly the one value it loaded.
+     *
+     * References: arc-swap (Michal Vaner), docs/internal and src/debt/helping.rs, for the debt and helping
+     * design (ideas only; this code is written from the description above); Netty's ReferenceCountUpdater for
+     * the optimistic count update used by Counted.
+     */
+
+    /**
+     * Test seam: when true, every load skips the fast path and takes the helping path (as arc-swap's test
+     * strategy that fills the fast slots). Plain static: tests set it before starting their threads.
+     */
+    static boolean helpingOnly;
+
+    /** The held block; via CURRENT. */
+    private volatile Counted<?> current;
+    private final boolean nullable;
+
+    ArcSwap(Counted<?> initial, boolean nullable) {
+        this.nullable = nullable;
+        CURRENT.setRelease(this, initial); // release: publishes the block to readers (the swap itself is published by the caller)
+    }
+
+    /**
+     * A swap holding {@code initial}; ownership of the handle moves into the swap (the handle is released).
+     *
+     * @param initial the first value
+     * @param <T>     the value type
+     * @return the swap
+     * @throws NullPointerException  when initial is null (use {@link ArcSwapOption})
+     * @throws IllegalStateException when the handle was already released
+     */
+    public static <T> ArcSwap<T> of(Arc<T> initial) {
+        Objects.requireNonNull(initial, "initial Arc is null; use ArcSwapOption.empty() for a swap without a value");
+        if (initial.isProjection()) {
+            throw new IllegalArgumentException("ArcSwap.of() with a map() projection; store a handle on the whole value");
+        }
+        return new ArcSwap<>(initial.transfer("ArcSwap.of()"), false);
+    }
+
+    // ---------------------------------------------------------------- readers
+
+    /**
+     * Loads the current value for a short read, without writing to the value's shared count.
+     *
+     * @return a guard to close (try-with-resources); it keeps the value alive until closed
+     * @throws IllegalStateException when the swap was closed
+     * @throws ArcReleaseException   rarely: a load that collided with a writer dropped the last reference of an
+     *                               older value, whose releaser threw; the load can be retried
+     */
+    @SuppressWarnings("unchecked")
+    public ArcGuard<T> load() {
+        return (ArcGuard<T>) acquire(null);
+    }
+
+    /**
+     * Loads the current value as a counted handle for long-lived use (one shared-count increment).
+     *
+     * @return a new handle to release; null only from an empty {@link ArcSwapOption}
+     * @throws IllegalStateException when the swap was closed
+     */
+    @SuppressWarnings("unchecked")
+    public Arc<T> loadFull() {
+        Counted<?> c = loadCounted();
+        if (c == Counted.CLOSED) {
+            throw closedError("loadFull()");
+        }
+        return c == Counted.NONE ? null : new Arc<>(c, (T) c.value);
+    }
+
+    /**
+     * A per-reader cache of this swap: its {@code get()} costs one volatile read while the value is unchanged.
+     *
+     * @return a new cache, owned by one reader, to close when done
+     */
+    public ArcCache<T> cache() {
+        return new ArcCache<>(this, null);
+    }
+
+    /**
+     * A read-only view that loads a part of the value (arc-swap's {@code map}): {@code view.load().get()} is
+     * {@code projection.apply(value)}, protected like the whole value.
+     *
+     * @param projection applied on every load; must not retain the guard
+     * @param <U>        the part's type
+     * @return the view
+     */
+    public <U> ArcSwapView<U> map(Function<? super T, ? extends U> projection) {
+        Objects.requireNonNull(projection, "projection");
+        return new ArcSwapView<>(this, projection);
+    }
+
+    // ---------------------------------------------------------------- writers
+
+    /**
+     * Replaces the value; ownership of {@code value} moves into the swap (the handle is released). The old value
+     * is released once no guard uses it.
+     *
+     * @param value the new value
+     * @throws NullPointerException  when value is null and this is not an {@link ArcSwapOption}
+     * @throws IllegalStateException when the swap was closed or the handle was released
+     * @throws ArcReleaseException   when the old value's releaser ran here and threw (the new value is stored)
+     */
+    public void store(Arc<T> value) {
+        Counted<?> old = replace(take(value, "store()"));
+        if (old != null) {
+            old.decrement();
+        }
+    }
+
+    /**
+     * Replaces the value and returns the old one; ownership of {@code value} moves into the swap.
+     *
+     * @param value the new value
+     * @return the old value's handle (the caller releases it); null when an {@link ArcSwapOption} was empty
+     * @throws NullPointerException  when value is null and this is not an {@link ArcSwapOption}
+     * @throws IllegalStateException when the swap was closed or the handle was released
+     */
+    @SuppressWarnings("unchecked")
+    public Arc<T> swap(Arc<T> value) {
+        Counted<?> old = replace(take(value, "swap()"));
+        return old == null ? null : new Arc<>(old, (T) old.value);
+    }
+
+    /**
+     * Installs {@code replacement} if the current value is {@code expected} (compared by identity). On success
+     * ownership of {@code replacement} moves into the swap and the old value is released once unused; on failure
+     * nothing changes and the caller still owns {@code replacement}.
+     *
+     * @param expected    the value the caller last saw (null for an empty {@link ArcSwapOption})
+     * @param replacement the new value
+     * @return whether it was installed
+     * @throws NullPointerException  when replacement is null and this is not an {@link ArcSwapOption}
+     * @throws IllegalStateException when the swap was closed or the handle was released
+     */
+    public boolean compareAndSet(T expected, Arc<T> replacement) {
+        Counted<?> n = peekOwned(replacement, "compareAndSet()");
+        if (n != null) {
+            n.increment(); // the swap's own count; undone below when the CAS is lost
+        }
+        for (;;) {
+            Counted<?> cur = currentVolatile();
+            if (cur == Counted.CLOSED) {
+                if (n != null) {
+                    n.decrementNotLast();
+                }
+                throw closedError("compareAndSet()");
+            }
+            if ((cur == null ? null : cur.value) != expected) {
+                if (n != null) {
+                    n.decrementNotLast(); // the caller's handle still owns a count
+                }
+                return false;
+            }
+            if (casCurrent(cur, n)) {
+                if (replacement != null) {
+                    replacement.close(); // ownership moved: the swap holds the count taken above
+                }
+                if (cur != null) {
+                    settle(cur);
+                    cur.decrement();
+                }
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Read-copy-update: applies {@code update} to the current value and installs its result, retrying with the
+     * new current value when another writer won meanwhile; a result that lost its race is released.
+     *
+     * @param update computes the replacement from the current value (null for an empty {@link ArcSwapOption});
+     *               it may run several times and must return a new, open handle
+     * @throws NullPointerException  when update returns null and this is not an {@link ArcSwapOption}
+     * @throws IllegalStateException when the swap was closed
+     */
+    public void rcu(Function<? super T, ? extends Arc<T>> update) {
+        Objects.requireNonNull(update, "update function");
+        for (;;) {
+            Counted<?> cur;
+            Arc<T> next;
+            try (ArcGuard<T> g = load()) {
+                cur = g.counted();
+                next = update.apply(g.get());
+            }
+            Counted<?> n = take(next, "rcu() update result");
+            if (casCurrent(cur, n)) {
+                if (cur != null) {
+                    settle(cur);
+                    cur.decrement();
+                }
+                return;
+            }
+            if (n != null) {
+                n.decrement(); // lost the race: this candidate was never visible to anyone
+            }
+        }
+    }
+
+    /**
+     * Closes the swap: the held value is released once no guard uses it; later loads and stores throw.
+     * Idempotent.
+     *
+     * @throws ArcReleaseException when the held value's releaser ran here and threw
+     */
+    @Override
+    public void close() {
+        for (;;) {
+            Counted<?> cur = currentVolatile();
+            if (cur == Counted.CLOSED) {
+                return;
+            }
+            if (casCurrent(cur, Counted.CLOSED)) {
+                if (cur != null) {
+                    settle(cur);
+                    cur.decrement();
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
+    public boolean isClosed() {
+        return currentVolatile() == Counted.CLOSED;
+    }
+
+    @Override
+    public String toString() {
+        Counted<?> c = currentVolatile();
+        return getClass().getSimpleName() + (c == Counted.CLOSED ? "[closed]" : c == null ? "[empty]" : "[" + c.valueTypeName() + "]");
+    }
+
+    // ---------------------------------------------------------------- reader machinery
+
+    /** The load of every reader: a guard on the current block, with {@code projection} applied if not null. */
+    final ArcGuard<Object> acquire(Function<Object, Object> projection) {
+        Counted<?> x = currentVolatile(); // f1
+        if (x == null) {
+            return ArcGuard.EMPTY;
+        }
+        if (x == Counted.CLOSED) {
+            throw closedError("load()");
+        }
+        DebtSlot[] t = DebtPool.tableVolatile();
+        int mask = t.length - 1;
+        int start = SlotSupport.spread(Thread.currentThread().threadId()) & mask;
+        for (int i = 0; i <= mask; i++) {
+            DebtSlot s = t[(start + i) & mask];
+            if (s.debtOpaque() == null && s.casDebt(null, x)) { // f2: claim + debt
+                if (currentVolatile() == x && !helpingOnly) { // f3
+                    return open(s, x, false, projection);
+                }
+                return helped(s, x, projection);
+            }
+        }
+        return acquireSlow(projection);
+    }
+
+    /** Every slot was busy: claim one of a grown table without a debt and take the helping path. */
+    private ArcGuard<Object> acquireSlow(Function<Object, Object> projection) {
+        for (;;) {
+            DebtSlot[] t = DebtPool.tableVolatile();
+            int mask = t.length - 1;
+            int start = SlotSupport.spread(Thread.currentThread().threadId()) & mask;
+            for (int i = 0; i <= mask; i++) {
+                DebtSlot s = t[(start + i) & mask];
+                if (s.debtOpaque() == null && s.casDebt(null, DebtSlot.CLAIMED)) {
+                    return helped(s, null, projection);
+                }
+            }
+            DebtPool.grow(t);
+        }
+    }
+
+    /** Steps 1-4 of the helping path on a slot we own; {@code prev} is our debt from the fast path, or null. */
+    private ArcGuard<Object> helped(DebtSlot s, Counted<?> prev, Function<Object, Object> projection) {
+        if (prev != null && !s.casDebt(prev, DebtSlot.CLAIMED)) { // it was PAID: we own a count on prev
+            s.setDebtVolatile(DebtSlot.CLAIMED);
+            dropOrFreeSlot(s, prev);
+        }
+        DebtSlot.Request r = new DebtSlot.Request(this);
+        s.setControlVolatile(r); // 1
+        Counted<?> y = currentVolatile(); // 2
+        boolean real = y != null && y != Counted.CLOSED;
+        if (real) {
+            s.setDebtVolatile(y); // 3
+        }
+        if (s.casControl(r, null)) { // 4: nobody helped; the debt on y stands
+            if (real) {
+                return open(s, y, false, projection);
+            }
+            s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+            if (y == null) {
+                return ArcGuard.EMPTY;
+            }
+            throw closedError("load()");
+        }
+        Counted<?> v = (Counted<?>) s.controlVolatile(); // a writer's hand-over (a full count, or a sentinel)
+        s.setControlRelease(null);
+        if (real && !s.casDebt(y, DebtSlot.CLAIMED)) { // our debt on y was paid meanwhile: drop that count
+            s.setDebtVolatile(DebtSlot.CLAIMED);
+            dropOrFreeSlot(s, y);
+        }
+        if (v == Counted.NONE || v == Counted.CLOSED) {
+            s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+            if (v == Counted.NONE) {
+                return ArcGuard.EMPTY;
+            }
+            throw closedError("load()");
+        }
+        return open(s, v, true, projection);
+    }
+
+    /** Drops a count we own during a load; if its releaser throws, frees our slot before rethrowing. */
+    private static void dropOrFreeSlot(DebtSlot s, Counted<?> c) {
+        try {
+            c.decrement();
+        } catch (RuntimeException e) {
+            s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+            throw e;
+        }
+    }
+
+    private static ArcGuard<Object> open(DebtSlot s, Counted<?> c, boolean full, Function<Object, Object> projection) {
+        ArcGuard<Object> g = s.guard;
+        Object v = c.value;
+        if (projection != null) {
+            try {
+                v = projection.apply(v);
+            } catch (RuntimeException | Error e) {
+                if (full) {
+                    g.openFull(c, null);
+                } else {
+                    g.openDebt(c, null);
+                }
+                g.close();
+                throw e;
+            }
+        }
+        if (full) {
+            g.openFull(c, v);
+        } else {
+            g.openDebt(c, v);
+        }
+        return g;
+    }
+
+    /** A full count on the current block, or {@link Counted#NONE} (empty) or {@link Counted#CLOSED}. */
+    final Counted<?> loadCounted() {
+        ArcGuard<Object> g;
+        try {
+            g = acquire(null);
+        } catch (IllegalStateException closed) {
+            return Counted.CLOSED;
+        }
+        Counted<?> c = g.counted();
+        if (c == null) {
+            return Counted.NONE;
+        }
+        c.increment(); // safe: the guard keeps c's count >= 1 (invariant D, or its own full count)
+        g.close(); // never the last count: we just took one
+        return c;
+    }
+
+    // ---------------------------------------------------------------- writer machinery
+
+    /** Installs {@code n} (whose count the swap now owns) and settles the old block, whose count is returned. */
+    private Counted<?> replace(Counted<?> n) {
+        for (;;) {
+            Counted<?> old = currentVolatile();
+            if (old == Counted.CLOSED) {
+                if (n != null) {
+                    n.decrement(); // the handle was consumed: release its value rather than leak it
+                }
+                throw closedError("a write");
+            }
+            if (casCurrent(old, n)) { // a
+                if (old != null) {
+                    settle(old);
+                }
+                return old;
+            }
+        }
+    }
+
+    /** Helps every pending request on this swap and pays every debt on {@code old}, which the caller owns. */
+    private void settle(Counted<?> old) {
+        for (DebtSlot s : DebtPool.tableVolatile()) {
+            Object c = s.controlVolatile(); // h
+            if (c instanceof DebtSlot.Request r && r.swap == this) {
+                help(s, r);
+            }
+            if (s.debtVolatile() == old) { // c
+                old.increment(); // before the CAS: the reader may decrement as soon as it sees PAID
+                if (!s.casDebt(old, DebtSlot.PAID)) {
+                    old.decrementNotLast(); // the reader cleared its debt first; we still own old's count
+                }
+            }
+        }
+    }
+
+    private void help(DebtSlot s, DebtSlot.Request r) {
+        Counted<?> v;
+        for (;;) {
+            try {
+                v = loadCounted();
+                break;
+            } catch (ArcReleaseException e) {
+                // Our load dropped the last count of some other value and its releaser threw. The help must
+                // still happen (the reader may be between its steps 2 and 3), so report the failure to this
+                // thread's uncaught-exception handler and load again: each releaser runs once, so this ends.
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
+        if (!s.casControl(r, v)) { // hand-over lost: the reader finished (or another writer helped)
+            if (v != Counted.NONE && v != Counted.CLOSED) {
+                v.decrement();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The block of a handle whose ownership moves into the swap (the handle is released). */
+    private Counted<?> take(Arc<T> value, String what) {
+        if (value == null) {
+            if (!nullable) {
+                throw new NullPointerException(what + " with a null Arc; use ArcSwapOption for a swap that may be empty");
+            }
+            return null;
+        }
+        if (value.isProjection()) {
+            throw new IllegalArgumentException(what + " with a map() projection; store a handle on the whole value");
+        }
+        return value.transfer(what);
+    }
+
+    /** The block of a handle the caller still owns (compareAndSet), checked like take(). */
+    private Counted<?> peekOwned(Arc<T> value, String what) {
+        if (value == null) {
+            if (!nullable) {
+                throw new NullPointerException(what + " with a null Arc; use ArcSwapOption for a swap that may be empty");
+            }
+            return null;
+        }
+        if (value.isProjection()) {
+            throw new IllegalArgumentException(what + " with a map() projection; store a handle on the whole value");
+        }
+        if (value.isReleased()) {
+            throw new IllegalStateException(what + " with a released Arc; pass an open handle");
+        }
+        return value.inner();
+    }
+
+    private IllegalStateException closedError(String what) {
+        return new IllegalStateException(what + " on a closed " + getClass().getSimpleName()
+                + "; stop using the swap before closing it");
+    }
+
+    final Counted<?> currentVolatile() {
+        return (Counted<?>) CURRENT.getVolatile(this); // volatile: f1/f3/2 and writers' reads; SO with casCurrent
+    }
+
+    private boolean casCurrent(Counted<?> expect, Counted<?> update) {
+        return CURRENT.compareAndSet(this, expect, update); // volatile CAS (a): SO before the writer's slot scan
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle CURRENT;
+
+    static {
+        try {
+            CURRENT = MethodHandles.lookup().findVarHandle(ArcSwap.class, "current", Counted.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

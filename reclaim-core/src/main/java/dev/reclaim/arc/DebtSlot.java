@@ -1,0 +1,134 @@
+package dev.reclaim.arc;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Left padding: keeps the slot's hot words off the cache lines of whatever the heap put before it. */
+abstract class DebtSlotPadLeft {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The two words of a debt slot. */
+abstract class DebtSlotFields extends DebtSlotPadLeft {
+    /**
+     * null = free; a {@link Counted} = claimed by a reader that owes a reference to that block (the debt);
+     * {@link DebtSlot#PAID} = claimed, the debt was paid by a writer (the reader owns one count);
+     * {@link DebtSlot#CLAIMED} = claimed without a debt (helping path, handed-over guard). Via DEBT.
+     */
+    volatile Object debt;
+    /**
+     * The helping word: null = idle; a {@link DebtSlot.Request} = the owner is loading from that request's swap
+     * and asks writers for help; a {@link Counted} (possibly a sentinel) = a writer's hand-over. Via CONTROL.
+     */
+    volatile Object control;
+    /*
+     * The open guard's state, written by the slot's owner only (plain): published to the next owner by the
+     * release that frees the slot and that owner's claim CAS. Kept here, inside the padding, rather than in the
+     * ArcGuard object, so that two readers' guards never share a cache line.
+     */
+    /** Whether the slot's guard is open. */
+    boolean guardOpen;
+    /** True when the guard owns a full count on guardCounted (a hand-over); false when it is a debt. */
+    boolean guardFull;
+    /** The block the guard keeps alive. */
+    Counted<?> guardCounted;
+    /** What the guard's get() returns (the value or its projection). */
+    Object guardValue;
+}
+
+/** Right padding. */
+abstract class DebtSlotPadRight extends DebtSlotFields {
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q08, q09, q10, q11, q12, q13, q14, q15;
+}
+
+/**
+ * One debt slot of the global {@link DebtPool}, claimed per {@link ArcSwap#load()} (not per thread) and owning
+ * its pooled {@link ArcGuard}. Padded by class hierarchy against false sharing between readers.
+ *
+ * <p>Accessor vocabulary: {@code xxxOpaque()}, {@code xxxVolatile()}, {@code setXxxVolatile()},
+ * {@code setXxxRelease()}, {@code casXxx()} name the VarHandle mode they use.
+ */
+final class DebtSlot extends DebtSlotPadRight {
+
+    /** The debt was paid: the owner holds one full count on the block it loaded. */
+    static final Object PAID = new Object() {
+        @Override
+        public String toString() {
+            return "PAID";
+        }
+    };
+    /** Claimed without a debt. */
+    static final Object CLAIMED = new Object() {
+        @Override
+        public String toString() {
+            return "CLAIMED";
+        }
+    };
+
+    /** A reader's request for help; one per helping-path load, so that its identity is its generation. */
+    static final class Request {
+        final ArcSwap<?> swap;
+
+        Request(ArcSwap<?> swap) {
+            this.swap = swap;
+        }
+    }
+
+    final ArcGuard<Object> guard = new ArcGuard<>(this);
+
+    // ---------------------------------------------------------------- debt
+
+    Object debtOpaque() {
+        return DEBT.getOpaque(this); // opaque: a probe hint only; the claim CAS validates it
+    }
+
+    Object debtVolatile() {
+        return DEBT.getVolatile(this); // volatile: a writer's scan; SC with the reader's claim CAS (see ArcSwap notes)
+    }
+
+    boolean casDebt(Object expect, Object update) {
+        return DEBT.compareAndSet(this, expect, update); // volatile CAS: claim / clear / pay; SC with the other side
+    }
+
+    void setDebtVolatile(Object value) {
+        DEBT.setVolatile(this, value); // volatile: the helping path's debt (3); SC before its control CAS (4)
+    }
+
+    void setDebtRelease(Object value) {
+        DEBT.setRelease(this, value); // release: frees the slot; our guard writes precede the next claim CAS
+    }
+
+    // ---------------------------------------------------------------- control
+
+    Object controlVolatile() {
+        return CONTROL.getVolatile(this); // volatile: writer's help scan; pairs with setControlVolatile (1)
+    }
+
+    void setControlVolatile(Object value) {
+        CONTROL.setVolatile(this, value); // volatile: the request (1); SC before the reader's load (2)
+    }
+
+    boolean casControl(Object expect, Object update) {
+        return CONTROL.compareAndSet(this, expect, update); // volatile CAS: reader's (4) vs a writer's hand-over
+    }
+
+    void setControlRelease(Object value) {
+        CONTROL.setRelease(this, value); // release: back to idle (owner only, after taking the hand-over)
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle DEBT;
+    private static final VarHandle CONTROL;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            DEBT = l.findVarHandle(DebtSlotFields.class, "debt", Object.class);
+            CONTROL = l.findVarHandle(DebtSlotFields.class, "control", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

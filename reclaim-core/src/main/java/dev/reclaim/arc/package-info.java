@@ -1,0 +1,39 @@
+/**
+ * Reference-counted resources and an atomically swappable slot with cheap loads.
+ *
+ * <h2>Why use it</h2>
+ * Java code that hot-swaps a resource with {@code close()} (a searcher, a configuration holding native
+ * handles, a mapped file, an off-heap table) usually counts references: Lucene's {@code ReferenceManager}
+ * ({@code tryIncRef}/{@code decRef}), Netty's {@code ReferenceCounted}. Every reader then writes to one shared
+ * counter, and the last release closes the resource on whichever thread happens to release it.
+ * {@link dev.reclaim.arc.ArcSwap#load()} instead records a "debt" in a slot of a global pool and re-checks the
+ * pointer: no write to the shared counter; a writer that replaces the value pays the debts (increments the
+ * count on the readers' behalf). When the fast path collides with a writer, the reader asks for help and the
+ * writer hands it a counted reference, so neither waits for the other.
+ *
+ * <h2>Types</h2>
+ * <ul>
+ *   <li>{@link dev.reclaim.arc.Arc}: a counted handle with a release action that runs exactly once (on the
+ *       releasing thread, or on an executor); {@code retain()}, {@code close()}, {@code get()},
+ *       {@code map()}, {@code downgrade()}.</li>
+ *   <li>{@link dev.reclaim.arc.Weak}: {@code upgrade()} to a strong handle while the value is live.</li>
+ *   <li>{@link dev.reclaim.arc.ArcSwap} / {@link dev.reclaim.arc.ArcSwapOption}: {@code load()} (a pooled
+ *       {@link dev.reclaim.arc.ArcGuard}), {@code loadFull()}, {@code store}, {@code swap},
+ *       {@code compareAndSet}, {@code rcu}, {@code map} ({@link dev.reclaim.arc.ArcSwapView}).</li>
+ *   <li>{@link dev.reclaim.arc.ArcCache}: one reader's cached view, revalidated with one volatile read.</li>
+ *   <li>{@link dev.reclaim.arc.ArcLeakDetector}: opt-in sampling leak detection (off by default).</li>
+ * </ul>
+ *
+ * <h2>Progress and costs</h2>
+ * {@code load()} + close: two CAS on a slot no other thread touches (claim with the debt, clear), plus two
+ * volatile reads; no allocation in steady state. A load that collides with a write takes one helping round
+ * (one small allocation). Writers scan every debt slot (the pool grows to the most loads ever open at once).
+ * {@code ArcCache.get()}: one volatile read while the value is unchanged.
+ *
+ * <h2>When not to use it</h2>
+ * Guards must be short: an open guard holds its value back from release and occupies a debt slot that every
+ * writer scans. Use {@code loadFull()} for references kept across blocking calls. For off-heap nodes of a
+ * lock-free structure, prefer a {@link dev.reclaim.Reclaimer} (EBR, hazard pointers): reference counting needs
+ * a count per object.
+ */
+package dev.reclaim.arc;
