@@ -15,5 +15,6 @@ module dev.reclaim {
     exports dev.reclaim.hazard;
     exports dev.reclaim.memory;
     exports dev.reclaim.realtime;
+    exports dev.reclaim.robust;
     exports dev.reclaim.sync;
 }

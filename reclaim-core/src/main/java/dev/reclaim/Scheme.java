@@ -21,6 +21,11 @@ import java.util.function.Supplier;
  *       stay bounded; each protected pointer costs a store and a full fence</td>
  *       <td>bounded even with a stalled reader: slots &times; (H + max(R0, 2H)) pointers, H = 4 &times; slots
  *       ({@link dev.reclaim.hazard.HazardReclaimer#garbageBound()})</td></tr>
+ *   <tr><td>{@code robust} (alias {@code ibr})</td><td>readers may stall and garbage must stay bounded, at
+ *       about epoch speed; structures stamp {@link Guard#birthEra()} into their nodes</td>
+ *       <td>bounded with a stalled reader for nodes retired with their birth era: slots &times; T +
+ *       2 &times; slots &times; R + the nodes live at the stall
+ *       ({@link dev.reclaim.robust.RobustReclaimer#garbageBound(long)})</td></tr>
  *   </tbody>
  * </table>
  */
@@ -30,14 +35,25 @@ public enum Scheme {
     /** Epoch-based reclamation ({@link dev.reclaim.epoch.EpochReclaimer}): the fast default. */
     EBR("ebr", dev.reclaim.epoch.EpochReclaimer::create),
     /** Hazard pointers ({@link dev.reclaim.hazard.HazardReclaimer}): bounded garbage when a reader stalls. */
-    HP("hp", dev.reclaim.hazard.HazardReclaimer::create);
+    HP("hp", dev.reclaim.hazard.HazardReclaimer::create),
+    /**
+     * Interval-based reclamation, 2GE-IBR ({@link dev.reclaim.robust.RobustReclaimer}): epoch-speed reads and
+     * bounded garbage when a reader stalls, for nodes retired with their birth era. Alias {@code ibr}.
+     */
+    ROBUST("robust", dev.reclaim.robust.RobustReclaimer::create, "ibr");
 
     private final String id;
     private final Supplier<Reclaimer> factory;
+    private final String alias;
 
     Scheme(String id, Supplier<Reclaimer> factory) {
+        this(id, factory, null);
+    }
+
+    Scheme(String id, Supplier<Reclaimer> factory, String alias) {
         this.id = id;
         this.factory = factory;
+        this.alias = alias;
     }
 
     /**
@@ -60,16 +76,16 @@ public enum Scheme {
     }
 
     /**
-     * Parses a scheme id (case-insensitive).
+     * Parses a scheme id or alias (case-insensitive): {@code "robust"} also answers to {@code "ibr"}.
      *
-     * @param id a scheme id such as {@code "ebr"}
+     * @param id a scheme id such as {@code "ebr"}, or an alias
      * @return the scheme
      * @throws IllegalArgumentException if no scheme has that id (the message lists the valid ids)
      */
     public static Scheme fromId(String id) {
         String wanted = id == null ? "" : id.trim().toLowerCase(Locale.ROOT);
         for (Scheme s : values()) {
-            if (s.id.equals(wanted)) {
+            if (s.id.equals(wanted) || wanted.equals(s.alias)) {
                 return s;
             }
         }

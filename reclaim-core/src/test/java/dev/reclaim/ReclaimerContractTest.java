@@ -2,6 +2,7 @@ package dev.reclaim;
 
 import dev.reclaim.epoch.EpochReclaimer;
 import dev.reclaim.hazard.HazardReclaimer;
+import dev.reclaim.robust.RobustReclaimer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The {@link Reclaimer} contract, written once and run against every scheme that frees (EBR, HP): API
+ * The {@link Reclaimer} contract, written once and run against every scheme that frees (EBR, HP, robust): API
  * behaviour, misuse messages, grace periods, synchronize, close, failure reporting, hand-over of guards and
  * zero allocation. Scheme-specific behaviour stays in each scheme's own tests.
  */
@@ -39,6 +40,8 @@ class ReclaimerContractTest {
         return switch (scheme) {
             case EBR -> EpochReclaimer.builder().name(name).failureHandler(handler).closeTimeout(closeTimeout).build();
             case HP -> HazardReclaimer.builder().name(name).failureHandler(handler).closeTimeout(closeTimeout).build();
+            case ROBUST -> RobustReclaimer.builder().name(name).failureHandler(handler).closeTimeout(closeTimeout)
+                    .build();
             case LEAK -> throw new IllegalArgumentException("the leak baseline does not implement the full contract");
         };
     }
@@ -400,6 +403,46 @@ class ReclaimerContractTest {
             r.synchronize();
             for (int i = 1; i <= n; i++) {
                 assertEquals(1, d.count(i), "pointer " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void aGuardDroppedOpenByAThreadThatEndsIsDetectedAndItsProtectionReleased(Scheme scheme) throws Exception {
+        Recording h = new Recording();
+        Counting d = new Counting(2, 0);
+        try (Arena arena = Arena.ofShared();
+             Reclaimer r = create(scheme, "abandon", h, Duration.ofSeconds(10))) {
+            MemorySegment word = arena.allocate(ValueLayout.JAVA_LONG);
+            word.set(ValueLayout.JAVA_LONG, 0, Counting.ptr(1));
+            Thread dying = Thread.ofPlatform().name("dies-in-guard").start(() -> {
+                Guard g = r.enter();
+                assertEquals(Counting.ptr(1), g.protect(0, word.address())); // protects node 1 ...
+                g.retire(Counting.ptr(2), d);                                  // ... and retires node 2
+            });                                                                // never closed
+            dying.join();
+            word.set(ValueLayout.JAVA_LONG, 0, 0L); // unlink node 1, then retire it
+            r.retire(Counting.ptr(1), d);
+            r.flush();
+            assertEquals(0, d.count(1), scheme + ": the dropped guard still protects node 1 until it is found");
+            assertEquals(1, r.stats().openGuards());
+            boolean done = false;
+            for (int i = 0; i < 50 && !done; i++) {
+                System.gc();
+                done = r.synchronize(Duration.ofMillis(100));
+            }
+            assertTrue(done, scheme + ": synchronize completes once a GC has collected the dropped guard");
+            assertEquals(1, d.count(1), "the protection of the dropped guard was released");
+            assertEquals(1, d.count(2), "garbage retired by the dropped guard is not lost");
+            assertEquals(1, h.messages.size(), h.messages.toString());
+            assertTrue(h.messages.get(0).contains("dies-in-guard") && h.messages.get(0).contains("never closed"),
+                    h.messages.get(0));
+            ReclaimerStats st = r.stats();
+            assertEquals(0, st.openGuards());
+            assertEquals(1, st.failures());
+            try (Guard g = r.enter()) { // every slot is usable again
+                assertTrue(g.isOpen());
             }
         }
     }

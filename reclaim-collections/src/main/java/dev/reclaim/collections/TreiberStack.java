@@ -1,5 +1,7 @@
 package dev.reclaim.collections;
 
+import static dev.reclaim.collections.TreiberStackLayout.BIRTH_OFFSET;
+import static dev.reclaim.collections.TreiberStackLayout.ERA_HINT_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.HEAD_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.NEXT_OFFSET;
 import static dev.reclaim.collections.TreiberStackLayout.NODE_SIZE;
@@ -52,7 +54,9 @@ public final class TreiberStack implements AutoCloseable {
      * Structure. An off-heap singly linked list; the root block holds `head`, the address of the top node (0
      * when empty). Layout and diagram: TreiberStackLayout. A node's `next` and `value` are written exactly
      * once, by the pushing thread, before the node is published; they are immutable while the node is
-     * reachable from head or protected by a guard.
+     * reachable from head or protected by a guard. So is `birth`, the reclaimer's Guard.birthEra() read before
+     * the node is published (0 for schemes without eras), which pop passes back to retire: with the robust
+     * (interval-based) scheme this is what bounds the garbage a stalled reader holds back.
      *
      * Invariants.
      *   I1. head is 0 or the address of a live node; following `next` from head visits live nodes and ends at 0.
@@ -62,13 +66,23 @@ public final class TreiberStack implements AutoCloseable {
      *   I3. A retired node is freed only once no guard that could have protected it is open (the Reclaimer
      *       contract), so a node protected by an open guard keeps its address and its contents.
      *
-     * push(v). allocate node n; write n.value (plain); loop { h = head (opaque); write n.next = h (plain);
-     *   CAS head h -> n }. Push does not dereference h, so it needs no guard and is immune to ABA on h: if head
-     *   reads h again at the CAS, then n.next == h is exactly the current top, whatever h was in between.
+     * push(v). allocate node n; write n.value (plain); n.birth = the root's era hint (opaque); loop { h = head
+     *   (opaque); write n.next = h (plain); CAS head h -> n }. Push does not dereference h, so it needs no
+     *   guard and is immune to ABA on h: if head reads h again at the CAS, then n.next == h is exactly the
+     *   current top, whatever h was in between.
      *   Linearization point: the successful CAS.
      *
      * pop(). enter guard g; loop { h = g.protect(0, &head) (acquire); if h == 0: return empty;
-     *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, allocator); close g.
+     *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, h.birth, allocator);
+     *   e = g.birthEra(); if e != era hint: era hint = e (opaque); close g.
+     *
+     * Birth eras without a guard in push. IBR needs each node's birth era to be no later than the era of any
+     * reader that loads it; any era value read before the publishing CAS qualifies, also one another thread
+     * read earlier (eras only grow). So pops, which hold a guard anyway, keep the latest era they saw in the
+     * root's era hint (written only when it changes: once per era, on its own cache line), and push stamps
+     * the hint (opaque read: a value, no ordering needed) instead of entering a guard of its own. A stale
+     * hint only makes the node look older: it is kept a little longer by a stalled reader, never freed early.
+     * Schemes without eras return 0 from birthEra(), so the hint stays 0 and the word is ignored by retire.
      *   Linearization point: the successful CAS, or for an empty stack the protect() load that returned 0.
      *
      * Memory-order pairs.
@@ -99,8 +113,10 @@ public final class TreiberStack implements AutoCloseable {
      *   - LEAK: unbounded, every popped node is leaked (the benchmark baseline).
      *   - EBR: bounded by what all threads pop during the longest open guard of the reclaimer plus the
      *     scheme's batching; a stalled guard anywhere on the reclaimer holds back every pop's node.
-     *   - Hazard pointers (when added): each guard protects at most one node here (slot 0), so at most
-     *     (threads with an open guard) + (retire batch threshold) nodes per thread.
+     *   - Hazard pointers: each guard protects at most one node here (slot 0): HazardReclaimer.garbageBound().
+     *   - Robust (2GE-IBR): nodes carry their birth era, so a stalled reader holds back only the nodes that
+     *     were on the stack (or pushed in the same era) when it last read: RobustReclaimer.garbageBound(L)
+     *     with L the stack's size at the stall. Without the birth word it would be EBR's unbounded backlog.
      *
      * Size. A LongAdder counts pushes minus pops after their CAS; it is an estimate (clamped at 0) and costs
      * no contended atomic on the hot path. Cells are created on first contention, never in steady state.
@@ -117,6 +133,8 @@ public final class TreiberStack implements AutoCloseable {
     /** {@code root + HEAD_OFFSET}, cached for the hot paths. */
     private final long headAddress;
     private final LongAdder size = new LongAdder();
+    /** {@code root + ERA_HINT_OFFSET}: the latest birth era a pop saw; push stamps it into new nodes. */
+    private final long eraHintAddress;
     private volatile boolean closed; // volatile: read by every operation, CASed by close()
 
     /**
@@ -139,6 +157,12 @@ public final class TreiberStack implements AutoCloseable {
         long r = TreiberStackLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         this.root = r;
         this.headAddress = r + HEAD_OFFSET;
+        this.eraHintAddress = r + ERA_HINT_OFFSET;
+        long era;
+        try (Guard g = reclaimer.enter()) {
+            era = g.birthEra(); // 0 for schemes without eras
+        }
+        setEraHintOpaque(era); // opaque: published with the stack itself (safe publication of the object)
         setHeadRelease(0L); // release: the empty head is set before the stack is shared; pairs with protect()
     }
 
@@ -158,6 +182,9 @@ public final class TreiberStack implements AutoCloseable {
         assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
                 + Long.toHexString(node);
         setValuePlain(node, value); // plain: published by the CAS below (pairs with protect() in pop())
+        // opaque read: an era some pop read earlier, so never later than any reader's era (see notes); plain
+        // write of the node: published by the CAS below (pairs with protect() in pop())
+        setBirthPlain(node, eraHintOpaque());
         long h = headOpaque();
         for (;;) {
             setNextPlain(node, h); // plain: published by the CAS below (pairs with protect() in pop())
@@ -193,7 +220,11 @@ public final class TreiberStack implements AutoCloseable {
                 long next = nextPlain(h); // plain: initialised before the CAS that published h (P1); h protected
                 if (casHead(h, next)) { // CAS (volatile): unlinks h; pairs with protect() of later pops (P1)
                     long value = valuePlain(h); // plain: as for next; h stays allocated until g closes (I3)
-                    g.retire(h, allocator);
+                    g.retire(h, birthPlain(h), allocator); // plain: as for next
+                    long era = g.birthEra();
+                    if (era != eraHintOpaque()) { // opaque: a value only; written once per era
+                        setEraHintOpaque(era); // opaque: read by push(); any era value is a safe birth
+                    }
                     size.decrement();
                     return value;
                 }
@@ -296,6 +327,14 @@ public final class TreiberStack implements AutoCloseable {
 
     // ---------------------------------------------------------------- off-heap accessors
 
+    private long eraHintOpaque() {
+        return Memory.getLongOpaque(eraHintAddress);
+    }
+
+    private void setEraHintOpaque(long era) {
+        Memory.putLongOpaque(eraHintAddress, era);
+    }
+
     private long headOpaque() {
         return Memory.getLongOpaque(headAddress);
     }
@@ -330,6 +369,14 @@ public final class TreiberStack implements AutoCloseable {
 
     private static void setValuePlain(long node, long value) {
         Memory.putLong(node + VALUE_OFFSET, value);
+    }
+
+    private static long birthPlain(long node) {
+        return Memory.getLong(node + BIRTH_OFFSET);
+    }
+
+    private static void setBirthPlain(long node, long era) {
+        Memory.putLong(node + BIRTH_OFFSET, era);
     }
 
     private boolean casClosed(boolean expected, boolean value) {

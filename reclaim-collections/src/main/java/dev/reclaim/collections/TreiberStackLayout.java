@@ -4,20 +4,23 @@ package dev.reclaim.collections;
  * Off-heap layout of a {@link TreiberStack}: one root block holding the head pointer, and one block per node.
  *
  * <pre>
- * node (NODE_SIZE = 16 bytes, a slab block, >= 16-byte aligned)
- *   0               8              16
- *   +---------------+---------------+
- *   | next (8)      | value (8)     |
- *   +---------------+---------------+
+ * node (NODE_SIZE = 24 bytes, a slab block of the 32-byte class, >= 16-byte aligned)
+ *   0               8              16              24
+ *   +---------------+---------------+---------------+
+ *   | next (8)      | value (8)     | birth (8)     |
+ *   +---------------+---------------+---------------+
  *   next : address of the node below, 0 at the bottom; written once, before the node is published
  *   value: the pushed long; written once, before the node is published
+ *   birth: Guard.birthEra() when the node was pushed (0 for schemes without eras); written once, before the
+ *          node is published, and passed back to Guard.retire(pointer, birthEra, deleter) by pop
  *
  * root (ROOT_SIZE = 128 bytes, a slab block, >= 16-byte aligned)
- *   0                              64              72                            128
- *   +------------------------------+---------------+-----------------------------+
- *   | padding (64)                 | head (8)      | padding (56)                |
- *   +------------------------------+---------------+-----------------------------+
- *   head : address of the top node, 0 when empty; only changed by compare-and-set
+ *   0               8              64              72                            128
+ *   +---------------+--------------+---------------+-----------------------------+
+ *   | era hint (8)  | padding (56) | head (8)      | padding (56)                |
+ *   +---------------+--------------+---------------+-----------------------------+
+ *   era hint: the latest birth era a pop saw (0 for schemes without eras); push stamps it into new nodes
+ *   head    : address of the top node, 0 when empty; only changed by compare-and-set
  * </pre>
  *
  * <p>The head sits at offset 64 of a 128-byte block: with a block start {@code b} that is 16-byte aligned, the
@@ -33,8 +36,17 @@ final class TreiberStackLayout {
     /** Offset of the {@code value} in a node. */
     static final long VALUE_OFFSET = 8;
 
+    /** Offset of the {@code birth} era in a node (see {@link dev.reclaim.Guard#birthEra()}). */
+    static final long BIRTH_OFFSET = 16;
+
     /** Size in bytes of a node block. */
-    static final long NODE_SIZE = 16;
+    static final long NODE_SIZE = 24;
+
+    /**
+     * Offset of the era hint in the root block: bytes 0-15 never share the head's cache line (see the class
+     * comment), so the hint's rare writes do not disturb the head.
+     */
+    static final long ERA_HINT_OFFSET = 0;
 
     /** Offset of the {@code head} pointer in the root block. */
     static final long HEAD_OFFSET = 64;

@@ -1,8 +1,8 @@
 package dev.reclaim.hazard;
 
 import dev.reclaim.Deleter;
-import dev.reclaim.Guard;
-import dev.reclaim.Reclaimer;
+import dev.reclaim.internal.SlotBase;
+import dev.reclaim.internal.SlotGuard;
 import dev.reclaim.memory.Memory;
 
 import java.util.Objects;
@@ -10,32 +10,24 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The guard of one {@link HazardSlot}: one permanent object per slot, handed out by every enter() that claims
- * the slot, so entering allocates nothing.
- *
- * <p>Threads: used by one thread at a time (the one that entered, or one it handed the guard to with a
- * happens-before edge), hence the plain {@link #open} flag.
+ * the slot, so entering allocates nothing. Opening, closing, misuse checks and defer are {@link SlotGuard}'s.
  */
-final class HazardGuard implements Guard {
-    private final HazardReclaimer owner;
+final class HazardGuard extends SlotGuard {
     final HazardSlot slot;
-    /** Plain: a guard is used by one thread at a time; hand-overs carry their own happens-before edge. */
-    boolean open;
     /**
      * Bit i: hazard word i may be non-zero; bit 4 + i: object hazard i may be non-null. Plain (owner only):
      * lets close() skip the hazard arrays entirely when nothing was protected.
      */
     int used;
 
-    HazardGuard(HazardReclaimer owner, HazardSlot slot) {
-        this.owner = owner;
+    HazardGuard(HazardReclaimer.Table table, HazardSlot slot) {
+        super(table);
         this.slot = slot;
     }
 
-    private void checkOpen(String op) {
-        if (!open) {
-            throw new IllegalStateException("guard of reclaimer '" + owner.name() + "' is closed; call " + op
-                    + " inside try (Guard g = reclaimer.enter()) { ... } before the guard is closed");
-        }
+    @Override
+    protected SlotBase slot() {
+        return slot;
     }
 
     /**
@@ -93,63 +85,24 @@ final class HazardGuard implements Guard {
     @Override
     public void repin() {
         checkOpen("repin()");
-        HazardSlot s = slot;
         if (used != 0) {
-            s.clearHazards();
+            slot.clearHazards();
             used = 0;
         }
-        s.setStateVolatile(HazardSlot.nextOpen(s.state())); // volatile: a new generation ends deferred grace periods
+        slot.repinGeneration(); // a new generation ends deferred grace periods
     }
 
     @Override
     public void retire(long pointer, Deleter deleter) {
-        checkOpen("retire()");
-        if (pointer == 0) {
-            throw new IllegalArgumentException("cannot retire pointer 0 (null); retire only pointers you unlinked");
-        }
-        Objects.requireNonNull(deleter, "deleter must not be null; pass the allocator (or Deleter) that owns the pointer");
-        owner.retire(slot, pointer, deleter, deleter.sizeOf(pointer));
+        checkRetire(pointer, deleter);
+        table.retire(slot, pointer, deleter, 0, 0);
     }
 
     @Override
-    public void defer(Runnable action) {
-        checkOpen("defer()");
-        Objects.requireNonNull(action, "deferred action must not be null; pass the Runnable to run after the grace period");
-        owner.defer(slot, action);
-    }
-
-    @Override
-    public Reclaimer reclaimer() {
-        return owner;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close() {
-        if (!open) {
-            throw new IllegalStateException("guard of reclaimer '" + owner.name()
-                    + "' is already closed; close each guard exactly once (use try-with-resources)");
-        }
-        open = false;
-        HazardSlot s = slot;
+    protected void onClose() {
         if (used != 0) {
-            s.clearHazards();
+            slot.clearHazards();
             used = 0;
         }
-        if (s.scanRequestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
-            owner.answerScanRequest(s);
-        }
-        s.holderId = 0;     // plain: published by the release below (synchronize's self-check)
-        s.freeGuard = this; // plain: published by the release below; the next claimer takes it after its CAS
-        s.setStateRelease(HazardSlot.freeOf(s.state())); // release: pairs with the claimer's CAS, scanners' reads
-    }
-
-    @Override
-    public String toString() {
-        return "HazardGuard[" + owner.name() + ", slot " + slot.index + (open ? ", open]" : ", closed]");
     }
 }

@@ -35,7 +35,7 @@ class HandOverHandTest {
     private static final int REMOVER_OPS = 20_000;
 
     @ParameterizedTest
-    @EnumSource(value = Scheme.class, names = {"HP", "EBR"})
+    @EnumSource(value = Scheme.class, names = {"HP", "EBR", "ROBUST"})
     void handOverHandTraversalNeverTouchesAFreedNode(Scheme scheme) throws Exception {
         SlabAllocator alloc = SlabAllocator.builder().name("hoh-" + scheme.id()).sanitize(true).build();
         Reclaimer r = scheme.create();

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -52,9 +53,16 @@ public class AllocRetireBench {
     public AllocRetireBench() {
     }
 
-    /** The EBR reclaimer and allocator of {@link #ebrAllocateRetire}, with the backlog check. */
+    /**
+     * The reclaimer and allocator of {@link #ebrAllocateRetire}, with the backlog check. Despite the historical
+     * name, the scheme is a parameter: {@code ebr}, and {@code robust} (which gets each block's birth era).
+     */
     @State(Scope.Benchmark)
     public static class Ebr {
+        /** The scheme id; see {@link Scheme#fromId(String)}. */
+        @Param({"ebr", "robust"})
+        public String scheme;
+
         Reclaimer reclaimer;
         SlabAllocator allocator;
 
@@ -65,18 +73,18 @@ public class AllocRetireBench {
         /** Creates the EBR reclaimer and a fast-mode allocator. */
         @Setup(Level.Trial)
         public void setUp() {
-            allocator = SlabAllocator.builder().name("alloc-retire-bench-ebr").sanitize(false).build();
-            reclaimer = Scheme.fromId("ebr").create();
+            allocator = SlabAllocator.builder().name("alloc-retire-bench-" + scheme).sanitize(false).build();
+            reclaimer = Scheme.fromId(scheme).create();
         }
 
         /** Prints the reclaimer's backlog after each iteration and fails if it is unbounded. */
         @TearDown(Level.Iteration)
         public void checkBacklog() {
             ReclaimerStats s = reclaimer.stats();
-            System.out.printf("%n  [ebr] retired %,d  reclaimed %,d  pending %,d  peak pending %,d%n",
+            System.out.printf("%n  [" + scheme + "] retired %,d  reclaimed %,d  pending %,d  peak pending %,d%n",
                     s.retired(), s.reclaimed(), s.pending(), s.peakPending());
             if (s.pending() > MAX_PENDING) {
-                throw new IllegalStateException("EBR pending garbage " + s.pending() + " exceeds " + MAX_PENDING
+                throw new IllegalStateException(scheme + " pending garbage " + s.pending() + " exceeds " + MAX_PENDING
                         + ": reclamation does not keep up, the allocate+retire figure would not include the free");
             }
         }
@@ -120,7 +128,8 @@ public class AllocRetireBench {
     public long ebrAllocateRetire(Ebr ebr) {
         try (Guard g = ebr.reclaimer.enter()) {
             long p = ebr.allocator.allocate(64);
-            g.retire(p, ebr.allocator);
+            long birth = g.birthEra(); // 0 for ebr; the era for robust, as a structure would stamp it
+            g.retire(p, birth, ebr.allocator);
             return p;
         }
     }

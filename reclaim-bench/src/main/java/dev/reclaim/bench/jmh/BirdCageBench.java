@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 public class BirdCageBench {
 
     /** The scheme id; see {@link Scheme#fromId(String)}. */
-    @Param({"ebr", "leak"})
+    @Param({"ebr", "hp", "robust", "leak"})
     public String scheme;
 
     /** Slots in the cage. */

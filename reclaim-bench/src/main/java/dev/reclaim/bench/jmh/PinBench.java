@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 public class PinBench {
 
     /** The scheme id; see {@link Scheme#fromId(String)}. */
-    @Param({"ebr", "hp", "leak"})
+    @Param({"ebr", "hp", "robust", "leak"})
     public String scheme;
 
     private Reclaimer reclaimer;

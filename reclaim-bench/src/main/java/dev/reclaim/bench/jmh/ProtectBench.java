@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Threads;
 public class ProtectBench {
 
     /** The scheme id; see {@link Scheme#fromId(String)}. */
-    @Param({"ebr", "hp", "leak"})
+    @Param({"ebr", "hp", "robust", "leak"})
     public String scheme;
 
     private Reclaimer reclaimer;

@@ -5,6 +5,7 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.epoch.EpochReclaimer;
 import dev.reclaim.hazard.HazardReclaimer;
+import dev.reclaim.robust.RobustReclaimer;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,6 +40,8 @@ final class Reclaimers {
         return switch (scheme) {
             case EBR -> EpochReclaimer.builder().name(name).failureHandler(failures).closeTimeout(closeTimeout).build();
             case HP -> HazardReclaimer.builder().name(name).failureHandler(failures).closeTimeout(closeTimeout).build();
+            case ROBUST -> RobustReclaimer.builder().name(name).failureHandler(failures).closeTimeout(closeTimeout)
+                    .build();
             default -> throw new IllegalArgumentException("torture has no builder for scheme " + scheme.id()
                     + "; add it to Reclaimers.create");
         };
@@ -48,7 +51,8 @@ final class Reclaimers {
      * The documented bound on pending garbage with a stalled reader, if the scheme has one.
      *
      * @param reclaimer the reclaimer
-     * @return the bound, or empty for unbounded schemes (EBR)
+     * @return the bound, or empty for unbounded schemes (EBR; and robust, whose bound needs birth-era stamps
+     *         and the structure's live size at the stall, which the torture cases do not provide)
      */
     static OptionalLong garbageBound(Reclaimer reclaimer) {
         if (reclaimer instanceof HazardReclaimer hp) {

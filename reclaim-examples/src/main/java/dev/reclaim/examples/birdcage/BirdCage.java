@@ -24,11 +24,14 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Layout</h2>
  * <pre>
  *   slot array (one allocator block, slots * 8 bytes)     canary (one allocator block, CANARY_BYTES)
- *   +---------+---------+-----+-----------+               +----+-------+---------+---------+---------+---------+
- *   | slot 0  | slot 1  | ... | slot N-1  |  --pointer--&gt; | id | magic | pay[0]  | pay[1]  | pay[2]  | pay[3]  |
- *   +---------+---------+-----+-----------+               +----+-------+---------+---------+---------+---------+
- *                                                          0    8       16        24        32        40     48
+ *   +---------+---------+-----+-----------+               +----+-------+---------+---------+---------+---------+-------+
+ *   | slot 0  | slot 1  | ... | slot N-1  |  --pointer--&gt; | id | magic | pay[0]  | pay[1]  | pay[2]  | pay[3]  | birth |
+ *   +---------+---------+-----+-----------+               +----+-------+---------+---------+---------+---------+-------+
+ *                                                          0    8       16        24        32        40        48   56
  * </pre>
+ * {@code birth} is the {@link Guard#birthEra()} stamped by {@link #replace(int, long)} just before the canary is
+ * published (0 for the initial canaries: unknown, which is always safe), and passed back when the canary is
+ * retired, so that the interval-based {@code robust} scheme keeps the garbage bounded under a stalled reader.
  * {@code magic} is {@link #ALIVE} while the canary is reachable or protected and {@link #DEAD} once its
  * deleter ran; {@code pay[k]} is a function of {@code id}, so a canary whose block was recycled under a
  * reader shows up as torn even when the new owner wrote {@code ALIVE}.
@@ -40,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class BirdCage implements AutoCloseable {
 
     /** Size of one canary block in bytes. */
-    public static final int CANARY_BYTES = 48;
+    public static final int CANARY_BYTES = 56;
     /** The magic word of a live canary. */
     public static final long ALIVE = 0xC0FFEE_CA_7A_21L;
     /** The magic word a deleter writes into a canary just before freeing it. */
@@ -50,6 +53,7 @@ public final class BirdCage implements AutoCloseable {
     private static final long MAGIC_OFFSET = 8;
     private static final long PAYLOAD_OFFSET = 16;
     private static final int PAYLOAD_WORDS = 4;
+    private static final long BIRTH_OFFSET = PAYLOAD_OFFSET + PAYLOAD_WORDS * Long.BYTES;
     private static final long PAYLOAD_SALT = 0x9E37_79B9_7F4A_7C15L;
 
     private final Reclaimer reclaimer;
@@ -121,6 +125,7 @@ public final class BirdCage implements AutoCloseable {
         // plain writes: the canary is private until published by the release/getAndSet that stores it
         Memory.putLong(canary + ID_OFFSET, id);
         Memory.putLong(canary + MAGIC_OFFSET, ALIVE);
+        Memory.putLong(canary + BIRTH_OFFSET, 0); // unknown until replace() stamps it
         for (int k = 0; k < PAYLOAD_WORDS; k++) {
             Memory.putLong(canary + PAYLOAD_OFFSET + (long) k * Long.BYTES, payload(id, k));
         }
@@ -139,10 +144,11 @@ public final class BirdCage implements AutoCloseable {
     public void replace(int slot, long canary) {
         long address = slotAddress(slot);
         try (Guard g = reclaimer.enter()) {
+            Memory.putLong(canary + BIRTH_OFFSET, g.birthEra()); // plain: published by the getAndSet below
             // volatile getAndSet: publishes the new canary's plain-written fields; pairs with the acquire in access()
             long old = Memory.getAndSetLong(address, canary);
             if (old != 0) {
-                g.retire(old, canaryDeleter);
+                g.retire(old, Memory.getLong(old + BIRTH_OFFSET), canaryDeleter); // plain: we unlinked old
             }
         }
     }
@@ -210,7 +216,7 @@ public final class BirdCage implements AutoCloseable {
             for (int i = 0; i < slots; i++) {
                 long old = Memory.getAndSetLong(slotArray + (long) i * Long.BYTES, 0); // volatile: pairs with the acquire in access()
                 if (old != 0) {
-                    g.retire(old, canaryDeleter);
+                    g.retire(old, Memory.getLong(old + BIRTH_OFFSET), canaryDeleter); // plain: we unlinked old
                 }
             }
         }

@@ -1,11 +1,12 @@
-package dev.reclaim.hazard;
+package dev.reclaim.internal;
 
 import java.util.Arrays;
 
 /**
- * The retired list of one {@link HazardSlot}: retired pointers (with their deleter, size and sequence number)
- * and deferred actions (pointer 0, action a {@link Deferred}), in retire order, plus the reusable buffers of
- * a scan. Arrays grow by doubling and are never shrunk, so a slot in steady state allocates nothing.
+ * The retired list of one {@link SlotBase}: retired pointers (with their deleter, size, sequence number, birth
+ * era and retire era) and deferred actions (pointer 0, action a {@link Deferred}), in retire order, plus the
+ * reusable buffers of a scan. Arrays grow by doubling and are never shrunk, so a slot in steady state
+ * allocates nothing. Schemes without eras leave the era columns 0.
  *
  * <p>Owned by whoever owns the slot (the open guard's user, or a stealer holding it LOCKED); ownership moves
  * with the slot state's CAS/release, so every field is plain.
@@ -15,18 +16,18 @@ final class RetiredList {
     Object[] actions = new Object[16];
     long[] sizes = new long[16];
     long[] seqs = new long[16];
+    long[] births = new long[16];
+    long[] eras = new long[16];
     /** Entries in use. */
     int size;
     /** A scan runs when {@code size} reaches this (kept entries of the last scan + the threshold). */
     int scanAt;
 
-    /** Sorted snapshot of published hazards (a scan's buffer). */
-    long[] hazards = new long[64];
     /** Entries a scan frees: pointer/action pairs, run after the list was compacted. */
     long[] freePointers = new long[16];
     Object[] freeActions = new Object[16];
 
-    void add(long pointer, Object action, long sizeBytes, long seq) {
+    void add(long pointer, Object action, long sizeBytes, long seq, long birth, long era) {
         int n = size;
         if (n == pointers.length) {
             grow(n * 2);
@@ -35,6 +36,8 @@ final class RetiredList {
         actions[n] = action;
         sizes[n] = sizeBytes;
         seqs[n] = seq;
+        births[n] = birth;
+        eras[n] = era;
         size = n + 1;
     }
 
@@ -43,13 +46,8 @@ final class RetiredList {
         actions = Arrays.copyOf(actions, capacity);
         sizes = Arrays.copyOf(sizes, capacity);
         seqs = Arrays.copyOf(seqs, capacity);
-    }
-
-    long[] hazardBuffer(int capacity) {
-        if (hazards.length < capacity) {
-            hazards = new long[Math.max(capacity, 2 * hazards.length)];
-        }
-        return hazards;
+        births = Arrays.copyOf(births, capacity);
+        eras = Arrays.copyOf(eras, capacity);
     }
 
     void ensureFreeCapacity(int capacity) {

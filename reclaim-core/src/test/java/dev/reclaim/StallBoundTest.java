@@ -1,10 +1,8 @@
-package dev.reclaim.hazard;
+package dev.reclaim;
 
-import dev.reclaim.Deleter;
-import dev.reclaim.Guard;
-import dev.reclaim.Reclaimer;
-import dev.reclaim.ReclaimerStats;
 import dev.reclaim.epoch.EpochReclaimer;
+import dev.reclaim.hazard.HazardReclaimer;
+import dev.reclaim.robust.RobustReclaimer;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 import org.junit.jupiter.api.Test;
@@ -19,10 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The issue's key test: one reader parked inside a guard for the whole run (holding one protected pointer)
- * while two threads retire 10^6 blocks in total. Hazard pointers keep pending garbage within their documented
- * bound; epochs cannot reclaim anything and their pending garbage grows far past that bound.
+ * while two threads retire 10^6 blocks in total, each stamped with its birth era. Hazard pointers and the
+ * robust scheme keep pending garbage within their documented bounds; epochs cannot reclaim anything and their
+ * pending garbage grows far past both bounds.
  */
-class HazardStallTest {
+class StallBoundTest {
 
     private static final int WRITERS = 2;
     private static final int TOTAL = 1_000_000;
@@ -34,36 +33,53 @@ class HazardStallTest {
     }
 
     @Test
-    void aStalledReaderLeavesHazardGarbageBoundedWhileEpochGarbageGrowsPastThatBound() throws Exception {
-        long bound;
+    void aStalledReaderLeavesHazardAndRobustGarbageBoundedWhileEpochGarbageGrowsPastBothBounds() throws Exception {
+        long hpBound;
         Observed hp;
         try (HazardReclaimer r = HazardReclaimer.create()) {
-            bound = r.garbageBound();
+            hpBound = r.garbageBound();
             hp = runWithStalledReader(r);
+        }
+        long robustBound;
+        Observed robust;
+        try (RobustReclaimer r = RobustReclaimer.create()) {
+            // live when the reader stalled: the held node, plus one block in flight per writer
+            robustBound = r.garbageBound(1 + WRITERS);
+            robust = runWithStalledReader(r);
         }
         Observed ebr;
         try (EpochReclaimer r = EpochReclaimer.create()) {
             ebr = runWithStalledReader(r);
         }
 
-        assertEquals(TOTAL + 1, hp.retired());
-        assertTrue(hp.peakPending() <= bound, "hp: peak pending " + hp.peakPending() + " > documented bound " + bound);
-        assertTrue(hp.pendingWhileStalled() <= bound, "hp: pending " + hp.pendingWhileStalled() + " > bound " + bound);
-        assertFalse(hp.heldFreedWhileStalled(), "hp freed the pointer the stalled reader protects");
-        assertTrue(hp.heldFreedAfter(), "hp frees the held pointer once the reader lets go");
+        assertBounded("hp", hp, hpBound);
+        assertBounded("robust", robust, robustBound);
 
         assertEquals(TOTAL + 1, ebr.retired());
-        assertTrue(ebr.pendingWhileStalled() > 10 * bound, "ebr: pending " + ebr.pendingWhileStalled()
-                + " should grow far past the hp bound " + bound + " while a reader stalls");
+        long bigger = Math.max(hpBound, robustBound);
+        assertTrue(ebr.pendingWhileStalled() > 10 * bigger, "ebr: pending " + ebr.pendingWhileStalled()
+                + " should grow far past the hp/robust bounds " + hpBound + "/" + robustBound + " while a reader stalls");
         assertTrue(ebr.peakPending() >= ebr.pendingWhileStalled());
         assertFalse(ebr.heldFreedWhileStalled());
         assertTrue(ebr.heldFreedAfter());
+    }
+
+    private static void assertBounded(String scheme, Observed o, long bound) {
+        assertEquals(TOTAL + 1, o.retired());
+        assertTrue(o.peakPending() <= bound, scheme + ": peak pending " + o.peakPending() + " > documented bound " + bound);
+        assertTrue(o.pendingWhileStalled() <= bound, scheme + ": pending " + o.pendingWhileStalled() + " > bound " + bound);
+        assertFalse(o.heldFreedWhileStalled(), scheme + " freed the pointer the stalled reader protects");
+        assertTrue(o.heldFreedAfter(), scheme + " frees the held pointer once the reader lets go");
     }
 
     private static Observed runWithStalledReader(Reclaimer r) throws Exception {
         try (SlabAllocator alloc = SlabAllocator.builder().name("stall-" + r.scheme().id()).build()) {
             long link = alloc.allocateZeroed(16);
             long held = alloc.allocateZeroed(16);
+            long heldBirth;
+            try (Guard g = r.enter()) {
+                heldBirth = g.birthEra(); // stamped before publication
+            }
             Memory.putLongRelease(link, held); // release: published before the reader starts
             AtomicBoolean heldFreed = new AtomicBoolean();
             Deleter deleter = p -> {
@@ -88,7 +104,9 @@ class HazardStallTest {
             });
             stalled.await();
             Memory.putLongVolatile(link, 0); // unlink the held node, then retire it
-            r.retire(held, deleter);
+            try (Guard g = r.enter()) {
+                g.retire(held, heldBirth, deleter);
+            }
 
             Thread[] writers = new Thread[WRITERS];
             for (int w = 0; w < WRITERS; w++) {
@@ -97,7 +115,9 @@ class HazardStallTest {
                         for (int done = 0; done < TOTAL / WRITERS; done += PER_GUARD) {
                             try (Guard g = r.enter()) {
                                 for (int i = 0; i < PER_GUARD; i++) {
-                                    g.retire(alloc.allocate(16), deleter);
+                                    long block = alloc.allocate(16);
+                                    long birth = g.birthEra(); // stamped at allocation, as a structure would
+                                    g.retire(block, birth, deleter);
                                 }
                             }
                         }

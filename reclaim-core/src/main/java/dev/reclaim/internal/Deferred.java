@@ -1,4 +1,4 @@
-package dev.reclaim.hazard;
+package dev.reclaim.internal;
 
 /**
  * A deferred action waiting for its grace period: the open states of the slots at the time of
@@ -17,7 +17,7 @@ final class Deferred {
     }
 
     /** Whether every guard open at defer time has closed (slots never leave the table; indices are stable). */
-    boolean ready(HazardSlot[] table) {
+    boolean ready(SlotBase[] table) {
         if (openStates.length > table.length) {
             return false; // a stale table (cannot happen with the ownership edges; conservative anyway)
         }

@@ -1,0 +1,135 @@
+package dev.reclaim.robust;
+
+import dev.reclaim.Deleter;
+import dev.reclaim.internal.SlotBase;
+import dev.reclaim.internal.SlotGuard;
+import dev.reclaim.memory.Memory;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The guard of one {@link RobustSlot}: one permanent object per slot, handed out by every enter() that claims
+ * the slot, so entering allocates nothing. Holds an era reservation {@code [lower, upper]}; see
+ * {@link RobustReclaimer}'s implementation notes for the protocol.
+ */
+final class RobustGuard extends SlotGuard {
+    final RobustSlot slot;
+    private final EraClock clock;
+    private final RobustReclaimer owner;
+
+    RobustGuard(RobustReclaimer.Table table, RobustSlot slot, EraClock clock, RobustReclaimer owner) {
+        super(table);
+        this.slot = slot;
+        this.clock = clock;
+        this.owner = owner;
+    }
+
+    @Override
+    protected SlotBase slot() {
+        return slot;
+    }
+
+    /** Reserves [e, e] right after the claim CAS (which is the StoreLoad fence of the unchanged case). */
+    void reserve() {
+        RobustSlot s = slot;
+        long e = clock.eraVolatile(); // volatile: after the claim CAS in the SC order (see notes)
+        if (s.lowerPlain() != e) {
+            s.setLowerRelease(e); // release: pairs with lowerVolatile in scans; a stale smaller lower is safe
+        }
+        if (s.upperPlain() != e) {
+            s.setUpperVolatile(e); // volatile: StoreLoad before this guard's first load; pairs with scans
+        }
+    }
+
+    /**
+     * Load the pointer, then the era: if our reserved upper era is already the current era, the load is covered
+     * (fast path: two loads and a compare). Otherwise publish the new upper era (volatile: the StoreLoad) and
+     * load again, until the era read after a load equals the published one.
+     */
+    @Override
+    public long protect(int index, long address) {
+        Objects.checkIndex(index, PROTECT_SLOTS);
+        checkOpen("protect()");
+        long p = Memory.getLongAcquire(address); // acquire: pairs with the writer's release/CAS of that field
+        long e = clock.eraAcquire(); // acquire: read after the pointer (load-load), so e >= the node's birth era
+        if (e == slot.upperPlain()) {
+            return p;
+        }
+        return protectSlow(address, e);
+    }
+
+    private long protectSlow(long address, long e) {
+        RobustSlot s = slot;
+        while (true) {
+            s.setUpperVolatile(e); // volatile: publish the upper era, then StoreLoad before the re-load
+            long p = Memory.getLongAcquire(address); // acquire: the re-load, ordered after the publish
+            long e2 = clock.eraAcquire(); // acquire: after the re-load, as in protect
+            if (e2 == e) {
+                return p;
+            }
+            e = e2;
+        }
+    }
+
+    @Override
+    public <T> T protect(int index, AtomicReference<T> source) {
+        Objects.checkIndex(index, PROTECT_SLOTS);
+        checkOpen("protect()");
+        RobustSlot s = slot;
+        T p = source.getAcquire(); // acquire: pairs with the writer's release/CAS of the reference
+        long e = clock.eraAcquire(); // acquire: after the reference load, as in protect(int, long)
+        while (e != s.upperPlain()) {
+            s.setUpperVolatile(e); // volatile: publish, then StoreLoad before the re-load
+            p = source.getAcquire(); // acquire: the re-load
+            e = clock.eraAcquire(); // acquire: after the re-load
+        }
+        return p;
+    }
+
+    @Override
+    public void unprotect(int index) {
+        Objects.checkIndex(index, PROTECT_SLOTS);
+        checkOpen("unprotect()"); // the reservation covers the whole guard; nothing per index
+    }
+
+    @Override
+    public void repin() {
+        checkOpen("repin()");
+        RobustSlot s = slot;
+        long e = clock.eraVolatile(); // volatile: as in reserve()
+        s.setLowerRelease(e); // release: our reads of older nodes precede it; pairs with lowerVolatile in scans
+        if (s.upperPlain() != e) {
+            s.setUpperVolatile(e); // volatile: as in reserve()
+        }
+        s.repinGeneration(); // a new generation ends deferred grace periods
+    }
+
+    @Override
+    public long birthEra() {
+        checkOpen("birthEra()");
+        return clock.eraAcquire(); // acquire: any era value read before the node is published is a valid birth
+    }
+
+    @Override
+    public void retire(long pointer, Deleter deleter) {
+        retire(pointer, 0, deleter);
+    }
+
+    @Override
+    public void retire(long pointer, long birthEra, Deleter deleter) {
+        checkRetire(pointer, deleter);
+        long r = clock.eraVolatile(); // volatile: after the unlink (SC), so r >= every lower that could see it
+        if (birthEra > r || birthEra < 0) {
+            throw new IllegalArgumentException("birth era " + birthEra + " of pointer 0x" + Long.toHexString(pointer)
+                    + " is not an era of reclaimer '" + table.name() + "' (current era " + r + "); pass the value"
+                    + " guard.birthEra() returned before the node was published, or 0 if unknown");
+        }
+        table.retire(slot, pointer, deleter, birthEra, r);
+        RobustSlot s = slot;
+        if (--s.advanceCountdown <= 0) {
+            s.advanceCountdown = owner.eraEvery();
+            clock.advanceFrom(r);
+        }
+    }
+}

@@ -1,0 +1,429 @@
+package dev.reclaim.robust;
+
+import dev.reclaim.FailureHandler;
+import dev.reclaim.Guard;
+import dev.reclaim.GuardInfo;
+import dev.reclaim.Reclaimer;
+import dev.reclaim.ReclaimerStats;
+import dev.reclaim.Scheme;
+import dev.reclaim.internal.SlotBase;
+import dev.reclaim.internal.SlotGuard;
+import dev.reclaim.internal.SlotTable;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Interval-based reclamation (2GE-IBR, Wen et al. 2018): readers reserve an interval of eras, retired nodes
+ * carry the interval {@code [birth era, retire era]} of their lifetime, and a node is freed once its interval
+ * overlaps no reservation. Reads cost about what epochs cost (two loads and a compare per protect), and a
+ * stalled reader holds back only the nodes born before its reservation's upper era, so garbage stays bounded
+ * ({@link #garbageBound(long)}). See the package documentation for the user guide.
+ *
+ * <p>Each instance is one domain: create one per data structure ({@link #create()}, {@link #builder()}).
+ * Every method is thread-safe; guards are not bound to threads. Structures get the bound by stamping
+ * {@link Guard#birthEra()} into each node before publishing it and passing it back to
+ * {@link Guard#retire(long, long, dev.reclaim.Deleter)}.
+ */
+public final class RobustReclaimer implements Reclaimer {
+
+    /*
+     * Implementation notes
+     * ====================
+     *
+     * Why 2GE-IBR and not Hyaline-S
+     * -----------------------------
+     * Both bound garbage under a stalled reader by comparing a node's [birth, retire] eras with per-reader
+     * era reservations. Hyaline-S additionally needs, per retired node, a batch link, a reference count and a
+     * list link (three words in the node or in a header the Deleter API does not have), a double-width CAS
+     * on every slot head (Java has none; packing pointer and count into 64 bits limits both), and it pays a
+     * CAS on every active slot for each retired batch. Its headline advantage -- no thread registration, so
+     * it stays fast when threads outnumber slots -- does not apply here: our slots belong to guards, not
+     * threads (SlotTable), so a preempted thread occupies one slot and an idle one none. 2GE-IBR needs only
+     * the birth era (Guard.birthEra / retire(pointer, birthEra, deleter), one word in the node, stored by the
+     * structure) and plain per-slot retired lists, which the shared SlotTable already has.
+     *
+     * Slots
+     * -----
+     * The slot table, guard pooling, retired lists and scan loop, abandoned-guard recovery, flush,
+     * synchronize and close are dev.reclaim.internal.SlotTable's (shared with hazard pointers; see its notes).
+     * A RobustSlot adds its reservation [lower, upper] (lower/upper: longs) and an advance countdown.
+     *
+     * Eras
+     * ----
+     * One global era E (EraClock, padded, starts at 1). It advances by one CAS every R retirements of a slot
+     * (R = eraEvery, default 64), on every synchronize() round and every flush(). Birth era 0 means "unknown":
+     * older than every era, so plain retire(pointer, deleter) and nodes stamped 0 are kept like EBR keeps
+     * them (until every guard whose lower era is at most their retire era has closed) -- conservative.
+     *
+     * Reader (light side)                              Reclaimer (heavy side)
+     *   enter: claim CAS (full fence); e = E (volatile)  unlink X (the structure's CAS, volatile)
+     *          lower = e (release, if changed)           retire: r = E (volatile); append [b, r]
+     *          upper = e (volatile, if changed)          scan: fullFence; for every OPEN slot read
+     *   protect: p = *addr (acquire); e = E (acquire)          state, upper, lower (volatile)
+     *     e == upper ? return p                          free X iff for every reservation [l, u]:
+     *     : upper = e (volatile: StoreLoad), reload            b > u  or  r < l
+     *   close: release FREE (the reservation is ignored from then on)
+     *
+     * Why a node a reader may dereference is never freed. The reader dereferences p only after a protect
+     * returned it with reservation [l, u] published (at enter or by a protect's volatile store) before the
+     * final pointer load, and with the era read after that load equal to u.
+     *  (1) r >= l: p was linked when the reader loaded it, so the unlink came later; the retirer read r
+     *      after its unlink; the reader read l (after its claim CAS) before its loads. If r < l, the era was advanced past r after the retirer's read, and the reader read that advance
+     *      before its loads: unlink < retirer's read < advance < reader's read of l < reader's load, so the
+     *      load could not return p. (The era reads are volatile, the unlink and claim are volatile CASes;
+     *      the reader's pointer load is an acquire load ordered after its volatile era read. Like the HP
+     *      argument this relies on HotSpot's volatile CAS being a full fence and on multi-copy-atomic
+     *      stores, which every HotSpot port provides.)
+     *  (2) b <= u: the birth era was read before the node was published (release/CAS), the reader's acquire
+     *      load saw the publication, and its era read came after that load, so it read at least b; protect
+     *      returns only when that era equals the published u.
+     *  (3) The scanner sees [l, u] or something safe: if its volatile read of upper came before the reader's
+     *      volatile store of u, the unlink (before the scan's fence) precedes that store, which precedes the
+     *      reader's reload, so the reader cannot see p (same argument as hazard pointers). A stale lower is
+     *      always smaller (eras only grow, and the slot passed from the previous owner through release/CAS),
+     *      which only keeps more. A scanner that saw the slot FREE scanned before the claim CAS, so after the
+     *      unlink: that guard cannot reach p.
+     * Hence freeing X needs b > u or r < l for every reservation, which excludes every reader of X.
+     *
+     * Protect needs no store while the era does not move: the reservation published at enter (or by the
+     * previous protect) still covers the load. Only when the era advanced since does it publish the new
+     * upper era and pay a StoreLoad, once per era per guard (with R = 64 that is at most once per 64
+     * retirements of a slot, and never for readers while nobody retires).
+     *
+     * Garbage bound
+     * -------------
+     * Between two scans a slot gains fewer than T = max(R0, S) entries (S = slots, R0 = scanThreshold,
+     * default 64), and after a scan it keeps only entries whose [b, r] overlaps an open reservation. A
+     * reservation [l, u] keeps only nodes born at an era <= u. A stalled reader's u is fixed, so it keeps at
+     * most the nodes that were allocated (stamped) before the era passed u: the structure's nodes alive then
+     * (L, what the reader could reach), plus those allocated in era u itself. The era advances at the latest
+     * after S x R retirements (one slot's countdown reaches 0), so a structure that retires about as often
+     * as it allocates (stacks, queues, maps in steady state) allocates at most about S x R nodes in one era.
+     * Guards that do not stall hold the nodes of the current era in the same way. So
+     *     pending <= S x T + 2 x S x R + L      (garbageBound(L))
+     * with or without a stalled reader; e.g. S = 16, T = 64, R = 64: 3072 + L. Nodes retired with birth era
+     * 0 (plain retire, defer) are outside this bound: a stalled reader holds them all, as with EBR.
+     * Deferred actions use the SlotTable's grace periods (a snapshot of the open slots' generations).
+     *
+     * Linearization points: as in SlotTable; protect = the last pointer load (the one whose following era
+     * read matched the published upper era); a node's reclamation = the snapshot that missed it.
+     *
+     * References: H. Wen, J. Izraelevitz, W. Cai, H. A. Beadle, M. L. Scott, "Interval-based memory
+     * reclamation", PPoPP 2018 (2GE-IBR); R. Nikolaev, B. Ravindran, "Snapshot-free, transparent, and robust
+     * memory reclamation for lock-free data structures", PLDI 2021 (Hyaline-S, considered above).
+     */
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final int r0;
+    private final int eraEvery;
+    private final EraClock clock = new EraClock();
+    private final Table table;
+
+    private RobustReclaimer(Builder b) {
+        this.r0 = b.scanThreshold;
+        this.eraEvery = b.eraEvery;
+        this.table = new Table(this, b.name != null ? b.name : "robust-" + INSTANCES.incrementAndGet(), b);
+    }
+
+    /** The shared slot machinery with the interval rule. */
+    static final class Table extends SlotTable<RobustSlot> {
+        private final RobustReclaimer rr;
+
+        Table(RobustReclaimer rr, String name, Builder b) {
+            super(rr, name, b.failureHandler, b.closeTimeout);
+            this.rr = rr;
+            start();
+        }
+
+        @Override
+        protected RobustSlot newSlot(int index) {
+            return new RobustSlot(index, rr.eraEvery);
+        }
+
+        @Override
+        protected SlotGuard newGuard(RobustSlot slot) {
+            return new RobustGuard(this, slot, rr.clock, rr);
+        }
+
+        @Override
+        protected int scanThreshold(int slotCount) {
+            return rr.threshold(slotCount);
+        }
+
+        @Override
+        protected int snapshot(RobustSlot scanner, SlotBase[] slots) {
+            scanner.ensureSnapshotCapacity(slots.length);
+            long[] lo = scanner.lowers;
+            long[] up = scanner.uppers;
+            long min = Long.MAX_VALUE;
+            int n = 0;
+            for (SlotBase b : slots) {
+                RobustSlot t = (RobustSlot) b;
+                if (SlotBase.isOpen(t.stateVolatile())) { // volatile: pairs with the claim CAS (see notes, (3))
+                    long u = t.upperVolatile(); // volatile: pairs with setUpperVolatile in enter/protect
+                    long l = t.lowerVolatile(); // volatile: pairs with setLowerRelease; stale = smaller = safe
+                    lo[n] = l;
+                    up[n] = u;
+                    n++;
+                    if (l < min) {
+                        min = l;
+                    }
+                }
+            }
+            scanner.minLower = min;
+            return n;
+        }
+
+        @Override
+        protected boolean isProtected(RobustSlot scanner, int n, long pointer, long birth, long era) {
+            if (era < scanner.minLower) {
+                return false; // retired before every open reservation began
+            }
+            long[] lo = scanner.lowers;
+            long[] up = scanner.uppers;
+            for (int i = 0; i < n; i++) {
+                if (birth <= up[i] && era >= lo[i]) {
+                    return true; // [birth, era] overlaps the reservation [lo, up]
+                }
+            }
+            return false;
+        }
+
+        @Override
+        protected void beforeSynchronizeRound() {
+            rr.clock.advanceFrom(rr.clock.eraVolatile()); // new guards reserve eras after every pending retire
+        }
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * Creates an interval-based reclaimer with default settings. The caller owns it and must close it.
+     *
+     * @return a new reclaimer
+     */
+    public static RobustReclaimer create() {
+        return builder().build();
+    }
+
+    /**
+     * Starts configuring a reclaimer.
+     *
+     * @return a builder with the defaults documented on its setters
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The bound on pending retired pointers, {@code S x T + 2 x S x R + live}, with {@code S} slots, {@code T}
+     * the scan threshold, {@code R} the era interval ({@code eraEvery}) and {@code live} the number of nodes
+     * the structure held when a reader stalled (what it could reach). It holds with or without a stalled
+     * reader for nodes retired with their birth era, when the structure retires about as often as it
+     * allocates; nodes retired with birth era 0 and deferred actions are not covered (see the package
+     * documentation).
+     *
+     * @param live the nodes reachable when a reader stalled (0 if none stalls)
+     * @return the bound for the current slot table
+     */
+    public long garbageBound(long live) {
+        int s = table.slots().length;
+        return (long) s * threshold(s) + 2L * s * eraEvery + live;
+    }
+
+    /**
+     * The current global era (what {@link Guard#birthEra()} returns now).
+     *
+     * @return the era, at least 1
+     */
+    public long era() {
+        return clock.eraVolatile(); // volatile: a fresh value for diagnostics
+    }
+
+    int eraEvery() {
+        return eraEvery;
+    }
+
+    private int threshold(int slotCount) {
+        return Math.max(r0, slotCount);
+    }
+
+    // ---------------------------------------------------------------- the Reclaimer interface
+
+    @Override
+    public Guard enter() {
+        RobustGuard g = (RobustGuard) table.enter();
+        g.reserve();
+        return g;
+    }
+
+    /**
+     * Advances the era and scans the retired lists of every slot whose guard is not open (stealing each
+     * briefly), freeing what no reservation covers. Lists of open guards are scanned by their owners.
+     */
+    @Override
+    public void flush() {
+        table.checkNotClosed("flush()");
+        clock.advanceFrom(clock.eraVolatile());
+        table.flush();
+    }
+
+    @Override
+    public void synchronize() {
+        table.synchronize(null);
+    }
+
+    @Override
+    public boolean synchronize(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        return table.synchronize(timeout);
+    }
+
+    @Override
+    public void close() {
+        table.close();
+    }
+
+    @Override
+    public ReclaimerStats stats() {
+        table.recoverAbandoned();
+        return table.stats(Scheme.ROBUST, clock.eraVolatile(), oldestGuard(false));
+    }
+
+    /**
+     * Describes the open guard with the oldest reservation (the smallest lower era: the one holding back the
+     * most garbage). No timestamps are kept (enter reads no clock), so the age is reported as 0.
+     *
+     * @param withStack whether to capture the holder thread's current stack (costly)
+     * @return the oldest open guard, or null when none is open
+     */
+    public GuardInfo oldestGuard(boolean withStack) {
+        RobustSlot oldest = null;
+        long oldestLower = Long.MAX_VALUE;
+        for (SlotBase b : table.slots()) {
+            RobustSlot s = (RobustSlot) b;
+            if (SlotBase.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
+                long l = s.lowerVolatile(); // volatile: diagnostics
+                if (oldest == null || l < oldestLower) {
+                    oldest = s;
+                    oldestLower = l;
+                }
+            }
+        }
+        return oldest == null ? null : SlotTable.info(oldest, 0, oldestLower, withStack);
+    }
+
+    @Override
+    public Scheme scheme() {
+        return Scheme.ROBUST;
+    }
+
+    @Override
+    public String name() {
+        return table.name();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return table.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "RobustReclaimer[" + table.name() + ", era " + clock.eraVolatile()
+                + (table.isClosed() ? ", closed]" : "]");
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /** Configures a {@link RobustReclaimer}. */
+    public static final class Builder {
+        private String name;
+        private FailureHandler failureHandler = FailureHandler.LOG;
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private int scanThreshold = 64;
+        private int eraEvery = 64;
+
+        private Builder() {
+        }
+
+        /**
+         * The name for messages and statistics (default: {@code "robust-N"}).
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name must not be null");
+            return this;
+        }
+
+        /**
+         * Where deleters that throw and abandoned guards are reported (default {@link FailureHandler#LOG}).
+         *
+         * @param handler the handler
+         * @return this builder
+         */
+        public Builder failureHandler(FailureHandler handler) {
+            this.failureHandler = Objects.requireNonNull(handler, "failure handler must not be null");
+            return this;
+        }
+
+        /**
+         * How long {@link RobustReclaimer#close()} waits for open guards before failing (default 30 s).
+         *
+         * @param timeout a non-negative duration
+         * @return this builder
+         */
+        public Builder closeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "closeTimeout must not be null");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Tuning knob and test seam: R0, the smallest number of retirements a slot collects between two scans
+         * (default 64). The scan threshold is {@code max(R0, slots)}.
+         *
+         * @param r0 at least 1
+         * @return this builder
+         */
+        public Builder scanThreshold(int r0) {
+            if (r0 < 1) {
+                throw new IllegalArgumentException("scanThreshold must be at least 1, was " + r0);
+            }
+            this.scanThreshold = r0;
+            return this;
+        }
+
+        /**
+         * Tuning knob and test seam: R, a slot advances the global era every {@code retirements} retirements
+         * (default 64). Smaller values make protect publish more often and bound garbage tighter.
+         *
+         * @param retirements at least 1
+         * @return this builder
+         */
+        public Builder eraEvery(int retirements) {
+            if (retirements < 1) {
+                throw new IllegalArgumentException("eraEvery must be at least 1, was " + retirements);
+            }
+            this.eraEvery = retirements;
+            return this;
+        }
+
+        /**
+         * Creates the reclaimer.
+         *
+         * @return a new reclaimer; the caller owns it and must close it
+         */
+        public RobustReclaimer build() {
+            return new RobustReclaimer(this);
+        }
+    }
+}

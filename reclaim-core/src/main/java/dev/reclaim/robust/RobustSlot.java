@@ -1,0 +1,82 @@
+package dev.reclaim.robust;
+
+import dev.reclaim.internal.SlotBase;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One guard slot of a {@link RobustReclaimer}: the shared slot state ({@link SlotBase}: state, pooled guard,
+ * retired list) plus the era interval {@code [lower, upper]} its open guard reserved, the countdown to the
+ * next era advance, and the buffers a scan copies every open reservation into.
+ *
+ * <p>Accessor vocabulary: {@code xxx()} plain, {@code xxxVolatile()}, {@code setXxxRelease()},
+ * {@code setXxxVolatile()} name the VarHandle mode they use.
+ */
+final class RobustSlot extends SlotBase {
+    /** Lower era of the reservation: the era when the guard opened (or repinned). Via LOWER. */
+    long lower;
+    /** Upper era of the reservation: the era of the guard's latest protect. Via UPPER. */
+    long upper;
+    /** Retirements left until this slot's owner advances the era. Plain: owner only. */
+    int advanceCountdown;
+    /** Scan buffers (owner of the slot only): the open reservations' lower and upper eras. */
+    long[] lowers = new long[32];
+    long[] uppers = new long[32];
+    /** The smallest lower era of the last snapshot. Owner only. */
+    long minLower;
+
+    RobustSlot(int index, int eraEvery) {
+        super(index);
+        this.advanceCountdown = eraEvery;
+    }
+
+    void ensureSnapshotCapacity(int capacity) {
+        if (lowers.length < capacity) {
+            int c = Math.max(capacity, 2 * lowers.length);
+            lowers = new long[c];
+            uppers = new long[c];
+        }
+    }
+
+    long lowerPlain() {
+        return (long) LOWER.get(this); // plain: the owner reading its own reservation
+    }
+
+    long lowerVolatile() {
+        return (long) LOWER.getVolatile(this); // volatile: scan; pairs with setLowerRelease
+    }
+
+    void setLowerRelease(long era) {
+        // release: the guard's earlier reads precede the new lower (repin); pairs with lowerVolatile in scans.
+        // A scanner that still sees the older, smaller lower only keeps more.
+        LOWER.setRelease(this, era);
+    }
+
+    long upperPlain() {
+        return (long) UPPER.get(this); // plain: the owner reading its own reservation
+    }
+
+    long upperVolatile() {
+        return (long) UPPER.getVolatile(this); // volatile: scan; pairs with setUpperVolatile
+    }
+
+    void setUpperVolatile(long era) {
+        // volatile ("light" side): StoreLoad before protect's re-load; pairs with the scanner's fence + upperVolatile
+        UPPER.setVolatile(this, era);
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle LOWER;
+    private static final VarHandle UPPER;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            LOWER = l.findVarHandle(RobustSlot.class, "lower", long.class);
+            UPPER = l.findVarHandle(RobustSlot.class, "upper", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
