@@ -62,6 +62,7 @@ final class ChurnCase implements TortureCase {
             });
             stalled.await();
         }
+        long liveAtStall = memory.stats().liveBlocks();
         long peak = 0;
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -97,7 +98,7 @@ final class ChurnCase implements TortureCase {
                 peak = Math.max(peak, reclaimer.stats().pending());
             }
         }
-        OptionalLong bound = Reclaimers.garbageBound(reclaimer);
+        OptionalLong bound = Reclaimers.garbageBound(reclaimer, liveAtStall);
         release.countDown();
         if (staller != null) {
             staller.join();

@@ -50,13 +50,17 @@ final class Reclaimers {
     /**
      * The documented bound on pending garbage with a stalled reader, if the scheme has one.
      *
-     * @param reclaimer the reclaimer
-     * @return the bound, or empty for unbounded schemes (EBR; and robust, whose bound needs birth-era stamps
-     *         and the structure's live size at the stall, which the torture cases do not provide)
+     * @param reclaimer   the reclaimer
+     * @param liveAtStall the blocks the structure held when the reader stalled (what the robust scheme's bound
+     *                    adds for nodes the stalled reader could reach; the structures stamp birth eras)
+     * @return the bound, or empty for unbounded schemes (EBR)
      */
-    static OptionalLong garbageBound(Reclaimer reclaimer) {
+    static OptionalLong garbageBound(Reclaimer reclaimer, long liveAtStall) {
         if (reclaimer instanceof HazardReclaimer hp) {
             return OptionalLong.of(hp.garbageBound());
+        }
+        if (reclaimer instanceof RobustReclaimer robust) {
+            return OptionalLong.of(robust.garbageBound(liveAtStall));
         }
         return OptionalLong.empty();
     }
