@@ -78,7 +78,7 @@ public final class OneShot<T> {
      */
     public Sender<T> sender() {
         if (!casFlag(SENDER_TAKEN)) {
-            throw new IllegalStateException("OneShot.sender() taken twice; a one-shot channel has one sender");
+            throw new IllegalStateException("OneShot.sender() taken twice; a one-shot channel has one sender: take it once and hand that Sender to the sending thread");
         }
         return sender;
     }
@@ -91,7 +91,7 @@ public final class OneShot<T> {
      */
     public Receiver<T> receiver() {
         if (!casFlag(RECEIVER_TAKEN)) {
-            throw new IllegalStateException("OneShot.receiver() taken twice; a one-shot channel has one receiver");
+            throw new IllegalStateException("OneShot.receiver() taken twice; a one-shot channel has one receiver: take it once and hand that Receiver to the receiving thread");
         }
         return receiver;
     }
