@@ -84,7 +84,7 @@ public final class HarrisMichaelList implements AutoCloseable {
             throw new IllegalStateException("reclaimer '" + reclaimer.name()
                     + "' is closed; create the list with an open reclaimer");
         }
-        this.core = new OrderedListCore(allocator, false);
+        this.core = new OrderedListCore(allocator, null);
         this.root = allocator.allocate(ROOT_SIZE);
         this.head = root + HEAD_OFFSET;
         Memory.putLongRelease(head, 0L); // release: the empty head is set before the list is shared

@@ -151,7 +151,7 @@ public final class LongHashMap implements AutoCloseable {
         int b = 64 - Long.numberOfLeadingZeros(buckets - 1);
         this.baseBits = Math.max(MIN_BITS, Math.min(b, MAX_BITS - 4));
         this.segments = new long[MAX_BITS - baseBits + 1];
-        this.core = new OrderedListCore(allocator, true);
+        this.core = new OrderedListCore(allocator, this);
         long raw = allocator.allocateZeroed(segmentBytes(0));
         SEGMENTS.setRelease(segments, 0, raw); // release: before the map is shared; pairs with segmentAddress()
         this.head = align(raw);
@@ -284,6 +284,75 @@ public final class LongHashMap implements AutoCloseable {
         try (Guard g = reclaimer.enter()) {
             return core.remove(g, bucketOf(g, h), Long.reverse(h), OrderedListCore.REMOVE_IF_EQUAL, expected, 0)
                     != 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- operations inside a caller's guard
+
+    /**
+     * {@link #get(long, long)} inside a guard the caller holds, so that a batch of operations pays for one
+     * {@link Reclaimer#enter()} (whose fence also stops the CPU from overlapping the cache misses of
+     * consecutive lookups). Keep such a guard short: while it is open, EBR frees nothing anywhere.
+     *
+     * @param guard  an open guard of this map's reclaimer
+     * @param key    the key
+     * @param absent returned when the key is not present
+     * @return the value, or {@code absent}
+     * @throws IllegalArgumentException if the guard belongs to another reclaimer
+     * @throws IllegalStateException    if the map or the guard is closed
+     */
+    public long get(Guard guard, long key, long absent) {
+        checkOpen("get()");
+        checkGuard(guard);
+        long h = OrderedListCore.mix(key);
+        long n = core.locate(guard, bucketOf(guard, h), Long.reverse(h));
+        return n == 0 ? absent : OrderedListCore.valuePlain(n); // plain: immutable, n protected by the guard
+    }
+
+    /**
+     * {@link #put(long, long, long)} inside a guard the caller holds (see {@link #get(Guard, long, long)}).
+     *
+     * @param guard  an open guard of this map's reclaimer
+     * @param key    the key
+     * @param value  the value
+     * @param absent returned when the key was not present
+     * @return the previous value, or {@code absent}
+     * @throws IllegalArgumentException  if the guard belongs to another reclaimer
+     * @throws IllegalStateException     if the map or the guard is closed
+     * @throws OffHeapExhaustedException if the allocator is full (the map is unchanged)
+     */
+    public long put(Guard guard, long key, long value, long absent) {
+        checkOpen("put()");
+        checkGuard(guard);
+        long h = OrderedListCore.mix(key);
+        long r = core.update(guard, bucketOf(guard, h), Long.reverse(h), value, OrderedListCore.PUT, 0, absent);
+        if ((h >>> 58) == 0) {
+            maybeGrow();
+        }
+        return r;
+    }
+
+    /**
+     * {@link #remove(long, long)} inside a guard the caller holds (see {@link #get(Guard, long, long)}).
+     *
+     * @param guard  an open guard of this map's reclaimer
+     * @param key    the key
+     * @param absent returned when the key was not present
+     * @return the removed value, or {@code absent}
+     * @throws IllegalArgumentException if the guard belongs to another reclaimer
+     * @throws IllegalStateException    if the map or the guard is closed
+     */
+    public long remove(Guard guard, long key, long absent) {
+        checkOpen("remove()");
+        checkGuard(guard);
+        long h = OrderedListCore.mix(key);
+        return core.remove(guard, bucketOf(guard, h), Long.reverse(h), OrderedListCore.REMOVE, 0, absent);
+    }
+
+    private void checkGuard(Guard guard) {
+        if (guard.reclaimer() != reclaimer) {
+            throw new IllegalArgumentException("the guard belongs to reclaimer '" + guard.reclaimer().name()
+                    + "', not to this map's reclaimer '" + reclaimer.name() + "'; open it with map.reclaimer().enter()");
         }
     }
 
@@ -477,6 +546,28 @@ public final class LongHashMap implements AutoCloseable {
             off = b - (1L << hb);
         }
         return align(segmentAcquire(seg)) + off * NODE_SIZE;
+    }
+
+    /**
+     * The okey of the bucket node at {@code address}, computed from the address alone, or
+     * {@link OrderedListCore#NOT_A_SLOT} if the address is not a bucket node (a regular node). A stale view of
+     * the directory only answers NOT_A_SLOT for a new segment, which makes the caller read the node instead.
+     */
+    long slotOkey(long address) {
+        long[] segs = segments;
+        for (int i = 0; i < segs.length; i++) {
+            long raw = (long) SEGMENTS.getOpaque(segs, i); // opaque: a stale 0 only disables this shortcut
+            if (raw == 0) {
+                return OrderedListCore.NOT_A_SLOT; // segments are installed in index order
+            }
+            long off = address - align(raw);
+            long slots = i == 0 ? 1L << baseBits : 1L << (baseBits + i - 1);
+            if (Long.compareUnsigned(off, slots * NODE_SIZE) < 0) {
+                long first = i == 0 ? 0 : slots; // segment i >= 1 starts at bucket 2^(baseBits+i-1)
+                return Long.reverse(first + off / NODE_SIZE);
+            }
+        }
+        return OrderedListCore.NOT_A_SLOT;
     }
 
     private long segmentAcquire(int seg) {

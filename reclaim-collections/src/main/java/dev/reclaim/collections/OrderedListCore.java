@@ -102,15 +102,22 @@ final class OrderedListCore {
     /** remove() mode: unconditional; returns 1 if removed, 0 if absent. */
     static final int DELETE = 2;
 
+    /** Returned by {@link LongHashMap#slotOkey(long)} for an address that is not a bucket node (okeys of bucket
+     *  nodes are even). */
+    static final long NOT_A_SLOT = 1;
+
     private final SlabAllocator allocator;
+    /** The hash map whose bucket nodes can be recognised by address, or null for a plain list. */
+    private final LongHashMap buckets;
     /** Whether okeys are split-order hashes (map) or sign-flipped keys (list): how a key is decoded. */
     private final boolean hashed;
     /** Inserts minus removes after their linearization point; an estimate while operations run. */
     private final LongAdder size = new LongAdder();
 
-    OrderedListCore(SlabAllocator allocator, boolean hashed) {
+    OrderedListCore(SlabAllocator allocator, LongHashMap buckets) {
         this.allocator = allocator;
-        this.hashed = hashed;
+        this.buckets = buckets;
+        this.hashed = buckets != null;
     }
 
     SlabAllocator allocator() {
@@ -215,8 +222,18 @@ final class OrderedListCore {
         return (metaPlain(node) & DUMMY) != 0;
     }
 
-    /** Compares node {@code n} (protected, validated) with the target (tk, td): dummy before regular on ties. */
-    private static int compare(long n, long tk, boolean td) {
+    /**
+     * Compares node {@code n} (protected, validated) with the target (tk, td): dummy before regular on ties. A
+     * hash map bucket node is recognised by its address and compared without touching its memory (one cache
+     * miss fewer for every lookup that ends at the next bucket).
+     */
+    private int compare(long n, long tk, boolean td) {
+        if (buckets != null) {
+            long dk = buckets.slotOkey(n);
+            if (dk != NOT_A_SLOT) {
+                return dk != tk ? Long.compareUnsigned(dk, tk) : (td ? 0 : -1);
+            }
+        }
         long k = okeyPlain(n);
         if (k != tk) {
             return Long.compareUnsigned(k, tk);
@@ -249,6 +266,14 @@ final class OrderedListCore {
             for (;;) {
                 if (curr == 0) {
                     return pred | sc;
+                }
+                if (buckets != null && buckets.slotOkey(curr) != NOT_A_SLOT) {
+                    // A bucket node is never marked nor freed: compare it first, by address, and stop there
+                    // without reading its memory when it is past the target.
+                    int cmp = compare(curr, tk, td);
+                    if (cmp > 0 || (cmp == 0 && !strict)) {
+                        return pred | sc;
+                    }
                 }
                 long next = g.protect(sn, curr + NEXT_OFFSET); // acquire: pairs with the CAS that wrote curr.next
                 if (nextAcquire(pred) != curr) { // acquire: validates curr was still linked after protecting next
