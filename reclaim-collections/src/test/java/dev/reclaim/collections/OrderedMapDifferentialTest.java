@@ -32,7 +32,7 @@ class OrderedMapDifferentialTest {
             ConcurrentMap<Long, Long> jdk = kind == OrderedMaps.LIST
                     ? new ConcurrentSkipListMap<>() : new ConcurrentHashMap<>();
             int range = kind == OrderedMaps.LIST ? 512 : 50_000;
-            int ops = kind == OrderedMaps.LIST ? 40_000 : 150_000;
+            int ops = kind == OrderedMaps.LIST ? 25_000 : 80_000;
             for (int round = 0; round < 2; round++) { // round 2 starts from round 1's contents
                 MapWorkloadRun.run(ours, jdk, 4, ops, range, round == 0 ? 50 : 20, 7 + round);
             }

@@ -202,7 +202,7 @@ class OrderedMapLincheckTest {
         long t0 = System.nanoTime();
         try {
             new StressOptions()
-                    .iterations(15)
+                    .iterations(10)
                     .invocationsPerIteration(1_500)
                     .threads(3)
                     .actorsPerThread(3)
