@@ -53,12 +53,14 @@ final class OrderedListCore {
      *   when the hazard became visible. Nodes are never dereferenced before that validation; a failed
      *   validation restarts from the start node. With EBR the guard alone keeps every node alive and protect
      *   is an acquire load.
-     *   find returns pred | slotOfCurr (pred is 16-byte aligned). Callers re-protect curr into that slot from
+     *   find returns pred | slotOfCurr (pred is 16-byte aligned). Writers re-protect curr into that slot from
      *   pred.next and re-validate (unmarked, curr >= target), restarting otherwise; this keeps one traversal
-     *   loop for every operation without allocating a result object.
+     *   loop for every operation without allocating a result object. Lookups (locate) use the same loop
+     *   returning the node itself, with no re-protect.
      *
-     * Linearization points. get/contains: the re-protect load of pred.next that returned the found node, or a
-     *   node after the target / 0 (the node is present then: pred unmarked, linked). insert: the CAS of
+     * Linearization points. get/contains (locate, which returns the node itself instead of pred): the read of
+     *   the found node's next word, unmarked, validated by pred.next == node afterwards; for "absent", the load
+     *   of pred.next (unmarked, so pred was linked) that returned a greater node or 0. insert: the CAS of
      *   pred.next; update of a present key: the CAS c.next n -> r|MARK (I3); remove: the CAS that marks c.next.
      *   The unlink CASes are not linearization points (they only clean up).
      *
@@ -231,9 +233,19 @@ final class OrderedListCore {
         if (buckets != null) {
             long dk = buckets.slotOkey(n);
             if (dk != NOT_A_SLOT) {
-                return dk != tk ? Long.compareUnsigned(dk, tk) : (td ? 0 : -1);
+                return compareSlot(dk, tk, td);
             }
         }
+        return compareRegular(n, tk, td);
+    }
+
+    /** Compares a bucket node with okey {@code dk} (known from its address) with the target. */
+    private static int compareSlot(long dk, long tk, boolean td) {
+        return dk != tk ? Long.compareUnsigned(dk, tk) : (td ? 0 : -1);
+    }
+
+    /** Compares node {@code n}, read from memory, with the target. */
+    private static int compareRegular(long n, long tk, boolean td) {
         long k = okeyPlain(n);
         if (k != tk) {
             return Long.compareUnsigned(k, tk);
@@ -256,6 +268,15 @@ final class OrderedListCore {
      *         start node at least), protected; slot is the protection slot the caller must re-protect curr into
      */
     private long find(Guard g, long start, long tk, boolean td, boolean strict) {
+        return search(g, start, tk, td, strict, false);
+    }
+
+    /**
+     * The traversal behind {@link #find} and {@link #locate}: with {@code node == false} it returns
+     * {@code pred | slot} as find() documents; with {@code node == true} it returns the node equal to the
+     * target, validated present (its next word was read unmarked while pred still linked it), or 0.
+     */
+    private long search(Guard g, long start, long tk, boolean td, boolean strict, boolean node) {
         retry:
         for (;;) {
             int sp = 0;
@@ -265,14 +286,15 @@ final class OrderedListCore {
             long curr = g.protect(sc, pred + NEXT_OFFSET); // acquire: pairs with the CAS that linked curr
             for (;;) {
                 if (curr == 0) {
-                    return pred | sc;
+                    return node ? 0 : pred | sc;
                 }
-                if (buckets != null && buckets.slotOkey(curr) != NOT_A_SLOT) {
+                long dk = buckets == null ? NOT_A_SLOT : buckets.slotOkey(curr);
+                if (dk != NOT_A_SLOT) {
                     // A bucket node is never marked nor freed: compare it first, by address, and stop there
-                    // without reading its memory when it is past the target.
-                    int cmp = compare(curr, tk, td);
+                    // without reading its memory when it is past the target (never equal to a regular target).
+                    int cmp = compareSlot(dk, tk, td);
                     if (cmp > 0 || (cmp == 0 && !strict)) {
-                        return pred | sc;
+                        return node ? (cmp == 0 ? curr : 0) : pred | sc;
                     }
                 }
                 long next = g.protect(sn, curr + NEXT_OFFSET); // acquire: pairs with the CAS that wrote curr.next
@@ -292,9 +314,10 @@ final class OrderedListCore {
                     sn = t;
                     continue;
                 }
-                int cmp = compare(curr, tk, td);
+                int cmp = dk != NOT_A_SLOT ? compareSlot(dk, tk, td) : compareRegular(curr, tk, td);
                 if (cmp > 0 || (cmp == 0 && !strict)) {
-                    return pred | sc;
+                    // curr was unmarked when its next was read and pred still linked it afterwards: present then
+                    return node ? (cmp == 0 ? curr : 0) : pred | sc;
                 }
                 pred = curr;
                 curr = next;
@@ -308,25 +331,11 @@ final class OrderedListCore {
 
     /**
      * The regular node with okey {@code tk}, or 0. The node stays protected until the guard closes or the
-     * caller runs another operation with the same guard.
+     * caller runs another operation with the same guard. Linearization point: the read of the found node's
+     * unmarked next word, or for "absent" the read of pred.next that returned a greater node or 0.
      */
     long locate(Guard g, long start, long tk) {
-        for (;;) {
-            long pos = find(g, start, tk, false, false);
-            long pred = pos & ~SLOT_MASK;
-            long c = g.protect((int) (pos & SLOT_MASK), pred + NEXT_OFFSET); // acquire: linearization point
-            if ((c & MARK) != 0) {
-                continue; // pred was deleted meanwhile
-            }
-            if (c == 0) {
-                return 0;
-            }
-            int cmp = compare(c, tk, false);
-            if (cmp < 0) {
-                continue; // a smaller node was inserted after pred meanwhile
-            }
-            return cmp == 0 ? c : 0;
-        }
+        return search(g, start, tk, false, false, true);
     }
 
     /**
