@@ -1,11 +1,14 @@
 package dev.reclaim.bench.suite;
 
+import dev.reclaim.collections.HarrisMichaelList;
+import dev.reclaim.collections.LongHashMap;
+
 /**
  * The plug-in points of our off-heap maps into the {@code list} and {@code hashmap} workloads.
  *
- * <p>While a factory is {@code null}, its workload runs only the JDK baselines (its
- * {@link Workload#schemeIds()} is empty). Setting it to a factory makes the workload run that structure with
- * every reclamation scheme; nothing else needs to change. Each adapter maps setbench's operations onto the
+ * <p>A {@code null} factory would make its workload run only the JDK baselines (its
+ * {@link Workload#schemeIds()} is empty); a factory makes the workload run that structure with every
+ * reclamation scheme. Each adapter maps setbench's operations onto the
  * structure: {@code get} (or {@link LongMapAdapter#MISSING}), insert-if-absent, remove, an exact quiescent
  * size, and {@code close()} of the structure alone (the trial closes the reclaimer and the allocator after it
  * and checks that no block is left).
@@ -15,26 +18,65 @@ final class OurMaps {
     private OurMaps() {
     }
 
-    // ===================================================================================== PLUG-IN POINTS
-    // Replace a null by a factory once the structure exists, e.g. for HarrisMichaelList:
-    //
-    //   static final LongMapAdapter.Factory HARRIS_MICHAEL_LIST = (reclaimer, allocator) -> {
-    //       dev.reclaim.collections.HarrisMichaelList m =
-    //               new dev.reclaim.collections.HarrisMichaelList(reclaimer, allocator);
-    //       return new LongMapAdapter() {
-    //           public long get(long k) { return m.get(k, MISSING); }
-    //           public boolean put(long k, long v) { return m.putIfAbsent(k, v); }
-    //           public boolean remove(long k) { return m.remove(k); }
-    //           public long size() { return m.size(); }
-    //           public void close() { m.close(); }
-    //       };
-    //   };
-    //
-    // (adjust the five method calls to the structure's actual API), and the same for LongHashMap.
+    /** {@code list} workload: our ordered list (issue 6). */
+    static final LongMapAdapter.Factory HARRIS_MICHAEL_LIST = (reclaimer, allocator) -> {
+        HarrisMichaelList m = new HarrisMichaelList(reclaimer, allocator);
+        return new LongMapAdapter() {
+            @Override
+            public long get(long key) {
+                return m.get(key, MISSING);
+            }
 
-    /** {@code list} workload: our ordered list (issue 6). PLUG-IN POINT: null = baselines only. */
-    static final LongMapAdapter.Factory HARRIS_MICHAEL_LIST = null;
+            @Override
+            public boolean put(long key, long value) {
+                return m.putIfAbsent(key, value, MISSING) == MISSING;
+            }
 
-    /** {@code hashmap} workload: our hash map (issue 6). PLUG-IN POINT: null = baselines only. */
-    static final LongMapAdapter.Factory LONG_HASH_MAP = null;
+            @Override
+            public boolean remove(long key) {
+                return m.remove(key, MISSING) != MISSING;
+            }
+
+            @Override
+            public long size() {
+                return m.size();
+            }
+
+            @Override
+            public void close() {
+                m.close();
+            }
+        };
+    };
+
+    /** {@code hashmap} workload: our hash map (issue 6). */
+    static final LongMapAdapter.Factory LONG_HASH_MAP = (reclaimer, allocator) -> {
+        LongHashMap m = new LongHashMap(reclaimer, allocator);
+        return new LongMapAdapter() {
+            @Override
+            public long get(long key) {
+                return m.get(key, MISSING);
+            }
+
+            @Override
+            public boolean put(long key, long value) {
+                return m.putIfAbsent(key, value, MISSING) == MISSING;
+            }
+
+            @Override
+            public boolean remove(long key) {
+                return m.remove(key, MISSING) != MISSING;
+            }
+
+            @Override
+            public long size() {
+                return m.size();
+            }
+
+            @Override
+            public void close() {
+                m.close();
+            }
+        };
+    };
 }

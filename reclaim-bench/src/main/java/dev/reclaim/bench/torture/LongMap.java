@@ -1,6 +1,8 @@
 package dev.reclaim.bench.torture;
 
 import dev.reclaim.Reclaimer;
+import dev.reclaim.collections.HarrisMichaelList;
+import dev.reclaim.collections.LongHashMap;
 import dev.reclaim.memory.SlabAllocator;
 
 import java.util.List;
@@ -56,5 +58,63 @@ interface LongMap extends AutoCloseable {
     }
 
     /** Every map kind the torture runs. */
-    List<Kind> KINDS = List.of();
+    List<Kind> KINDS = List.of(
+            new Kind("list", (r, a) -> {
+                HarrisMichaelList m = new HarrisMichaelList(r, a);
+                return new LongMap() {
+                    @Override
+                    public long get(long key) {
+                        return m.get(key, ABSENT);
+                    }
+
+                    @Override
+                    public long put(long key, long value) {
+                        return m.put(key, value, ABSENT);
+                    }
+
+                    @Override
+                    public long remove(long key) {
+                        return m.remove(key, ABSENT);
+                    }
+
+                    @Override
+                    public void forEach(BiConsumer<Long, Long> action) {
+                        m.forEach(action::accept);
+                    }
+
+                    @Override
+                    public void close() {
+                        m.close();
+                    }
+                };
+            }),
+            new Kind("hashmap", (r, a) -> {
+                LongHashMap m = new LongHashMap(r, a);
+                return new LongMap() {
+                    @Override
+                    public long get(long key) {
+                        return m.get(key, ABSENT);
+                    }
+
+                    @Override
+                    public long put(long key, long value) {
+                        return m.put(key, value, ABSENT);
+                    }
+
+                    @Override
+                    public long remove(long key) {
+                        return m.remove(key, ABSENT);
+                    }
+
+                    @Override
+                    public void forEach(BiConsumer<Long, Long> action) {
+                        m.forEach(action::accept);
+                    }
+
+                    @Override
+                    public void close() {
+                        m.close();
+                    }
+                };
+            }));
 }
