@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  *       ({@link dev.reclaim.hazard.HazardReclaimer#garbageBound()})</td></tr>
  *   <tr><td>{@code robust} (alias {@code ibr})</td><td>readers may stall and garbage must stay bounded, at
  *       about epoch speed; structures stamp {@link Guard#birthEra()} into their nodes</td>
- *       <td>bounded with a stalled reader for nodes retired with their birth era: slots &times; T +
- *       2 &times; slots &times; R + the nodes live at the stall
- *       ({@link dev.reclaim.robust.RobustReclaimer#garbageBound(long)})</td></tr>
+ *       <td>bounded with stalled readers for nodes retired with their birth era: slots &times; T +
+ *       G &times; (2 &times; slots &times; R + L), G = guards open at once (a descheduled worker counts),
+ *       L = the structure's most nodes meanwhile
+ *       ({@link dev.reclaim.robust.RobustReclaimer#garbageBound(int, long)})</td></tr>
  *   </tbody>
  * </table>
  */

@@ -126,7 +126,11 @@ public final class MichaelScottQueue implements AutoCloseable {
      *   - Hazard pointers: each guard protects at most two nodes here (slots 0 and 1), so at most
      *     2 * (threads with an open guard) + (retire batch threshold per thread) nodes.
      *   - Interval-based (robust): nodes carry their birth era, so a stalled reader holds back only the nodes
-     *     whose [birth, retire] interval overlaps its reservation.
+     *     whose [birth, retire] interval overlaps its reservation: the nodes in the queue at its last read and
+     *     polled after it. In a FIFO those are exactly the next nodes polled, so every guard that stalls -- a
+     *     parked reader, or a poller descheduled in mid-operation -- keeps what is polled during its pause, up
+     *     to the queue's length: RobustReclaimer.garbageBound(G, L) with G the threads (plus parked readers)
+     *     and L the queue's most nodes; see MichaelScottQueueRobustBoundTest.
      *
      * Size. size() = tail.seq - head.seq, both nodes protected (slots 0 and 1) so their immutable seq words can
      *   be read: no counter is updated on the hot path (a shared counter would cost offer and poll one atomic

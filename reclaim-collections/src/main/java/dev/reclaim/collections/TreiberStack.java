@@ -115,8 +115,10 @@ public final class TreiberStack implements AutoCloseable {
      *     scheme's batching; a stalled guard anywhere on the reclaimer holds back every pop's node.
      *   - Hazard pointers: each guard protects at most one node here (slot 0): HazardReclaimer.garbageBound().
      *   - Robust (2GE-IBR): nodes carry their birth era, so a stalled reader holds back only the nodes that
-     *     were on the stack (or pushed in the same era) when it last read: RobustReclaimer.garbageBound(L)
-     *     with L the stack's size at the stall. Without the birth word it would be EBR's unbounded backlog.
+     *     were on the stack (or pushed in the same era) when it last read: RobustReclaimer.garbageBound(G, L)
+     *     with G the guards open at once (a descheduled worker is a stalled reader too) and L the stack's most
+     *     nodes meanwhile. LIFO order keeps the real figure far below: the nodes under the top at a stall are
+     *     rarely popped soon. Without the birth word it would be EBR's unbounded backlog.
      *
      * Size. A LongAdder counts pushes minus pops after their CAS; it is an estimate (clamped at 0) and costs
      * no contended atomic on the hot path. Cells are created on first contention, never in steady state.

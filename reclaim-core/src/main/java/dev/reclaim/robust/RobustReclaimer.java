@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * carry the interval {@code [birth era, retire era]} of their lifetime, and a node is freed once its interval
  * overlaps no reservation. Reads cost about what epochs cost (two loads and a compare per protect), and a
  * stalled reader holds back only the nodes born before its reservation's upper era, so garbage stays bounded
- * ({@link #garbageBound(long)}). See the package documentation for the user guide.
+ * ({@link #garbageBound(int, long)}). See the package documentation for the user guide.
  *
  * <p>Each instance is one domain: create one per data structure ({@link #create()}, {@link #builder()}).
  * Every method is thread-safe; guards are not bound to threads. Structures get the bound by stamping
@@ -96,15 +96,24 @@ public final class RobustReclaimer implements Reclaimer {
      * -------------
      * Between two scans a slot gains fewer than T = max(R0, S) entries (S = slots, R0 = scanThreshold,
      * default 64), and after a scan it keeps only entries whose [b, r] overlaps an open reservation. A
-     * reservation [l, u] keeps only nodes born at an era <= u. A stalled reader's u is fixed, so it keeps at
-     * most the nodes that were allocated (stamped) before the era passed u: the structure's nodes alive then
-     * (L, what the reader could reach), plus those allocated in era u itself. The era advances at the latest
-     * after S x R retirements (one slot's countdown reaches 0), so a structure that retires about as often
-     * as it allocates (stacks, queues, maps in steady state) allocates at most about S x R nodes in one era.
-     * Guards that do not stall hold the nodes of the current era in the same way. So
-     *     pending <= S x T + 2 x S x R + L      (garbageBound(L))
-     * with or without a stalled reader; e.g. S = 16, T = 64, R = 64: 3072 + L. Nodes retired with birth era
-     * 0 (plain retire, defer) are outside this bound: a stalled reader holds them all, as with EBR.
+     * reservation [l, u] keeps only nodes born at an era <= u and retired at an era >= l: nodes that were
+     * alive when era l began, or allocated during eras l..u. A guard that stops running (a stalled reader, but
+     * just as well a worker descheduled for a time slice in the middle of an operation) has a fixed [l, u], so
+     * it keeps at most L_i + (what was allocated in eras l..u), L_i = the structure's nodes alive at its last
+     * read. The era advances at the latest after S x R retirements (one slot's countdown reaches 0), so a
+     * structure that retires about as often as it allocates allocates about S x R nodes per era; an operation's
+     * guard spans its enter era and at most one more era when it stalls, and guards that keep running hold
+     * only the nodes retired in the current era. Summing over the G guards that may be open (stalled or
+     * descheduled) at once:
+     *     pending <= S x T + G x (2 x S x R + L)      (garbageBound(G, L); garbageBound(L) is G = 1)
+     * with L the most nodes the structure holds while they are open. G cannot be 1 in general: every thread
+     * inside an operation can be descheduled, and while it is, its guard is a stalled reader. How much of L a
+     * stalled guard really keeps depends on the structure's order: in a LIFO stack the nodes alive at the
+     * stall sit below the top and are rarely retired soon, so almost nothing is kept; in a FIFO queue they are
+     * exactly the nodes polled next, so a descheduled poller keeps every node polled during its pause, up to
+     * the queue's length (the torture saw 6,000-12,000 pending nodes for 4 threads on 2 cores, where the old
+     * single-stall formula S x T + 2 x S x R + L claimed 3,074). Nodes retired with birth era 0 (plain retire,
+     * defer) are outside this bound: a stalled reader holds them all, as with EBR.
      * Deferred actions use the SlotTable's grace periods (a snapshot of the open slots' generations).
      *
      * Linearization points: as in SlotTable; protect = the last pointer load (the one whose following era
@@ -219,19 +228,44 @@ public final class RobustReclaimer implements Reclaimer {
     }
 
     /**
-     * The bound on pending retired pointers, {@code S x T + 2 x S x R + live}, with {@code S} slots, {@code T}
-     * the scan threshold, {@code R} the era interval ({@code eraEvery}) and {@code live} the number of nodes
-     * the structure held when a reader stalled (what it could reach). It holds with or without a stalled
-     * reader for nodes retired with their birth era, when the structure retires about as often as it
-     * allocates; nodes retired with birth era 0 and deferred actions are not covered (see the package
-     * documentation).
+     * The bound on pending retired pointers when at most one guard can be stalled or descheduled at a time:
+     * {@link #garbageBound(int, long) garbageBound(1, live)}, i.e. {@code S x T + 2 x S x R + live}. With
+     * several threads inside guards each of them can be descheduled in the middle of an operation, and while
+     * it is its guard holds back what a stalled reader holds: use {@link #garbageBound(int, long)} with the
+     * number of guards that may be open at once.
      *
-     * @param live the nodes reachable when a reader stalled (0 if none stalls)
-     * @return the bound for the current slot table
+     * @param live the most nodes the structure holds while the guard is stalled (what it could reach)
+     * @return the bound for the current slot table and one stalled guard
      */
     public long garbageBound(long live) {
+        return garbageBound(1, live);
+    }
+
+    /**
+     * The bound on pending retired pointers, {@code S x T + guards x (2 x S x R + live)}, with {@code S}
+     * slots, {@code T} the scan threshold, {@code R} the era interval ({@code eraEvery}), {@code guards} the
+     * number of guards that may be open at the same time (every thread that operates on the structure: any of
+     * them can be descheduled inside a guard, and a descheduled guard is a stalled reader), and {@code live}
+     * the most nodes the structure holds while they are open. Each stalled guard keeps at most the nodes alive
+     * at its last read plus those allocated in its one or two reserved eras; how much of that it really keeps
+     * depends on the structure's order (a FIFO queue retires exactly the nodes alive at the stall, so a
+     * descheduled poller keeps up to the queue's length; a LIFO stack rarely retires them). It holds for nodes
+     * retired with their birth era, when the structure retires about as often as it allocates; nodes retired
+     * with birth era 0 and deferred actions are not covered (see the package documentation).
+     *
+     * @param guards the guards that may be open at once (at least 1)
+     * @param live   the most nodes the structure holds while they are open (at least 0)
+     * @return the bound for the current slot table
+     * @throws IllegalArgumentException if {@code guards < 1} or {@code live < 0}
+     */
+    public long garbageBound(int guards, long live) {
+        if (guards < 1 || live < 0) {
+            throw new IllegalArgumentException("garbageBound(" + guards + ", " + live + "): pass the number of"
+                    + " guards that may be open at once (>= 1, e.g. the threads using the structure) and the most"
+                    + " nodes the structure holds meanwhile (>= 0)");
+        }
         int s = table.slots().length;
-        return (long) s * threshold(s) + 2L * s * eraEvery + live;
+        return (long) s * threshold(s) + guards * (2L * s * eraEvery + live);
     }
 
     /**

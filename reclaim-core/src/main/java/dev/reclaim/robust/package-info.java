@@ -66,12 +66,19 @@
  *
  * <h2>Garbage bound</h2>
  * <pre>
- *   pending &lt;= S x T + 2 x S x R + L          (RobustReclaimer.garbageBound(L))
+ *   pending &lt;= S x T + G x (2 x S x R + L)     (RobustReclaimer.garbageBound(G, L))
  * </pre>
- * with {@code S} slots, {@code T} the scan threshold, {@code R} the era interval and {@code L} the nodes the
- * structure held when a reader stalled, for nodes retired with their birth era and a structure that retires
- * about as often as it allocates (16 slots, defaults: 3072 + L). Nodes retired with birth era 0 and deferred
- * actions are outside the bound.
+ * with {@code S} slots, {@code T} the scan threshold, {@code R} the era interval, {@code G} the guards that
+ * may be open at once and {@code L} the most nodes the structure holds meanwhile, for nodes retired with
+ * their birth era and a structure that retires about as often as it allocates (16 slots, defaults:
+ * {@code 1024 + G x (2048 + L)}). A stalled guard keeps the nodes alive at its last read that are retired
+ * later, plus what is allocated in its reserved eras. {@code G} is not just the deliberately stalled
+ * readers: every thread inside an operation can be descheduled, and for that time its guard is a stalled
+ * reader, so count every thread using the structure ({@code garbageBound(L)} is the single-guard case,
+ * {@code G = 1}). The order of the structure decides how much of {@code L} is really kept: a LIFO stack
+ * rarely retires the nodes that were below the top at the stall (pending stays near {@code S x T}), a FIFO
+ * queue retires exactly those next, so a descheduled poller keeps every node polled during its pause, up
+ * to the queue's length. Nodes retired with birth era 0 and deferred actions are outside the bound.
  *
  * <h2>When not to use it, and compared with the others</h2>
  * <ul>

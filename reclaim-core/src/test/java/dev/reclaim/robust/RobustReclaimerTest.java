@@ -141,6 +141,11 @@ class RobustReclaimerTest {
             assertEquals(0, r.garbageBound(0) % (64 + 2 * 64));
             assertTrue(slots >= 16 && Long.bitCount(slots) == 1, "slots " + slots);
             assertEquals(r.garbageBound(0) + 10, r.garbageBound(10), "the live nodes at the stall add up");
+            assertEquals(r.garbageBound(10), r.garbageBound(1, 10), "garbageBound(L) is the single-guard case");
+            assertEquals(slots * 64 + 5 * (2 * slots * 64 + 10), r.garbageBound(5, 10),
+                    "every guard that may stall keeps its own L and two eras of allocations");
+            assertThrows(IllegalArgumentException.class, () -> r.garbageBound(0, 10));
+            assertThrows(IllegalArgumentException.class, () -> r.garbageBound(1, -1));
         }
     }
 }

@@ -48,19 +48,21 @@ final class Reclaimers {
     }
 
     /**
-     * The documented bound on pending garbage with a stalled reader, if the scheme has one.
+     * The documented bound on pending garbage, if the scheme has one.
      *
-     * @param reclaimer   the reclaimer
-     * @param liveAtStall the blocks the structure held when the reader stalled (what the robust scheme's bound
-     *                    adds for nodes the stalled reader could reach; the structures stamp birth eras)
+     * @param reclaimer the reclaimer
+     * @param guards    the guards that may be open at once (workers plus a stalled reader): the robust scheme's
+     *                  bound counts each, since a worker descheduled inside a guard is a stalled reader
+     * @param maxLive   the most blocks the structure held while they were open (what the robust scheme's bound
+     *                  adds per stalled guard; the structures stamp birth eras)
      * @return the bound, or empty for unbounded schemes (EBR)
      */
-    static OptionalLong garbageBound(Reclaimer reclaimer, long liveAtStall) {
+    static OptionalLong garbageBound(Reclaimer reclaimer, int guards, long maxLive) {
         if (reclaimer instanceof HazardReclaimer hp) {
             return OptionalLong.of(hp.garbageBound());
         }
         if (reclaimer instanceof RobustReclaimer robust) {
-            return OptionalLong.of(robust.garbageBound(liveAtStall));
+            return OptionalLong.of(robust.garbageBound(guards, maxLive));
         }
         return OptionalLong.empty();
     }
