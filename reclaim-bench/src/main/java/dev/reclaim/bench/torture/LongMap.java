@@ -52,14 +52,16 @@ interface LongMap extends AutoCloseable {
      * A kind of map: its id and how to make one.
      *
      * @param id      the workload id, e.g. {@code hashmap}
+     * @param keys    the key range of the torture (a list walks half of it per operation, and every access
+     *                is checked by the sanitizer, so lists get a small range)
      * @param factory makes an empty map over a reclaimer and an allocator
      */
-    record Kind(String id, BiFunction<Reclaimer, SlabAllocator, LongMap> factory) {
+    record Kind(String id, int keys, BiFunction<Reclaimer, SlabAllocator, LongMap> factory) {
     }
 
     /** Every map kind the torture runs. */
     List<Kind> KINDS = List.of(
-            new Kind("list", (r, a) -> {
+            new Kind("list", 256, (r, a) -> {
                 HarrisMichaelList m = new HarrisMichaelList(r, a);
                 return new LongMap() {
                     @Override
@@ -88,7 +90,7 @@ interface LongMap extends AutoCloseable {
                     }
                 };
             }),
-            new Kind("hashmap", (r, a) -> {
+            new Kind("hashmap", 4_096, (r, a) -> {
                 LongHashMap m = new LongHashMap(r, a);
                 return new LongMap() {
                     @Override

@@ -10,8 +10,6 @@ final class TortureCases {
 
     /** Operations per worker in a churn case (sanitizer mode costs ~1-5 µs per allocate/free). */
     static final int CHURN_OPS = 100_000;
-    /** Key range of the map cases: small enough that workers collide on buckets and neighbours. */
-    static final int MAP_KEYS = 4_096;
     /** Operations per worker with a stalled reader (EBR keeps all of it pending). */
     static final int STALL_OPS = 30_000;
 
@@ -32,7 +30,7 @@ final class TortureCases {
         }
         for (LongMap.Kind kind : LongMap.KINDS) {
             for (Scheme scheme : Reclaimers.freeing()) {
-                cases.add(new MapChurnCase(scheme, kind, CHURN_OPS, MAP_KEYS));
+                cases.add(new MapChurnCase(scheme, kind, CHURN_OPS, kind.keys()));
             }
         }
         for (LongContainer.Kind kind : LongContainer.KINDS) {
