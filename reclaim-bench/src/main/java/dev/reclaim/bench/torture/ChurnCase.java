@@ -44,99 +44,103 @@ final class ChurnCase implements TortureCase {
         SlabAllocator memory = SlabAllocator.builder().name("torture-" + kind.id()).sanitize(true).build();
         Reclaimer reclaimer = Reclaimers.create(scheme, "torture-" + scheme.id(), failures);
         LongContainer box = kind.factory().apply(reclaimer, memory);
-        long[][] removed = new long[threads][opsPerThread];
-        int[] removedCount = new int[threads];
-        int[] insertedCount = new int[threads];
-        int[] maxNet = new int[threads]; // per worker: the most (its inserts - its removes) reached
-        AtomicReference<Throwable> error = new AtomicReference<>();
-        CountDownLatch stalled = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread staller = null;
-        if (stall) {
-            staller = Thread.ofPlatform().name("torture-stalled-reader").start(() -> {
-                try (Guard g = reclaimer.enter()) {
-                    stalled.countDown();
-                    release.await();
-                } catch (Throwable e) {
-                    error.compareAndSet(null, e);
-                }
-            });
-            stalled.await();
-        }
-        long liveAtStall = memory.stats().liveBlocks();
-        long peak = 0;
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers.add(Thread.ofPlatform().name("torture-worker-" + t).start(() -> {
-                Random random = new Random(seed * 31 + id);
-                long[] mine = removed[id];
-                int ins = 0;
-                int rem = 0;
-                int most = 0;
-                try {
-                    for (int i = 0; i < opsPerThread && error.get() == null; i++) {
-                        if (random.nextInt(100) < 55) {
-                            box.insert(((long) id << 32) | ins);
-                            ins++;
-                            most = Math.max(most, ins - rem);
-                        } else {
-                            long v = box.remove();
-                            if (v != LongContainer.EMPTY) {
-                                mine[rem++] = v;
+        try {
+            long[][] removed = new long[threads][opsPerThread];
+            int[] removedCount = new int[threads];
+            int[] insertedCount = new int[threads];
+            int[] maxNet = new int[threads]; // per worker: the most (its inserts - its removes) reached
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            CountDownLatch stalled = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread staller = null;
+            if (stall) {
+                staller = Thread.ofPlatform().name("torture-stalled-reader").start(() -> {
+                    try (Guard g = reclaimer.enter()) {
+                        stalled.countDown();
+                        release.await();
+                    } catch (Throwable e) {
+                        error.compareAndSet(null, e);
+                    }
+                });
+                stalled.await();
+            }
+            long liveAtStall = memory.stats().liveBlocks();
+            long peak = 0;
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                workers.add(Thread.ofPlatform().name("torture-worker-" + t).start(() -> {
+                    Random random = new Random(seed * 31 + id);
+                    long[] mine = removed[id];
+                    int ins = 0;
+                    int rem = 0;
+                    int most = 0;
+                    try {
+                        for (int i = 0; i < opsPerThread && error.get() == null; i++) {
+                            if (random.nextInt(100) < 55) {
+                                box.insert(((long) id << 32) | ins);
+                                ins++;
+                                most = Math.max(most, ins - rem);
+                            } else {
+                                long v = box.remove();
+                                if (v != LongContainer.EMPTY) {
+                                    mine[rem++] = v;
+                                }
                             }
                         }
+                    } catch (Throwable e) {
+                        error.compareAndSet(null, e);
+                    } finally {
+                        insertedCount[id] = ins;
+                        removedCount[id] = rem;
+                        maxNet[id] = most;
                     }
-                } catch (Throwable e) {
-                    error.compareAndSet(null, e);
-                } finally {
-                    insertedCount[id] = ins;
-                    removedCount[id] = rem;
-                    maxNet[id] = most;
-                }
-            }));
-        }
-        for (Thread w : workers) {
-            while (w.isAlive()) {
-                w.join(5);
-                peak = Math.max(peak, reclaimer.stats().pending());
+                }));
             }
+            for (Thread w : workers) {
+                while (w.isAlive()) {
+                    w.join(5);
+                    peak = Math.max(peak, reclaimer.stats().pending());
+                }
+            }
+            // The robust scheme's bound counts every guard that may be open at once (any worker descheduled inside
+            // an operation is a stalled reader for that time) and the most nodes the structure held meanwhile.
+            // The sum of each worker's own maximum of (inserts - removes) bounds the maximum of the sum; plus one
+            // insert in flight per worker and the blocks present before the workers started.
+            long maxLive = liveAtStall + threads;
+            for (int t = 0; t < threads; t++) {
+                maxLive += maxNet[t];
+            }
+            int guards = threads + (stall ? 1 : 0);
+            OptionalLong bound = Reclaimers.garbageBound(reclaimer, guards, maxLive);
+            release.countDown();
+            if (staller != null) {
+                staller.join();
+            }
+            if (error.get() != null) {
+                throw new AssertionError("a worker failed: " + error.get(), error.get());
+            }
+            long total = checkConservation(box, threads, removed, removedCount, insertedCount);
+            box.close();
+            reclaimer.close();
+            if (failures.count() > 0) {
+                throw new AssertionError("the reclaimer reported " + failures.count() + " failures: " + failures.sample());
+            }
+            if (bound.isPresent() && peak > bound.getAsLong()) {
+                throw new AssertionError("pending garbage peaked at " + peak + (stall ? " with" : " without")
+                        + " a stalled reader, above the documented bound " + bound.getAsLong());
+            }
+            long live = memory.stats().liveBlocks();
+            if (live != 0) {
+                throw new AssertionError(live + " blocks still allocated after closing structure and reclaimer: "
+                        + memory.liveBlocks().stream().limit(3).toList());
+            }
+            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            return String.format("%,d ops by %d threads, %,d values conserved, peak pending %,d%s", (long) threads * opsPerThread,
+                    threads, total, peak, bound.isPresent() ? " (bound " + bound.getAsLong() + ")" : "");
+        } finally {
+            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
         }
-        // The robust scheme's bound counts every guard that may be open at once (any worker descheduled inside
-        // an operation is a stalled reader for that time) and the most nodes the structure held meanwhile.
-        // The sum of each worker's own maximum of (inserts - removes) bounds the maximum of the sum; plus one
-        // insert in flight per worker and the blocks present before the workers started.
-        long maxLive = liveAtStall + threads;
-        for (int t = 0; t < threads; t++) {
-            maxLive += maxNet[t];
-        }
-        int guards = threads + (stall ? 1 : 0);
-        OptionalLong bound = Reclaimers.garbageBound(reclaimer, guards, maxLive);
-        release.countDown();
-        if (staller != null) {
-            staller.join();
-        }
-        if (error.get() != null) {
-            throw new AssertionError("a worker failed: " + error.get(), error.get());
-        }
-        long total = checkConservation(box, threads, removed, removedCount, insertedCount);
-        box.close();
-        reclaimer.close();
-        if (failures.count() > 0) {
-            throw new AssertionError("the reclaimer reported " + failures.count() + " failures: " + failures.sample());
-        }
-        if (bound.isPresent() && peak > bound.getAsLong()) {
-            throw new AssertionError("pending garbage peaked at " + peak + (stall ? " with" : " without")
-                    + " a stalled reader, above the documented bound " + bound.getAsLong());
-        }
-        long live = memory.stats().liveBlocks();
-        if (live != 0) {
-            throw new AssertionError(live + " blocks still allocated after closing structure and reclaimer: "
-                    + memory.liveBlocks().stream().limit(3).toList());
-        }
-        memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
-        return String.format("%,d ops by %d threads, %,d values conserved, peak pending %,d%s", (long) threads * opsPerThread,
-                threads, total, peak, bound.isPresent() ? " (bound " + bound.getAsLong() + ")" : "");
     }
 
     /** Every value inserted by thread t with sequence s < inserted[t] must have come out exactly once. */

@@ -49,84 +49,88 @@ final class MapChurnCase implements TortureCase {
         SlabAllocator memory = SlabAllocator.builder().name("torture-" + kind.id()).sanitize(true).build();
         Reclaimer reclaimer = Reclaimers.create(scheme, "torture-" + kind.id() + "-" + scheme.id(), failures);
         LongMap map = kind.factory().apply(reclaimer, memory);
-        List<Map<Long, Long>> models = new ArrayList<>();
-        AtomicReference<Throwable> error = new AtomicReference<>();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread iterator = Thread.ofPlatform().name("torture-iterator").start(() -> {
-            try {
-                while (!done.get()) {
-                    map.forEach((k, v) -> {
-                        if (v >> 24 != k) {
-                            throw new AssertionError("iteration saw key " + k + " with a value of key " + (v >> 24));
-                        }
-                    });
-                }
-            } catch (Throwable e) {
-                error.compareAndSet(null, e);
-            }
-        });
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            Map<Long, Long> model = new HashMap<>();
-            models.add(model);
-            workers.add(Thread.ofPlatform().name("torture-map-" + t).start(() -> {
-                Random random = new Random(seed * 17 + id);
+        try {
+            List<Map<Long, Long>> models = new ArrayList<>();
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread iterator = Thread.ofPlatform().name("torture-iterator").start(() -> {
                 try {
-                    for (int i = 0; i < opsPerThread && error.get() == null; i++) {
-                        long key = random.nextInt(keyRange);
-                        boolean mine = key % threads == id;
-                        int op = random.nextInt(10);
-                        if (!mine || op < 4) {
-                            long v = map.get(key);
-                            if (v != LongMap.ABSENT && v >> 24 != key) {
-                                throw new AssertionError("get(" + key + ") returned a value of key " + (v >> 24));
+                    while (!done.get()) {
+                        map.forEach((k, v) -> {
+                            if (v >> 24 != k) {
+                                throw new AssertionError("iteration saw key " + k + " with a value of key " + (v >> 24));
                             }
-                            if (mine) {
-                                expect(model.getOrDefault(key, LongMap.ABSENT), v, "get", key);
-                            }
-                        } else if (op < 7) {
-                            long v = valueFor(key, i);
-                            Long before = model.put(key, v);
-                            expect(before == null ? LongMap.ABSENT : before, map.put(key, v), "put", key);
-                        } else {
-                            Long before = model.remove(key);
-                            expect(before == null ? LongMap.ABSENT : before, map.remove(key), "remove", key);
-                        }
+                        });
                     }
                 } catch (Throwable e) {
                     error.compareAndSet(null, e);
                 }
-            }));
+            });
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                Map<Long, Long> model = new HashMap<>();
+                models.add(model);
+                workers.add(Thread.ofPlatform().name("torture-map-" + t).start(() -> {
+                    Random random = new Random(seed * 17 + id);
+                    try {
+                        for (int i = 0; i < opsPerThread && error.get() == null; i++) {
+                            long key = random.nextInt(keyRange);
+                            boolean mine = key % threads == id;
+                            int op = random.nextInt(10);
+                            if (!mine || op < 4) {
+                                long v = map.get(key);
+                                if (v != LongMap.ABSENT && v >> 24 != key) {
+                                    throw new AssertionError("get(" + key + ") returned a value of key " + (v >> 24));
+                                }
+                                if (mine) {
+                                    expect(model.getOrDefault(key, LongMap.ABSENT), v, "get", key);
+                                }
+                            } else if (op < 7) {
+                                long v = valueFor(key, i);
+                                Long before = model.put(key, v);
+                                expect(before == null ? LongMap.ABSENT : before, map.put(key, v), "put", key);
+                            } else {
+                                Long before = model.remove(key);
+                                expect(before == null ? LongMap.ABSENT : before, map.remove(key), "remove", key);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        error.compareAndSet(null, e);
+                    }
+                }));
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            done.set(true);
+            iterator.join();
+            if (error.get() != null) {
+                throw new AssertionError("a worker failed: " + error.get(), error.get());
+            }
+            Map<Long, Long> expected = new HashMap<>();
+            models.forEach(expected::putAll);
+            Map<Long, Long> actual = new HashMap<>();
+            map.forEach(actual::put);
+            if (!expected.equals(actual)) {
+                throw new AssertionError("final contents differ from the workers' models: " + expected.size()
+                        + " expected entries, " + actual.size() + " present");
+            }
+            map.close();
+            reclaimer.close();
+            if (failures.count() > 0) {
+                throw new AssertionError("the reclaimer reported failures: " + failures.sample());
+            }
+            long live = memory.stats().liveBlocks();
+            if (live != 0) {
+                throw new AssertionError(live + " blocks still allocated after closing map and reclaimer");
+            }
+            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            return String.format("%,d ops by %d threads over %,d keys + a concurrent iterator, %,d entries match the models",
+                    (long) threads * opsPerThread, threads, keyRange, expected.size());
+        } finally {
+            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
         }
-        for (Thread w : workers) {
-            w.join();
-        }
-        done.set(true);
-        iterator.join();
-        if (error.get() != null) {
-            throw new AssertionError("a worker failed: " + error.get(), error.get());
-        }
-        Map<Long, Long> expected = new HashMap<>();
-        models.forEach(expected::putAll);
-        Map<Long, Long> actual = new HashMap<>();
-        map.forEach(actual::put);
-        if (!expected.equals(actual)) {
-            throw new AssertionError("final contents differ from the workers' models: " + expected.size()
-                    + " expected entries, " + actual.size() + " present");
-        }
-        map.close();
-        reclaimer.close();
-        if (failures.count() > 0) {
-            throw new AssertionError("the reclaimer reported failures: " + failures.sample());
-        }
-        long live = memory.stats().liveBlocks();
-        if (live != 0) {
-            throw new AssertionError(live + " blocks still allocated after closing map and reclaimer");
-        }
-        memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
-        return String.format("%,d ops by %d threads over %,d keys + a concurrent iterator, %,d entries match the models",
-                (long) threads * opsPerThread, threads, keyRange, expected.size());
     }
 
     private static void expect(long expected, long actual, String op, long key) {

@@ -40,79 +40,83 @@ final class ThreadDeathCase implements TortureCase {
         Failures failures = new Failures();
         SlabAllocator memory = SlabAllocator.builder().name("torture-death").sanitize(true).build();
         Reclaimer reclaimer = Reclaimers.create(scheme, "torture-death-" + scheme.id(), failures);
-        AtomicLong deleted = new AtomicLong();
-        Deleter counting = p -> {
-            deleted.incrementAndGet();
-            memory.free(p);
-        };
-        long cell = memory.allocateZeroed(8);
-        Memory.putLongRelease(cell, memory.allocate(16)); // release: publishes the node; pairs with protect
-        AtomicReference<Throwable> unexpected = new AtomicReference<>();
-        AtomicLong died = new AtomicLong();
-        int survivors = Math.max(1, threads - 1);
-        Thread[] all = new Thread[VICTIMS + survivors];
-        for (int t = 0; t < all.length; t++) {
-            boolean victim = t < VICTIMS;
-            Random random = new Random(seed + t);
-            Thread th = Thread.ofPlatform().name("torture-" + (victim ? "victim-" : "survivor-") + t).unstarted(() -> {
-                Guard g = reclaimer.enter();
-                for (int i = 0; i < RETIRES_PER_THREAD; i++) {
-                    g.protect(0, cell);
-                    g.retire(memory.allocate(16 + random.nextInt(48)), counting);
-                    if (!victim && (i & 63) == 0) {
-                        g.close();
-                        g = reclaimer.enter();
+        try {
+            AtomicLong deleted = new AtomicLong();
+            Deleter counting = p -> {
+                deleted.incrementAndGet();
+                memory.free(p);
+            };
+            long cell = memory.allocateZeroed(8);
+            Memory.putLongRelease(cell, memory.allocate(16)); // release: publishes the node; pairs with protect
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            AtomicLong died = new AtomicLong();
+            int survivors = Math.max(1, threads - 1);
+            Thread[] all = new Thread[VICTIMS + survivors];
+            for (int t = 0; t < all.length; t++) {
+                boolean victim = t < VICTIMS;
+                Random random = new Random(seed + t);
+                Thread th = Thread.ofPlatform().name("torture-" + (victim ? "victim-" : "survivor-") + t).unstarted(() -> {
+                    Guard g = reclaimer.enter();
+                    for (int i = 0; i < RETIRES_PER_THREAD; i++) {
+                        g.protect(0, cell);
+                        g.retire(memory.allocate(16 + random.nextInt(48)), counting);
+                        if (!victim && (i & 63) == 0) {
+                            g.close();
+                            g = reclaimer.enter();
+                        }
                     }
-                }
-                if (victim) {
-                    throw new IllegalStateException("injected death inside a guard");
-                }
-                g.close();
-            });
-            th.setUncaughtExceptionHandler((thread, e) -> {
-                if (e instanceof IllegalStateException && "injected death inside a guard".equals(e.getMessage())) {
-                    died.incrementAndGet();
-                } else {
-                    unexpected.compareAndSet(null, e);
-                }
-            });
-            all[t] = th;
+                    if (victim) {
+                        throw new IllegalStateException("injected death inside a guard");
+                    }
+                    g.close();
+                });
+                th.setUncaughtExceptionHandler((thread, e) -> {
+                    if (e instanceof IllegalStateException && "injected death inside a guard".equals(e.getMessage())) {
+                        died.incrementAndGet();
+                    } else {
+                        unexpected.compareAndSet(null, e);
+                    }
+                });
+                all[t] = th;
+            }
+            for (Thread th : all) {
+                th.start();
+            }
+            for (Thread th : all) {
+                th.join();
+            }
+            all = null; // the dead threads' guards are now reachable from nothing but the reclaimer's weak references
+            if (unexpected.get() != null) {
+                throw new AssertionError("a worker failed: " + unexpected.get(), unexpected.get());
+            }
+            boolean synced = false;
+            for (int attempt = 0; attempt < 50 && !synced; attempt++) {
+                System.gc();
+                synced = reclaimer.synchronize(Duration.ofMillis(200));
+            }
+            if (!synced) {
+                throw new AssertionError("synchronize() did not complete within 10 s of the victims' death: dead guards"
+                        + " still hold reclamation back (abandoned reports: " + failures.abandoned() + ")");
+            }
+            long retired = (long) (VICTIMS + survivors) * RETIRES_PER_THREAD;
+            if (deleted.get() != retired) {
+                throw new AssertionError("after synchronize " + deleted.get() + " of " + retired + " retired blocks were freed");
+            }
+            if (failures.abandoned() < VICTIMS) {
+                throw new AssertionError(VICTIMS + " guards were abandoned but " + failures.abandoned() + " reported: "
+                        + failures.sample());
+            }
+            reclaimer.close();
+            memory.free(Memory.getLongAcquire(cell)); // acquire: pairs with the publishing release above
+            memory.free(cell);
+            if (deleted.get() != retired) {
+                throw new AssertionError("close() ran deleters again: " + deleted.get() + " for " + retired + " retires");
+            }
+            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            return String.format("%d threads died in guards, %d abandoned reports, %,d retired blocks all freed once",
+                    died.get(), failures.abandoned(), retired);
+        } finally {
+            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
         }
-        for (Thread th : all) {
-            th.start();
-        }
-        for (Thread th : all) {
-            th.join();
-        }
-        all = null; // the dead threads' guards are now reachable from nothing but the reclaimer's weak references
-        if (unexpected.get() != null) {
-            throw new AssertionError("a worker failed: " + unexpected.get(), unexpected.get());
-        }
-        boolean synced = false;
-        for (int attempt = 0; attempt < 50 && !synced; attempt++) {
-            System.gc();
-            synced = reclaimer.synchronize(Duration.ofMillis(200));
-        }
-        if (!synced) {
-            throw new AssertionError("synchronize() did not complete within 10 s of the victims' death: dead guards"
-                    + " still hold reclamation back (abandoned reports: " + failures.abandoned() + ")");
-        }
-        long retired = (long) (VICTIMS + survivors) * RETIRES_PER_THREAD;
-        if (deleted.get() != retired) {
-            throw new AssertionError("after synchronize " + deleted.get() + " of " + retired + " retired blocks were freed");
-        }
-        if (failures.abandoned() < VICTIMS) {
-            throw new AssertionError(VICTIMS + " guards were abandoned but " + failures.abandoned() + " reported: "
-                    + failures.sample());
-        }
-        reclaimer.close();
-        memory.free(Memory.getLongAcquire(cell)); // acquire: pairs with the publishing release above
-        memory.free(cell);
-        if (deleted.get() != retired) {
-            throw new AssertionError("close() ran deleters again: " + deleted.get() + " for " + retired + " retires");
-        }
-        memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
-        return String.format("%d threads died in guards, %d abandoned reports, %,d retired blocks all freed once",
-                died.get(), failures.abandoned(), retired);
     }
 }
