@@ -45,7 +45,7 @@ import java.util.Objects;
  * allocator. {@link #close()} must not run concurrently with other operations; afterwards every operation
  * throws {@link IllegalStateException}.
  */
-public final class HarrisMichaelList implements AutoCloseable {
+public final class HarrisMichaelList implements LongLongMap {
 
     /*
      * Implementation notes

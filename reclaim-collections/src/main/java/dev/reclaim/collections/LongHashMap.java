@@ -47,7 +47,7 @@ import java.util.Objects;
  * reclaimer, then the allocator. {@link #close()} must not run concurrently with other operations; afterwards
  * every operation throws {@link IllegalStateException}.
  */
-public final class LongHashMap implements AutoCloseable {
+public final class LongHashMap implements LongLongMap {
 
     /*
      * Implementation notes

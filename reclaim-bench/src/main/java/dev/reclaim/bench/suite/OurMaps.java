@@ -2,6 +2,7 @@ package dev.reclaim.bench.suite;
 
 import dev.reclaim.collections.HarrisMichaelList;
 import dev.reclaim.collections.LongHashMap;
+import dev.reclaim.collections.LongLongMap;
 
 /**
  * The plug-in points of our off-heap maps into the {@code list} and {@code hashmap} workloads.
@@ -19,39 +20,15 @@ final class OurMaps {
     }
 
     /** {@code list} workload: our ordered list (issue 6). */
-    static final LongMapAdapter.Factory HARRIS_MICHAEL_LIST = (reclaimer, allocator) -> {
-        HarrisMichaelList m = new HarrisMichaelList(reclaimer, allocator);
-        return new LongMapAdapter() {
-            @Override
-            public long get(long key) {
-                return m.get(key, MISSING);
-            }
-
-            @Override
-            public boolean put(long key, long value) {
-                return m.putIfAbsent(key, value, MISSING) == MISSING;
-            }
-
-            @Override
-            public boolean remove(long key) {
-                return m.remove(key, MISSING) != MISSING;
-            }
-
-            @Override
-            public long size() {
-                return m.size();
-            }
-
-            @Override
-            public void close() {
-                m.close();
-            }
-        };
-    };
+    static final LongMapAdapter.Factory HARRIS_MICHAEL_LIST = (reclaimer, allocator) ->
+            adapt(new HarrisMichaelList(reclaimer, allocator));
 
     /** {@code hashmap} workload: our hash map (issue 6). */
-    static final LongMapAdapter.Factory LONG_HASH_MAP = (reclaimer, allocator) -> {
-        LongHashMap m = new LongHashMap(reclaimer, allocator);
+    static final LongMapAdapter.Factory LONG_HASH_MAP = (reclaimer, allocator) ->
+            adapt(new LongHashMap(reclaimer, allocator));
+
+    /** setbench's operations on any of our maps. */
+    private static LongMapAdapter adapt(LongLongMap m) {
         return new LongMapAdapter() {
             @Override
             public long get(long key) {
@@ -78,5 +55,5 @@ final class OurMaps {
                 m.close();
             }
         };
-    };
+    }
 }

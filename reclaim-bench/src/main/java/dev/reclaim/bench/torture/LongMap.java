@@ -3,6 +3,7 @@ package dev.reclaim.bench.torture;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.collections.HarrisMichaelList;
 import dev.reclaim.collections.LongHashMap;
+import dev.reclaim.collections.LongLongMap;
 import dev.reclaim.memory.SlabAllocator;
 
 import java.util.List;
@@ -61,62 +62,41 @@ interface LongMap extends AutoCloseable {
 
     /** Every map kind the torture runs. */
     List<Kind> KINDS = List.of(
-            new Kind("list", 256, (r, a) -> {
-                HarrisMichaelList m = new HarrisMichaelList(r, a);
-                return new LongMap() {
-                    @Override
-                    public long get(long key) {
-                        return m.get(key, ABSENT);
-                    }
+            new Kind("list", 256, (r, a) -> of(new HarrisMichaelList(r, a))),
+            new Kind("hashmap", 4_096, (r, a) -> of(new LongHashMap(r, a))));
 
-                    @Override
-                    public long put(long key, long value) {
-                        return m.put(key, value, ABSENT);
-                    }
+    /**
+     * The torture's view of one of our maps.
+     *
+     * @param m the map
+     * @return the adapter
+     */
+    static LongMap of(LongLongMap m) {
+        return new LongMap() {
+            @Override
+            public long get(long key) {
+                return m.get(key, ABSENT);
+            }
 
-                    @Override
-                    public long remove(long key) {
-                        return m.remove(key, ABSENT);
-                    }
+            @Override
+            public long put(long key, long value) {
+                return m.put(key, value, ABSENT);
+            }
 
-                    @Override
-                    public void forEach(BiConsumer<Long, Long> action) {
-                        m.forEach(action::accept);
-                    }
+            @Override
+            public long remove(long key) {
+                return m.remove(key, ABSENT);
+            }
 
-                    @Override
-                    public void close() {
-                        m.close();
-                    }
-                };
-            }),
-            new Kind("hashmap", 4_096, (r, a) -> {
-                LongHashMap m = new LongHashMap(r, a);
-                return new LongMap() {
-                    @Override
-                    public long get(long key) {
-                        return m.get(key, ABSENT);
-                    }
+            @Override
+            public void forEach(BiConsumer<Long, Long> action) {
+                m.forEach(action::accept);
+            }
 
-                    @Override
-                    public long put(long key, long value) {
-                        return m.put(key, value, ABSENT);
-                    }
-
-                    @Override
-                    public long remove(long key) {
-                        return m.remove(key, ABSENT);
-                    }
-
-                    @Override
-                    public void forEach(BiConsumer<Long, Long> action) {
-                        m.forEach(action::accept);
-                    }
-
-                    @Override
-                    public void close() {
-                        m.close();
-                    }
-                };
-            }));
+            @Override
+            public void close() {
+                m.close();
+            }
+        };
+    }
 }
