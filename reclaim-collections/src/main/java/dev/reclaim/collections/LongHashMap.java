@@ -349,6 +349,42 @@ public final class LongHashMap implements LongLongMap {
         return core.remove(guard, bucketOf(guard, h), Long.reverse(h), OrderedListCore.REMOVE, 0, absent);
     }
 
+    // ---------------------------------------------------------------- package-private: BytesHashMap's layer
+
+    /**
+     * The entry node of {@code key} inside the caller's guard (protected in one of slots 0..2 until the next
+     * operation with the guard), or 0 if absent. Its value word is at {@code node + VALUE_OFFSET}.
+     */
+    long locateNode(Guard g, long key) {
+        checkOpen("get()");
+        long h = OrderedListCore.mix(key);
+        return core.locate(g, bucketOf(g, h), Long.reverse(h));
+    }
+
+    /** {@link OrderedListCore#update} for {@code key} inside the caller's guard (uses slots 0..2 only). */
+    long updateIn(Guard g, long key, long value, int mode, long expected, long absent) {
+        checkOpen("put()");
+        long h = OrderedListCore.mix(key);
+        long r = core.update(g, bucketOf(g, h), Long.reverse(h), value, mode, expected, absent);
+        if ((h >>> 58) == 0) {
+            maybeGrow();
+        }
+        return r;
+    }
+
+    /** {@link OrderedListCore#remove} for {@code key} inside the caller's guard (uses slots 0..2 only). */
+    long removeIn(Guard g, long key, int mode, long expected, long absent) {
+        checkOpen("remove()");
+        long h = OrderedListCore.mix(key);
+        return core.remove(g, bucketOf(g, h), Long.reverse(h), mode, expected, absent);
+    }
+
+    /** forEach delivering (node address, value) inside the caller's guard; the node stays protected meanwhile. */
+    void forEachNode(Guard g, LongLongConsumer action) {
+        checkOpen("forEach()");
+        core.forEach(g, head, action, true);
+    }
+
     private void checkGuard(Guard guard) {
         if (guard.reclaimer() != reclaimer) {
             throw new IllegalArgumentException("the guard belongs to reclaimer '" + guard.reclaimer().name()

@@ -489,6 +489,14 @@ final class OrderedListCore {
      * after a failed validation skip what was already delivered.
      */
     void forEach(Guard g, long start, LongLongConsumer action) {
+        forEach(g, start, action, false);
+    }
+
+    /**
+     * As {@link #forEach(Guard, long, LongLongConsumer)}; with {@code nodes} the action receives the node's
+     * address (protected and validated present while the action runs) instead of its key.
+     */
+    void forEach(Guard g, long start, LongLongConsumer action, boolean nodes) {
         boolean delivered = false;
         long bound = 0;
         retry:
@@ -522,7 +530,7 @@ final class OrderedListCore {
                 if (!isDummy(curr) && (!delivered || Long.compareUnsigned(k, bound) > 0)) {
                     delivered = true;
                     bound = k;
-                    action.accept(keyOf(k), valuePlain(curr));
+                    action.accept(nodes ? curr : keyOf(k), valuePlain(curr));
                 }
                 pred = curr;
                 curr = next;

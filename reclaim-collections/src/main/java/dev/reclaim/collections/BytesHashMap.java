@@ -1,0 +1,613 @@
+package dev.reclaim.collections;
+
+import static dev.reclaim.collections.OrderedListLayout.MARK;
+import static dev.reclaim.collections.OrderedListLayout.VALUE_OFFSET;
+
+import dev.reclaim.Guard;
+import dev.reclaim.Reclaimer;
+import dev.reclaim.memory.Memory;
+import dev.reclaim.memory.OffHeapExhaustedException;
+import dev.reclaim.memory.SlabAllocator;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+
+/**
+ * A lock-free hash map of byte sequences to byte sequences: keys and values are {@link MemorySegment}s whose
+ * bytes are copied off-heap into a {@link SlabAllocator}, reclaimed through any {@link Reclaimer}. Built on
+ * {@link LongHashMap}: a 64-bit hash of the key bytes maps to an off-heap "blob" holding every entry with that
+ * hash, replaced copy-on-write.
+ *
+ * <pre>{@code
+ * try (SlabAllocator allocator = SlabAllocator.create();
+ *      Reclaimer reclaimer = Scheme.EBR.create();
+ *      BytesHashMap map = new BytesHashMap(reclaimer, allocator)) {
+ *     MemorySegment k = MemorySegment.ofArray("user:42".getBytes(UTF_8));
+ *     map.put(k, MemorySegment.ofArray("Ada".getBytes(UTF_8)));
+ *     MemorySegment buf = MemorySegment.ofArray(new byte[64]);  // reused: no heap allocation per get
+ *     long n = map.get(k, buf);                                  // 3; -1 if absent
+ *     map.forEach((key, value) -> System.out.println(key.byteSize() + " -> " + value.byteSize()));
+ * }
+ * }</pre>
+ *
+ * <p>Every operation is lock-free and allocates nothing on the Java heap in steady state (except
+ * {@link #forEach}, which creates two segment views per entry). Any thread may call any method concurrently.
+ *
+ * <h2>Memory and failure</h2>
+ * Each distinct key hash costs one {@link LongHashMap} entry plus one blob of
+ * {@code 16 + sum(8 + pad8(keyLength) + pad8(valueLength))} bytes. Every update of a key copies its blob
+ * (usually one entry) and retires the old one. When the allocator is exhausted, the writing methods throw the
+ * allocator's {@link OffHeapExhaustedException} and leave the map unchanged.
+ *
+ * <h2>Ownership and closing</h2>
+ * Close the map (frees every entry and the table), then the reclaimer, then the allocator. {@link #close()}
+ * must not run concurrently with other operations; afterwards every operation throws
+ * {@link IllegalStateException}.
+ */
+public final class BytesHashMap implements AutoCloseable {
+
+    /*
+     * Implementation notes
+     *
+     * Structure. index: a LongHashMap from h = hash64(key bytes) & hashMask (hashMask is all ones except in
+     * tests, where it forces collisions) to the address of a BLOB: one off-heap block holding every entry
+     * whose key has that hash. Blob layout: birthEra (long) | count (int) | pad (int) | entries, each entry
+     * keyLen (int) | valLen (int) | key bytes padded to 8 | value bytes padded to 8. 64-bit hashes almost
+     * never collide, so a blob nearly always holds one entry.
+     *
+     * Invariants.
+     *   B1. A blob is immutable once published: it is written with plain stores before the index CAS that
+     *       publishes the LongHashMap node whose value word holds it (that node's value is itself immutable,
+     *       OrderedListCore I3).
+     *   B2. A blob is the value of exactly one index node, ever. It is retired exactly once, by the thread
+     *       whose index operation replaced it (REPLACE_IF_EQUAL with expected = blob) or removed it
+     *       (REMOVE_IF_EQUAL with expected = blob), right after that operation succeeded; the index node is
+     *       marked at that moment, so no later lookup reaches the blob.
+     *   B3. A blob is one block, so protecting its address protects every entry in it (a chain of separate
+     *       blocks would need a hazard per block).
+     *
+     * Reading a blob under every scheme (all operations run in one guard g). The index lookup (locateNode)
+     * returns the node n protected in one of slots 0..2 and validated present. Then P = g.protect(3, n.value)
+     * publishes the blob address (hazard pointers: slot 3; robust: the upper era covers the load; EBR and
+     * leak: the guard alone suffices), and the re-check that n.next is still unmarked shows n was not yet
+     * replaced or removed after the protection became visible, so P was not yet retired then (B2): the scan
+     * of every freeing scheme sees the hazard/era and keeps P. A marked n restarts the operation. P stays in
+     * slot 3 while the index operation that may replace it runs in slots 0..2 only.
+     *
+     * Writes (put, putIfAbsent, remove). Read P as above (or none). Build a new blob P' (the new entry first,
+     * then copies of P's other entries; or P without the removed entry) and publish it with
+     * index.replace(h, expected = P, P') (or putIfAbsent(h, P') when there was no blob, or removeIfEquals(h, P)
+     * when the last entry goes). ABA: P is protected from before the read until the CAS, so its address cannot
+     * be freed and reused as another blob meanwhile: equal address means the same blob version. On failure P'
+     * was never published and is freed at once; the operation retries. On success the old blob is retired
+     * with its birth era (word 0), which the robust scheme needs: g.retire(P, birthEra, allocator).
+     *
+     * Linearization points: those of the index operation (the CAS on the index node that publishes P', removes
+     * the node, or inserts it), and for reads the validation load of n.next (unmarked) after protecting P, or
+     * the index lookup that found no node.
+     *
+     * Memory-order pairs. Blob contents: plain writes before the index CAS (volatile) that publishes the node
+     * holding P'; readers reach P through acquire loads of next words and the acquire load in protect() of the
+     * value word, so the plain reads of the blob see the writes. Validation: acquire load of n.next pairs with
+     * the marking CAS of the replacing/removing thread. closed: volatile write in close(), volatile read in
+     * every operation.
+     *
+     * Garbage: one blob per replaced or removed key hash, plus the index's garbage (OrderedListCore); bounded
+     * per scheme as there, with one extra protected blob per guard for hazard pointers.
+     *
+     * Weak points. forEach skips a key whose blob is replaced between its node being reached and protected
+     * (the replacement node has the same hash and is past the iterator's bound): a key updated during the
+     * iteration may be missed. close() walks the index with a guard (the reclaimer must still be open).
+     */
+
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final boolean LITTLE = ORDER == ByteOrder.LITTLE_ENDIAN;
+    private static final long HEADER = 16;
+    private static final int BLOB_SLOT = 3;
+    private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]).asReadOnly();
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private final Reclaimer reclaimer;
+    private final SlabAllocator allocator;
+    private final LongHashMap index;
+    private final long hashMask;
+    private final LongAdder count = new LongAdder();
+    private volatile boolean closed; // volatile: written by close(), read by every operation
+
+    /**
+     * Creates an empty map.
+     *
+     * @param reclaimer decides when replaced entries are freed; any scheme; not owned
+     * @param allocator where the entries live; not owned
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the reclaimer is closed
+     */
+    public BytesHashMap(Reclaimer reclaimer, SlabAllocator allocator) {
+        this(reclaimer, allocator, 16);
+    }
+
+    /**
+     * Creates an empty map whose table starts large enough for {@code expectedSize} keys (it grows beyond).
+     *
+     * @param reclaimer    decides when replaced entries are freed; any scheme; not owned
+     * @param allocator    where the entries live; not owned
+     * @param expectedSize a hint, at least 0
+     * @throws NullPointerException      if an argument is null
+     * @throws IllegalArgumentException  if {@code expectedSize} is negative
+     * @throws IllegalStateException     if the reclaimer is closed
+     * @throws OffHeapExhaustedException if the first bucket segment does not fit in the allocator
+     */
+    public BytesHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize) {
+        this(reclaimer, allocator, expectedSize, -1L);
+    }
+
+    /** Test seam: {@code hashMask} narrows the hash so that keys collide (-1 in production). */
+    BytesHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long hashMask) {
+        this.index = new LongHashMap(reclaimer, allocator, expectedSize);
+        this.reclaimer = reclaimer;
+        this.allocator = allocator;
+        this.hashMask = hashMask;
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /**
+     * Copies the value of {@code key} into {@code dst} (from offset 0) if it fits, and returns its length.
+     * Pass a buffer at least as large as your values; a zero-length segment asks only for the length.
+     *
+     * @param key the key bytes (any segment: heap or native)
+     * @param dst where to copy the value; written only if {@code dst.byteSize() >= length}
+     * @return the value's length in bytes, or -1 if the key is absent
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the map or its reclaimer is closed
+     */
+    public long get(MemorySegment key, MemorySegment dst) {
+        Objects.requireNonNull(dst, "dst must not be null; pass a buffer, or MemorySegment.NULL for the length only");
+        checkOpen("get()");
+        long len = keyLength(key);
+        long h = hash(key, len) & hashMask;
+        try (Guard g = reclaimer.enter()) {
+            long blob = readBlob(g, h);
+            long e = blob == 0 ? 0 : findEntry(blob, key, len);
+            if (e == 0) {
+                return -1;
+            }
+            int k = Memory.getInt(e); // plain: the blob is immutable and protected (B1, notes)
+            long v = Memory.getInt(e + 4) & 0xFFFF_FFFFL; // plain: as above
+            if (dst.byteSize() >= v && v > 0) {
+                Memory.copyTo(e + 8 + pad8(k), dst, 0, v);
+            }
+            return v;
+        }
+    }
+
+    /**
+     * Whether {@code key} is present.
+     *
+     * @param key the key bytes
+     * @return {@code true} if present at the linearization point
+     * @throws NullPointerException  if {@code key} is null
+     * @throws IllegalStateException if the map or its reclaimer is closed
+     */
+    public boolean containsKey(MemorySegment key) {
+        checkOpen("containsKey()");
+        long len = keyLength(key);
+        long h = hash(key, len) & hashMask;
+        try (Guard g = reclaimer.enter()) {
+            long blob = readBlob(g, h);
+            return blob != 0 && findEntry(blob, key, len) != 0;
+        }
+    }
+
+    /**
+     * Maps {@code key} to {@code value} (copies of their bytes), inserting or replacing.
+     *
+     * @param key   the key bytes
+     * @param value the value bytes
+     * @return {@code true} if the key was absent (inserted), {@code false} if its value was replaced
+     * @throws NullPointerException      if an argument is null
+     * @throws IllegalArgumentException  if a segment is longer than {@link Integer#MAX_VALUE} bytes
+     * @throws IllegalStateException     if the map or its reclaimer is closed
+     * @throws OffHeapExhaustedException if the allocator is full (the map is unchanged)
+     */
+    public boolean put(MemorySegment key, MemorySegment value) {
+        return write("put()", key, value, false);
+    }
+
+    /**
+     * Maps {@code key} to {@code value} only if the key is absent.
+     *
+     * @param key   the key bytes
+     * @param value the value bytes
+     * @return {@code true} if inserted, {@code false} if the key was present (nothing changed)
+     * @throws NullPointerException      if an argument is null
+     * @throws IllegalArgumentException  if a segment is longer than {@link Integer#MAX_VALUE} bytes
+     * @throws IllegalStateException     if the map or its reclaimer is closed
+     * @throws OffHeapExhaustedException if the allocator is full (the map is unchanged)
+     */
+    public boolean putIfAbsent(MemorySegment key, MemorySegment value) {
+        return write("putIfAbsent()", key, value, true);
+    }
+
+    /**
+     * Removes {@code key}.
+     *
+     * @param key the key bytes
+     * @return {@code true} if it was present and is now removed
+     * @throws NullPointerException      if {@code key} is null
+     * @throws IllegalStateException     if the map or its reclaimer is closed
+     * @throws OffHeapExhaustedException if the key shares its hash with another key and the smaller copy of
+     *                                   their blob does not fit (practically never; the map is unchanged)
+     */
+    public boolean remove(MemorySegment key) {
+        checkOpen("remove()");
+        long len = keyLength(key);
+        long h = hash(key, len) & hashMask;
+        try (Guard g = reclaimer.enter()) {
+            for (;;) {
+                long blob = readBlob(g, h);
+                long e = blob == 0 ? 0 : findEntry(blob, key, len);
+                if (e == 0) {
+                    return false;
+                }
+                int n = countPlain(blob);
+                if (n == 1) {
+                    if (index.removeIn(g, h, OrderedListCore.REMOVE_IF_EQUAL, blob, 0) != 0) {
+                        retireBlob(g, blob);
+                        count.decrement();
+                        return true;
+                    }
+                    continue;
+                }
+                long fresh = copyWithout(g, blob, e, 0, null, null);
+                if (publish(g, h, blob, fresh)) {
+                    count.decrement();
+                    return true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Calls {@code action} with read-only views of every entry's key and value bytes. The views are valid only
+     * during the call (the memory may be freed afterwards): copy what you keep. Weakly consistent: each key at
+     * most once; keys present and unchanged for the whole call are seen; a key updated meanwhile may be
+     * missed (see the implementation notes). Holds one guard throughout; {@code action} should not call
+     * back into this map.
+     *
+     * @param action what to do with each (key, value)
+     * @throws NullPointerException  if {@code action} is null
+     * @throws IllegalStateException if the map or its reclaimer is closed
+     */
+    public void forEach(BiConsumer<MemorySegment, MemorySegment> action) {
+        Objects.requireNonNull(action, "action must not be null");
+        checkOpen("forEach()");
+        try (Guard g = reclaimer.enter()) {
+            index.forEachNode(g, (node, ignored) -> {
+                long blob = g.protect(BLOB_SLOT, node + VALUE_OFFSET); // acquire: pairs with the CAS publishing node
+                if ((OrderedListCore.nextAcquire(node) & MARK) != 0) { // acquire: validates, as in readBlob()
+                    return;
+                }
+                int n = countPlain(blob);
+                long e = blob + HEADER;
+                for (int i = 0; i < n; i++) {
+                    int k = Memory.getInt(e); // plain: immutable, protected (B1)
+                    long v = Memory.getInt(e + 4) & 0xFFFF_FFFFL; // plain: as above
+                    MemorySegment ks = k == 0 ? EMPTY : Memory.segment(e + 8, k).asReadOnly();
+                    MemorySegment vs = v == 0 ? EMPTY : Memory.segment(e + 8 + pad8(k), v).asReadOnly();
+                    action.accept(ks, vs);
+                    e += entrySize(k, v);
+                }
+            });
+        }
+    }
+
+    /**
+     * An estimate of the number of keys: exact when no operation is in progress. Never negative.
+     *
+     * @return the estimated size
+     * @throws IllegalStateException if the map is closed
+     */
+    public long size() {
+        checkOpen("size()");
+        return Math.max(0L, count.sum());
+    }
+
+    /**
+     * Whether the {@linkplain #size() size estimate} is 0.
+     *
+     * @return {@code true} if no key is counted
+     * @throws IllegalStateException if the map is closed
+     */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /**
+     * The reclaimer this map retires replaced entries to.
+     *
+     * @return the reclaimer given at construction
+     */
+    public Reclaimer reclaimer() {
+        return reclaimer;
+    }
+
+    /**
+     * The allocator the entries live in.
+     *
+     * @return the allocator given at construction
+     */
+    public SlabAllocator allocator() {
+        return allocator;
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Frees every entry still in the map and the table. Replaced and removed entries are freed by the
+     * reclaimer (close it after the map, and keep it open until this returns). Must not run concurrently with
+     * other operations; the allocator must be open.
+     *
+     * @throws IllegalStateException if the map is already closed
+     */
+    @Override
+    public void close() {
+        if (closed) { // volatile read: pairs with the write below
+            throw new IllegalStateException("BytesHashMap is already closed; close it exactly once"
+                    + " (try-with-resources does it for you)");
+        }
+        closed = true; // volatile write: later operations fail in checkOpen(); close is not concurrent
+        if (!index.isClosed()) {
+            try (Guard g = reclaimer.enter()) {
+                // quiescent: every present node's blob is live and reachable only from it (B2)
+                index.forEachNode(g, (node, blob) -> allocator.free(blob));
+            } finally {
+                index.close();
+            }
+        }
+        count.reset();
+    }
+
+    @Override
+    public String toString() {
+        return closed ? "BytesHashMap[closed]"
+                : "BytesHashMap[size~" + Math.max(0L, count.sum()) + ", reclaimer=" + reclaimer.name() + "]";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private boolean write(String op, MemorySegment key, MemorySegment value, boolean ifAbsent) {
+        checkOpen(op);
+        long len = keyLength(key);
+        long vlen = Objects.requireNonNull(value, "value must not be null; pass a segment (may be empty)").byteSize();
+        if (vlen > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("value is " + vlen + " bytes; at most " + Integer.MAX_VALUE
+                    + " bytes per value");
+        }
+        long h = hash(key, len) & hashMask;
+        try (Guard g = reclaimer.enter()) {
+            for (;;) {
+                long blob = readBlob(g, h);
+                if (blob == 0) {
+                    long fresh = copyWithout(g, 0, 0, len, key, value);
+                    long r;
+                    try {
+                        r = index.updateIn(g, h, fresh, OrderedListCore.PUT_IF_ABSENT, 0, 0);
+                    } catch (RuntimeException | Error t) {
+                        allocator.free(fresh); // never published
+                        throw t;
+                    }
+                    if (r == 0) { // 0: absent before (blob addresses are never 0); fresh is published
+                        count.increment();
+                        return true;
+                    }
+                    allocator.free(fresh); // another thread inserted this hash first; fresh was never published
+                    continue;
+                }
+                long e = findEntry(blob, key, len);
+                if (e != 0 && ifAbsent) {
+                    return false;
+                }
+                long fresh = copyWithout(g, blob, e, len, key, value);
+                if (publish(g, h, blob, fresh)) {
+                    if (e == 0) {
+                        count.increment();
+                    }
+                    return e == 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces blob {@code blob} (protected) by the unpublished {@code fresh} in the index; on success retires
+     * {@code blob}, on failure frees {@code fresh}.
+     */
+    private boolean publish(Guard g, long h, long blob, long fresh) {
+        long r;
+        try {
+            r = index.updateIn(g, h, fresh, OrderedListCore.REPLACE_IF_EQUAL, blob, 0);
+        } catch (RuntimeException | Error t) {
+            allocator.free(fresh); // never published
+            throw t;
+        }
+        if (r != 0) {
+            retireBlob(g, blob);
+            return true;
+        }
+        allocator.free(fresh); // the blob changed meanwhile; fresh was never published
+        return false;
+    }
+
+    /**
+     * The blob of hash {@code h}, protected in slot 3 and validated (see the notes), or 0 if there is none.
+     */
+    private long readBlob(Guard g, long h) {
+        for (;;) {
+            long node = index.locateNode(g, h);
+            if (node == 0) {
+                return 0;
+            }
+            long blob = g.protect(BLOB_SLOT, node + VALUE_OFFSET); // acquire: pairs with the CAS publishing node
+            if ((OrderedListCore.nextAcquire(node) & MARK) == 0) { // acquire: pairs with the marking CAS; see notes
+                return blob;
+            }
+            Thread.onSpinWait(); // replaced or removed meanwhile: look again
+        }
+    }
+
+    /**
+     * A new unpublished blob: the entry (key, value) first if {@code key != null}, then the entries of
+     * {@code blob} (if not 0) except entry {@code skip} (if not 0).
+     */
+    private long copyWithout(Guard g, long blob, long skip, long klen, MemorySegment key, MemorySegment value) {
+        long size = HEADER;
+        int n = 0;
+        long vlen = 0;
+        if (key != null) {
+            vlen = value.byteSize();
+            size += entrySize(klen, vlen);
+            n++;
+        }
+        int old = blob == 0 ? 0 : countPlain(blob);
+        long e = blob + HEADER;
+        for (int i = 0; i < old; i++) {
+            long es = entrySize(Memory.getInt(e), Memory.getInt(e + 4) & 0xFFFF_FFFFL); // plain: immutable (B1)
+            if (e != skip) {
+                size += es;
+                n++;
+            }
+            e += es;
+        }
+        long fresh = allocator.allocate(size); // may throw OffHeapExhaustedException: nothing changed yet
+        try {
+            Memory.putLong(fresh, g.birthEra()); // plain: unpublished; the index CAS publishes it
+            Memory.putLong(fresh + 8, n); // plain: count in the low int (little or big endian: see countPlain)
+            long d = fresh + HEADER;
+            if (key != null) {
+                writeEntry(d, key, klen, value, vlen);
+                d += entrySize(klen, vlen);
+            }
+            e = blob + HEADER;
+            for (int i = 0; i < old; i++) {
+                long es = entrySize(Memory.getInt(e), Memory.getInt(e + 4) & 0xFFFF_FFFFL); // plain: immutable
+                if (e != skip) {
+                    for (long w = 0; w < es; w += 8) {
+                        Memory.putLong(d + w, Memory.getLong(e + w)); // plain: unpublished copy of an immutable entry
+                    }
+                    d += es;
+                }
+                e += es;
+            }
+            return fresh;
+        } catch (RuntimeException | Error t) {
+            allocator.free(fresh); // e.g. a closed source segment: never published
+            throw t;
+        }
+    }
+
+    private static void writeEntry(long d, MemorySegment key, long klen, MemorySegment value, long vlen) {
+        Memory.putInt(d, (int) klen); // plain: unpublished
+        Memory.putInt(d + 4, (int) vlen); // plain: unpublished
+        long kp = pad8(klen);
+        if (kp > 0) {
+            Memory.putLong(d + 8 + kp - 8, 0L); // plain: zero the padding of the last key word
+            Memory.copyFrom(key, 0, d + 8, klen);
+        }
+        long vp = pad8(vlen);
+        if (vp > 0) {
+            Memory.putLong(d + 8 + kp + vp - 8, 0L); // plain: zero the padding of the last value word
+            Memory.copyFrom(value, 0, d + 8 + kp, vlen);
+        }
+    }
+
+    /** The entry of {@code key} in blob {@code blob} (protected), or 0. */
+    private static long findEntry(long blob, MemorySegment key, long len) {
+        int n = countPlain(blob);
+        long e = blob + HEADER;
+        for (int i = 0; i < n; i++) {
+            int k = Memory.getInt(e); // plain: immutable, protected (B1)
+            if (k == len && keyEquals(e + 8, key, len)) {
+                return e;
+            }
+            e += entrySize(k, Memory.getInt(e + 4) & 0xFFFF_FFFFL); // plain: as above
+        }
+        return 0;
+    }
+
+    private static boolean keyEquals(long a, MemorySegment key, long len) {
+        long i = 0;
+        for (; i + 8 <= len; i += 8) {
+            if (Memory.getLong(a + i) != key.get(WORD, i)) { // plain: immutable, protected (B1)
+                return false;
+            }
+        }
+        if (i < len) {
+            long w = Memory.getLong(a + i); // plain: the padded last word
+            for (int j = 0; i + j < len; j++) {
+                byte b = (byte) (LITTLE ? w >>> (8 * j) : w >>> (56 - 8 * j));
+                if (b != key.get(ValueLayout.JAVA_BYTE, i + j)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int countPlain(long blob) {
+        return (int) Memory.getLong(blob + 8); // plain: immutable after publication (B1)
+    }
+
+    private void retireBlob(Guard g, long blob) {
+        g.retire(blob, Memory.getLong(blob), allocator); // plain read of the birth era: immutable, still protected
+    }
+
+    private static long entrySize(long klen, long vlen) {
+        return 8 + pad8(klen) + pad8(vlen);
+    }
+
+    private static long pad8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    private static long keyLength(MemorySegment key) {
+        long len = Objects.requireNonNull(key, "key must not be null; pass a segment (may be empty)").byteSize();
+        if (len > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("key is " + len + " bytes; at most " + Integer.MAX_VALUE
+                    + " bytes per key");
+        }
+        return len;
+    }
+
+    /** A 64-bit hash of the key bytes (word-wise multiply-rotate, then MurmurHash3's finaliser). */
+    static long hash(MemorySegment key, long len) {
+        long h = 0x9E3779B97F4A7C15L ^ len;
+        long i = 0;
+        for (; i + 8 <= len; i += 8) {
+            h = Long.rotateLeft(h ^ (key.get(WORD, i) * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+        }
+        long tail = 0;
+        for (; i < len; i++) {
+            tail = (tail << 8) | (key.get(ValueLayout.JAVA_BYTE, i) & 0xFF);
+        }
+        h = Long.rotateLeft(h ^ (tail * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+        return OrderedListCore.mix(h);
+    }
+
+    private void checkOpen(String op) {
+        if (closed) { // volatile read: pairs with the write in close()
+            throw new IllegalStateException("BytesHashMap is closed; call " + op
+                    + " before close(), or create a new map");
+        }
+    }
+}
