@@ -5,6 +5,7 @@ import dev.reclaim.FailureHandler;
 import dev.reclaim.Guard;
 import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
+import dev.reclaim.ReclaimerBuilder;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
 import dev.reclaim.internal.SlotSupport;
@@ -162,9 +163,9 @@ public final class EpochReclaimer implements Reclaimer {
     private final Object closeLock = new Object();
 
     private EpochReclaimer(Builder b, boolean isGlobal) {
-        this.name = b.name != null ? b.name : "ebr-" + INSTANCES.incrementAndGet();
-        this.failureHandler = b.failureHandler;
-        this.closeTimeoutNanos = b.closeTimeout.toNanos();
+        this.name = b.configuredName() != null ? b.configuredName() : "ebr-" + INSTANCES.incrementAndGet();
+        this.failureHandler = b.configuredFailureHandler();
+        this.closeTimeoutNanos = b.configuredCloseTimeout().toNanos();
         this.slowGuardNanos = b.slowGuardThreshold.toNanos();
         this.bagCapacity = b.bagCapacity;
         this.advanceEvery = b.advanceEvery;
@@ -893,48 +894,12 @@ public final class EpochReclaimer implements Reclaimer {
     // ---------------------------------------------------------------- builder
 
     /** Configures an {@link EpochReclaimer}. */
-    public static final class Builder {
-        private String name;
-        private FailureHandler failureHandler = FailureHandler.LOG;
-        private Duration closeTimeout = Duration.ofSeconds(30);
+    public static final class Builder extends ReclaimerBuilder<Builder> {
         private Duration slowGuardThreshold = Duration.ofSeconds(1);
         private int bagCapacity = 64;
         private int advanceEvery = 128;
 
         private Builder() {
-        }
-
-        /**
-         * The name for messages, statistics and JFR events (default: {@code "ebr-N"}).
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name must not be null");
-            return this;
-        }
-
-        /**
-         * Where deleters that throw and abandoned guards are reported (default {@link FailureHandler#LOG}).
-         *
-         * @param handler the handler
-         * @return this builder
-         */
-        public Builder failureHandler(FailureHandler handler) {
-            this.failureHandler = Objects.requireNonNull(handler, "failure handler must not be null");
-            return this;
-        }
-
-        /**
-         * How long {@link EpochReclaimer#close()} waits for open guards before failing (default 30 s).
-         *
-         * @param timeout a non-negative duration
-         * @return this builder
-         */
-        public Builder closeTimeout(Duration timeout) {
-            this.closeTimeout = nonNegative(timeout, "closeTimeout");
-            return this;
         }
 
         /**

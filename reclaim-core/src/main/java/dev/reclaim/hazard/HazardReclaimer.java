@@ -5,6 +5,7 @@ import dev.reclaim.FailureHandler;
 import dev.reclaim.Guard;
 import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
+import dev.reclaim.ReclaimerBuilder;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
 import dev.reclaim.internal.SlotBase;
@@ -101,7 +102,7 @@ public final class HazardReclaimer implements Reclaimer {
 
     private HazardReclaimer(Builder b) {
         this.r0 = b.scanThreshold;
-        this.table = new Table(this, b.name != null ? b.name : "hp-" + INSTANCES.incrementAndGet(), b);
+        this.table = new Table(this, b.configuredName() != null ? b.configuredName() : "hp-" + INSTANCES.incrementAndGet(), b);
     }
 
     /** The shared slot machinery with the hazard-pointer rule. */
@@ -109,7 +110,7 @@ public final class HazardReclaimer implements Reclaimer {
         private final HazardReclaimer hp;
 
         Table(HazardReclaimer hp, String name, Builder b) {
-            super(hp, name, b.failureHandler, b.closeTimeout);
+            super(hp, name, b.configuredFailureHandler(), b.configuredCloseTimeout());
             this.hp = hp;
             start();
         }
@@ -290,50 +291,10 @@ public final class HazardReclaimer implements Reclaimer {
     // ---------------------------------------------------------------- builder
 
     /** Configures a {@link HazardReclaimer}. */
-    public static final class Builder {
-        private String name;
-        private FailureHandler failureHandler = FailureHandler.LOG;
-        private Duration closeTimeout = Duration.ofSeconds(30);
+    public static final class Builder extends ReclaimerBuilder<Builder> {
         private int scanThreshold = 64;
 
         private Builder() {
-        }
-
-        /**
-         * The name for messages and statistics (default: {@code "hp-N"}).
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name must not be null");
-            return this;
-        }
-
-        /**
-         * Where deleters that throw and abandoned guards are reported (default {@link FailureHandler#LOG}).
-         *
-         * @param handler the handler
-         * @return this builder
-         */
-        public Builder failureHandler(FailureHandler handler) {
-            this.failureHandler = Objects.requireNonNull(handler, "failure handler must not be null");
-            return this;
-        }
-
-        /**
-         * How long {@link HazardReclaimer#close()} waits for open guards before failing (default 30 s).
-         *
-         * @param timeout a non-negative duration
-         * @return this builder
-         */
-        public Builder closeTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "closeTimeout must not be null");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
-            }
-            this.closeTimeout = timeout;
-            return this;
         }
 
         /**

@@ -4,6 +4,7 @@ import dev.reclaim.FailureHandler;
 import dev.reclaim.Guard;
 import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
+import dev.reclaim.ReclaimerBuilder;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
 import dev.reclaim.internal.SlotBase;
@@ -134,7 +135,7 @@ public final class RobustReclaimer implements Reclaimer {
     private RobustReclaimer(Builder b) {
         this.r0 = b.scanThreshold;
         this.eraEvery = b.eraEvery;
-        this.table = new Table(this, b.name != null ? b.name : "robust-" + INSTANCES.incrementAndGet(), b);
+        this.table = new Table(this, b.configuredName() != null ? b.configuredName() : "robust-" + INSTANCES.incrementAndGet(), b);
     }
 
     /** The shared slot machinery with the interval rule. */
@@ -142,7 +143,7 @@ public final class RobustReclaimer implements Reclaimer {
         private final RobustReclaimer rr;
 
         Table(RobustReclaimer rr, String name, Builder b) {
-            super(rr, name, b.failureHandler, b.closeTimeout);
+            super(rr, name, b.configuredFailureHandler(), b.configuredCloseTimeout());
             this.rr = rr;
             start();
         }
@@ -374,51 +375,11 @@ public final class RobustReclaimer implements Reclaimer {
     // ---------------------------------------------------------------- builder
 
     /** Configures a {@link RobustReclaimer}. */
-    public static final class Builder {
-        private String name;
-        private FailureHandler failureHandler = FailureHandler.LOG;
-        private Duration closeTimeout = Duration.ofSeconds(30);
+    public static final class Builder extends ReclaimerBuilder<Builder> {
         private int scanThreshold = 64;
         private int eraEvery = 64;
 
         private Builder() {
-        }
-
-        /**
-         * The name for messages and statistics (default: {@code "robust-N"}).
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name must not be null");
-            return this;
-        }
-
-        /**
-         * Where deleters that throw and abandoned guards are reported (default {@link FailureHandler#LOG}).
-         *
-         * @param handler the handler
-         * @return this builder
-         */
-        public Builder failureHandler(FailureHandler handler) {
-            this.failureHandler = Objects.requireNonNull(handler, "failure handler must not be null");
-            return this;
-        }
-
-        /**
-         * How long {@link RobustReclaimer#close()} waits for open guards before failing (default 30 s).
-         *
-         * @param timeout a non-negative duration
-         * @return this builder
-         */
-        public Builder closeTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "closeTimeout must not be null");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
-            }
-            this.closeTimeout = timeout;
-            return this;
         }
 
         /**

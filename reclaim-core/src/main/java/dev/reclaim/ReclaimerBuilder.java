@@ -1,0 +1,99 @@
+package dev.reclaim;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings every reclaimer's builder shares: a name, a failure handler and a close timeout. Each scheme's
+ * {@code Builder} extends it with its own tuning knobs and a {@link #build()} that returns its own type.
+ *
+ * @param <B> the concrete builder, returned by every setter so that calls chain
+ */
+public abstract class ReclaimerBuilder<B extends ReclaimerBuilder<B>> {
+
+    private String name;
+    private FailureHandler failureHandler = FailureHandler.LOG;
+    private Duration closeTimeout = Duration.ofSeconds(30);
+
+    /** For the schemes' builders. */
+    protected ReclaimerBuilder() {
+    }
+
+    /**
+     * The name for messages, statistics and JFR events (default: the scheme id and a number, e.g.
+     * {@code "ebr-1"}).
+     *
+     * @param name the name
+     * @return this builder
+     */
+    public B name(String name) {
+        this.name = Objects.requireNonNull(name, "name must not be null");
+        return self();
+    }
+
+    /**
+     * Where deleters that throw and abandoned guards are reported (default {@link FailureHandler#LOG}).
+     *
+     * @param handler the handler
+     * @return this builder
+     */
+    public B failureHandler(FailureHandler handler) {
+        this.failureHandler = Objects.requireNonNull(handler, "failure handler must not be null");
+        return self();
+    }
+
+    /**
+     * How long {@link Reclaimer#close()} waits for open guards before it fails naming the stuck thread
+     * (default 30 s).
+     *
+     * @param timeout a non-negative duration
+     * @return this builder
+     */
+    public B closeTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "closeTimeout must not be null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
+        }
+        this.closeTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * Creates the reclaimer.
+     *
+     * @return a new reclaimer; the caller owns it and must close it
+     */
+    public abstract Reclaimer build();
+
+    /**
+     * The name given to {@link #name(String)}.
+     *
+     * @return the name, or null when none was given (the scheme then generates one)
+     */
+    public final String configuredName() {
+        return name;
+    }
+
+    /**
+     * The failure handler.
+     *
+     * @return the handler given, or {@link FailureHandler#LOG}
+     */
+    public final FailureHandler configuredFailureHandler() {
+        return failureHandler;
+    }
+
+    /**
+     * The close timeout.
+     *
+     * @return the timeout given, or 30 s
+     */
+    public final Duration configuredCloseTimeout() {
+        return closeTimeout;
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+}
