@@ -1,5 +1,7 @@
 package dev.reclaim.arc;
 
+import dev.reclaim.internal.AsymmetricFence;
+
 /**
  * A short-lived read of an {@link ArcSwap}: {@link #get()} is valid until {@link #close()}, which must be called
  * exactly once (use try-with-resources). Holding a guard keeps the loaded value from being released even if
@@ -62,7 +64,13 @@ public final class ArcGuard<T> implements AutoCloseable {
         s.guardOpen = false;
         s.guardCounted = null;
         s.guardValue = null;
-        if (owned) {
+        if (s.inLane) {
+            s.setDebtRelease(null); // C1 release: our reads of the value precede; pairs with the scans' acquire
+            AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim (C1 before C2)
+            if (PendingReleases.mayHold(c)) { // C2: a writer held c back for us
+                PendingReleases.reclaim();
+            }
+        } else if (owned) {
             slot.setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
             c.decrement();
         } else if (!slot.casDebt(c, null)) { // volatile CAS: clears our debt unless a writer paid it (PAID)

@@ -1,5 +1,6 @@
 package dev.reclaim.arc;
 
+import dev.reclaim.internal.AsymmetricFence;
 import dev.reclaim.internal.SlotSupport;
 
 import java.lang.invoke.MethodHandles;
@@ -95,7 +96,19 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * Slots added by a concurrent table growth are safe to miss: a load that claims one read the table after
      * its growth, after (a), so its f3/2 reads return new or later values.
      *
-     * Linearization points: load = f3 (fast path), 2 (helping success) or the helper's load (hand-over);
+     * Lane fast path (when AsymmetricFence is asymmetric, platform threads only)
+     * --------------------------------------------------------------------------
+     * Before the pool, a platform thread tries its own DebtLane: L1 x = current (volatile), L2 lane slot = x
+     * (opaque: only the owner claims lane slots, so no CAS), light() (a compiler barrier), L3 current == x ?
+     * (volatile). Close: release-store null, light(), and reclaim if x is held back. Writers never pay lane
+     * debts; instead settle() adds one count on the removed block (a hold, PendingReleases) and afterWrite()
+     * drops it through PendingReleases.reclaim(), which runs heavy() (membarrier) and scans every lane: a
+     * lane reader whose L3 saw x is either seen by that scan or saw the removal at L3 (see PendingReleases).
+     * A failed L3 withdraws the lane debt and falls back to the pool path on the new value, so the helping
+     * guarantee (no reader spins on writers) is unchanged. The reader's cost: a ThreadLocal lookup, two
+     * volatile reads and two plain stores; no CAS, no CPU fence. A writer pays one or more membarrier calls.
+     *
+     * Linearization points: load = L3 (lane), f3 (fast path), 2 (helping success) or the helper's load (hand-over);
      * writers = their successful CAS on current; compareAndSet failure = its read of current.
      *
      * Garbage bound: a removed value is released as soon as the remover and every guard that loaded it are done;
@@ -202,10 +215,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * @throws ArcReleaseException   when the old value's releaser ran here and threw (the new value is stored)
      */
     public void store(Arc<T> value) {
-        Counted<?> old = replace(take(value, "store()"));
-        if (old != null) {
-            old.decrement();
-        }
+        afterWrite(replace(take(value, "store()")));
     }
 
     /**
@@ -219,7 +229,17 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     @SuppressWarnings("unchecked")
     public Arc<T> swap(Arc<T> value) {
         Counted<?> old = replace(take(value, "swap()"));
-        return old == null ? null : new Arc<>(old, (T) old.value);
+        Arc<T> result = old == null ? null : new Arc<>(old, (T) old.value);
+        if (DebtLane.ENABLED) {
+            try {
+                PendingReleases.reclaim();
+            } catch (RuntimeException e) {
+                // another value's releaser threw while we released held counts: report it, keep the returned handle
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
+        return result;
     }
 
     /**
@@ -258,7 +278,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                 }
                 if (cur != null) {
                     settle(cur);
-                    cur.decrement();
+                    afterWrite(cur);
                 }
                 return true;
             }
@@ -287,7 +307,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             if (casCurrent(cur, n)) {
                 if (cur != null) {
                     settle(cur);
-                    cur.decrement();
+                    afterWrite(cur);
                 }
                 return;
             }
@@ -313,7 +333,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             if (casCurrent(cur, Counted.CLOSED)) {
                 if (cur != null) {
                     settle(cur);
-                    cur.decrement();
+                    afterWrite(cur);
                 }
                 return;
             }
@@ -346,9 +366,32 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         if (x == Counted.CLOSED) {
             throw closedError("load()");
         }
+        Thread me = Thread.currentThread();
+        if (DebtLane.ENABLED && !helpingOnly && !me.isVirtual()) {
+            DebtSlot s = DebtLane.current().freeSlot();
+            if (s != null) {
+                s.setDebtOpaque(x); // L2: the lane debt (owner-only slot: no CAS)
+                AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim
+                if (currentVolatile() == x) { // L3
+                    return open(s, x, false, projection);
+                }
+                s.setDebtRelease(null); // release: withdraw; a writer may hold x back for us, so check below
+                AsymmetricFence.light(); // pairs with heavy() in PendingReleases.reclaim (C1 before C2)
+                if (PendingReleases.mayHold(x)) {
+                    PendingReleases.reclaim();
+                }
+                x = currentVolatile(); // the value moved: take the pool path (with its helping) on the new one
+                if (x == null) {
+                    return ArcGuard.EMPTY;
+                }
+                if (x == Counted.CLOSED) {
+                    throw closedError("load()");
+                }
+            }
+        }
         DebtSlot[] t = DebtPool.tableVolatile();
         int mask = t.length - 1;
-        int start = SlotSupport.spread(Thread.currentThread().threadId()) & mask;
+        int start = SlotSupport.spread(me.threadId()) & mask;
         for (int i = 0; i <= mask; i++) {
             DebtSlot s = t[(start + i) & mask];
             if (s.debtOpaque() == null && s.casDebt(null, x)) { // f2: claim + debt
@@ -488,8 +531,14 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         }
     }
 
-    /** Helps every pending request on this swap and pays every debt on {@code old}, which the caller owns. */
+    /**
+     * Helps every pending request on this swap, pays every pool debt on {@code old} (which the caller owns) and,
+     * when lanes are in use, holds one more count on it for lane debts (dropped by {@link #afterWrite}).
+     */
     private void settle(Counted<?> old) {
+        if (DebtLane.ENABLED) {
+            PendingReleases.hold(old); // dropped by a reclaim() once no lane debt is on old
+        }
         for (DebtSlot s : DebtPool.tableVolatile()) {
             Object c = s.controlVolatile(); // h
             if (c instanceof DebtSlot.Request r && r.swap == this) {
@@ -501,6 +550,37 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                     old.decrementNotLast(); // the reader cleared its debt first; we still own old's count
                 }
             }
+        }
+    }
+
+    /**
+     * A writer's last step: drops its count on the removed block (null: none), then releases the lane holds no
+     * reader needs any more (this one's included, usually).
+     *
+     * @throws ArcReleaseException when a releaser ran here and threw (after everything else was done)
+     */
+    private static void afterWrite(Counted<?> removed) {
+        RuntimeException failure = null;
+        if (removed != null) {
+            try {
+                removed.decrement();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (DebtLane.ENABLED) {
+            try {
+                PendingReleases.reclaim();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

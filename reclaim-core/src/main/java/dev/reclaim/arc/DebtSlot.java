@@ -5,6 +5,11 @@ import java.lang.invoke.VarHandle;
 
 /** Left padding: keeps the slot's hot words off the cache lines of whatever the heap put before it. */
 abstract class DebtSlotPadLeft {
+    /**
+     * Fills the 4-byte gap after the object header: without it HotSpot's field layout puts the slot's boolean
+     * guard flags there, outside the padding, next to the neighbouring slot's words.
+     */
+    int headerGap;
     long p00, p01, p02, p03, p04, p05, p06, p07;
     long p08, p09, p10, p11, p12, p13, p14, p15;
 }
@@ -78,10 +83,28 @@ final class DebtSlot extends DebtSlotPadRight {
 
     final ArcGuard<Object> guard = new ArcGuard<>(this);
 
+    /**
+     * True for the slots of a thread's {@link DebtLane} (asymmetric-fence protocol: debt null or a block, no
+     * PAID/CLAIMED, claimed by the owner thread only); false for the slots of the global {@link DebtPool}.
+     */
+    final boolean inLane;
+
+    DebtSlot(boolean inLane) {
+        this.inLane = inLane;
+    }
+
     // ---------------------------------------------------------------- debt
 
     Object debtOpaque() {
         return DEBT.getOpaque(this); // opaque: a probe hint only; the claim CAS validates it
+    }
+
+    Object debtAcquire() {
+        return DEBT.getAcquire(this); // acquire: the lane owner's probe; pairs with setDebtRelease of the closer
+    }
+
+    void setDebtOpaque(Object value) {
+        DEBT.setOpaque(this, value); // opaque: the lane debt; ordered before the re-read by AsymmetricFence.light()
     }
 
     Object debtVolatile() {

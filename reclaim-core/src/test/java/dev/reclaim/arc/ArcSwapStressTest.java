@@ -138,6 +138,8 @@ class ArcSwapStressTest {
         assertEquals(Resource.CREATED.get() - created0, Resource.CLOSED.get() - closed0,
                 "every resource is closed exactly once when the swap and all guards are done");
         assertEquals(0, DebtPool.claimed(), "no debt slot is left claimed");
+        assertEquals(0, DebtLane.claimed(), "no lane slot is left claimed");
+        assertEquals(0, PendingReleases.size(), "no count is left held back");
     }
 
     @ParameterizedTest(name = "helpingOnly={0}")

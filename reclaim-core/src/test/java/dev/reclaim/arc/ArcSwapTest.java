@@ -34,6 +34,8 @@ class ArcSwapTest {
     void noSlotIsLeft() {
         ArcSwap.helpingOnly = false;
         assertEquals(0, DebtPool.claimed(), "every load must free its debt slot");
+        assertEquals(0, DebtLane.claimed(), "every load must free its lane slot");
+        assertEquals(0, PendingReleases.size(), "no count may stay held back once the guards are closed");
     }
 
     @Test
@@ -96,12 +98,12 @@ class ArcSwapTest {
     @Test
     void moreOpenGuardsThanSlotsGrowThePool() {
         ArcSwap<Val> s = ArcSwap.of(new Val(1).arc());
-        int n = DebtPool.size() * 2 + 3;
+        int n = DebtPool.size() * 2 + 3 + DebtLane.SLOTS; // the first loads may take this thread's lane slots
         List<ArcGuard<Val>> open = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             open.add(s.load());
         }
-        assertTrue(DebtPool.size() >= n);
+        assertTrue(DebtPool.size() >= n - DebtLane.SLOTS);
         for (ArcGuard<Val> g : open) {
             assertEquals(1, g.get().id);
             g.close();

@@ -1,0 +1,115 @@
+package dev.reclaim.arc;
+
+import dev.reclaim.internal.AsymmetricFence;
+
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
+
+/**
+ * A platform thread's own debt slots for {@link ArcSwap#load()}'s fence-free fast path, used only when
+ * {@link AsymmetricFence} is asymmetric. Only the owner thread claims a lane slot (a plain probe for a free slot
+ * and an opaque store of the debt: no CAS); any thread may free it (a guard may be closed elsewhere). Writers
+ * and {@link PendingReleases} scan every lane of the global registry.
+ *
+ * <p>Lanes are per platform thread (a ThreadLocal), never per virtual thread: virtual threads use the global
+ * {@link DebtPool}, whose size follows the loads open at once rather than the number of threads. The lane of a
+ * thread that ended is reused by the next thread that needs one once all its slots are free, so the registry is
+ * bounded by the most platform threads ever loading at once (plus lanes left with a guard never closed).
+ */
+final class DebtLane {
+
+    /** Slots per lane: the nesting depth of open guards a thread gets without falling back to the pool. */
+    static final int SLOTS = 4;
+
+    /** Whether lanes are in use (asymmetric fences available); decided once. */
+    static final boolean ENABLED = AsymmetricFence.isAsymmetric();
+
+    /** Every lane ever created; copy-on-write under LOCK. Via the volatile field. */
+    private static volatile DebtLane[] registry = new DebtLane[0];
+    private static final Object LOCK = new Object();
+
+    private static final ThreadLocal<DebtLane> LANE = ThreadLocal.withInitial(DebtLane::register);
+
+    final DebtSlot[] slots = new DebtSlot[SLOTS];
+    /** The thread that owns the lane; cleared (by the GC, or found dead) when it ended. Guarded by LOCK. */
+    private WeakReference<Thread> owner;
+
+    private DebtLane(Thread owner) {
+        for (int i = 0; i < SLOTS; i++) {
+            slots[i] = new DebtSlot(true);
+        }
+        this.owner = new WeakReference<>(owner);
+    }
+
+    /** The calling platform thread's lane. */
+    static DebtLane current() {
+        return LANE.get();
+    }
+
+    /** A free slot of this lane (owner thread only), or null when all are busy (nested guards). */
+    DebtSlot freeSlot() {
+        for (DebtSlot s : slots) {
+            if (s.debtAcquire() == null) { // acquire: pairs with the closer's release; its guard writes precede ours
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The lanes to scan (writers, PendingReleases). */
+    static DebtLane[] registry() {
+        return registry; // volatile read: pairs with the publication in register()
+    }
+
+    /** Whether any lane slot holds a debt on {@code c}; call after {@link AsymmetricFence#heavy()}. */
+    static boolean held(Counted<?> c) {
+        for (DebtLane lane : registry()) {
+            for (DebtSlot s : lane.slots) {
+                if (s.debtAcquire() == c) { // acquire: after heavy(); a reader's release of null orders its reads first
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Lane slots holding a debt now (tests: proves that no guard leaks its lane slot). */
+    static int claimed() {
+        int n = 0;
+        for (DebtLane lane : registry()) {
+            for (DebtSlot s : lane.slots) {
+                if (s.debtVolatile() != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static DebtLane register() {
+        Thread me = Thread.currentThread();
+        synchronized (LOCK) {
+            for (DebtLane lane : registry) {
+                Thread t = lane.owner.get();
+                if ((t == null || !t.isAlive()) && lane.allFree()) {
+                    lane.owner = new WeakReference<>(me);
+                    return lane; // the dead owner cannot claim; its closers have all finished (allFree)
+                }
+            }
+            DebtLane lane = new DebtLane(me);
+            DebtLane[] bigger = Arrays.copyOf(registry, registry.length + 1);
+            bigger[bigger.length - 1] = lane;
+            registry = bigger; // volatile write: publishes the lane before its owner's first claim
+            return lane;
+        }
+    }
+
+    private boolean allFree() {
+        for (DebtSlot s : slots) {
+            if (s.debtVolatile() != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
