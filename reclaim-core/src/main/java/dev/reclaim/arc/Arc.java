@@ -1,5 +1,7 @@
 package dev.reclaim.arc;
 
+import dev.reclaim.realtime.RealtimeCollector;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -20,8 +22,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>The release action runs on the thread that releases the last reference, or on the executor given to
- * {@link #of(Object, Releaser, Executor)} (keep hot threads from running slow {@code close()} calls). If it
- * throws on the releasing thread, that release throws {@link ArcReleaseException}; the value counts as released
+ * {@link #of(Object, Releaser, Executor)} (keep hot threads from running slow {@code close()} calls), or on the
+ * {@link RealtimeCollector} given to {@link #of(Object, Releaser, RealtimeCollector)} (then the last release is
+ * wait-free and allocates nothing: fit for realtime threads). If it throws on the releasing thread, that release throws {@link ArcReleaseException}; the value counts as released
  * either way. Misuse fails with {@link IllegalStateException}: releasing a handle twice, {@code get()} or
  * {@code retain()} on a released handle. Counts never go negative and the action never runs twice.
  *
@@ -39,6 +42,7 @@ public final class Arc<T> implements AutoCloseable {
      * count; the count itself is maintained in Counted (optimistic getAndAdd with rollback). A handle sampled by
      * the ArcLeakDetector keeps that flag in its Track instead (the cleaner action must not reach the handle).
      * `view` is what get() returns: the block's value, or a projection of it (map), sharing the block's count.
+     * Messages live in ArcMessages: close() may run on a realtime thread (see ArcMessages for why).
      */
 
     private final Counted<?> inner;
@@ -64,7 +68,7 @@ public final class Arc<T> implements AutoCloseable {
      * @throws NullPointerException when value or releaser is null
      */
     public static <T> Arc<T> of(T value, Releaser<? super T> releaser) {
-        return of(value, releaser, null);
+        return of(value, releaser, (Executor) null);
     }
 
     /**
@@ -86,6 +90,41 @@ public final class Arc<T> implements AutoCloseable {
     }
 
     /**
+     * A new value whose release action runs on {@code collector}'s thread, never on the releasing thread: the
+     * last release (of a handle, an {@link ArcSwap} slot or guard) is then wait-free and allocation-free (one
+     * atomic decrement, one CAS and the collector's enqueue), so realtime threads may drop the last reference.
+     *
+     * <p>Call off the realtime thread: this allocates the handle, the control block and the collector's queue
+     * node, and registers the value with the collector, whose {@link RealtimeCollector#close()} waits until it
+     * has been released and runs the release actions still pending. A release after the collector closed runs
+     * the action on the releasing thread (as every late drop of that collector does). A release action that
+     * throws is reported to the collector's failure handler as an {@link ArcReleaseException}; the value counts
+     * as released. {@link Weak#upgrade()} returns empty as soon as the last reference is released, even while
+     * the action is still pending on the collector.
+     *
+     * <pre>{@code
+     * Arc<Table> t = Arc.of(table, Table::free, collector);   // UI thread
+     * ... hand t (or retain()ed handles) to the audio thread ...
+     * t.close();                                              // audio thread: Table::free runs on the collector
+     * }</pre>
+     *
+     * @param value     the value (not null)
+     * @param releaser  runs once, on the collector, after the last reference is released
+     * @param collector the collector that runs it (not null)
+     * @param <T>       the value type
+     * @return the first handle
+     * @throws NullPointerException  when value, releaser or collector is null
+     * @throws IllegalStateException when the collector is closing or closed
+     */
+    public static <T> Arc<T> of(T value, Releaser<? super T> releaser, RealtimeCollector collector) {
+        Objects.requireNonNull(value, "Arc value is null; use ArcSwapOption for an optional slot");
+        Objects.requireNonNull(releaser, "Arc releaser is null; pass v -> {} for a value without a release action");
+        Objects.requireNonNull(collector, "Arc collector is null; use Arc.of(value, releaser) to release on the"
+                + " releasing thread");
+        return new Arc<>(Counted.onCollector(value, releaser, collector), value);
+    }
+
+    /**
      * A new {@link AutoCloseable} value released by its {@code close()}.
      *
      * @param value the value (not null)
@@ -94,7 +133,7 @@ public final class Arc<T> implements AutoCloseable {
      * @throws NullPointerException when value is null
      */
     public static <T extends AutoCloseable> Arc<T> of(T value) {
-        return of(value, AutoCloseable::close, null);
+        return of(value, AutoCloseable::close, (Executor) null);
     }
 
     /**
@@ -105,8 +144,7 @@ public final class Arc<T> implements AutoCloseable {
      */
     public T get() {
         if (isReleased()) {
-            throw new IllegalStateException("get() on a released Arc<" + inner.valueTypeName() + ">; read the"
-                    + " value before close(), or retain() another handle if you need it longer");
+            throw ArcMessages.getAfterRelease(inner.valueTypeName());
         }
         return view;
     }
@@ -118,7 +156,7 @@ public final class Arc<T> implements AutoCloseable {
      * @throws IllegalStateException when this handle was already released
      */
     public Arc<T> retain() {
-        checkOpen("retain()");
+        checkOpen(ArcMessages.RETAIN);
         inner.increment();
         return new Arc<>(inner, view);
     }
@@ -145,8 +183,10 @@ public final class Arc<T> implements AutoCloseable {
      * @throws IllegalStateException when this handle was already released
      */
     public <U> Arc<U> map(Function<? super T, ? extends U> projection) {
-        Objects.requireNonNull(projection, "projection");
-        checkOpen("map()");
+        if (projection == null) {
+            throw ArcMessages.nullProjection();
+        }
+        checkOpen(ArcMessages.MAP);
         U part = projection.apply(view);
         inner.increment();
         return new Arc<>(inner, part);
@@ -160,7 +200,7 @@ public final class Arc<T> implements AutoCloseable {
      * @throws IllegalStateException when this handle was already released
      */
     public Weak<T> downgrade() {
-        checkOpen("downgrade()");
+        checkOpen(ArcMessages.DOWNGRADE);
         return new Weak<>(inner, view);
     }
 
@@ -173,8 +213,7 @@ public final class Arc<T> implements AutoCloseable {
     @Override
     public void close() {
         if (!markReleased()) {
-            throw new IllegalStateException("Arc<" + inner.valueTypeName() + "> handle released twice; each"
-                    + " handle (from of(), retain(), loadFull(), upgrade()) must be closed exactly once");
+            throw ArcMessages.releasedTwice(inner.valueTypeName());
         }
         inner.decrement();
     }
@@ -217,7 +256,7 @@ public final class Arc<T> implements AutoCloseable {
 
     @Override
     public String toString() {
-        return isReleased() ? "Arc[released]" : "Arc[" + view + ", strong=" + strongCount() + "]";
+        return ArcMessages.arcToString(isReleased(), view, strongCount());
     }
 
     // ---------------------------------------------------------------- package-private: ArcSwap, Weak
@@ -234,16 +273,14 @@ public final class Arc<T> implements AutoCloseable {
     /** Gives this handle's count to the caller (ArcSwap.store): the handle is released, the count is not. */
     Counted<?> transfer(String what) {
         if (!markReleased()) {
-            throw new IllegalStateException(what + " of an Arc<" + inner.valueTypeName() + "> that was already"
-                    + " released; pass an open handle (retain() one if you need to keep yours)");
+            throw ArcMessages.transferOfReleased(what, inner.valueTypeName());
         }
         return inner;
     }
 
-    private void checkOpen(String what) {
+    private void checkOpen(int operation) {
         if (isReleased()) {
-            throw new IllegalStateException(what + " on a released Arc<" + inner.valueTypeName() + ">; retain()"
-                    + " before you release the handle you retain from");
+            throw ArcMessages.useAfterRelease(operation, inner.valueTypeName());
         }
     }
 

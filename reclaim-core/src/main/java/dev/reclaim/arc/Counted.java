@@ -1,5 +1,7 @@
 package dev.reclaim.arc;
 
+import dev.reclaim.realtime.RealtimeCollector;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
@@ -34,6 +36,16 @@ final class Counted<T> {
      * Orderings: every count update is a volatile RMW. The decrement of each owner is a release of its reads of
      * the value; the final decrement reads (acquires) all of them, so the releaser happens-after every use by
      * every owner (the same argument as Rust's Arc with AcqRel on the final fetch_sub).
+     *
+     * Where the releaser runs: on the thread of the final decrement; or as a task given to `executor`; or, when
+     * `collectorRelease` is set, on a RealtimeCollector. The collector's queue node (CollectorRelease) is made
+     * with the block, off the releasing thread, so that the final decrement does no allocation, no lock and no
+     * release work: casReleased, then the collector's wait-free enqueue (one exchange, one store). The
+     * collector's acquire of the node pairs with the enqueue's release store, which follows the final
+     * decrement, so the releaser still happens-after every owner's use. Weak.upgrade refuses a count of 0, so a
+     * value whose release is pending on the collector is never resurrected.
+     *
+     * Strings: the classes on the release path keep their messages in ArcMessages (see there why).
      */
 
     /** The value of a closed ArcSwap; never counted. */
@@ -44,6 +56,8 @@ final class Counted<T> {
     final T value;
     private final Releaser<? super T> releaser;
     private final Executor executor;
+    /** The collector's preallocated queue node when the releaser runs on a RealtimeCollector, else null. */
+    private final CollectorRelease collectorRelease;
     /** Strong count; via STRONG. */
     private volatile int strong = 1;
     /** Open Weak handles; via WEAK. */
@@ -52,13 +66,25 @@ final class Counted<T> {
     private volatile int released;
 
     Counted(T value, Releaser<? super T> releaser, Executor executor) {
+        this(value, releaser, executor, null);
+    }
+
+    private Counted(T value, Releaser<? super T> releaser, Executor executor, RealtimeCollector collector) {
         this.value = value;
         this.releaser = releaser;
         this.executor = executor;
+        // `this` escapes to the node before the constructor ends: the node only calls back in destroy(), after
+        // the block was published and its final decrement enqueued the node (release/acquire through the queue)
+        this.collectorRelease = collector == null ? null : new CollectorRelease(collector, this);
+    }
+
+    /** A block whose releaser runs on {@code collector}; registers its queue node there (off the hot path). */
+    static <T> Counted<T> onCollector(T value, Releaser<? super T> releaser, RealtimeCollector collector) {
+        return new Counted<>(value, releaser, null, collector);
     }
 
     String valueTypeName() {
-        return value == null ? "null" : value.getClass().getName();
+        return ArcMessages.typeName(value);
     }
 
     // ---------------------------------------------------------------- strong count
@@ -73,11 +99,9 @@ final class Counted<T> {
         if (old <= 0 || old == Integer.MAX_VALUE) {
             getAndAddStrong(-1);
             if (old <= 0) {
-                throw new IllegalStateException("retain of an Arc<" + valueTypeName() + "> whose value was already"
-                        + " released; retain() while you still hold an open handle");
+                throw ArcMessages.retainOfReleased(valueTypeName());
             }
-            throw new IllegalStateException("Arc<" + valueTypeName() + "> strong count would overflow "
-                    + Integer.MAX_VALUE + "; a handle is retained in a loop without being released");
+            throw ArcMessages.overflow(valueTypeName());
         }
     }
 
@@ -85,7 +109,7 @@ final class Counted<T> {
     boolean tryIncrementIfLive() {
         for (int c = strongVolatile(); c > 0; c = strongVolatile()) {
             if (c == Integer.MAX_VALUE) {
-                throw new IllegalStateException("Arc<" + valueTypeName() + "> strong count would overflow");
+                throw ArcMessages.overflow(valueTypeName());
             }
             if (casStrong(c, c + 1)) {
                 return true;
@@ -95,7 +119,8 @@ final class Counted<T> {
     }
 
     /**
-     * Drops one owner; the last one runs the releaser (on this thread, or hands it to the executor).
+     * Drops one owner; the last one runs the releaser (on this thread), or hands it to the executor or to the
+     * realtime collector (then wait-free and allocation-free).
      *
      * @throws ArcReleaseException when the releaser threw on this thread
      */
@@ -106,8 +131,7 @@ final class Counted<T> {
         }
         if (old <= 0) {
             getAndAddStrong(1);
-            throw new IllegalStateException("Arc<" + valueTypeName() + "> released more often than retained"
-                    + " (count was already zero); release each handle exactly once");
+            throw ArcMessages.releasedMoreThanRetained(valueTypeName());
         }
         releaseValue();
     }
@@ -119,6 +143,10 @@ final class Counted<T> {
 
     private void releaseValue() {
         if (!casReleased(0, 1)) {
+            return;
+        }
+        if (collectorRelease != null) {
+            collectorRelease.enqueue(); // wait-free, allocation-free; after close() it releases here instead
             return;
         }
         if (executor == null) {
@@ -139,9 +167,16 @@ final class Counted<T> {
         try {
             releaser.release(value);
         } catch (Throwable t) {
-            throw new ArcReleaseException("the releaser of Arc<" + valueTypeName() + "> threw " + t
-                    + "; the value counts as released and the releaser will not run again."
-                    + " Fix the releaser, or catch ArcReleaseException where the last reference is closed", t);
+            throw ArcMessages.releaserThrew(valueTypeName(), t);
+        }
+    }
+
+    /** The collector's destroy(): runs the releaser there; a failure goes to the collector's failure handler. */
+    void runReleaserOnCollector(String collectorName) {
+        try {
+            releaser.release(value);
+        } catch (Throwable t) {
+            throw ArcMessages.releaserThrewOnCollector(valueTypeName(), collectorName, t);
         }
     }
 

@@ -14,7 +14,8 @@
  * <h2>Types</h2>
  * <ul>
  *   <li>{@link dev.reclaim.arc.Arc}: a counted handle with a release action that runs exactly once (on the
- *       releasing thread, or on an executor); {@code retain()}, {@code close()}, {@code get()},
+ *       releasing thread, on an executor, or on a {@link dev.reclaim.realtime.RealtimeCollector}, which makes
+ *       the last release wait-free and allocation-free); {@code retain()}, {@code close()}, {@code get()},
  *       {@code map()}, {@code downgrade()}.</li>
  *   <li>{@link dev.reclaim.arc.Weak}: {@code upgrade()} to a strong handle while the value is live.</li>
  *   <li>{@link dev.reclaim.arc.ArcSwap} / {@link dev.reclaim.arc.ArcSwapOption}: {@code load()} (a pooled

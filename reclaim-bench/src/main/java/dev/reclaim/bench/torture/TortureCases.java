@@ -33,6 +33,9 @@ final class TortureCases {
                 cases.add(new MapChurnCase(scheme, kind, CHURN_OPS, kind.keys()));
             }
         }
+        for (Scheme scheme : Reclaimers.freeing()) {
+            cases.add(new BytesMapChurnCase(scheme, CHURN_OPS, 4_096));
+        }
         for (LongContainer.Kind kind : LongContainer.KINDS) {
             for (Scheme scheme : Reclaimers.freeing()) {
                 cases.add(new ChurnCase(scheme, kind, STALL_OPS, true));

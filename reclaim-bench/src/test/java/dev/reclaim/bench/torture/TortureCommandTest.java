@@ -12,6 +12,7 @@ import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The torture command's contract, and proof that its checks catch what they claim to catch. */
@@ -46,6 +47,19 @@ class TortureCommandTest {
         assertTrue(io[1].contains("--threads"), io[1]);
         run(exit, "torture", "--only", "no-such-case");
         assertEquals(2, exit[0]);
+    }
+
+    @Test
+    void bytesMapChurnPassesForEveryFreeingSchemeAndItsValueCheckRejectsForeignAndTornValues() throws Exception {
+        for (Scheme scheme : Reclaimers.freeing()) {
+            String summary = new BytesMapChurnCase(scheme, 3_000, 256).run(11, 3);
+            assertTrue(summary.contains("match the models"), summary);
+        }
+        java.lang.foreign.MemorySegment v = BytesMapChurnCase.value(5, 40);
+        assertEquals(40, BytesMapChurnCase.version(5, v, v.byteSize()));
+        assertThrows(AssertionError.class, () -> BytesMapChurnCase.version(6, v, v.byteSize()));
+        v.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 9, (byte) 0x55);
+        assertThrows(AssertionError.class, () -> BytesMapChurnCase.version(5, v, v.byteSize()));
     }
 
     /** A stack that frees popped nodes at once, with no reclaimer: concurrent pops read freed nodes. */
