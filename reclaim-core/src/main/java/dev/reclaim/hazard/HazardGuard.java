@@ -1,6 +1,7 @@
 package dev.reclaim.hazard;
 
 import dev.reclaim.Deleter;
+import dev.reclaim.internal.AsymmetricFence;
 import dev.reclaim.internal.SlotBase;
 import dev.reclaim.internal.SlotGuard;
 import dev.reclaim.memory.Memory;
@@ -20,9 +21,13 @@ final class HazardGuard extends SlotGuard {
      */
     int used;
 
+    /** The reclaimer's fence mode (final: read once per protect, no indirection). */
+    private final boolean asymmetric;
+
     HazardGuard(HazardReclaimer.Table table, HazardSlot slot) {
         super(table);
         this.slot = slot;
+        this.asymmetric = table.asymmetric();
     }
 
     @Override
@@ -42,8 +47,14 @@ final class HazardGuard extends SlotGuard {
         HazardSlot s = slot;
         used |= 1 << index;
         long p = Memory.getLongAcquire(address); // acquire: pairs with the writer's release/CAS of that field
+        boolean light = asymmetric;
         while (true) {
-            s.setHazardVolatile(index, p & ~TAG_MASK); // volatile: publish, then StoreLoad (the full fence of protect)
+            if (light) {
+                s.setHazardOpaque(index, p & ~TAG_MASK); // opaque: publish; the scan's heavy() makes it visible
+                AsymmetricFence.light(); // compiler barrier: the re-read stays after the publish; pairs with heavy()
+            } else {
+                s.setHazardVolatile(index, p & ~TAG_MASK); // volatile: publish, then StoreLoad (the full fence of protect)
+            }
             long q = Memory.getLongAcquire(address); // acquire: the validation re-read, ordered after the publish
             if (q == p) {
                 return p;
@@ -59,8 +70,14 @@ final class HazardGuard extends SlotGuard {
         HazardSlot s = slot;
         used |= 1 << (PROTECT_SLOTS + index);
         T p = source.getAcquire(); // acquire: pairs with the writer's release/CAS of the reference
+        boolean light = asymmetric;
         while (true) {
-            s.setRefVolatile(index, p); // volatile: publish, then StoreLoad before the re-read
+            if (light) {
+                s.setRefOpaque(index, p); // opaque: publish; the scan's heavy() makes it visible
+                AsymmetricFence.light(); // compiler barrier: the re-read stays after the publish; pairs with heavy()
+            } else {
+                s.setRefVolatile(index, p); // volatile: publish, then StoreLoad before the re-read
+            }
             T q = source.getAcquire(); // acquire: the validation re-read
             if (q == p) {
                 return p;

@@ -10,11 +10,13 @@ import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
 import dev.reclaim.internal.SlotBase;
 import dev.reclaim.internal.SlotGuard;
+import dev.reclaim.internal.AsymmetricFence;
 import dev.reclaim.internal.SlotTable;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,10 +58,16 @@ public final class HazardReclaimer implements Reclaimer {
      * unlink and cannot return X from addr -- unless X was linked into addr again, which for a retired node
      * requires its address to have been freed and reallocated, i.e. an earlier free that this same argument
      * excludes. Hence the reader only dereferences nodes that no scan frees until its hazard changes.
-     * Java has no asymmetric fence (folly's light/heavy pair uses membarrier/FlushProcessWriteBuffers, which
-     * the JDK does not expose), so the StoreLoad lives in protect as the volatile hazard store (x86: a
-     * lock-prefixed store/xchg; AArch64: stlr, which the ldar of the re-read cannot pass). The fullFence in
-     * scan orders the plain retire appends and the unlink before the hazard reads; one fence per scan.
+     * Asymmetric mode (the default when dev.reclaim.internal.AsymmetricFence is asymmetric, as folly's
+     * hazptr does with membarrier): the publish is an opaque store followed by AsymmetricFence.light() (a
+     * compiler barrier) and the scan's fence is AsymmetricFence.heavy(). The argument above holds with "SC
+     * order" replaced by the membarrier argument: the barrier heavy() forces on the reader's CPU falls after
+     * W (the scan then reads X) or before it (then q, after W, sees the unlink, which precedes heavy()). A
+     * scan then costs a system call, so the default R0 rises from 64 to 1024 (the bound below grows with it).
+     * Symmetric mode (builder asymmetricFence(false), or no membarrier): the StoreLoad lives in protect as the
+     * volatile hazard store (x86: a lock-prefixed store/xchg; AArch64: stlr, which the ldar of the re-read
+     * cannot pass), and the fullFence in scan orders the plain retire appends and the unlink before the
+     * hazard reads; one fence per scan.
 
      * ABA: protect compares the re-read word with the first one. If addr went X -> Y -> X between the loads,
      * the second X is a valid node (it is linked now, after our publish), so protecting it is correct. A
@@ -72,7 +80,7 @@ public final class HazardReclaimer implements Reclaimer {
      * non-zero hazards of every slot (volatile reads, after the scan's fullFence) into the scanning slot's
      * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold is
      * T = max(R0, K x H), H = 4 x table length (every hazard word that exists), K = 2, R0 = the builder's
-     * scanThreshold (default 64): at least T retires between two scans of a slot, each costing O(H log H +
+     * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot, each costing O(H log H +
      * list length), so amortised O(log H) per retire.
      *
      * Garbage bound: after a scan a slot keeps at most H pointers (each equals a distinct published hazard:
@@ -93,15 +101,23 @@ public final class HazardReclaimer implements Reclaimer {
      * P2530 (hazard pointers for C++26).
      */
 
+    /** Default R0 with a fence per protect: a scan costs one full fence. */
+    static final int SYMMETRIC_R0 = 64;
+    /** Default R0 with asymmetric fences: a scan costs a membarrier call (microseconds), amortised over R0 retires. */
+    static final int ASYMMETRIC_R0 = 1024;
+
     /** Multiplier K of the scan threshold T = max(R0, K x H). */
     static final int K = 2;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final int r0;
+    /** Whether protect publishes with a compiler barrier and scans run AsymmetricFence.heavy(). */
+    final boolean asymmetric;
     private final Table table;
 
     private HazardReclaimer(Builder b) {
-        this.r0 = b.scanThreshold;
+        this.asymmetric = b.asymmetricFence && AsymmetricFence.isAsymmetric();
+        this.r0 = b.scanThreshold > 0 ? b.scanThreshold : asymmetric ? ASYMMETRIC_R0 : SYMMETRIC_R0;
         this.table = new Table(this, b.configuredName() != null ? b.configuredName() : "hp-" + INSTANCES.incrementAndGet(), b);
     }
 
@@ -128,6 +144,19 @@ public final class HazardReclaimer implements Reclaimer {
         @Override
         protected int scanThreshold(int slotCount) {
             return hp.threshold(slotCount);
+        }
+
+        boolean asymmetric() {
+            return hp.asymmetric;
+        }
+
+        @Override
+        protected void scanFence() {
+            if (hp.asymmetric) {
+                AsymmetricFence.heavy(); // pairs with the light() between protect's publish and re-read
+            } else {
+                VarHandle.fullFence(); // pairs with protect's volatile publication
+            }
         }
 
         @Override
@@ -292,15 +321,30 @@ public final class HazardReclaimer implements Reclaimer {
 
     /** Configures a {@link HazardReclaimer}. */
     public static final class Builder extends ReclaimerBuilder<Builder> {
-        private int scanThreshold = 64;
+        private int scanThreshold;
+        private boolean asymmetricFence = true;
 
         private Builder() {
         }
 
         /**
+         * Whether to use asymmetric fences when they are available (default true; see the README's "Asymmetric
+         * fences"): {@code protect} then publishes with a compiler barrier instead of a CPU fence, and each scan
+         * pays one {@code membarrier} system call instead, amortised over a larger default scan threshold
+         * (1024 instead of 64). Pass false for workloads that retire far more often than they protect.
+         *
+         * @param enabled false to always fence in protect
+         * @return this builder
+         */
+        public Builder asymmetricFence(boolean enabled) {
+            this.asymmetricFence = enabled;
+            return this;
+        }
+
+        /**
          * Tuning knob and test seam: R0, the smallest number of retirements a slot collects between two scans
-         * (default 64). The scan threshold is {@code max(R0, 2 x hazard words)}; a small R0 with few slots
-         * makes scans frequent, which tests use to exercise them.
+         * (default 64, or 1024 with asymmetric fences). The scan threshold is {@code max(R0, 2 x hazard
+         * words)}; a small R0 with few slots makes scans frequent, which tests use to exercise them.
          *
          * @param r0 at least 1
          * @return this builder

@@ -55,6 +55,10 @@ final class HazardSlot extends SlotBase {
         HAZARDS.setVolatile(hazards, HZ_BASE + i, value);
     }
 
+    void setHazardOpaque(int i, long value) {
+        HAZARDS.setOpaque(hazards, HZ_BASE + i, value); // opaque: asymmetric publish; light() then the scanner's heavy()
+    }
+
     void setHazardRelease(int i, long value) {
         HAZARDS.setRelease(hazards, HZ_BASE + i, value); // release: our reads of the node precede the clear; pairs with hazardVolatile
     }
@@ -69,6 +73,10 @@ final class HazardSlot extends SlotBase {
 
     void setRefVolatile(int i, Object value) {
         REFS.setVolatile(refs, REF_BASE + i, value); // volatile: StoreLoad before protect's re-read (as hazards)
+    }
+
+    void setRefOpaque(int i, Object value) {
+        REFS.setOpaque(refs, REF_BASE + i, value); // opaque: asymmetric publish; light() then the scanner's heavy()
     }
 
     void setRefRelease(int i, Object value) {

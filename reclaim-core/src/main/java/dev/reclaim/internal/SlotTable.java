@@ -192,6 +192,15 @@ public abstract class SlotTable<S extends SlotBase> {
      *
      * @param slot the slot
      */
+    /**
+     * The scan's fence between the retire appends / unlinks and the reads of the readers' publications. The
+     * default is a full fence, pairing with readers that publish with a volatile store; a scheme whose readers
+     * publish with {@link AsymmetricFence#light()} overrides it with {@link AsymmetricFence#heavy()}.
+     */
+    protected void scanFence() {
+        VarHandle.fullFence(); // pairs with the readers' volatile publications
+    }
+
     protected void onRecovered(S slot) {
     }
 
@@ -349,7 +358,7 @@ public abstract class SlotTable<S extends SlotBase> {
         }
         int snap = 0;
         if (!all) {
-            VarHandle.fullFence(); // "heavy" fence: pairs with the readers' volatile publications (see notes)
+            scanFence(); // "heavy" side: pairs with the readers' publications (see notes and scanFence)
             snap = snapshot((S) s, table);
         }
         updatePeak();
