@@ -37,11 +37,15 @@ public final class ArcGuard<T> implements AutoCloseable {
         if (slot == null) {
             return null;
         }
-        if (!slot.guardOpen) {
+        DebtSlot s = slot;
+        if (!s.guardOpen) {
             throw new IllegalStateException("get() on a closed ArcGuard; read inside the try-with-resources block,"
                     + " or use loadFull() for a reference that outlives it");
         }
-        return (T) slot.guardValue;
+        if (s.inLane && !s.guardProjected) {
+            return (T) ((Counted<?>) s.debtPlain()).value; // a lane guard's block is its debt (no extra field store)
+        }
+        return (T) s.guardValue;
     }
 
     /**
@@ -59,18 +63,26 @@ public final class ArcGuard<T> implements AutoCloseable {
         if (!s.guardOpen) {
             throw new IllegalStateException("ArcGuard closed twice; close each guard from load() exactly once");
         }
-        Counted<?> c = s.guardCounted; // read before the slot is freed: the slot is reused after that
-        boolean owned = s.guardFull;
-        s.guardOpen = false;
-        s.guardCounted = null;
-        s.guardValue = null;
         if (s.inLane) {
+            Counted<?> c = (Counted<?>) s.debtPlain(); // our own debt: the block this guard keeps alive
+            s.guardOpen = false;
+            if (s.guardProjected) {
+                s.guardValue = null;
+                s.guardProjected = false;
+            }
             s.setDebtRelease(null); // C1 release: our reads of the value precede; pairs with the scans' acquire
             AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim (C1 before C2)
             if (PendingReleases.mayHold(c)) { // C2: a writer held c back for us
                 PendingReleases.reclaim();
             }
-        } else if (owned) {
+            return;
+        }
+        Counted<?> c = s.guardCounted; // read before the slot is freed: the slot is reused after that
+        boolean owned = s.guardFull;
+        s.guardOpen = false;
+        s.guardCounted = null;
+        s.guardValue = null;
+        if (owned) {
             slot.setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
             c.decrement();
         } else if (!slot.casDebt(c, null)) { // volatile CAS: clears our debt unless a writer paid it (PAID)
@@ -89,6 +101,19 @@ public final class ArcGuard<T> implements AutoCloseable {
         s.guardOpen = true;
     }
 
+    /**
+     * Opens a lane guard: the block is the slot's debt, so only a projection needs a field (reference stores
+     * into these long-lived slots cost a GC write barrier each).
+     */
+    void openLane(Object projected, boolean isProjected) {
+        DebtSlot s = slot;
+        if (isProjected) {
+            s.guardValue = projected;
+            s.guardProjected = true;
+        }
+        s.guardOpen = true;
+    }
+
     void openFull(Counted<?> c, Object v) {
         DebtSlot s = slot;
         s.guardCounted = c;
@@ -99,6 +124,9 @@ public final class ArcGuard<T> implements AutoCloseable {
 
     /** The block this guard keeps alive (loadFull converts the guard into a count); null for EMPTY. */
     Counted<?> counted() {
-        return slot == null ? null : slot.guardCounted;
+        if (slot == null) {
+            return null;
+        }
+        return slot.inLane ? (Counted<?>) slot.debtPlain() : slot.guardCounted;
     }
 }

@@ -368,12 +368,12 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         }
         Thread me = Thread.currentThread();
         if (DebtLane.ENABLED && !helpingOnly && !me.isVirtual()) {
-            DebtSlot s = DebtLane.current().freeSlot();
+            DebtSlot s = DebtLane.current(me).freeSlot();
             if (s != null) {
                 s.setDebtOpaque(x); // L2: the lane debt (owner-only slot: no CAS)
                 AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim
                 if (currentVolatile() == x) { // L3
-                    return open(s, x, false, projection);
+                    return openLane(s, x, projection);
                 }
                 s.setDebtRelease(null); // release: withdraw; a writer may hold x back for us, so check below
                 AsymmetricFence.light(); // pairs with heavy() in PendingReleases.reclaim (C1 before C2)
@@ -467,6 +467,24 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
             throw e;
         }
+    }
+
+    private static ArcGuard<Object> openLane(DebtSlot s, Counted<?> c, Function<Object, Object> projection) {
+        ArcGuard<Object> g = s.guard;
+        if (projection == null) {
+            g.openLane(null, false);
+            return g;
+        }
+        Object v;
+        try {
+            v = projection.apply(c.value);
+        } catch (RuntimeException | Error e) {
+            g.openLane(null, false);
+            g.close();
+            throw e;
+        }
+        g.openLane(v, true);
+        return g;
     }
 
     private static ArcGuard<Object> open(DebtSlot s, Counted<?> c, boolean full, Function<Object, Object> projection) {

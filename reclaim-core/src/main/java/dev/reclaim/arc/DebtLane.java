@@ -1,6 +1,7 @@
 package dev.reclaim.arc;
 
 import dev.reclaim.internal.AsymmetricFence;
+import dev.reclaim.internal.SlotSupport;
 
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
@@ -39,10 +40,27 @@ final class DebtLane {
             slots[i] = new DebtSlot(true);
         }
         this.owner = new WeakReference<>(owner);
+        this.ownerId = owner.threadId();
     }
 
-    /** The calling platform thread's lane. */
-    static DebtLane current() {
+    /**
+     * Lanes by a hash of their owner's thread id: the hot path's lookup (one array load and an id compare,
+     * cheaper than the ThreadLocal). Entries are written under LOCK in place and read racily: a stale or missing
+     * entry only sends the reader to the ThreadLocal (thread ids are never reused, so a stale ownerId never
+     * matches another thread).
+     */
+    private static final DebtLane[] BY_HASH = new DebtLane[256];
+
+    /** The owner's thread id; written under LOCK before the lane is reachable from BY_HASH. */
+    private long ownerId;
+
+    /** The lane of the calling platform thread {@code me}. */
+    static DebtLane current(Thread me) {
+        long id = me.threadId();
+        DebtLane l = BY_HASH[SlotSupport.spread(id) & (BY_HASH.length - 1)]; // plain: a hint, checked by the id
+        if (l != null && l.ownerId == id) {
+            return l;
+        }
         return LANE.get();
     }
 
@@ -93,6 +111,8 @@ final class DebtLane {
                 Thread t = lane.owner.get();
                 if ((t == null || !t.isAlive()) && lane.allFree()) {
                     lane.owner = new WeakReference<>(me);
+                    lane.ownerId = me.threadId();
+                    lane.hash();
                     return lane; // the dead owner cannot claim; its closers have all finished (allFree)
                 }
             }
@@ -100,7 +120,18 @@ final class DebtLane {
             DebtLane[] bigger = Arrays.copyOf(registry, registry.length + 1);
             bigger[bigger.length - 1] = lane;
             registry = bigger; // volatile write: publishes the lane before its owner's first claim
+            lane.hash();
             return lane;
+        }
+    }
+
+    /** Takes this lane's hash entry if it is empty or its owner ended (under LOCK). */
+    private void hash() {
+        int i = SlotSupport.spread(ownerId) & (BY_HASH.length - 1);
+        DebtLane cur = BY_HASH[i];
+        Thread t = cur == null ? null : cur.owner.get();
+        if (cur == null || cur == this || t == null || !t.isAlive()) {
+            BY_HASH[i] = this; // plain: racy hint, see BY_HASH
         }
     }
 

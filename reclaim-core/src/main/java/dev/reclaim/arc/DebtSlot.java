@@ -36,7 +36,9 @@ abstract class DebtSlotFields extends DebtSlotPadLeft {
     boolean guardOpen;
     /** True when the guard owns a full count on guardCounted (a hand-over); false when it is a debt. */
     boolean guardFull;
-    /** The block the guard keeps alive. */
+    /** Lane guards only: whether guardValue holds a projection (else get() reads the debt's value). */
+    boolean guardProjected;
+    /** The block the guard keeps alive (pool guards; a lane guard's block is its debt). */
     Counted<?> guardCounted;
     /** What the guard's get() returns (the value or its projection). */
     Object guardValue;
@@ -97,6 +99,10 @@ final class DebtSlot extends DebtSlotPadRight {
 
     Object debtOpaque() {
         return DEBT.getOpaque(this); // opaque: a probe hint only; the claim CAS validates it
+    }
+
+    Object debtPlain() {
+        return DEBT.get(this); // plain: the lane guard reading its own debt (written by this guard's load)
     }
 
     Object debtAcquire() {

@@ -39,6 +39,10 @@ final class Forker {
         if (c.sanitize()) {
             cmd.add("-Dreclaim.sanitize=true");
         }
+        String fence = System.getProperty("reclaim.asymmetricFence");
+        if (fence != null) {
+            cmd.add("-Dreclaim.asymmetricFence=" + fence); // RECLAIM_JAVA_OPTS=-Dreclaim.asymmetricFence=off compares modes
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ForkMain.class.getName());

@@ -23,6 +23,7 @@ final class Machine {
                 + System.getProperty("java.vm.vendor") + ")");
         m.put("java binary", Forker.javaBinary());
         m.put("fork JVM flags", forkFlags);
+        m.put("fences (ArcSwap loads, hp protect)", dev.reclaim.internal.AsymmetricFence.status());
         return m;
     }
 
