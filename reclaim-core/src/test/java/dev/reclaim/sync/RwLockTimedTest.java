@@ -257,7 +257,7 @@ class RwLockTimedTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < workers.length; t++) {
             int seed = 31 * t + 7;
-            workers[t] = Thread.ofPlatform().unstarted(() -> {
+            workers[t] = Thread.ofPlatform().daemon().unstarted(() -> {
                 Random rnd = new Random(seed);
                 try {
                     for (int k = 0; k < 4_000; k++) {
@@ -341,8 +341,9 @@ class RwLockTimedTest {
         for (Thread t : workers) {
             t.start();
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (Thread t : workers) {
-            t.join(60_000);
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
         done.set(true);
         interrupter.join();
