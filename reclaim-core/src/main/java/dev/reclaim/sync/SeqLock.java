@@ -9,7 +9,9 @@ import java.util.Objects;
  * A sequence lock over a fixed-size record of {@code long} fields on the Java heap: readers never write shared
  * memory (they read optimistically and retry if a writer was active), writers are serialized by the sequence
  * word itself. For small records that are read far more often than written (a timestamp pair, a position, a
- * config snapshot). The off-heap and cross-process form is {@link SegmentSeqLock}.
+ * config snapshot). The first four fields live in the lock object itself, beside the sequence, so reading a
+ * small record touches one object; fields beyond the fourth are kept in an array. The off-heap and
+ * cross-process form is {@link SegmentSeqLock}.
  *
  * <pre>{@code
  * SeqLock pos = new SeqLock(2);
