@@ -9,7 +9,9 @@ import java.util.Objects;
  * A sequence lock over a fixed-size record of {@code long} fields on the Java heap: readers never write shared
  * memory (they read optimistically and retry if a writer was active), writers are serialized by the sequence
  * word itself. For small records that are read far more often than written (a timestamp pair, a position, a
- * config snapshot). The off-heap and cross-process form is {@link SegmentSeqLock}.
+ * config snapshot). The first four fields live in the lock object itself, beside the sequence, so reading a
+ * small record touches one object; fields beyond the fourth are kept in an array. The off-heap and
+ * cross-process form is {@link SegmentSeqLock}.
  *
  * <pre>{@code
  * SeqLock pos = new SeqLock(2);
@@ -32,8 +34,13 @@ public final class SeqLock {
     /*
      * Implementation notes
      *
-     * Layout: the sequence is a field of the lock; the record's fields (if any) are a long[] beside it. With 0
-     * fields the lock guards the caller's own fields, StampedLock-style (see the class documentation).
+     * Layout: the sequence and the first INLINE (4) fields of the record are fields of the lock object itself;
+     * fields INLINE.. are in a long[] beside it. So a small record costs a reader no more loads than
+     * StampedLock's tryOptimisticRead over the caller's own fields: the lock reference, then the sequence and
+     * the fields in that one object (the earlier all-array layout added a dependent load of the array and its
+     * length, which made SeqLock(2) reads 0.7x StampedLock's; see docs/performance.md, issue 8). get(i) with
+     * a constant i folds its switch away after inlining. With 0 fields the lock guards the caller's own
+     * fields, StampedLock-style (see the class documentation).
      * seq is even when no write is in progress, odd during a write. Writer: CAS seq even -> odd (this also
      * excludes other writers), storeStore fence, opaque stores of the fields, release store of seq + 2.
      * Reader: acquire load of seq (s1; an odd s1 becomes the stamp s1 - 1, which can never validate), plain loads of the fields, acquire (loadLoad) fence,
@@ -50,9 +57,17 @@ public final class SeqLock {
      * along with programming language memory models?" (MSPC 2012); StampedLock's validate().
      */
 
+    /** How many of the record's fields live in the lock object itself (f0..f3); the rest go to {@link #rest}. */
+    private static final int INLINE = 4;
+
     private volatile long seq;
-    /** The record's fields; empty when the lock guards the caller's own fields. */
-    private final long[] words;
+    // the record's first fields: written only with opaque stores (setField), read plain in get()
+    private long f0;
+    private long f1;
+    private long f2;
+    private long f3;
+    /** The record's fields from index {@link #INLINE} on; empty for records of at most INLINE fields. */
+    private final long[] rest;
     private final int fieldCount;
 
     /**
@@ -65,7 +80,7 @@ public final class SeqLock {
         if (fields < 0) {
             throw new IllegalArgumentException("a SeqLock record needs >= 0 fields, was " + fields);
         }
-        this.words = new long[fields];
+        this.rest = new long[Math.max(0, fields - INLINE)];
         this.fieldCount = fields;
     }
 
@@ -99,14 +114,22 @@ public final class SeqLock {
      * Reads one field inside an optimistic read. The value may be inconsistent with the other fields until
      * {@link #readValidate(long)} confirms the read.
      *
-     * @param field the field index
+     * @param field the field index, {@code 0 <= field < fields()}
      * @return its value (possibly from a concurrent write)
+     * @throws IndexOutOfBoundsException if {@code field} is out of range
      */
     public long get(int field) {
-        // plain: a racy read by design (64-bit plain loads do not tear on 64-bit HotSpot, as StampedLock's
-        // optimistic reads assume); it cannot float above the acquire load in readBegin() nor below the loadLoad
-        // fence in readValidate(), and a value from a concurrent write is rejected by readValidate()
-        return words[field];
+        Objects.checkIndex(field, fieldCount);
+        // plain loads: racy reads by design (64-bit plain loads do not tear on 64-bit HotSpot, as StampedLock's
+        // optimistic reads assume); they cannot float above the acquire load in readBegin() nor below the
+        // loadLoad fence in readValidate(), and a value from a concurrent write is rejected by readValidate()
+        return switch (field) {
+            case 0 -> f0;
+            case 1 -> f1;
+            case 2 -> f2;
+            case 3 -> f3;
+            default -> rest[field - INLINE];
+        };
     }
 
     /**
@@ -192,12 +215,20 @@ public final class SeqLock {
     /**
      * Writes one field inside a write.
      *
-     * @param field the field index
+     * @param field the field index, {@code 0 <= field < fields()}
      * @param value its new value
+     * @throws IndexOutOfBoundsException if {@code field} is out of range
      */
     public void set(int field, long value) {
         Objects.checkIndex(field, fieldCount);
-        WORD.setOpaque(words, field, value); // opaque: ordered by the fences of beginWrite()/endWrite()
+        // opaque stores (each one atomic): ordered by the fences of beginWrite()/endWrite()
+        switch (field) {
+            case 0 -> F0.setOpaque(this, value);
+            case 1 -> F1.setOpaque(this, value);
+            case 2 -> F2.setOpaque(this, value);
+            case 3 -> F3.setOpaque(this, value);
+            default -> WORD.setOpaque(rest, field - INLINE, value);
+        }
     }
 
     /**
@@ -273,10 +304,19 @@ public final class SeqLock {
     // VarHandle mechanics
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle SEQ;
+    private static final VarHandle F0;
+    private static final VarHandle F1;
+    private static final VarHandle F2;
+    private static final VarHandle F3;
 
     static {
         try {
-            SEQ = MethodHandles.lookup().findVarHandle(SeqLock.class, "seq", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SEQ = l.findVarHandle(SeqLock.class, "seq", long.class);
+            F0 = l.findVarHandle(SeqLock.class, "f0", long.class);
+            F1 = l.findVarHandle(SeqLock.class, "f1", long.class);
+            F2 = l.findVarHandle(SeqLock.class, "f2", long.class);
+            F3 = l.findVarHandle(SeqLock.class, "f3", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -1,5 +1,6 @@
 package dev.reclaim.sync;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class SeqLockTest {
 
-    static final int FIELDS = 4;
+    /** More than SeqLock keeps inline (4), so the snapshots span the lock's own fields and its array. */
+    static final int FIELDS = 6;
 
     /** The record a writer stores for value v: every field derived from v, so a mix of two writes is detectable. */
     static void record(long v, long[] into) {
@@ -114,6 +116,35 @@ class SeqLockTest {
         assertThrows(IllegalStateException.class, lock::endWrite);
         assertThrows(IllegalArgumentException.class, () -> lock.read(new long[3]));
         assertThrows(IllegalArgumentException.class, () -> new SeqLock(-1));
+    }
+
+    /** Fields 0..3 live in the lock object, the rest in its array: every index round-trips, and only those. */
+    @Test
+    void everyFieldRoundTripsAcrossInlineAndArrayFields() {
+        for (int n : new int[] {1, 4, 5, 9}) {
+            SeqLock lock = new SeqLock(n);
+            long[] values = new long[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = 100L * (i + 1) + n;
+            }
+            lock.write(values);
+            long[] snap = new long[n];
+            lock.read(snap);
+            assertArrayEquals(values, snap, "fields of SeqLock(" + n + ")");
+            long s = lock.readBegin();
+            for (int i = 0; i < n; i++) {
+                assertEquals(values[i], lock.get(i));
+            }
+            assertTrue(lock.readValidate(s));
+            int fields = n;
+            assertThrows(IndexOutOfBoundsException.class, () -> lock.get(fields));
+            assertThrows(IndexOutOfBoundsException.class, () -> lock.get(-1));
+            lock.beginWrite();
+            assertThrows(IndexOutOfBoundsException.class, () -> lock.set(fields, 1));
+            lock.set(n - 1, -7);
+            lock.endWrite();
+            assertEquals(-7, lock.get(n - 1));
+        }
     }
 
     @Test

@@ -29,7 +29,9 @@ import java.util.concurrent.locks.StampedLock;
  *   <li>{@code rwLockReadMostly} / {@code rrwlReadMostly} / {@code stampedReadMostly}: 2 threads, 1 write in 64
  *       operations, the rest read two fields under the read lock.</li>
  *   <li>{@code seqLockRead} (a 2-field record inside the lock) / {@code seqLockReadOwnFields} (the bench's own
- *       two fields, sequence only) / {@code stampedOptimisticRead}: read two longs consistently, no writer.</li>
+ *       two fields, sequence only) / {@code stampedOptimisticRead} (the bench's own two fields) /
+ *       {@code stampedOptimisticReadRecord} (a 2-element {@code long[]} beside the lock): read two longs
+ *       consistently, no writer.</li>
  *   <li>{@code semaphore} / {@code jdkSemaphore}: uncontended acquire + release.</li>
  *   <li>{@code oneShot} / {@code completableFuture}: create, send (complete), receive (join) on one thread:
  *       the fixed cost of a one-shot hand-off, without the cross-thread wake-up.</li>
@@ -54,6 +56,7 @@ public class SyncBench {
     private long counter;
     private long x = 1;
     private long y = 2;
+    private final long[] record = {1, 2};
 
     /** Creates the shared state (JMH instantiates it). */
     public SyncBench() {
@@ -240,6 +243,30 @@ public class SyncBench {
             try {
                 a = x;
                 b = y;
+            } finally {
+                stamped.unlockRead(s);
+            }
+        }
+        return a + b;
+    }
+
+    /**
+     * @return the sum of the two fields of a {@code long[]} beside the lock: like {@link #seqLockRead}, the fields
+     *         are behind one more dependent load than in {@link #stampedOptimisticRead} (seqLockRead's are behind
+     *         two: the lock, then its array)
+     */
+    @Benchmark
+    @Threads(1)
+    public long stampedOptimisticReadRecord() {
+        long s = stamped.tryOptimisticRead();
+        long[] r = record;
+        long a = r[0];
+        long b = r[1];
+        if (!stamped.validate(s)) {
+            s = stamped.readLock();
+            try {
+                a = record[0];
+                b = record[1];
             } finally {
                 stamped.unlockRead(s);
             }
