@@ -58,13 +58,13 @@ public final class HazardReclaimer implements Reclaimer {
      * unlink and cannot return X from addr -- unless X was linked into addr again, which for a retired node
      * requires its address to have been freed and reallocated, i.e. an earlier free that this same argument
      * excludes. Hence the reader only dereferences nodes that no scan frees until its hazard changes.
-     * Asymmetric mode (the default when dev.reclaim.internal.AsymmetricFence is asymmetric, as folly's
-     * hazptr does with membarrier): the publish is an opaque store followed by AsymmetricFence.light() (a
+     * Asymmetric mode (builder asymmetricFence(true), when dev.reclaim.internal.AsymmetricFence is asymmetric,
+     * as folly's hazptr does with membarrier): the publish is an opaque store followed by AsymmetricFence.light() (a
      * compiler barrier) and the scan's fence is AsymmetricFence.heavy(). The argument above holds with "SC
      * order" replaced by the membarrier argument: the barrier heavy() forces on the reader's CPU falls after
      * W (the scan then reads X) or before it (then q, after W, sees the unlink, which precedes heavy()). A
      * scan then costs a system call, so the default R0 rises from 64 to 1024 (the bound below grows with it).
-     * Symmetric mode (builder asymmetricFence(false), or no membarrier): the StoreLoad lives in protect as the
+     * Symmetric mode (the default, and whenever membarrier is unusable): the StoreLoad lives in protect as the
      * volatile hazard store (x86: a lock-prefixed store/xchg; AArch64: stlr, which the ldar of the re-read
      * cannot pass), and the fullFence in scan orders the plain retire appends and the unlink before the
      * hazard reads; one fence per scan.
@@ -322,18 +322,20 @@ public final class HazardReclaimer implements Reclaimer {
     /** Configures a {@link HazardReclaimer}. */
     public static final class Builder extends ReclaimerBuilder<Builder> {
         private int scanThreshold;
-        private boolean asymmetricFence = true;
+        private boolean asymmetricFence;
 
         private Builder() {
         }
 
         /**
-         * Whether to use asymmetric fences when they are available (default true; see the README's "Asymmetric
+         * Whether to use asymmetric fences when they are available (default false; see the README's "Asymmetric
          * fences"): {@code protect} then publishes with a compiler barrier instead of a CPU fence, and each scan
-         * pays one {@code membarrier} system call instead, amortised over a larger default scan threshold
-         * (1024 instead of 64). Pass false for workloads that retire far more often than they protect.
+         * pays one {@code membarrier} system call instead, amortised over a larger default scan threshold (1024
+         * instead of 64). Off by default because on the machines measured so far (docs/performance.md) the
+         * fence was not what bounded hazard-pointer traversals, while the larger threshold raises the garbage
+         * bound; turn it on where a StoreLoad fence is expensive and profiles show it.
          *
-         * @param enabled false to always fence in protect
+         * @param enabled true to publish hazards without a CPU fence when membarrier is usable
          * @return this builder
          */
         public Builder asymmetricFence(boolean enabled) {

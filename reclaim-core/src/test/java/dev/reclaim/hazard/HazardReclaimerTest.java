@@ -7,6 +7,8 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -48,11 +50,13 @@ class HazardReclaimerTest {
         return 16L * i;
     }
 
-    @Test
-    void aProtectedPointerIsNeverFreedWhileTheOthersAre() throws Exception {
+    @ParameterizedTest(name = "asymmetricFence={0}")
+    @ValueSource(booleans = {false, true})
+    void aProtectedPointerIsNeverFreedWhileTheOthersAre(boolean asymmetric) throws Exception {
         int n = 10_001;
         Counting d = new Counting(n);
-        try (HazardReclaimer r = HazardReclaimer.create(); Arena arena = Arena.ofShared()) {
+        try (HazardReclaimer r = HazardReclaimer.builder().asymmetricFence(asymmetric).build();
+             Arena arena = Arena.ofShared()) {
             MemorySegment link = arena.allocate(ValueLayout.JAVA_LONG);
             link.set(ValueLayout.JAVA_LONG, 0, ptr(1));
             CountDownLatch protectedIt = new CountDownLatch(1);
