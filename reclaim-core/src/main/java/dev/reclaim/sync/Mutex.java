@@ -42,7 +42,7 @@ public final class Mutex {
      *
      * Linearization: lock at the successful CAS/swap that read 0; unlock at the swap to 0.
      * Memory orders: the acquiring CAS/swap is volatile (acquire half pairs with the release half of the swap in
-     * unlock()); the owner field is plain: only the owner writes itself into it and only the owner reads it
+     * unlock()); the owner id field is plain: only the owner writes itself into it and only the owner reads it
      * meaningfully (any other thread reads a value that is not itself, whatever it sees).
      * Garbage: none on the uncontended path; one ParkingLot node per park.
      */
@@ -53,7 +53,8 @@ public final class Mutex {
     private static final int SPINS = 100;
 
     private volatile int state;
-    private Thread owner;
+    /** The owner's thread id, 0 when unlocked: a long, so that locking stores no reference (no GC write barrier). */
+    private long ownerId;
     private final Guard guard = new Guard();
     private final ParkingLot.Validation stillContended = () -> stateVolatile() == CONTENDED;
 
@@ -70,7 +71,7 @@ public final class Mutex {
         if (!casState(UNLOCKED, LOCKED)) {
             lockSlow();
         }
-        owner = Thread.currentThread(); // plain: read only by the owner in unlock()
+        ownerId = Thread.currentThread().threadId(); // plain: read only by the owner in unlock()
         return guard;
     }
 
@@ -87,7 +88,7 @@ public final class Mutex {
         if (!casState(UNLOCKED, LOCKED) && acquireTimed(ParkingLot.NO_TIMEOUT) == INTERRUPTED) {
             throw new InterruptedException("interrupted while waiting in Mutex.lockInterruptibly()");
         }
-        owner = Thread.currentThread(); // plain: read only by the owner in unlock()
+        ownerId = Thread.currentThread().threadId(); // plain: read only by the owner in unlock()
         return guard;
     }
 
@@ -98,7 +99,7 @@ public final class Mutex {
      */
     public boolean tryLock() {
         if (casState(UNLOCKED, LOCKED)) {
-            owner = Thread.currentThread(); // plain: read only by the owner in unlock()
+            ownerId = Thread.currentThread().threadId(); // plain: read only by the owner in unlock()
             return true;
         }
         return false;
@@ -121,7 +122,7 @@ public final class Mutex {
             throw new InterruptedException("interrupted while waiting in Mutex.tryLock(timeout)");
         }
         if (r == ACQUIRED) {
-            owner = Thread.currentThread(); // plain: read only by the owner in unlock()
+            ownerId = Thread.currentThread().threadId(); // plain: read only by the owner in unlock()
             return true;
         }
         return false;
@@ -134,11 +135,11 @@ public final class Mutex {
      *                               use a {@link Semaphore} if another thread must release)
      */
     public void unlock() {
-        if (owner != Thread.currentThread()) { // plain: only the owner can read itself here
+        if (ownerId != Thread.currentThread().threadId()) { // plain: only the owner can read itself here (ids are never reused)
             throw new IllegalStateException("Mutex.unlock() by " + Thread.currentThread()
                     + ", which does not hold the mutex; unlock it from the thread that locked it");
         }
-        owner = null; // plain: ordered before the release half of the swap below
+        ownerId = 0; // plain: ordered before the release half of the swap below
         if (getAndSetState(UNLOCKED) == CONTENDED) {
             ParkingLot.wakeOne(this);
         }
@@ -168,7 +169,7 @@ public final class Mutex {
      * @return whether the current thread is the owner
      */
     public boolean isHeldByCurrentThread() {
-        return owner == Thread.currentThread(); // plain: only the owner can read itself here
+        return ownerId == Thread.currentThread().threadId(); // plain: only the owner can read itself here
     }
 
     private void lockSlow() {
@@ -190,7 +191,7 @@ public final class Mutex {
 
     /** Sets the owner after {@link #lockContended()} (package-private for {@link Condvar}). */
     void setOwnerToCurrent() {
-        owner = Thread.currentThread(); // plain: read only by the owner in unlock()
+        ownerId = Thread.currentThread().threadId(); // plain: read only by the owner in unlock()
     }
 
     private static final int ACQUIRED = 0;

@@ -1,6 +1,5 @@
 package dev.reclaim.jcstress;
 
-import dev.reclaim.Guard;
 import dev.reclaim.hazard.HazardReclaimer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -41,18 +40,12 @@ public class HazardRetireVsProtectTest extends OffHeapCell {
      */
     @Actor
     public void reader(I_Result r) {
-        try (Guard g = HP.enter()) {
-            r.r1 = classify(g.protect(0, cell));
-        }
+        r.r1 = protectAndClassify(HP);
     }
 
     /** The writer: swap, retire, flush (a scan that frees it unless a hazard names it). */
     @Actor
     public void writer() {
-        long old = swapInSecond();
-        try (Guard g = HP.enter()) {
-            g.retire(old, POISON_AND_FREE);
-        }
-        HP.flush();
+        swapRetireFlush(HP);
     }
 }

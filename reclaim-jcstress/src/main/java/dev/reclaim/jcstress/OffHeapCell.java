@@ -83,4 +83,20 @@ public class OffHeapCell {
         Memory.putLong(fresh, second);
         return Memory.getAndSetLong(cell, fresh); // volatile swap: pairs with the readers' protect
     }
+
+    /** The reader of the hazard-pointer races: protect the cell's node under a guard and classify what it read. */
+    final int protectAndClassify(dev.reclaim.Reclaimer reclaimer) {
+        try (dev.reclaim.Guard g = reclaimer.enter()) {
+            return classify(g.protect(0, cell));
+        }
+    }
+
+    /** The writer of the hazard-pointer races: swap the node out, retire it, and flush (a scan that frees it). */
+    final void swapRetireFlush(dev.reclaim.Reclaimer reclaimer) {
+        long old = swapInSecond();
+        try (dev.reclaim.Guard g = reclaimer.enter()) {
+            g.retire(old, POISON_AND_FREE);
+        }
+        reclaimer.flush();
+    }
 }
