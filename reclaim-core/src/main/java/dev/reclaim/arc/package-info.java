@@ -6,10 +6,13 @@
  * handles, a mapped file, an off-heap table) usually counts references: Lucene's {@code ReferenceManager}
  * ({@code tryIncRef}/{@code decRef}), Netty's {@code ReferenceCounted}. Every reader then writes to one shared
  * counter, and the last release closes the resource on whichever thread happens to release it.
- * {@link dev.reclaim.arc.ArcSwap#load()} instead records a "debt" in a slot of a global pool and re-checks the
- * pointer: no write to the shared counter; a writer that replaces the value pays the debts (increments the
- * count on the readers' behalf). When the fast path collides with a writer, the reader asks for help and the
- * writer hands it a counted reference, so neither waits for the other.
+ * {@link dev.reclaim.arc.ArcSwap#load()} instead records a "debt" in a slot and re-checks the pointer: no write to
+ * the shared counter. With asymmetric fences (Linux {@code membarrier}, the default where usable) a platform
+ * thread's debt goes into its own lane of slots with a plain store and a compiler barrier, and a writer holds
+ * the replaced value back until a scan finds no lane debt on it; otherwise (virtual threads, deep nesting,
+ * the symmetric mode) the debt goes into a slot of a global pool and a writer that replaces the value pays it
+ * (increments the count on the reader's behalf). When the pool path collides with a writer, the reader asks
+ * for help and the writer hands it a counted reference, so neither waits for the other.
  *
  * <h2>Types</h2>
  * <ul>
@@ -26,9 +29,11 @@
  * </ul>
  *
  * <h2>Progress and costs</h2>
- * {@code load()} + close: two CAS on a slot no other thread touches (claim with the debt, clear), plus two
- * volatile reads; no allocation in steady state. A load that collides with a write takes one helping round
- * (one small allocation). Writers scan every debt slot (the pool grows to the most loads ever open at once).
+ * {@code load()} + close on a lane: two volatile reads and two plain stores, no CAS and no CPU fence (about
+ * 8.5 ns on the dev VM); on the pool: two CAS on a slot no other thread touches (claim with the debt, clear),
+ * plus two volatile reads. No allocation in steady state. A pool load that collides with a write takes one
+ * helping round (one small allocation). Writers scan every debt slot and lane, and with lanes pay one or more
+ * {@code membarrier} calls (microseconds) per write.
  * {@code ArcCache.get()}: one volatile read while the value is unchanged.
  *
  * <h2>When not to use it</h2>
