@@ -21,6 +21,9 @@ final class TortureCases {
      *
      * @return the cases
      */
+    /** Loads per ArcSwap reader thread per round. */
+    static final long ARCSWAP_OPS = 200_000;
+
     static List<TortureCase> all() {
         List<TortureCase> cases = new ArrayList<>();
         for (LongContainer.Kind kind : LongContainer.KINDS) {
@@ -50,6 +53,7 @@ final class TortureCases {
             }
         }
         cases.add(new SyncInterruptCase());
+        cases.add(new ArcSwapChurnCase(ARCSWAP_OPS));
         return cases;
     }
 }
