@@ -140,22 +140,12 @@ final class BytesMapChurnCase implements TortureCase {
                     }
                 }));
             }
-            for (Thread w : workers) {
-                w.join();
-            }
-            done.set(true);
-            iterator.join();
-            if (error.get() != null) {
-                throw new AssertionError("a worker failed: " + error.get(), error.get());
-            }
+            ChurnChecks.finish(workers, done, iterator, error);
             Map<Integer, Integer> expected = new HashMap<>();
             models.forEach(expected::putAll);
             Map<Integer, Integer> actual = new HashMap<>();
             map.forEach((k, v) -> actual.put(k.get(INT, 0), version(k.get(INT, 0), v, v.byteSize())));
-            if (!expected.equals(actual)) {
-                throw new AssertionError("final contents differ from the workers' models: " + expected.size()
-                        + " expected entries, " + actual.size() + " present");
-            }
+            ChurnChecks.sameContents(expected, actual);
             if (map.size() != expected.size()) {
                 throw new AssertionError("size() is " + map.size() + " at rest, the models hold " + expected.size());
             }

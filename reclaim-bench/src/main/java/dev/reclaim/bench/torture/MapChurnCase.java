@@ -100,22 +100,12 @@ final class MapChurnCase implements TortureCase {
                     }
                 }));
             }
-            for (Thread w : workers) {
-                w.join();
-            }
-            done.set(true);
-            iterator.join();
-            if (error.get() != null) {
-                throw new AssertionError("a worker failed: " + error.get(), error.get());
-            }
+            ChurnChecks.finish(workers, done, iterator, error);
             Map<Long, Long> expected = new HashMap<>();
             models.forEach(expected::putAll);
             Map<Long, Long> actual = new HashMap<>();
             map.forEach(actual::put);
-            if (!expected.equals(actual)) {
-                throw new AssertionError("final contents differ from the workers' models: " + expected.size()
-                        + " expected entries, " + actual.size() + " present");
-            }
+            ChurnChecks.sameContents(expected, actual);
             map.close();
             reclaimer.close();
             if (failures.count() > 0) {
