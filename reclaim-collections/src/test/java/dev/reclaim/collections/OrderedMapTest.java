@@ -167,14 +167,20 @@ class OrderedMapTest {
             }
             assertEquals(A, m.get(inserted, A), "the failed put left nothing behind");
             int upd = inserted;
-            assertThrows(OffHeapExhaustedException.class, () -> m.put(0, 5, A), "update needs a node too");
+            if (kind == OrderedMaps.OPEN) { // values are inline: an update needs no memory
+                assertEquals(0, m.put(0, 5, A), "in-place update despite exhaustion");
+                assertEquals(5, m.put(0, 0, A));
+            } else {
+                assertThrows(OffHeapExhaustedException.class, () -> m.put(0, 5, A), "update needs a node too");
+            }
             assertEquals(0, m.get(0, A), "failed update kept the old value");
             for (int i = 0; i < 50; i++) {
                 m.remove(i, A);
             }
             reclaimer.synchronize();
-            m.put(upd, 1, A); // room again
-            assertEquals(1, m.get(upd, A));
+            long again = kind == OrderedMaps.OPEN ? 7 : upd; // OPEN: a removed key reuses its entry
+            m.put(again, 1, A); // room again
+            assertEquals(1, m.get(again, A));
         }
     }
 

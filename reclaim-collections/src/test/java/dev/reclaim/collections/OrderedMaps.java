@@ -4,14 +4,16 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.SlabAllocator;
 
 /**
- * The two long-to-long maps behind one test interface, so that every functional, concurrent and torture test
- * runs against both {@link HarrisMichaelList} and {@link LongHashMap}.
+ * The long-to-long maps behind one test interface, so that every functional, concurrent and torture test
+ * runs against {@link HarrisMichaelList}, {@link LongHashMap} and {@link LongOpenHashMap}.
  */
 enum OrderedMaps {
     /** {@link HarrisMichaelList}. */
     LIST,
     /** {@link LongHashMap} with a tiny first table, so that tests exercise growth. */
-    MAP;
+    MAP,
+    /** {@link LongOpenHashMap} with the smallest table, so that tests exercise resizes. */
+    OPEN;
 
     /** The operations the tests use, with the absent value of each structure passed through. */
     interface LongMap extends AutoCloseable {
@@ -60,8 +62,9 @@ enum OrderedMaps {
                     public void close() { l.close(); }
                 };
             }
-            case MAP -> {
-                LongHashMap m = new LongHashMap(reclaimer, allocator, 0);
+            case MAP, OPEN -> {
+                LongLongMap m = this == MAP ? new LongHashMap(reclaimer, allocator, 0)
+                        : new LongOpenHashMap(reclaimer, allocator, 0);
                 yield new LongMap() {
                     public long get(long k, long a) { return m.get(k, a); }
                     public boolean containsKey(long k) { return m.containsKey(k); }
