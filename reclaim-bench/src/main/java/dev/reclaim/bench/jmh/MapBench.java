@@ -5,6 +5,7 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.collections.HarrisMichaelList;
 import dev.reclaim.collections.LongHashMap;
+import dev.reclaim.collections.LongOpenHashMap;
 import dev.reclaim.memory.SlabAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code hashmap-ebr}, {@code hashmap-hp}: {@link LongHashMap} with that scheme, 1,000,000 keys.</li>
+ *   <li>{@code openmap-ebr}, {@code openmap-hp}: {@link LongOpenHashMap} with that scheme, 1,000,000 keys.</li>
  *   <li>{@code chm}: {@code ConcurrentHashMap<Long, Long>}, 1,000,000 keys (boxing included: that is what
  *       a Java user of it pays).</li>
  *   <li>{@code list-ebr}, {@code list-hp}: {@link HarrisMichaelList}, 2,000 keys.</li>
@@ -52,7 +54,7 @@ import java.util.concurrent.TimeUnit;
 public class MapBench {
 
     /** Which structure (and scheme). */
-    @Param({"hashmap-ebr", "hashmap-hp", "chm", "list-ebr", "list-hp", "cslm"})
+    @Param({"openmap-ebr", "openmap-hp", "hashmap-ebr", "hashmap-hp", "chm", "list-ebr", "list-hp", "cslm"})
     public String impl;
 
     /** Percentage of updates (half puts, half removes). */
@@ -63,6 +65,7 @@ public class MapBench {
     private SlabAllocator allocator;
     private Reclaimer reclaimer;
     private LongHashMap hashMap;
+    private LongOpenHashMap openMap;
     private HarrisMichaelList list;
     private ConcurrentHashMap<Long, Long> chm;
     private ConcurrentSkipListMap<Long, Long> cslm;
@@ -94,9 +97,15 @@ public class MapBench {
     /** Builds the structure and fills half of the key range. */
     @Setup(Level.Trial)
     public void setUp() {
-        boolean hashed = impl.startsWith("hashmap") || impl.equals("chm");
+        boolean hashed = impl.startsWith("hashmap") || impl.startsWith("openmap") || impl.equals("chm");
         keys = hashed ? 1_000_000 : 2_000;
         switch (impl) {
+            case "openmap-ebr", "openmap-hp" -> {
+                allocator = SlabAllocator.builder().name("mapbench").sanitize(false).build();
+                reclaimer = Scheme.fromId(impl.substring(impl.indexOf('-') + 1)).create();
+                openMap = new LongOpenHashMap(reclaimer, allocator, keys);
+                kind = 4;
+            }
             case "hashmap-ebr", "hashmap-hp", "list-ebr", "list-hp" -> {
                 allocator = SlabAllocator.builder().name("mapbench").sanitize(false).build();
                 reclaimer = Scheme.fromId(impl.substring(impl.indexOf('-') + 1)).create();
@@ -132,6 +141,9 @@ public class MapBench {
         if (hashMap != null) {
             hashMap.close();
         }
+        if (openMap != null) {
+            openMap.close();
+        }
         if (list != null) {
             list.close();
         }
@@ -148,6 +160,7 @@ public class MapBench {
             case 0 -> hashMap.put(k, v, -1);
             case 1 -> list.put(k, v, -1);
             case 2 -> orMinus1(chm.put(k, v));
+            case 4 -> openMap.put(k, v, -1);
             default -> orMinus1(cslm.put(k, v));
         };
     }
@@ -157,6 +170,7 @@ public class MapBench {
             case 0 -> hashMap.remove(k, -1);
             case 1 -> list.remove(k, -1);
             case 2 -> orMinus1(chm.remove(k));
+            case 4 -> openMap.remove(k, -1);
             default -> orMinus1(cslm.remove(k));
         };
     }
@@ -166,6 +180,7 @@ public class MapBench {
             case 0 -> hashMap.get(k, -1);
             case 1 -> list.get(k, -1);
             case 2 -> orMinus1(chm.get(k));
+            case 4 -> openMap.get(k, -1);
             default -> orMinus1(cslm.get(k));
         };
     }

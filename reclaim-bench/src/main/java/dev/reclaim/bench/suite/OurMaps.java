@@ -3,9 +3,10 @@ package dev.reclaim.bench.suite;
 import dev.reclaim.collections.HarrisMichaelList;
 import dev.reclaim.collections.LongHashMap;
 import dev.reclaim.collections.LongLongMap;
+import dev.reclaim.collections.LongOpenHashMap;
 
 /**
- * The plug-in points of our off-heap maps into the {@code list} and {@code hashmap} workloads.
+ * The plug-in points of our off-heap maps into the {@code list}, {@code hashmap} and {@code openmap} workloads.
  *
  * <p>A {@code null} factory would make its workload run only the JDK baselines (its
  * {@link Workload#schemeIds()} is empty); a factory makes the workload run that structure with every
@@ -26,6 +27,10 @@ final class OurMaps {
     /** {@code hashmap} workload: our hash map (issue 6). */
     static final LongMapAdapter.Factory LONG_HASH_MAP = (reclaimer, allocator) ->
             adapt(new LongHashMap(reclaimer, allocator));
+
+    /** {@code openmap} workload: our open-addressing hash map (issue 6). */
+    static final LongMapAdapter.Factory LONG_OPEN_HASH_MAP = (reclaimer, allocator) ->
+            adapt(new LongOpenHashMap(reclaimer, allocator));
 
     /** setbench's operations on any of our maps. */
     private static LongMapAdapter adapt(LongLongMap m) {

@@ -55,6 +55,12 @@ final class SetBenchWorkload implements Workload {
         return new SetBenchWorkload("hashmap", "hash map", 1_000_000, List.of(CHM), OurMaps.LONG_HASH_MAP);
     }
 
+    /** The {@code openmap} workload: {@link OurMaps#LONG_OPEN_HASH_MAP}, key range 1 000 000, baseline jdk-chm. */
+    static SetBenchWorkload openmap() {
+        return new SetBenchWorkload("openmap", "open-addressing hash map", 1_000_000, List.of(CHM),
+                OurMaps.LONG_OPEN_HASH_MAP);
+    }
+
     @Override
     public String id() {
         return id;

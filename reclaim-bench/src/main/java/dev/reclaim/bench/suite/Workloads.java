@@ -17,6 +17,7 @@ public final class Workloads {
             new MsQueueWorkload(),
             SetBenchWorkload.list(),
             SetBenchWorkload.hashmap(),
+            SetBenchWorkload.openmap(),
             new AllocWorkload(),
             new ArcSwapWorkload());
 

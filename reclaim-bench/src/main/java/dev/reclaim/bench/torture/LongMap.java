@@ -3,6 +3,7 @@ package dev.reclaim.bench.torture;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.collections.HarrisMichaelList;
 import dev.reclaim.collections.LongHashMap;
+import dev.reclaim.collections.LongOpenHashMap;
 import dev.reclaim.collections.LongLongMap;
 import dev.reclaim.memory.SlabAllocator;
 
@@ -63,7 +64,8 @@ interface LongMap extends AutoCloseable {
     /** Every map kind the torture runs. */
     List<Kind> KINDS = List.of(
             new Kind("list", 256, (r, a) -> of(new HarrisMichaelList(r, a))),
-            new Kind("hashmap", 4_096, (r, a) -> of(new LongHashMap(r, a))));
+            new Kind("hashmap", 4_096, (r, a) -> of(new LongHashMap(r, a))),
+            new Kind("openmap", 4_096, (r, a) -> of(new LongOpenHashMap(r, a))));
 
     /**
      * The torture's view of one of our maps.

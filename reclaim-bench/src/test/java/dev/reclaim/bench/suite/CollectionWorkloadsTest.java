@@ -66,7 +66,7 @@ class CollectionWorkloadsTest {
 
     @Test
     void setbenchWorkloadsRunTheirBaselinesOnlyUntilOurMapsArePluggedIn() throws Exception {
-        for (String id : List.of("list", "hashmap")) {
+        for (String id : List.of("list", "hashmap", "openmap")) {
             Workload w = Workloads.byId(id);
             assertEquals(0.1, w.defaultUpdateRatio());
             if (OurMaps.HARRIS_MICHAEL_LIST == null && id.equals("list")
@@ -82,6 +82,7 @@ class CollectionWorkloadsTest {
         }
         assertEquals(2_000, Workloads.byId("list").defaultKeyRange());
         assertEquals(1_000_000, Workloads.byId("hashmap").defaultKeyRange());
+        assertEquals(1_000_000, Workloads.byId("openmap").defaultKeyRange());
     }
 
     /**
