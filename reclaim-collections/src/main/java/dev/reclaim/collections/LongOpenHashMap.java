@@ -67,11 +67,13 @@ public final class LongOpenHashMap implements LongLongMap {
      * at most one entry per table and probing stops at the first 0 key. A value word holds ABSENT (never set,
      * or removed: a tombstone), a live value, or MOVED (final: the key's current value lives in `next`).
      *
-     * Linearization points. get: the acquire load of the value word (live or ABSENT), or the load of the
-     * first empty key word in the probe (the key was in none of the entries before it, which are claimed by
-     * other keys forever, and cannot reach `next` through this table without claiming an entry here or
-     * finding the whole table full). Updates: their successful value CAS; a failed conditional update: the
-     * value load that decided it.
+     * Linearization points. get: the acquire load of the value word (live or ABSENT); or, at the first empty
+     * key word of the probe, the load of that entry's value word finding it not frozen (ABSENT): the key is
+     * in none of the entries before it (claimed by other keys forever); it has not claimed this one with a
+     * value; the table is not yet replaced (replacing needs every entry frozen), so no operation has inserted
+     * the key straight into `next`; and it cannot have reached `next` through a full table. An empty entry
+     * that IS frozen sends the probe on to `next`. Updates: their successful value CAS; a failed conditional
+     * update: the value load that decided it.
      *
      * Resize (cooperative, no thread waits). A writer that claims an entry past the load limit (claimed
      * entries > capacity / 2), or finds the table full, installs `next` (CAS; a loser frees its block). Then
@@ -447,6 +449,17 @@ public final class LongOpenHashMap implements LongLongMap {
 
     // ---------------------------------------------------------------- lookups
 
+    /** Test hook: the table new operations start in (valid while the caller holds a guard). */
+    Table currentTable() {
+        return table; // volatile: pairs with advance()
+    }
+
+    /** Test hook: get() as a reader that loaded {@code t} earlier would run it (the caller holds a guard). */
+    static long getFrom(Table t, long key, long absent) {
+        long s = storedValue(t, key, OrderedListCore.mix(key));
+        return s == ABSENT ? absent : s ^ Long.MIN_VALUE;
+    }
+
     /** The stored value of {@code key} from table {@code t} on (ABSENT if absent); the caller holds a guard. */
     private static long storedValue(Table t, long key, long h) {
         while (true) {
@@ -689,7 +702,7 @@ public final class LongOpenHashMap implements LongLongMap {
 
     /** One table: its off-heap entries and its resize state (on the heap; one object per resize). */
     static final class Table {
-        /** find() result for "no entry and no empty key word in the whole table". */
+        /** find() result for "not in this table: continue in next, if any" (full or frozen table). */
         static final long FULL = -1;
 
         final long raw;
@@ -708,7 +721,10 @@ public final class LongOpenHashMap implements LongLongMap {
             this.mask = capacity - 1;
         }
 
-        /** The entry of {@code key}, 0 if absent (an empty key word was found), or {@link #FULL}. */
+        /**
+         * The entry of {@code key}; 0 if absent (an empty, unfrozen key word ends the probe); or {@link #FULL}:
+         * not in this table, look in {@code next} if there is one (the table is full, or frozen by a resize).
+         */
         long find(long key, long h) {
             if (key == 0) {
                 return base + capacity * ENTRY;
@@ -721,14 +737,16 @@ public final class LongOpenHashMap implements LongLongMap {
                     return e;
                 }
                 if (k == 0) {
-                    return 0;
+                    // acquire: pairs with the copier's freezing CAS. Frozen: the table may already be
+                    // replaced and the key inserted straight into `next`, so the caller must look there.
+                    return valueAcquire(e) == MOVED ? FULL : 0;
                 }
                 i = (i + 1) & mask;
             }
             return FULL;
         }
 
-        /** The entry of {@code key} (negated if this call claimed it), or {@link #FULL}. */
+        /** The entry of {@code key} (negated if this call claimed it), or {@link #FULL} (as in find()). */
         long findOrClaim(long key, long h) {
             if (key == 0) {
                 return base + capacity * ENTRY;
@@ -738,6 +756,9 @@ public final class LongOpenHashMap implements LongLongMap {
                 long e = base + i * ENTRY;
                 long k = keyAcquire(e); // acquire: pairs with the claim CAS below
                 if (k == 0) {
+                    if (valueAcquire(e) == MOVED) { // acquire: as in find(); no use claiming a frozen entry
+                        return FULL;
+                    }
                     k = Memory.compareAndExchangeLong(e, 0, key); // CAS: claims the entry (once, forever)
                     if (k == 0) {
                         return -e;

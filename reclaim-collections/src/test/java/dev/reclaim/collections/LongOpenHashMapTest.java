@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.memory.SlabAllocator;
@@ -200,6 +201,30 @@ class LongOpenHashMapTest {
             assertTrue(checks.get() > 0, "the iterator completed at least one pass");
             assertTrue(m.resizeCount() >= 5, "resizes: " + m.resizeCount());
             assertEquals(stable + 200_000, m.size());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void aReaderInAReplacedTableFindsKeysInsertedStraightIntoItsSuccessor(Scheme scheme) {
+        try (SlabAllocator allocator = SlabAllocator.create();
+             Reclaimer reclaimer = scheme.create();
+             LongOpenHashMap m = new LongOpenHashMap(reclaimer, allocator);
+             Guard g = reclaimer.enter()) { // keeps the replaced table allocated for the stale reader
+            LongOpenHashMap.Table stale = m.currentTable();
+            long k = 1;
+            while (m.currentTable() == stale) { // resize and copy the stale table completely
+                m.put(k, k, -1);
+                k++;
+            }
+            int found = 0;
+            for (long n = k + 1_000; n < k + 1_100; n++) {
+                m.put(n, -n, -1); // inserted into the new table only: the stale one is frozen
+                assertEquals(-n, LongOpenHashMap.getFrom(stale, n, -1), "key " + n + " seen from the old table");
+                found++;
+            }
+            assertEquals(100, found);
+            assertEquals(1, LongOpenHashMap.getFrom(stale, 1, -1), "a moved key is followed too");
         }
     }
 
