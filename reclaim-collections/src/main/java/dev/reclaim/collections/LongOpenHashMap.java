@@ -8,6 +8,7 @@ import dev.reclaim.memory.SlabAllocator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -88,7 +89,8 @@ public final class LongOpenHashMap implements LongLongMap {
      * Writers seeing MOVED, or a full table, continue in `next` after copying one chunk themselves; readers
      * just follow. The thread that brings `done` to capacity + 1 advances `table` past every fully copied
      * table (CAS) and retires each through guard.defer(free): a reader that loaded it had its guard open
-     * before the CAS. A copier that stalls delays only the freeing of the old table.
+     * before the CAS. A copier that stalls delays only the end of the resize and the freeing of the old table;
+     * one that throws (the allocator failed further on) gives the rest of its chunk back to `returned`.
      *
      * Memory-order pairs. key word: CAS (claim) -> acquire load in probes. value word: CAS -> acquire load;
      * the key is claimed (CAS) before its value is first set, so a live value implies a visible key.
@@ -611,22 +613,43 @@ public final class LongOpenHashMap implements LongLongMap {
     /** Copies one chunk of {@code t} into its next table; false when no chunk was left to claim. */
     private boolean helpCopy(Guard g, Table t) {
         long total = t.capacity + 1;
-        if (t.cursorOpaque() >= total) { // opaque: a hint; the getAndAdd below decides
-            return false;
+        long start;
+        long end;
+        long[] range = t.returned.poll(); // a range given back by a copier that failed (rare; usually null)
+        if (range != null) {
+            start = range[0];
+            end = range[1];
+        } else {
+            if (t.cursorOpaque() >= total) { // opaque: a hint; the getAndAdd below decides
+                return false;
+            }
+            start = (long) CURSOR.getAndAdd(t, (long) CHUNK); // volatile RMW: claims [start, start + CHUNK)
+            if (start >= total) {
+                return false;
+            }
+            end = Math.min(start + CHUNK, total);
         }
-        long start = (long) CURSOR.getAndAdd(t, (long) CHUNK); // volatile RMW: claims [start, start + CHUNK)
-        if (start >= total) {
-            return false;
-        }
-        long end = Math.min(start + CHUNK, total);
         Table n = t.next; // volatile: installed before any chunk is claimed
-        for (long i = start; i < end; i++) {
-            copyEntry(g, t, n, i);
+        long i = start;
+        try {
+            for (; i < end; i++) {
+                copyEntry(g, t, n, i);
+            }
+        } catch (RuntimeException | Error e) {
+            // e.g. the allocator cannot supply a table further on: give the rest back so that the resize can
+            // still finish (re-copying entry i is safe: its old value is not MOVED, so its copy is invisible).
+            t.returned.add(new long[] {i, end});
+            addDone(g, t, i - start);
+            throw e;
         }
-        if ((long) DONE.getAndAdd(t, end - start) + (end - start) == total) { // volatile RMW: pairs with advance()
+        addDone(g, t, end - start);
+        return true;
+    }
+
+    private void addDone(Guard g, Table t, long entries) {
+        if ((long) DONE.getAndAdd(t, entries) + entries == t.capacity + 1) { // volatile RMW: pairs with advance()
             advance(g);
         }
-        return true;
     }
 
     /** Moves entry {@code i} of {@code t} into {@code n}; only the owner of its chunk calls this. */
@@ -710,6 +733,8 @@ public final class LongOpenHashMap implements LongLongMap {
         final long capacity;
         final long mask;
         final LongAdder claimed = new LongAdder();
+        /** Chunk remainders given back by copiers that threw; taken before new chunks. */
+        final ConcurrentLinkedQueue<long[]> returned = new ConcurrentLinkedQueue<>();
         volatile Table next; // volatile: CASed once by ensureNext(); read by operations that saw MOVED or FULL
         volatile long cursor; // volatile: getAndAdd by chunk claims
         volatile long done; // volatile: getAndAdd by finished chunks
