@@ -165,6 +165,11 @@ public final class LongOpenHashMap implements LongLongMap {
      * @throws OffHeapExhaustedException if the first table does not fit in the allocator
      */
     public LongOpenHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize) {
+        this(reclaimer, allocator, expectedSize, MIN_CAPACITY);
+    }
+
+    /** Tests: {@code smallest} (a power of two >= 2) replaces MIN_CAPACITY, so that tiny maps resize often. */
+    LongOpenHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long smallest) {
         this.reclaimer = Objects.requireNonNull(reclaimer,
                 "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
         this.allocator = Objects.requireNonNull(allocator,
@@ -176,7 +181,10 @@ public final class LongOpenHashMap implements LongLongMap {
             throw new IllegalStateException("reclaimer '" + reclaimer.name()
                     + "' is closed; create the map with an open reclaimer");
         }
-        this.minCapacity = capacityFor(expectedSize * 2);
+        if (smallest < 2 || Long.bitCount(smallest) != 1) {
+            throw new IllegalArgumentException("smallest capacity must be a power of two >= 2, got " + smallest);
+        }
+        this.minCapacity = capacityFor(expectedSize * 2, smallest);
         TABLE.setVolatile(this, newTable(minCapacity)); // volatile: the first table, before the map is shared
     }
 
@@ -718,8 +726,8 @@ public final class LongOpenHashMap implements LongLongMap {
         return new Table(raw, capacity);
     }
 
-    private static long capacityFor(long slots) {
-        long c = Math.max(MIN_CAPACITY, Math.min(slots, MAX_CAPACITY));
+    private static long capacityFor(long slots, long smallest) {
+        long c = Math.max(smallest, Math.min(slots, MAX_CAPACITY));
         return Long.highestOneBit(c - 1) << 1;
     }
 

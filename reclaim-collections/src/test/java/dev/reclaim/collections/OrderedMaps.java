@@ -12,7 +12,7 @@ enum OrderedMaps {
     LIST,
     /** {@link LongHashMap} with a tiny first table, so that tests exercise growth. */
     MAP,
-    /** {@link LongOpenHashMap} with the smallest table, so that tests exercise resizes. */
+    /** {@link LongOpenHashMap} starting at 2 entries, so that tests (Lincheck included) exercise resizes. */
     OPEN;
 
     /** The operations the tests use, with the absent value of each structure passed through. */
@@ -64,7 +64,7 @@ enum OrderedMaps {
             }
             case MAP, OPEN -> {
                 LongLongMap m = this == MAP ? new LongHashMap(reclaimer, allocator, 0)
-                        : new LongOpenHashMap(reclaimer, allocator, 0);
+                        : new LongOpenHashMap(reclaimer, allocator, 0, 2);
                 yield new LongMap() {
                     public long get(long k, long a) { return m.get(k, a); }
                     public boolean containsKey(long k) { return m.containsKey(k); }
