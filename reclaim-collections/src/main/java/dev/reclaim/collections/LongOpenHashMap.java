@@ -202,8 +202,7 @@ public final class LongOpenHashMap implements LongLongMap {
     public long get(long key, long absent) {
         checkOpen("get()");
         try (Guard g = reclaimer.enter()) {
-            long s = storedValue(table, key, OrderedListCore.mix(key)); // volatile table: pairs with advance()
-            return s == ABSENT ? absent : s ^ Long.MIN_VALUE;
+            return decode(storedValue(table, key, OrderedListCore.mix(key)), absent); // volatile table: pairs with advance()
         }
     }
 
@@ -235,8 +234,7 @@ public final class LongOpenHashMap implements LongLongMap {
      */
     @Override
     public long put(long key, long value, long absent) {
-        long r = update("put()", key, encode(value), PUT, 0);
-        return r == ABSENT ? absent : r ^ Long.MIN_VALUE;
+        return decode(update("put()", key, encode(value), PUT, 0), absent);
     }
 
     /**
@@ -252,8 +250,7 @@ public final class LongOpenHashMap implements LongLongMap {
      */
     @Override
     public long putIfAbsent(long key, long value, long absent) {
-        long r = update("putIfAbsent()", key, encode(value), PUT_IF_ABSENT, 0);
-        return r == ABSENT ? absent : r ^ Long.MIN_VALUE;
+        return decode(update("putIfAbsent()", key, encode(value), PUT_IF_ABSENT, 0), absent);
     }
 
     /**
@@ -268,8 +265,7 @@ public final class LongOpenHashMap implements LongLongMap {
      */
     @Override
     public long replaceIfPresent(long key, long value, long absent) {
-        long r = update("replaceIfPresent()", key, encode(value), REPLACE, 0);
-        return r == ABSENT ? absent : r ^ Long.MIN_VALUE;
+        return decode(update("replaceIfPresent()", key, encode(value), REPLACE, 0), absent);
     }
 
     /**
@@ -303,8 +299,7 @@ public final class LongOpenHashMap implements LongLongMap {
      */
     @Override
     public long remove(long key, long absent) {
-        long r = update("remove()", key, ABSENT, REMOVE, 0);
-        return r == ABSENT ? absent : r ^ Long.MIN_VALUE;
+        return decode(update("remove()", key, ABSENT, REMOVE, 0), absent);
     }
 
     /**
@@ -466,8 +461,7 @@ public final class LongOpenHashMap implements LongLongMap {
 
     /** Test hook: get() as a reader that loaded {@code t} earlier would run it (the caller holds a guard). */
     static long getFrom(Table t, long key, long absent) {
-        long s = storedValue(t, key, OrderedListCore.mix(key));
-        return s == ABSENT ? absent : s ^ Long.MIN_VALUE;
+        return decode(storedValue(t, key, OrderedListCore.mix(key)), absent);
     }
 
     /** The stored value of {@code key} from table {@code t} on (ABSENT if absent); the caller holds a guard. */
@@ -834,6 +828,10 @@ public final class LongOpenHashMap implements LongLongMap {
 
     private static boolean isReserved(long value) {
         return value == RESERVED_EMPTY || value == RESERVED_MOVED;
+    }
+
+    private static long decode(long stored, long absent) {
+        return stored == ABSENT ? absent : stored ^ Long.MIN_VALUE;
     }
 
     private static long encode(long value) {
