@@ -363,12 +363,20 @@ public final class EpochReclaimer implements Reclaimer {
 
     // ---------------------------------------------------------------- advance / collect
 
-    /** Tries to advance the epoch, then collects what is safe. Never blocks. */
+    /**
+     * Tries to advance the epoch, then collects what is safe. Never blocks. Skips the collection while the
+     * epoch has not moved since the last one: every bag that collection kept is still not ready, and so is every
+     * bag sealed since (sealed at the current epoch), except one whose seal read an older epoch just before that
+     * collection and was pushed just after it, which waits for the next advance. Without the skip a stalled
+     * guard makes every seal walk the whole backlog of sealed bags.
+     */
     private void maintain() {
         tryAdvance();
         if (garbage.tryLockCollector()) {
             try {
-                collect(false);
+                if (global.epochVolatile() != garbage.collectedEpoch) { // volatile: as in collect(); plain field: ours
+                    collect(false);
+                }
             } finally {
                 garbage.unlockCollector();
             }
@@ -428,6 +436,7 @@ public final class EpochReclaimer implements Reclaimer {
      */
     private int collect(boolean all) {
         long g = global.epochVolatile(); // volatile: bags sealed at <= g - 2 are past their grace period
+        garbage.collectedEpoch = g; // plain: guarded by the collector flag (see maintain())
         Bag list = garbage.takeAllSealed();
         Bag keepHead = null;
         Bag keepTail = null;
