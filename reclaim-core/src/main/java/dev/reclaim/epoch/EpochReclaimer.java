@@ -89,6 +89,10 @@ public final class EpochReclaimer implements Reclaimer {
      * waits, so it never blocks; the pool is capped so it cannot grow without bound).
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
      * deleters of bags with sealEpoch <= global - 2, recycles them, and pushes the rest back as one chain.
+     * maintain() (after each seal and every advanceEvery pins) skips the collection while the epoch equals the
+     * one the last collection read (collectedEpoch): the walk is O(sealed bags), and while a guard stalls that
+     * is the whole backlog, which made every seal cost microseconds. Nothing becomes ready until the epoch
+     * moves, except a bag whose seal read an older epoch just before the last collection: it waits one advance.
      * Within a bag, a run of consecutive entries with the same Deleter goes through one Deleter.deleteAll call
      * (the slab allocator then pays its open check and thread-cache lookup once per run); a run that throws
      * counts one failure per exception (thrown plus suppressed) and is reported once.
