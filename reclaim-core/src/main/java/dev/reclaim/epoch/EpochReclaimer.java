@@ -89,6 +89,10 @@ public final class EpochReclaimer implements Reclaimer {
      * waits, so it never blocks; the pool is capped so it cannot grow without bound).
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
      * deleters of bags with sealEpoch <= global - 2, recycles them, and pushes the rest back as one chain.
+     * maintain() (after each seal and every advanceEvery pins) skips the collection while the epoch equals the
+     * one the last collection read (collectedEpoch): the walk is O(sealed bags), and while a guard stalls that
+     * is the whole backlog, which made every seal cost microseconds. Nothing becomes ready until the epoch
+     * moves, except a bag whose seal read an older epoch just before the last collection: it waits one advance.
      * Within a bag, a run of consecutive entries with the same Deleter goes through one Deleter.deleteAll call
      * (the slab allocator then pays its open check and thread-cache lookup once per run); a run that throws
      * counts one failure per exception (thrown plus suppressed) and is reported once.
@@ -363,12 +367,20 @@ public final class EpochReclaimer implements Reclaimer {
 
     // ---------------------------------------------------------------- advance / collect
 
-    /** Tries to advance the epoch, then collects what is safe. Never blocks. */
+    /**
+     * Tries to advance the epoch, then collects what is safe. Never blocks. Skips the collection while the
+     * epoch has not moved since the last one: every bag that collection kept is still not ready, and so is every
+     * bag sealed since (sealed at the current epoch), except one whose seal read an older epoch just before that
+     * collection and was pushed just after it, which waits for the next advance. Without the skip a stalled
+     * guard makes every seal walk the whole backlog of sealed bags.
+     */
     private void maintain() {
         tryAdvance();
         if (garbage.tryLockCollector()) {
             try {
-                collect(false);
+                if (global.epochVolatile() != garbage.collectedEpoch) { // volatile: as in collect(); plain field: ours
+                    collect(false);
+                }
             } finally {
                 garbage.unlockCollector();
             }
@@ -428,6 +440,7 @@ public final class EpochReclaimer implements Reclaimer {
      */
     private int collect(boolean all) {
         long g = global.epochVolatile(); // volatile: bags sealed at <= g - 2 are past their grace period
+        garbage.collectedEpoch = g; // plain: guarded by the collector flag (see maintain())
         Bag list = garbage.takeAllSealed();
         Bag keepHead = null;
         Bag keepTail = null;

@@ -21,6 +21,11 @@ abstract class GarbageStateFields extends GarbageStatePadLeft {
     Bag poolHead;
     /** Plain: guarded by poolLock. */
     int poolSize;
+    /**
+     * The global epoch the last collection read, -1 before the first. Plain: read and written only by the
+     * holder of the collector flag (its CAS acquire and release store order the accesses).
+     */
+    long collectedEpoch = -1;
     /** Deleters/actions run. Via RECLAIMED. */
     volatile long reclaimed;
     /** Bytes of the pointers reclaimed. Via RECLAIMED_BYTES. */

@@ -6,7 +6,8 @@ import static dev.reclaim.memory.SlabDescriptor.CHUNK_MASK;
 import static dev.reclaim.memory.SlabDescriptor.CHUNK_SIZE;
 import static dev.reclaim.memory.SlabDescriptor.CLASS_COUNT;
 import static dev.reclaim.memory.SlabDescriptor.CLASS_SIZES;
-import static dev.reclaim.memory.SlabDescriptor.MAGAZINE_CAPACITY;
+import static dev.reclaim.memory.SlabDescriptor.MAGAZINE_BASES;
+import static dev.reclaim.memory.SlabDescriptor.MAGAZINE_LIMITS;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,14 +32,15 @@ final class FastSlab {
      * next batch), (2) a loose list: a Treiber stack of single free blocks, used by virtual threads, and
      * (3) a bump region in the class's current chunk, guarded by the ClassState monitor. Both stack heads are
      * tagged longs (16-bit tag | 48-bit address) so that a pop that read a stale head and stale link fails its
-     * CAS (ABA). A platform thread owns a ThreadCache with one magazine per class of 2 * BATCH_SIZES[c]
-     * slots, found by thread id in an open-addressing table (thread ids are never reused; about 2.5 ns
+     * CAS (ABA). A platform thread owns a ThreadCache with one magazine per class of MAGAZINE_LIMITS[c]
+     * slots (at least 2 * BATCH_SIZES[c]; 256 for classes up to 256 bytes, so that a reclaimer's batch of 64
+     * frees fits without spilling), found by thread id in an open-addressing table (thread ids are never reused; about 2.5 ns
      * cheaper per operation than a ThreadLocal lookup here).
      *
      * allocate (platform thread): pop the magazine. When empty, refill one batch: depot pop (one CAS), else up
      * to a batch from the loose list, else (after sweeping caches of dead threads) carve a batch from the
      * current chunk, taking a new chunk, then a new segment, as needed. free (platform thread): push on the
-     * magazine; when full, link the top half into a batch and push it on the depot (one CAS). So the global
+     * magazine; when full, link the top batch and push it on the depot (one CAS). So the global
      * lists see one CAS per BATCH_SIZES[c] operations. freeAll (a reclaimer's batch) looks the cache up once
      * and validates a block in the same chunk as the previous valid block by a compare and an alignment check
      * (a chunk keeps its owner and class until close()), so the ChunkTable is read once per chunk change. Virtual threads bypass the caches (a virtual thread
@@ -65,8 +67,8 @@ final class FastSlab {
      * summed by stats() with opaque loads (no ordering needed: statistics). Live bytes =
      * sum over classes of (allocations - frees) * class size, plus large blocks.
      *
-     * Garbage bound. Blocks cached per thread: at most sum over classes of 2 * BATCH_SIZES[c] (at most
-     * 64 blocks and 64 KiB per class, typically far less). Chunks never return to the segment pool or change
+     * Garbage bound. Blocks cached per thread: at most sum over classes of MAGAZINE_LIMITS[c] (at most
+     * 256 blocks and 64 KiB per class, typically far less). Chunks never return to the segment pool or change
      * class before close(): memory reserved by a burst of one class stays with that class.
      */
 
@@ -124,7 +126,7 @@ final class FastSlab {
         n--;
         c.counts[cls] = n;
         c.countAllocation(cls);
-        return c.slots[cls * MAGAZINE_CAPACITY + n];
+        return c.slots[MAGAZINE_BASES[cls] + n];
     }
 
     void free(long address) {
@@ -140,10 +142,10 @@ final class FastSlab {
         }
         ThreadCache c = cache();
         int n = c.counts[cls];
-        if (n == 2 * BATCH_SIZES[cls]) {
+        if (n == MAGAZINE_LIMITS[cls]) {
             n = flush(c, cls, n);
         }
-        c.slots[cls * MAGAZINE_CAPACITY + n] = address;
+        c.slots[MAGAZINE_BASES[cls] + n] = address;
         c.counts[cls] = n + 1;
         c.countFree(cls);
     }
@@ -203,10 +205,10 @@ final class FastSlab {
                     runFrees = 0;
                 }
                 int n = c.counts[cls];
-                if (n == 2 * BATCH_SIZES[cls]) {
+                if (n == MAGAZINE_LIMITS[cls]) {
                     n = flush(c, cls, n);
                 }
-                c.slots[cls * MAGAZINE_CAPACITY + n] = address;
+                c.slots[MAGAZINE_BASES[cls] + n] = address;
                 c.counts[cls] = n + 1;
                 runFrees++;
             }
@@ -308,7 +310,7 @@ final class FastSlab {
             first = carveChain(k, BATCH_SIZES[cls], requested);
         }
         int n = 0;
-        int base = cls * MAGAZINE_CAPACITY;
+        int base = MAGAZINE_BASES[cls];
         for (long b = first; b != 0; b = SlabDescriptor.next(b)) { // plain: we own the chain (won its pop CAS)
             c.slots[base + n++] = b;
         }
@@ -318,7 +320,7 @@ final class FastSlab {
     /** Moves the top batch of a full magazine to the depot; returns the new count. */
     private int flush(ThreadCache c, int cls, int n) {
         int batch = BATCH_SIZES[cls];
-        int base = cls * MAGAZINE_CAPACITY;
+        int base = MAGAZINE_BASES[cls];
         int from = n - batch;
         for (int i = from; i < n - 1; i++) {
             SlabDescriptor.setNext(c.slots[base + i], c.slots[base + i + 1]);
@@ -418,7 +420,7 @@ final class FastSlab {
                 int n = c.counts[cls];
                 while (n > 0) {
                     int batch = Math.min(n, BATCH_SIZES[cls]);
-                    int base = cls * MAGAZINE_CAPACITY;
+                    int base = MAGAZINE_BASES[cls];
                     for (int i = n - batch; i < n - 1; i++) {
                         SlabDescriptor.setNext(c.slots[base + i], c.slots[base + i + 1]);
                     }
@@ -592,7 +594,7 @@ final class FastSlab {
                 + " bytes: its capacity of " + capacity + " bytes is reached (reserved " + s.reservedBytes()
                 + " bytes, live " + s.liveBytes() + " bytes in " + s.liveBlocks()
                 + " blocks). Raise SlabAllocator.Builder.capacity(...) or free blocks (blocks of another size "
-                + "class, and up to " + (2 * SlabDescriptor.MAGAZINE_CAPACITY)
+                + "class, and up to " + SlabDescriptor.MAGAZINE_CAPACITY
                 + " blocks per class cached by each live thread, do not count towards this class)", requested);
     }
 
@@ -796,8 +798,8 @@ final class FastSlab {
     static final class ThreadCache {
         final WeakReference<Thread> thread;
         final long threadId;
-        /** Magazine of class c: slots[c * MAGAZINE_CAPACITY .. + counts[c]). */
-        final long[] slots = new long[CLASS_COUNT * MAGAZINE_CAPACITY];
+        /** Magazine of class c: slots[MAGAZINE_BASES[c] .. + counts[c]). */
+        final long[] slots = new long[SlabDescriptor.MAGAZINE_SLOTS];
         final int[] counts = new int[CLASS_COUNT];
         /** Allocations at 2c, frees at 2c+1; owner writes opaque, stats() reads opaque. */
         private final long[] counters = new long[2 * CLASS_COUNT];

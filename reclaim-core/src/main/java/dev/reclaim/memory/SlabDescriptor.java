@@ -90,8 +90,21 @@ final class SlabDescriptor {
     static final int[] BATCH_SIZES;
     /** Number of size classes. */
     static final int CLASS_COUNT;
-    /** Slots per class in a thread cache: twice the largest batch. */
-    static final int MAGAZINE_CAPACITY = 64;
+    /** Largest batch: blocks moved at once between a thread cache and a depot. */
+    static final int MAX_BATCH = 32;
+    /**
+     * Most blocks a thread cache holds for one class: MAGAZINE_LIMITS[c] = max(2 x batch, min(256, 64 KiB /
+     * size)). Well above a reclaimer's batch of frees (an EBR bag holds 64), so that balanced allocate/free
+     * traffic stays in the cache instead of linking batches through the blocks (which touches every block)
+     * and moving them through the depot.
+     */
+    static final int MAGAZINE_CAPACITY = 256;
+    /** Per class: how many blocks the thread cache may hold (see {@link #MAGAZINE_CAPACITY}). */
+    static final int[] MAGAZINE_LIMITS;
+    /** Per class: where its magazine starts in a thread cache's slot array (prefix sums of the limits). */
+    static final int[] MAGAZINE_BASES;
+    /** Length of a thread cache's slot array: the sum of the limits. */
+    static final int MAGAZINE_SLOTS;
 
     static {
         long[] sizes = new long[64];
@@ -108,9 +121,16 @@ final class SlabDescriptor {
         CLASS_COUNT = n;
         CLASS_SIZES = java.util.Arrays.copyOf(sizes, n);
         BATCH_SIZES = new int[n];
+        MAGAZINE_LIMITS = new int[n];
+        MAGAZINE_BASES = new int[n];
+        int slots = 0;
         for (int i = 0; i < n; i++) {
-            BATCH_SIZES[i] = (int) Math.max(4, Math.min(MAGAZINE_CAPACITY / 2, 32768 / CLASS_SIZES[i]));
+            BATCH_SIZES[i] = (int) Math.max(4, Math.min(MAX_BATCH, 32768 / CLASS_SIZES[i]));
+            MAGAZINE_LIMITS[i] = (int) Math.max(2L * BATCH_SIZES[i], Math.min(MAGAZINE_CAPACITY, 65536 / CLASS_SIZES[i]));
+            MAGAZINE_BASES[i] = slots;
+            slots += MAGAZINE_LIMITS[i];
         }
+        MAGAZINE_SLOTS = slots;
         checkLayout();
     }
 
@@ -134,9 +154,10 @@ final class SlabDescriptor {
                 throw new IllegalStateException("class " + i + " size " + CLASS_SIZES[i]
                         + " must be a multiple of " + BLOCK_ALIGNMENT + " and hold two link words");
             }
-            if (2L * BATCH_SIZES[i] > MAGAZINE_CAPACITY) {
+            if (2L * BATCH_SIZES[i] > MAGAZINE_LIMITS[i] || MAGAZINE_LIMITS[i] > MAGAZINE_CAPACITY) {
                 throw new IllegalStateException("class " + i + " batch " + BATCH_SIZES[i]
-                        + " exceeds half the magazine capacity " + MAGAZINE_CAPACITY);
+                        + " exceeds half its magazine limit " + MAGAZINE_LIMITS[i] + ", or the limit exceeds "
+                        + MAGAZINE_CAPACITY);
             }
         }
         if (CLASS_SIZES[CLASS_COUNT - 1] != MAX_CLASS_SIZE) {

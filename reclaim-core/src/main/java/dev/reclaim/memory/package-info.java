@@ -34,8 +34,8 @@
  *   <li><b>Large blocks</b> (above 8 KiB) are individual 64 KiB-aligned {@code aligned_alloc} calls of the
  *       C library with the same header, freed individually with {@code free}: a large block costs two downcalls
  *       (allocate, free) and up to 64 KiB of address space, but no memory stays behind after it is freed.</li>
- *   <li><b>Thread caching.</b> Each platform thread has a small cache (a magazine per class, 8 to 64
- *       blocks), found by thread id in a small per-allocator table; allocate and free pop and push it, and only every
+ *   <li><b>Thread caching.</b> Each platform thread has a small cache (a magazine per class, 8 to 256
+ *       blocks, at most 64 KiB), found by thread id in a small per-allocator table; allocate and free pop and push it, and only every
  *       few dozen operations move a batch of blocks to or from a lock-free per-class depot with one CAS.
  *       A block may be freed by any thread: it goes to the freeing thread's cache. Virtual threads do not use
  *       caches (a virtual thread may die at any point, and millions may exist); they push and pop single

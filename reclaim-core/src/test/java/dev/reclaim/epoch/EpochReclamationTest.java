@@ -51,6 +51,38 @@ class EpochReclamationTest {
     }
 
     @Test
+    void garbageSealedWhileAGuardStallsIsReclaimedByOrdinaryRetiresOnceItCloses() throws Exception {
+        // Regression test for maintain()'s skip (no collection while the epoch has not moved): the bags
+        // sealed during the stall must still be collected by later seals, without flush() or synchronize().
+        int n = 200;
+        CountingDeleter d = new CountingDeleter(2 * n + 2);
+        try (EpochReclaimer r = EpochReclaimer.builder().bagCapacity(4).advanceEvery(1).build()) {
+            Guard stalled = r.enter();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                for (int i = 1; i <= n + 1; i++) { // the retire of n + 1 seals the bag holding n
+                    try (Guard g = r.enter()) {
+                        g.retire(i, d);
+                    }
+                }
+            });
+            writer.join();
+            for (int i = 1; i <= n; i++) {
+                assertEquals(0, d.count(i), "the stalled guard must hold back pointer " + i);
+            }
+            stalled.close();
+            for (int i = n + 2; i <= 2 * n + 1; i++) {
+                try (Guard g = r.enter()) {
+                    g.retire(i, d);
+                }
+            }
+            for (int i = 1; i <= n; i++) {
+                assertEquals(1, d.count(i), "pointer " + i + ", retired during the stall, must be reclaimed by"
+                        + " the seals that follow it");
+            }
+        }
+    }
+
+    @Test
     void synchronizeReclaimsEverythingRetiredBeforeByOtherThreadsInOneCall() throws Exception {
         int perThread = 1_000;
         int threads = 4;
