@@ -85,7 +85,8 @@ public final class Mutex {
     static final int UNLOCKED = 0;
     static final int LOCKED = 1;
     static final int CONTENDED = 2;
-    private static final int SPINS = 100;
+    /** How many times a contender re-reads the state before it parks, by default. */
+    public static final int DEFAULT_SPINS = 100;
     /** The REQUEUED flag in {@link #waiters}: Condvar waiters were requeued onto this mutex's key. */
     private static final int REQUEUED = 1 << 30;
     /** Which protocol (see the implementation notes); fixed at class initialisation. */
@@ -96,6 +97,8 @@ public final class Mutex {
     private volatile int waiters;
     /** The owner's thread id, 0 when unlocked: a long, so that locking stores no reference (no GC write barrier). */
     private long ownerId;
+    /** How many times a contender re-reads the state (with {@code Thread.onSpinWait()}) before it parks. */
+    private final int spins;
     private final Guard guard = new Guard();
     /** Park while the state still says a wake will come: 2 (symmetric) or locked (asymmetric). */
     private final ParkingLot.Validation stillContended =
@@ -107,8 +110,24 @@ public final class Mutex {
         }
     };
 
-    /** Creates an unlocked mutex. */
+    /** Creates an unlocked mutex whose contenders spin {@link #DEFAULT_SPINS} times before parking. */
     public Mutex() {
+        this(DEFAULT_SPINS);
+    }
+
+    /**
+     * Creates an unlocked mutex whose contenders re-read the state {@code spins} times (with
+     * {@link Thread#onSpinWait()}) before parking: {@code 0} parks at once, which suits oversubscribed machines
+     * and critical sections longer than a park/unpark round trip.
+     *
+     * @param spins how many times to spin before parking, {@code >= 0}
+     * @throws IllegalArgumentException if {@code spins < 0}
+     */
+    public Mutex(int spins) {
+        if (spins < 0) {
+            throw new IllegalArgumentException("Mutex spins must be >= 0, was " + spins + "; use 0 to park at once");
+        }
+        this.spins = spins;
     }
 
     /**
@@ -228,7 +247,7 @@ public final class Mutex {
     }
 
     private void lockSlow() {
-        for (int i = 0; i < SPINS && stateVolatile() == LOCKED; i++) {
+        for (int i = 0; i < spins && stateVolatile() == LOCKED; i++) {
             Thread.onSpinWait();
         }
         if (casState(UNLOCKED, LOCKED)) {
@@ -307,7 +326,7 @@ public final class Mutex {
     private int acquireTimed(long nanos) {
         long deadline = System.nanoTime() + nanos;
         boolean forever = nanos >= ParkingLot.FOREVER_THRESHOLD;
-        for (int i = 0; i < SPINS && stateVolatile() == LOCKED; i++) {
+        for (int i = 0; i < spins && stateVolatile() == LOCKED; i++) {
             Thread.onSpinWait();
         }
         if (ASYMMETRIC) {

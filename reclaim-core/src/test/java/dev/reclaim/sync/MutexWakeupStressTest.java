@@ -22,16 +22,20 @@ class MutexWakeupStressTest {
 
     @Test
     void everyParkedContenderIsWokenByTheUnlock() throws Exception {
-        handOffRounds(false, 3_000);
+        handOffRounds(new Mutex(), false, 3_000);
+    }
+
+    @Test
+    void everyContenderThatParksAtOnceIsWokenByTheUnlock() throws Exception {
+        handOffRounds(new Mutex(0), false, 3_000);
     }
 
     @Test
     void everyParkedVirtualContenderIsWokenByTheUnlock() throws Exception {
-        handOffRounds(true, 1_000);
+        handOffRounds(new Mutex(), true, 1_000);
     }
 
-    private static void handOffRounds(boolean virtual, int rounds) throws Exception {
-        Mutex mutex = new Mutex();
+    private static void handOffRounds(Mutex mutex, boolean virtual, int rounds) throws Exception {
         AtomicInteger held = new AtomicInteger(-1);     // round whose lock the holder took
         AtomicInteger acquired = new AtomicInteger(-1); // round whose lock the contender took
         AtomicInteger arriving = new AtomicInteger(-1); // round in which the contender is about to lock
