@@ -49,30 +49,38 @@ public final class Mutex {
      * at the cost of one extra wake. Parkers validate "state == 2" under the bucket lock, so an unlock that
      * swapped 2 -> 0 before a parker validated makes it retry instead of sleeping with nobody to wake it.
      *
-     * Asymmetric (2-state word + waiter count). state is only 0 or 1; `waiters` = (number of threads in the
-     * counted slow path) + REQUEUED (a flag bit). Lock: CAS(0, 1). Unlock: release store of 0, light() (a
-     * compiler barrier), volatile load of waiters; if non-zero, wakeOne. A contender that failed its CAS and spin
-     * increments waiters (RMW), tries the CAS once more, then calls heavy() (membarrier) and loops
-     * { CAS(0, 1); park while "state != 0" (validated under the bucket lock) }, and decrements waiters once it
-     * holds the lock (or gives up: timeout, interrupt).
+     * Asymmetric (2-state word + waiter word). state is only 0 or 1; `waiters` = (number of threads in the
+     * counted slow path) + REQUEUED + WAKING (flag bits). Lock: CAS(0, 1). Unlock: release store of 0, light()
+     * (a compiler barrier), volatile load of waiters; if non-zero and WAKING is clear, wakeOne. A contender that
+     * failed its CAS and spin increments waiters (RMW), tries the CAS once more, calls heavy() (membarrier) and
+     * loops { CAS(0, 1); park while "state != 0" (validated under the bucket lock) }; it stays counted until it
+     * holds the lock or gives up (timeout, interrupt), then decrements.
      * No lost wake-up: suppose contender C parks after validating state == 1, a value written by the CAS of some
-     * holder H. heavy() gives every other thread T a point P_T (the IPI's full barrier, or a context switch) such
-     * that T's accesses before P_T are visible to C's accesses after heavy(), and C's increment (before heavy())
+     * holder H, and C made its last RMW on waiters (the +1, or clearing WAKING, below) before a heavy() that
+     * precedes the validation. heavy() gives every other thread T a point P_T (the IPI's full barrier, or a
+     * context switch) such that T's accesses before P_T are visible to C's accesses after heavy(), and C's RMW
      * is visible to T's accesses after P_T. If H's unlock store of 0 were before P_H, C's validation (after
      * heavy()) would read that 0 or a later value, never H's earlier 1. So H's store of 0 is after P_H, and so is
      * H's load of waiters (program order; light() stops the JIT from hoisting the load above the store, and the
-     * CPU's store-to-load reordering cannot cross P_H): it sees C's +1 (C decrements only once it holds the
-     * lock itself), and H calls wakeOne. H's wakeOne takes the bucket lock after C's validate-and-enqueue (had it
-     * come first, C would have validated after H's store and read 0), so it dequeues C or another parked
-     * waiter; the woken thread retries the CAS and, if a barging thread won it, parks again under the same
-     * argument, still counted. One heavy() per slow-path entry suffices: a holder whose CAS is after P_T sees the
-     * increment anyway.
-     * Condvar waiters need no heavy(): Condvar.await releases the mutex (unlock, a release store) after it
-     * enqueued itself on the condvar; a requeue onto the mutex key happens only when the notifier holds the
-     * mutex (requeueOntoIfHeld()), which sets REQUEUED with an RMW before its own unlock reads waiters, so that
-     * unlock wakes a requeued waiter. REQUEUED is cleared in the wakeOne callback, under the mutex key's bucket
-     * lock, when no thread is parked on the key any more (requeue sets it under the same lock). A notifier that
-     * does not hold the mutex wakes all the condvar's waiters instead (they then contend as above).
+     * CPU's store-to-load reordering cannot cross P_H): it sees C's count and C's WAKING clear, so it wakes
+     * unless a newer WAKING is set (below). H's wakeOne takes the bucket lock after C's validate-and-enqueue
+     * (had it come first, C would have validated after H's store and read 0), so it dequeues C or another
+     * waiter. A holder whose CAS is after P_T sees C's RMW anyway, so one heavy() per RMW suffices.
+     * WAKING (wake throttling): the wakeOne callback sets it, under the bucket lock, when it dequeued a thread;
+     * unlocks skip their wake while it is set (without it, a thread that re-locks in a loop while a woken
+     * waiter is being scheduled would call wakeOne on every unlock). The woken thread clears it first thing
+     * (RMW), then spins and CASes; if it must park again it calls heavy() first (the argument above, for the
+     * unlocks that skipped), and if it gives up (timeout) right after clearing it, it calls wakeOne itself. So
+     * whoever clears WAKING either holds the lock next (its own unlock then wakes), or fenced before parking,
+     * or passed the wake on. A cleared WAKING that was another in-flight thread's only costs an extra wake.
+     * Condvar waiters need no heavy() to be found: Condvar.await releases the mutex (unlock, a release store)
+     * after it enqueued itself on the condvar; a requeue onto the mutex key happens only when the notifier
+     * holds the mutex (requeueOntoIfHeld()), which sets REQUEUED with an RMW before its own unlock reads
+     * waiters, so that unlock wakes a requeued waiter. The woken waiter clears WAKING in lockContended() before
+     * its CAS (so its own unlock wakes the next requeued waiter), and contends as above if the CAS fails.
+     * REQUEUED is cleared in the wakeOne callback, under the mutex key's bucket lock, once no thread is parked
+     * on the key (requeue sets it under the same lock). A notifier that does not hold the mutex wakes all the
+     * condvar's waiters instead (they then contend as above).
      *
      * Linearization: lock at the successful CAS/swap that read 0; unlock at the store/swap of 0.
      * Memory orders: the acquiring CAS/swap is volatile (acquire half pairs with the release half of the swap or
@@ -89,11 +97,13 @@ public final class Mutex {
     public static final int DEFAULT_SPINS = 100;
     /** The REQUEUED flag in {@link #waiters}: Condvar waiters were requeued onto this mutex's key. */
     private static final int REQUEUED = 1 << 30;
+    /** The WAKING flag in {@link #waiters}: a thread was dequeued by an unlock and has not run yet. */
+    private static final int WAKING = 1 << 29;
     /** Which protocol (see the implementation notes); fixed at class initialisation. */
     static final boolean ASYMMETRIC = AsymmetricFence.isAsymmetric();
 
     private volatile int state;
-    /** Asymmetric protocol only: counted contenders + {@link #REQUEUED}; always 0 in the symmetric one. */
+    /** Asymmetric protocol only: counted contenders + {@link #REQUEUED} + {@link #WAKING}; 0 when symmetric. */
     private volatile int waiters;
     /** The owner's thread id, 0 when unlocked: a long, so that locking stores no reference (no GC write barrier). */
     private long ownerId;
@@ -103,10 +113,15 @@ public final class Mutex {
     /** Park while the state still says a wake will come: 2 (symmetric) or locked (asymmetric). */
     private final ParkingLot.Validation stillContended =
             () -> stateVolatile() >= (ASYMMETRIC ? LOCKED : CONTENDED);
-    /** Asymmetric: clears {@link #REQUEUED} under the bucket lock once nobody is parked on this key. */
-    private final ParkingLot.UnparkCallback clearRequeued = (woke, moreWaiting) -> {
-        if (!moreWaiting && (waiters & REQUEUED) != 0) { // volatile: the flag is set only under this bucket lock
-            getAndAddWaiters(-REQUEUED);
+    /**
+     * Asymmetric, under the bucket lock of a wake: sets {@link #WAKING} if a thread was dequeued (unlocks skip
+     * their wake until it runs), clears {@link #REQUEUED} once nobody is parked on this key.
+     */
+    private final ParkingLot.UnparkCallback afterWake = (woke, moreWaiting) -> {
+        int w = waiters; // volatile: REQUEUED changes only under this bucket lock, WAKING is set only here
+        int delta = (woke && (w & WAKING) == 0 ? WAKING : 0) - (!moreWaiting && (w & REQUEUED) != 0 ? REQUEUED : 0);
+        if (delta != 0) {
+            getAndAddWaiters(delta);
         }
     };
 
@@ -211,8 +226,9 @@ public final class Mutex {
         if (ASYMMETRIC) {
             setStateRelease(UNLOCKED);
             AsymmetricFence.light(); // compiler barrier: the waiters load stays after the store; pairs with heavy()
-            if (waitersVolatile() != 0) {
-                ParkingLot.wakeOne(this, clearRequeued);
+            int w = waitersVolatile();
+            if (w != 0 && (w & WAKING) == 0) { // someone waits and no woken thread is on its way
+                ParkingLot.wakeOne(this, afterWake);
             }
         } else if (getAndSetState(UNLOCKED) == CONTENDED) {
             ParkingLot.wakeOne(this);
@@ -267,8 +283,16 @@ public final class Mutex {
      */
     void lockContended() {
         if (ASYMMETRIC) {
+            // a requeued waiter may have been woken by an unlock (which then set WAKING): give the token back
+            // before anything else, or our own unlock would skip the wake that the other requeued waiters need
+            clearWaking();
             if (!casState(UNLOCKED, LOCKED)) {
-                lockSlow();
+                for (int i = 0; i < spins && stateVolatile() == LOCKED; i++) {
+                    Thread.onSpinWait();
+                }
+                if (!casState(UNLOCKED, LOCKED)) {
+                    acquireCounted(ParkingLot.NO_TIMEOUT, false);
+                }
             }
             return;
         }
@@ -287,30 +311,62 @@ public final class Mutex {
         boolean forever = nanos >= ParkingLot.FOREVER_THRESHOLD;
         long deadline = forever ? 0L : System.nanoTime() + nanos;
         getAndAddWaiters(1);
+        boolean announced = true; // an RMW on waiters since the last heavy(): fence before validating
+        boolean woken = false;
         try {
-            if (casState(UNLOCKED, LOCKED)) {
-                return ACQUIRED; // released meanwhile: no park, so no heavy() needed
-            }
-            if (!forever && deadline - System.nanoTime() <= 0) {
-                return TIMED_OUT; // e.g. tryLock(0, unit): do not pay a membarrier to give up
-            }
-            AsymmetricFence.heavy(); // membarrier: pairs with light() in unlock(); our +1 vs the holder's store of 0
-            while (!casState(UNLOCKED, LOCKED)) {
+            while (true) {
+                boolean tokenReturned = false;
+                if (woken) { // dequeued by an unlock, which set WAKING: clear it, then spin like a newcomer
+                    woken = false;
+                    tokenReturned = clearWaking();
+                    announced |= tokenReturned;
+                    for (int i = 0; i < spins && stateVolatile() == LOCKED; i++) {
+                        Thread.onSpinWait();
+                    }
+                }
+                if (casState(UNLOCKED, LOCKED)) {
+                    return ACQUIRED;
+                }
                 long remaining = forever ? ParkingLot.NO_TIMEOUT : deadline - System.nanoTime();
                 if (!forever && remaining <= 0) {
+                    if (tokenReturned) {
+                        // an unlock may have skipped its wake because of the WAKING we just cleared: pass it on
+                        ParkingLot.wakeOne(this, afterWake);
+                    }
                     return TIMED_OUT;
                 }
-                if (!interruptible) {
-                    ParkingLot.parkUninterruptibly(this, stillContended, remaining);
-                } else if (ParkingLot.park(this, stillContended, remaining) == ParkingLot.ParkResult.INTERRUPTED) {
+                if (announced) {
+                    announced = false;
+                    AsymmetricFence.heavy(); // membarrier: pairs with light() in unlock(); our RMW vs its store of 0
+                    if (casState(UNLOCKED, LOCKED)) {
+                        return ACQUIRED;
+                    }
+                }
+                ParkingLot.ParkResult r = interruptible
+                        ? ParkingLot.park(this, stillContended, remaining)
+                        : ParkingLot.parkUninterruptibly(this, stillContended, remaining);
+                if (r == ParkingLot.ParkResult.INTERRUPTED) { // not dequeued by a waker: holds no WAKING token
                     Thread.interrupted();
                     return INTERRUPTED;
                 }
+                woken = r == ParkingLot.ParkResult.UNPARKED;
             }
-            return ACQUIRED;
         } finally {
             getAndAddWaiters(-1);
         }
+    }
+
+    /** Clears {@link #WAKING} if set; returns whether this call cleared it. */
+    private boolean clearWaking() {
+        int w = waitersVolatile();
+        while ((w & WAKING) != 0) {
+            int witness = caeWaiters(w, w - WAKING);
+            if (witness == w) {
+                return true;
+            }
+            w = witness;
+        }
+        return false;
     }
 
     /** Sets the owner after {@link #lockContended()} (package-private for {@link Condvar}). */
@@ -420,7 +476,11 @@ public final class Mutex {
         WAITERS.getAndAdd(this, delta); // volatile RMW: pairs with waitersVolatile() in unlock()
     }
 
-    /** Test seam: the raw waiter word (count + REQUEUED flag). */
+    private int caeWaiters(int expected, int value) {
+        return (int) WAITERS.compareAndExchange(this, expected, value); // volatile CAS: pairs with unlock()'s load
+    }
+
+    /** Test seam: the raw waiter word (count + REQUEUED and WAKING flags). */
     int waitersForTest() {
         return waiters; // volatile: a snapshot
     }

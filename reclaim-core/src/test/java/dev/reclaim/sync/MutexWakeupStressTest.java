@@ -62,6 +62,87 @@ class MutexWakeupStressTest {
         assertEquals(0, mutex.waitersForTest() & ~(1 << 30), "counted waiters left behind");
     }
 
+    /**
+     * Four threads mix {@code lock()} with short {@code tryLock(timeout)}s (a woken thread that gives up must pass
+     * its wake on) and random hold times; the last thread standing must not be left parked on a free mutex.
+     */
+    @Test
+    void contendersThatGiveUpNeverStrandTheOthers() throws Exception {
+        for (Mutex mutex : new Mutex[] {new Mutex(), new Mutex(0)}) {
+            AtomicInteger acquisitions = new AtomicInteger();
+            long[] counter = new long[1]; // guarded by mutex
+            SyncTesting.runThreads(4, index -> {
+                Random random = new Random(7 + index);
+                for (int k = 0; k < 2_000; k++) {
+                    boolean got;
+                    if (random.nextInt(3) == 0) {
+                        got = mutex.tryLock(random.nextInt(50_000), TimeUnit.NANOSECONDS);
+                    } else {
+                        mutex.lock();
+                        got = true;
+                    }
+                    if (got) {
+                        counter[0]++;
+                        busyNanos(random.nextInt(5_000));
+                        mutex.unlock();
+                        acquisitions.incrementAndGet();
+                    }
+                }
+            });
+            assertEquals(acquisitions.get(), counter[0]);
+            mutex.lock();
+            mutex.unlock();
+            assertEquals(0, mutex.waitersForTest() & ~(1 << 30), "counted waiters or a wake token left behind");
+        }
+    }
+
+    /**
+     * Two threads hammer one mutex that parks at once; a watchdog fails the test if one of them stops making
+     * progress for 2 s while the other goes on (found a wake token that a woken thread could miss, before
+     * ParkingLot ran the wake callback before marking the thread woken).
+     */
+    @Test
+    void hammeringThreadsNeverStrandEachOther() throws Exception {
+        Mutex mutex = new Mutex(0);
+        java.util.concurrent.atomic.AtomicLongArray progress = new java.util.concurrent.atomic.AtomicLongArray(2);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long[] counter = new long[1]; // guarded by mutex
+        Thread[] threads = new Thread[2];
+        for (int i = 0; i < 2; i++) {
+            int index = i;
+            threads[i] = Thread.ofPlatform().daemon().start(() -> {
+                for (long k = 1; !stop.get(); k++) {
+                    mutex.lock();
+                    counter[0]++;
+                    mutex.unlock();
+                    progress.lazySet(index, k); // release-ish: read by the watchdog only
+                }
+            });
+        }
+        long[] last = new long[2];
+        int[] idle = new int[2];
+        try {
+            for (int tick = 0; tick < 30; tick++) { // 3 s
+                Thread.sleep(100);
+                for (int i = 0; i < 2; i++) {
+                    long p = progress.get(i);
+                    idle[i] = p == last[i] ? idle[i] + 1 : 0;
+                    last[i] = p;
+                    if (idle[i] >= 20 && progress.get(1 - i) != last[1 - i]) {
+                        fail("thread " + i + " made no progress for 2 s while the other did: lost wake-up (waiters=0x"
+                                + Integer.toHexString(mutex.waitersForTest()) + ", parked="
+                                + ParkingLot.countWaiters(mutex) + ")");
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+        }
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+    }
+
     @Test
     void timedOutAndInterruptedContendersLeaveNoCountBehind() throws Exception {
         Mutex mutex = new Mutex();
