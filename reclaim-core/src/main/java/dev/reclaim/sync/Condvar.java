@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * lost. A waiter count lets {@code notifyOne}/{@code notifyAllWaiters} return at once (no parking-lot lock) when nobody
  * waits. {@code notifyAllWaiters} does not wake a herd that would then fight for the mutex: when the mutex is locked
  * (the usual case: the notifier holds it), it <em>requeues</em> the waiters onto the mutex, whose unlocks then
- * wake them one at a time. Only when the mutex is unlocked does it wake them all.
+ * wake them one at a time. Only when the mutex is unlocked does it wake them all (and, where the mutex uses
+ * asymmetric fences, also when another thread than the notifier holds it: call it under the mutex).
  *
  * <p>Spurious wake-ups are possible (a notification meant for an earlier waiter, or a requeued waiter woken
  * by the mutex): always wait in a loop on the condition. A condvar is bound to the first mutex it is used with;
@@ -40,9 +41,11 @@ public final class Condvar {
      * increments waiters (under the mutex) after the notifier's critical section, and so also re-checks the
      * condition after it; so skipping loses nothing. Both fields use volatile accesses (the Dekker pair
      * waiters-increment / counter-read in await vs counter-increment / waiters-read in notify).
-     * Requeue: under both bucket locks notifyAll marks the mutex contended (state 2) if it is locked, so its next
-     * unlock wakes a requeued waiter; each woken waiter re-locks with swap(2) (Mutex.lockContended), keeping the
-     * state 2 while others remain queued.
+     * Requeue (Mutex.requeueOntoIfHeld, under both bucket locks): with the symmetric mutex, notifyAll marks the
+     * mutex contended (state 2) if it is locked, so its next unlock wakes a requeued waiter; each woken waiter
+     * re-locks with swap(2) (Mutex.lockContended), keeping the state 2 while others remain queued. With the
+     * asymmetric mutex (see Mutex's notes) it requeues only when the notifier holds the mutex (setting the
+     * mutex's REQUEUED flag, which its own unlock then reads) and otherwise wakes all waiters.
      * Garbage: one capturing validation lambda per await (the park is the slow path anyway).
      */
 
@@ -142,7 +145,7 @@ public final class Condvar {
         }
         getAndAddCounter();
         Mutex mutex = boundMutex; // volatile: set before any waiter incremented waiters
-        ParkingLot.requeue(this, mutex, () -> mutex.markContendedIfLocked()
+        ParkingLot.requeue(this, mutex, () -> mutex.requeueOntoIfHeld()
                 ? ParkingLot.RequeueOp.REQUEUE_ALL : ParkingLot.RequeueOp.WAKE_ALL);
     }
 

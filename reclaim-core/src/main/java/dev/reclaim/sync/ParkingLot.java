@@ -95,7 +95,9 @@ public final class ParkingLot {
     public interface UnparkCallback {
         /**
          * Called with the outcome of the wake while the bucket lock is still held, so that the caller can
-         * update its state (for example clear a "has waiters" bit) atomically with respect to new parkers.
+         * update its state (for example clear a "has waiters" bit) atomically with respect to new parkers. The
+         * woken thread is marked woken only after this returns, so whatever the callback wrote happens-before
+         * that thread's {@code park} returns.
          *
          * @param woke           whether a thread was dequeued
          * @param moreWaiting    whether other threads are still parked on the same key
@@ -430,7 +432,6 @@ public final class ParkingLot {
             }
             if (found != null) {
                 bucket.unlink(prev, found);
-                found.setWokenRelease(); // release: pairs with wokenAcquire() in parkImpl/cancel
                 if (callback != null) {
                     for (Waiter w = prev == null ? bucket.head : prev.next; w != null; w = w.next) {
                         if (w.matches(key, address)) {
@@ -441,7 +442,12 @@ public final class ParkingLot {
                 }
             }
             if (callback != null) {
+                // before the woken flag: a dequeued thread that has not blocked yet sees the flag at once and
+                // returns without the bucket lock, and must then see what the callback did (Mutex's WAKING)
                 callback.unparked(found != null, more);
+            }
+            if (found != null) {
+                found.setWokenRelease(); // release: pairs with wokenAcquire() in parkImpl/cancel
             }
         }
         if (found != null) {

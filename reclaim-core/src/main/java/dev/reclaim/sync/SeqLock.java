@@ -43,13 +43,17 @@ public final class SeqLock {
      * fields, StampedLock-style (see the class documentation).
      * seq is even when no write is in progress, odd during a write. Writer: CAS seq even -> odd (this also
      * excludes other writers), storeStore fence, opaque stores of the fields, release store of seq + 2.
-     * Reader: acquire load of seq (s1; an odd s1 becomes the stamp s1 - 1, which can never validate), plain loads of the fields, acquire (loadLoad) fence,
-     * opaque load of seq (s2); the snapshot is valid iff s1 == s2. Field reads are plain, as in StampedLock's
+     * Reader: volatile load of seq (s1; an odd s1 becomes the stamp s1 - 1, which can never validate), plain
+     * loads of the fields, acquire (loadLoad) fence, volatile load of seq (s2); the snapshot is valid iff
+     * s1 == s2. The seq loads are volatile *field* loads, exactly StampedLock's tryOptimisticRead()/validate():
+     * on x86 the same `mov` as getAcquire/getOpaque, but C2 compiles a field load with an implicit null check
+     * and without the CPU-order barriers it puts around VarHandle (Unsafe) accesses (docs/performance.md,
+     * "Session 4: sync targets"). Field reads are plain, as in StampedLock's
      * optimistic reads: the JLS allows a non-volatile long to tear, HotSpot on 64-bit platforms never does
      * (stated in docs/limitations.md); the opaque stores make each write itself atomic.
      * Pairs: the writer's storeStore fence after the odd CAS pairs with the reader's loadLoad fence before s2
      * (a reader that saw any new field value sees the odd or the newer seq); the writer's release store of
-     * seq+2 pairs with the reader's acquire load of s1 (a reader starting on the new even seq sees all fields).
+     * seq+2 pairs with the reader's volatile load of s1 (a reader starting on the new even seq sees all fields).
      * Linearization: a write at its release store of seq + 2; a read at its s1 load.
      * Progress: writers are blocking (they spin while another writer is active); readers are lock-free w.r.t.
      * each other and retry while writes happen. Garbage: none.
@@ -107,7 +111,7 @@ public final class SeqLock {
      */
     public long readBegin() {
         // an odd (in-progress) sequence s gives the stamp s - 1, which the sequence has already passed
-        return seqAcquire() & ~1L;
+        return seqVolatile() & ~1L;
     }
 
     /**
@@ -121,7 +125,7 @@ public final class SeqLock {
     public long get(int field) {
         Objects.checkIndex(field, fieldCount);
         // plain loads: racy reads by design (64-bit plain loads do not tear on 64-bit HotSpot, as StampedLock's
-        // optimistic reads assume); they cannot float above the acquire load in readBegin() nor below the
+        // optimistic reads assume); they cannot float above the volatile load in readBegin() nor below the
         // loadLoad fence in readValidate(), and a value from a concurrent write is rejected by readValidate()
         return switch (field) {
             case 0 -> f0;
@@ -141,7 +145,7 @@ public final class SeqLock {
      */
     public boolean readValidate(long stamp) {
         VarHandle.loadLoadFence(); // loadLoad: pairs with the storeStore fence in beginWrite()
-        return seqOpaque() == stamp;
+        return seqVolatile() == stamp;
     }
 
     /**
@@ -153,7 +157,7 @@ public final class SeqLock {
     public void read(long[] into) {
         checkLength(into);
         while (true) {
-            long s = seqAcquire();
+            long s = seqVolatile();
             if ((s & 1) != 0) {
                 Thread.onSpinWait();
                 continue;
@@ -178,7 +182,7 @@ public final class SeqLock {
     public boolean tryRead(long[] into, int maxAttempts) {
         checkLength(into);
         for (int a = 0; a < maxAttempts; a++) {
-            long s = seqAcquire();
+            long s = seqVolatile();
             if ((s & 1) != 0) {
                 Thread.onSpinWait();
                 continue;
@@ -268,7 +272,7 @@ public final class SeqLock {
      * @return the sequence
      */
     public long sequence() {
-        return seqAcquire();
+        return seqVolatile();
     }
 
     private void checkLength(long[] a) {
@@ -285,12 +289,14 @@ public final class SeqLock {
         return "SeqLock" + Arrays.toString(snap);
     }
 
-    private long seqAcquire() {
-        return (long) SEQ.getAcquire(this); // acquire: pairs with setSeqRelease() in endWrite()
+    private long seqVolatile() {
+        // volatile field load, not a VarHandle getAcquire: the same x86 `mov`, but C2 brackets VarHandle
+        // (Unsafe) accesses with CPU-order barriers and an explicit null check, and a field load gets neither
+        return seq; // volatile: pairs with setSeqRelease() in endWrite() (as StampedLock reads its state)
     }
 
     private long seqOpaque() {
-        return (long) SEQ.getOpaque(this); // opaque: after the loadLoad fence (readers) or before the CAS (writers)
+        return (long) SEQ.getOpaque(this); // opaque: a writer's first look, before the CAS in beginWrite()
     }
 
     private boolean casSeq(long expected, long value) {
@@ -298,7 +304,7 @@ public final class SeqLock {
     }
 
     private void setSeqRelease(long value) {
-        SEQ.setRelease(this, value); // release: pairs with seqAcquire() in readBegin()
+        SEQ.setRelease(this, value); // release: pairs with the volatile load in readBegin()
     }
 
     // VarHandle mechanics

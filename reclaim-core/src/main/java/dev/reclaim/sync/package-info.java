@@ -14,7 +14,8 @@
  *   <tr><td>{@link dev.reclaim.sync.SpinLock}</td><td>a few instructions, never blocking inside</td>
  *       <td>CAS + release store</td><td>spins</td></tr>
  *   <tr><td>{@link dev.reclaim.sync.Mutex}</td><td>the default lock (owner-checked)</td>
- *       <td>CAS + swap</td><td>spins briefly, parks</td></tr>
+ *       <td>CAS + release store (with asymmetric fences; else CAS + swap)</td>
+ *       <td>spins briefly, parks (after a {@code membarrier} with asymmetric fences)</td></tr>
  *   <tr><td>{@link dev.reclaim.sync.RwLock}</td><td>read-mostly data; writers must not starve</td>
  *       <td>CAS per read lock/unlock</td><td>parks</td></tr>
  *   <tr><td>{@link dev.reclaim.sync.QueueLock}</td><td>strict FIFO fairness under contention</td>
