@@ -1,5 +1,7 @@
 package dev.reclaim.bench.jmh;
 
+import dev.reclaim.bench.suite.AtomicRefStack;
+
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.collections.TreiberStack;
@@ -38,7 +40,7 @@ public class TreiberBench {
     private SlabAllocator allocator;
     private Reclaimer reclaimer;
     private TreiberStack stack;
-    private HeapStack heap;
+    private AtomicRefStack heap; // the harness's on-heap baseline
 
     /** Creates the benchmark state (JMH instantiates it). */
     public TreiberBench() {
@@ -48,7 +50,7 @@ public class TreiberBench {
     @Setup(Level.Trial)
     public void setUp() {
         if (impl.equals("heap")) {
-            heap = new HeapStack();
+            heap = new AtomicRefStack();
             for (int i = 0; i < 1024; i++) {
                 heap.push(i);
             }
@@ -85,39 +87,5 @@ public class TreiberBench {
         }
         stack.push(7);
         return stack.pop(-1);
-    }
-
-    /** The harness's on-heap baseline: a plain AtomicReference Treiber stack. */
-    static final class HeapStack {
-        private record Node(long value, Node next) {
-        }
-
-        private final AtomicReference<Node> head = new AtomicReference<>();
-
-        void push(long value) {
-            Node h = head.get(); // volatile: pairs with the CAS below of other threads
-            for (;;) {
-                Node n = new Node(value, h);
-                Node w = head.compareAndExchange(h, n); // CAS (volatile): publishes n; pairs with get() in pop()
-                if (w == h) {
-                    return;
-                }
-                h = w;
-                Thread.onSpinWait();
-            }
-        }
-
-        long pop(long empty) {
-            for (;;) {
-                Node h = head.get(); // volatile: pairs with the CAS in push()/pop()
-                if (h == null) {
-                    return empty;
-                }
-                if (head.compareAndSet(h, h.next())) { // CAS (volatile): unlinks h; pairs with get() above
-                    return h.value();
-                }
-                Thread.onSpinWait();
-            }
-        }
     }
 }

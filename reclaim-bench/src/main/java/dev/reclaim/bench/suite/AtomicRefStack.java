@@ -6,7 +6,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * The {@code jdk-atomicref-stack} baseline: a Treiber stack of heap nodes whose popped nodes the garbage
  * collector reclaims (no ABA problem, no reclamation scheme).
  */
-final class AtomicRefStack {
+public final class AtomicRefStack {
+
+    /** Creates an empty stack. */
+    public AtomicRefStack() {
+    }
 
     /* Implementation notes
      * Invariant: head is the top node or null; a node's fields are final, so a node reached through head is
@@ -20,7 +24,12 @@ final class AtomicRefStack {
 
     private final AtomicReference<Node> head = new AtomicReference<>();
 
-    void push(long value) {
+    /**
+     * Pushes a value.
+     *
+     * @param value the value
+     */
+    public void push(long value) {
         Node h = head.get(); // volatile: pairs with the CAS below of other threads
         for (;;) {
             Node n = new Node(value, h);
@@ -33,7 +42,13 @@ final class AtomicRefStack {
         }
     }
 
-    long pop(long empty) {
+    /**
+     * Pops the top value.
+     *
+     * @param empty returned when the stack is empty
+     * @return the value, or {@code empty}
+     */
+    public long pop(long empty) {
         for (;;) {
             Node h = head.get(); // volatile: pairs with the CAS in push()/pop()
             if (h == null) {
