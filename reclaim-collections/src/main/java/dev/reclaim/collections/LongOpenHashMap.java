@@ -753,28 +753,15 @@ public final class LongOpenHashMap implements LongLongMap {
          * not in this table, look in {@code next} if there is one (the table is full, or frozen by a resize).
          */
         long find(long key, long h) {
-            if (key == 0) {
-                return base + capacity * ENTRY;
-            }
-            long i = h & mask;
-            for (long n = 0; n < capacity; n++) {
-                long e = base + i * ENTRY;
-                long k = keyAcquire(e); // acquire: pairs with the claim CAS in findOrClaim()
-                if (k == key) {
-                    return e;
-                }
-                if (k == 0) {
-                    // acquire: pairs with the copier's freezing CAS. Frozen: the table may already be
-                    // replaced and the key inserted straight into `next`, so the caller must look there.
-                    return valueAcquire(e) == MOVED ? FULL : 0;
-                }
-                i = (i + 1) & mask;
-            }
-            return FULL;
+            return probe(key, h, false);
         }
 
         /** The entry of {@code key} (negated if this call claimed it), or {@link #FULL} (as in find()). */
         long findOrClaim(long key, long h) {
+            return probe(key, h, true);
+        }
+
+        private long probe(long key, long h, boolean claim) {
             if (key == 0) {
                 return base + capacity * ENTRY;
             }
@@ -783,8 +770,13 @@ public final class LongOpenHashMap implements LongLongMap {
                 long e = base + i * ENTRY;
                 long k = keyAcquire(e); // acquire: pairs with the claim CAS below
                 if (k == 0) {
-                    if (valueAcquire(e) == MOVED) { // acquire: as in find(); no use claiming a frozen entry
+                    // acquire: pairs with the copier's freezing CAS. Frozen: the table may already be
+                    // replaced and the key inserted straight into `next`, so the caller must look there.
+                    if (valueAcquire(e) == MOVED) {
                         return FULL;
+                    }
+                    if (!claim) {
+                        return 0;
                     }
                     k = Memory.compareAndExchangeLong(e, 0, key); // CAS: claims the entry (once, forever)
                     if (k == 0) {
