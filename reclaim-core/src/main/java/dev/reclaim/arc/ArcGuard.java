@@ -14,16 +14,22 @@ import dev.reclaim.internal.AsymmetricFence;
  *
  * @param <T> the value type
  */
-public final class ArcGuard<T> implements AutoCloseable {
+public final class ArcGuard<T> extends DebtSlot implements AutoCloseable {
 
-    /** The guard of a load that found no value (ArcSwapOption): needs no slot, closing it does nothing. */
-    static final ArcGuard<Object> EMPTY = new ArcGuard<>(null);
+    /*
+     * A guard is the debt slot it reads through (the padded DebtSlot state is inherited): the hot path reaches
+     * the slot's words from the guard without another load, and nothing outside this package sees them.
+     */
 
-    /** The slot this guard belongs to (its state lives in the padded slot); null for EMPTY. */
-    private final DebtSlot slot;
+    /** The guard of a load that found no value (ArcSwapOption): in no table; get() is null, close() nothing. */
+    static final ArcGuard<Object> EMPTY = new ArcGuard<>(false);
 
-    ArcGuard(DebtSlot slot) {
-        this.slot = slot;
+    static {
+        EMPTY.guardMode = GUARD_EMPTY; // plain: published to every user by class initialisation (JLS 12.4.2)
+    }
+
+    ArcGuard(boolean inLane) {
+        super(inLane);
     }
 
     /**
@@ -34,18 +40,15 @@ public final class ArcGuard<T> implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        if (slot == null) {
-            return null;
+        int mode = guardMode; // plain: written by this guard's load (same thread, or published with the guard)
+        if (mode == GUARD_LANE) {
+            return (T) ((Counted<?>) debtPlain()).value; // a lane guard's block is its debt (no extra field store)
         }
-        DebtSlot s = slot;
-        if (!s.guardOpen) {
+        if (mode == GUARD_CLOSED) {
             throw new IllegalStateException("get() on a closed ArcGuard; read inside the try-with-resources block,"
                     + " or use loadFull() for a reference that outlives it");
         }
-        if (s.inLane && !s.guardProjected) {
-            return (T) ((Counted<?>) s.debtPlain()).value; // a lane guard's block is its debt (no extra field store)
-        }
-        return (T) s.guardValue;
+        return (T) guardValue; // null for EMPTY
     }
 
     /**
@@ -56,37 +59,35 @@ public final class ArcGuard<T> implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (slot == null) {
-            return;
-        }
-        DebtSlot s = slot;
-        if (!s.guardOpen) {
-            throw new IllegalStateException("ArcGuard closed twice; close each guard from load() exactly once");
-        }
-        if (s.inLane) {
-            Counted<?> c = (Counted<?>) s.debtPlain(); // our own debt: the block this guard keeps alive
-            s.guardOpen = false;
-            if (s.guardProjected) {
-                s.guardValue = null;
-                s.guardProjected = false;
+        int mode = guardMode; // plain: see get()
+        if (mode == GUARD_LANE || mode == GUARD_LANE_PROJECTED) {
+            Counted<?> c = (Counted<?>) debtPlain(); // our own debt: the block this guard keeps alive
+            guardMode = GUARD_CLOSED;
+            if (mode == GUARD_LANE_PROJECTED) {
+                guardValue = null;
             }
-            s.setDebtRelease(null); // C1 release: our reads of the value precede; pairs with the scans' acquire
+            setDebtRelease(null); // C1 release: our reads of the value precede; pairs with the scans' acquire
             AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim (C1 before C2)
             if (PendingReleases.mayHold(c)) { // C2: a writer held c back for us
                 PendingReleases.reclaim();
             }
             return;
         }
-        Counted<?> c = s.guardCounted; // read before the slot is freed: the slot is reused after that
-        boolean owned = s.guardFull;
-        s.guardOpen = false;
-        s.guardCounted = null;
-        s.guardValue = null;
-        if (owned) {
-            slot.setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
+        if (mode == GUARD_EMPTY) {
+            return;
+        }
+        if (mode == GUARD_CLOSED) {
+            throw new IllegalStateException("ArcGuard closed twice; close each guard from load() exactly once");
+        }
+        Counted<?> c = guardCounted; // read before the slot is freed: the slot is reused after that
+        guardMode = GUARD_CLOSED;
+        guardCounted = null;
+        guardValue = null;
+        if (mode == GUARD_FULL) {
+            setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
             c.decrement();
-        } else if (!slot.casDebt(c, null)) { // volatile CAS: clears our debt unless a writer paid it (PAID)
-            slot.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+        } else if (!casDebt(c, null)) { // volatile CAS: clears our debt unless a writer paid it (PAID)
+            setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
             c.decrement(); // the paid count is ours
         }
     }
@@ -94,39 +95,30 @@ public final class ArcGuard<T> implements AutoCloseable {
     // ---------------------------------------------------------------- package-private: ArcSwap
 
     void openDebt(Counted<?> c, Object v) {
-        DebtSlot s = slot;
-        s.guardCounted = c;
-        s.guardValue = v;
-        s.guardFull = false;
-        s.guardOpen = true;
+        guardCounted = c;
+        guardValue = v;
+        guardMode = GUARD_DEBT;
     }
 
-    /**
-     * Opens a lane guard: the block is the slot's debt, so only a projection needs a field (reference stores
-     * into these long-lived slots cost a GC write barrier each).
-     */
-    void openLane(Object projected, boolean isProjected) {
-        DebtSlot s = slot;
-        if (isProjected) {
-            s.guardValue = projected;
-            s.guardProjected = true;
-        }
-        s.guardOpen = true;
+    /** Opens a lane guard whose value is its debt's (no reference store: these long-lived slots pay a GC barrier). */
+    void openLane() {
+        guardMode = GUARD_LANE;
+    }
+
+    /** Opens a lane guard on a projection of its debt's value. */
+    void openLaneProjected(Object projected) {
+        guardValue = projected;
+        guardMode = GUARD_LANE_PROJECTED;
     }
 
     void openFull(Counted<?> c, Object v) {
-        DebtSlot s = slot;
-        s.guardCounted = c;
-        s.guardValue = v;
-        s.guardFull = true;
-        s.guardOpen = true;
+        guardCounted = c;
+        guardValue = v;
+        guardMode = GUARD_FULL;
     }
 
     /** The block this guard keeps alive (loadFull converts the guard into a count); null for EMPTY. */
     Counted<?> counted() {
-        if (slot == null) {
-            return null;
-        }
-        return slot.inLane ? (Counted<?>) slot.debtPlain() : slot.guardCounted;
+        return inLane ? (Counted<?>) debtPlain() : guardCounted; // EMPTY: guardCounted is null
     }
 }

@@ -367,8 +367,8 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             throw closedError("load()");
         }
         Thread me = Thread.currentThread();
-        if (DebtLane.ENABLED && !helpingOnly && !me.isVirtual()) {
-            DebtSlot s = DebtLane.current(me).freeSlot();
+        if (DebtLane.ENABLED && !helpingOnly) {
+            ArcGuard<Object> s = DebtLane.freeSlot(me);
             if (s != null) {
                 s.setDebtOpaque(x); // L2: the lane debt (owner-only slot: no CAS)
                 AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim
@@ -469,26 +469,25 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         }
     }
 
-    private static ArcGuard<Object> openLane(DebtSlot s, Counted<?> c, Function<Object, Object> projection) {
-        ArcGuard<Object> g = s.guard;
+    private static ArcGuard<Object> openLane(ArcGuard<Object> g, Counted<?> c, Function<Object, Object> projection) {
         if (projection == null) {
-            g.openLane(null, false);
+            g.openLane();
             return g;
         }
         Object v;
         try {
             v = projection.apply(c.value);
         } catch (RuntimeException | Error e) {
-            g.openLane(null, false);
+            g.openLane();
             g.close();
             throw e;
         }
-        g.openLane(v, true);
+        g.openLaneProjected(v);
         return g;
     }
 
     private static ArcGuard<Object> open(DebtSlot s, Counted<?> c, boolean full, Function<Object, Object> projection) {
-        ArcGuard<Object> g = s.guard;
+        ArcGuard<Object> g = s.guard();
         Object v = c.value;
         if (projection != null) {
             try {

@@ -32,13 +32,16 @@ final class DebtLane {
     private static final ThreadLocal<DebtLane> LANE = ThreadLocal.withInitial(DebtLane::register);
 
     final DebtSlot[] slots = new DebtSlot[SLOTS];
+    /** slots[0], the one a thread without nested guards always uses: a field, to spare the array load. */
+    private final ArcGuard<Object> first;
     /** The thread that owns the lane; cleared (by the GC, or found dead) when it ended. Guarded by LOCK. */
     private WeakReference<Thread> owner;
 
     private DebtLane(Thread owner) {
         for (int i = 0; i < SLOTS; i++) {
-            slots[i] = new DebtSlot(true);
+            slots[i] = DebtSlot.create(true);
         }
+        first = slots[0].guard();
         this.owner = new WeakReference<>(owner);
         this.ownerId = owner.threadId();
     }
@@ -54,21 +57,33 @@ final class DebtLane {
     /** The owner's thread id; written under LOCK before the lane is reachable from BY_HASH. */
     private long ownerId;
 
-    /** The lane of the calling platform thread {@code me}. */
-    static DebtLane current(Thread me) {
+    /**
+     * A free slot of the calling thread's lane, or null for a virtual thread or when all its slots are busy
+     * (nested guards). The hot path is one hash-table load, an id compare and the first slot's debt.
+     */
+    static ArcGuard<Object> freeSlot(Thread me) {
         long id = me.threadId();
         DebtLane l = BY_HASH[SlotSupport.spread(id) & (BY_HASH.length - 1)]; // plain: a hint, checked by the id
-        if (l != null && l.ownerId == id) {
-            return l;
-        }
-        return LANE.get();
-    }
-
-    /** A free slot of this lane (owner thread only), or null when all are busy (nested guards). */
-    DebtSlot freeSlot() {
-        for (DebtSlot s : slots) {
+        if (l != null && l.ownerId == id) { // ids are never reused: a hit is our own lane (never a virtual thread's)
+            ArcGuard<Object> s = l.first;
             if (s.debtAcquire() == null) { // acquire: pairs with the closer's release; its guard writes precede ours
                 return s;
+            }
+            return l.otherFreeSlot();
+        }
+        return me.isVirtual() ? null : LANE.get().otherFreeSlot(0);
+    }
+
+    private ArcGuard<Object> otherFreeSlot() {
+        return otherFreeSlot(1);
+    }
+
+    /** The first free slot from index {@code from} (owner thread only), or null. */
+    private ArcGuard<Object> otherFreeSlot(int from) {
+        for (int i = from; i < SLOTS; i++) {
+            DebtSlot s = slots[i];
+            if (s.debtAcquire() == null) { // acquire: as in freeSlot(Thread)
+                return s.guard();
             }
         }
         return null;

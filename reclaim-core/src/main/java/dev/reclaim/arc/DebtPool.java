@@ -31,7 +31,7 @@ final class DebtPool {
             }
             DebtSlot[] bigger = Arrays.copyOf(seen, seen.length * 2);
             for (int i = seen.length; i < bigger.length; i++) {
-                bigger[i] = new DebtSlot(false);
+                bigger[i] = DebtSlot.create(false);
             }
             TABLE.setVolatile(bigger); // volatile: publishes the new slots; pairs with tableVolatile()
         }
@@ -50,7 +50,7 @@ final class DebtPool {
             }
             DebtSlot[] t = new DebtSlot[size];
             for (int i = 0; i < size; i++) {
-                t[i] = new DebtSlot(false);
+                t[i] = DebtSlot.create(false);
             }
             TABLE.setVolatile(t); // volatile: pairs with tableVolatile()
             return true;
@@ -86,7 +86,7 @@ final class DebtPool {
         int n = Integer.highestOneBit(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()) - 1) << 1;
         DebtSlot[] t = new DebtSlot[n];
         for (int i = 0; i < n; i++) {
-            t[i] = new DebtSlot(false);
+            t[i] = DebtSlot.create(false);
         }
         TABLE.setVolatile(t); // volatile: pairs with tableVolatile()
     }

@@ -29,15 +29,16 @@ abstract class DebtSlotFields extends DebtSlotPadLeft {
     volatile Object control;
     /*
      * The open guard's state, written by the slot's owner only (plain): published to the next owner by the
-     * release that frees the slot and that owner's claim CAS. Kept here, inside the padding, rather than in the
-     * ArcGuard object, so that two readers' guards never share a cache line.
+     * release that frees the slot and that owner's claim CAS. Kept inside the padding, so that two readers'
+     * guards never share a cache line.
      */
-    /** Whether the slot's guard is open. */
-    boolean guardOpen;
-    /** True when the guard owns a full count on guardCounted (a hand-over); false when it is a debt. */
-    boolean guardFull;
-    /** Lane guards only: whether guardValue holds a projection (else get() reads the debt's value). */
-    boolean guardProjected;
+    /**
+     * The open guard's kind, one of {@link DebtSlot#GUARD_CLOSED}, {@link DebtSlot#GUARD_LANE},
+     * {@link DebtSlot#GUARD_LANE_PROJECTED}, {@link DebtSlot#GUARD_DEBT}, {@link DebtSlot#GUARD_FULL},
+     * {@link DebtSlot#GUARD_EMPTY}: one word, so that {@code get()} and {@code close()} decide
+     * with a single load.
+     */
+    int guardMode;
     /** The block the guard keeps alive (pool guards; a lane guard's block is its debt). */
     Counted<?> guardCounted;
     /** What the guard's get() returns (the value or its projection). */
@@ -51,13 +52,16 @@ abstract class DebtSlotPadRight extends DebtSlotFields {
 }
 
 /**
- * One debt slot of the global {@link DebtPool}, claimed per {@link ArcSwap#load()} (not per thread) and owning
- * its pooled {@link ArcGuard}. Padded by class hierarchy against false sharing between readers.
+ * One debt slot, of the global {@link DebtPool} (claimed per {@link ArcSwap#load()}, not per thread) or of a
+ * thread's {@link DebtLane}. Every slot is an {@link ArcGuard} (the only subclass): the guard a load returns is
+ * its slot, so the hot path reaches the debt word and the guard state with no extra load (a separate guard
+ * object pointing at its slot cost two dependent loads per load and about 30% of {@code load()}+close).
+ * Padded by class hierarchy against false sharing between readers.
  *
  * <p>Accessor vocabulary: {@code xxxOpaque()}, {@code xxxVolatile()}, {@code setXxxVolatile()},
  * {@code setXxxRelease()}, {@code casXxx()} name the VarHandle mode they use.
  */
-final class DebtSlot extends DebtSlotPadRight {
+abstract class DebtSlot extends DebtSlotPadRight {
 
     /** The debt was paid: the owner holds one full count on the block it loaded. */
     static final Object PAID = new Object() {
@@ -83,7 +87,18 @@ final class DebtSlot extends DebtSlotPadRight {
         }
     }
 
-    final ArcGuard<Object> guard = new ArcGuard<>(this);
+    /** {@link #guardMode}: no guard open on this slot. */
+    static final int GUARD_CLOSED = 0;
+    /** A lane guard whose block is the slot's own debt (get() reads the debt's value; no other field). */
+    static final int GUARD_LANE = 1;
+    /** A lane guard with a projection in guardValue. */
+    static final int GUARD_LANE_PROJECTED = 2;
+    /** A pool guard owing a debt on guardCounted (a writer may convert it to PAID). */
+    static final int GUARD_DEBT = 3;
+    /** A pool guard owning a full count on guardCounted (a writer's hand-over). */
+    static final int GUARD_FULL = 4;
+    /** {@link ArcGuard#EMPTY}: a load that found no value; never in a table, get() is null, close() nothing. */
+    static final int GUARD_EMPTY = 5;
 
     /**
      * True for the slots of a thread's {@link DebtLane} (asymmetric-fence protocol: debt null or a block, no
@@ -93,6 +108,17 @@ final class DebtSlot extends DebtSlotPadRight {
 
     DebtSlot(boolean inLane) {
         this.inLane = inLane;
+    }
+
+    /** A new slot; its only concrete class is {@link ArcGuard}: a slot is its own pooled guard. */
+    static ArcGuard<Object> create(boolean inLane) {
+        return new ArcGuard<>(inLane);
+    }
+
+    /** This slot as the guard a load returns (every slot is an ArcGuard). */
+    @SuppressWarnings("unchecked")
+    final ArcGuard<Object> guard() {
+        return (ArcGuard<Object>) this;
     }
 
     // ---------------------------------------------------------------- debt
