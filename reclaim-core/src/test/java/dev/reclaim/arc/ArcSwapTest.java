@@ -193,6 +193,45 @@ class ArcSwapTest {
     }
 
     @Test
+    void aProjectedGuardChecksMisuseAndLeavesNothingBehindInItsSlot() {
+        Val a = new Val(5);
+        ArcSwap<Val> s = ArcSwap.of(a.arc());
+        ArcSwapView<Integer> ids = s.map(v -> v.id);
+        ArcGuard<Integer> g = ids.load();
+        assertEquals(5, g.get());
+        g.close();
+        assertTrue(assertThrows(IllegalStateException.class, g::close).getMessage().contains("exactly once"));
+        assertThrows(IllegalStateException.class, g::get);
+        // the next plain load on this thread reuses the slot: it must read the value, not the old projection
+        try (ArcGuard<Val> whole = s.load()) {
+            assertSame(a, whole.get());
+        }
+        // nested: a projected guard inside a plain one, closed in either order
+        ArcGuard<Val> outer = s.load();
+        ArcGuard<Integer> inner = ids.load();
+        assertSame(a, outer.get());
+        assertEquals(5, inner.get());
+        outer.close();
+        assertEquals(5, inner.get());
+        inner.close();
+        assertEquals(0, DebtPool.claimed());
+        assertEquals(0, DebtLane.claimed());
+        s.close();
+        assertEquals(1, a.released.get());
+    }
+
+    @Test
+    void theEmptyGuardOfAnEmptySwapIsSharedAndClosingItIsHarmless() {
+        ArcSwapOption<Val> s = ArcSwapOption.empty();
+        ArcGuard<Val> g = s.load();
+        g.close();
+        g.close(); // the empty guard has no slot: closing it again is not misuse
+        assertNull(g.get());
+        assertSame(g, s.load());
+        s.close();
+    }
+
+    @Test
     void cacheRevalidatesWhenTheValueChangesAndReleasesOnClose() {
         Val a = new Val(1);
         Val b = new Val(2);
