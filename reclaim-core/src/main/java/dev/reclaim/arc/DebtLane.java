@@ -69,13 +69,9 @@ final class DebtLane {
             if (s.debtAcquire() == null) { // acquire: pairs with the closer's release; its guard writes precede ours
                 return s;
             }
-            return l.otherFreeSlot();
+            return l.otherFreeSlot(1);
         }
         return me.isVirtual() ? null : LANE.get().otherFreeSlot(0);
-    }
-
-    private ArcGuard<Object> otherFreeSlot() {
-        return otherFreeSlot(1);
     }
 
     /** The first free slot from index {@code from} (owner thread only), or null. */
