@@ -1,20 +1,21 @@
 /**
- * Safe memory reclamation for the JVM.
+ * Safe memory reclamation for the JVM: the reclamation core.
  *
  * <p>The one interface is {@link dev.reclaim.Reclaimer}: enter a {@link dev.reclaim.Guard}, protect the
  * pointers you read, retire what you unlink, and the reclaimer runs each deleter once no reader can reach it.
- * Schemes live one per package ({@code dev.reclaim.epoch}, ...); off-heap memory comes from
- * {@code dev.reclaim.memory}. The module has no dependencies outside the JDK.
+ * Schemes live one per package ({@code dev.reclaim.epoch}, {@code dev.reclaim.hazard},
+ * {@code dev.reclaim.robust}); off-heap memory comes from {@code dev.reclaim.memory}. The module has no
+ * dependencies outside the JDK. Counted handles ({@code dev.reclaim.arc}) and the locks
+ * ({@code dev.reclaim.sync}) are separate modules built on this one.
  */
 module dev.reclaim {
     requires jdk.jfr;
 
     exports dev.reclaim;
-    exports dev.reclaim.arc;
     exports dev.reclaim.epoch;
     exports dev.reclaim.hazard;
     exports dev.reclaim.memory;
-    exports dev.reclaim.realtime;
     exports dev.reclaim.robust;
-    exports dev.reclaim.sync;
+    // The shared skeleton and the asymmetric fence: for the library's own modules only.
+    exports dev.reclaim.internal to dev.reclaim.arc, dev.reclaim.sync;
 }

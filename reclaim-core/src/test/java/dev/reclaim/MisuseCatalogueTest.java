@@ -1,9 +1,5 @@
 package dev.reclaim;
 
-import dev.reclaim.arc.Arc;
-import dev.reclaim.arc.ArcGuard;
-import dev.reclaim.arc.ArcSwap;
-import dev.reclaim.arc.Weak;
 import dev.reclaim.epoch.EpochReclaimer;
 import dev.reclaim.hazard.HazardReclaimer;
 import dev.reclaim.memory.Memory;
@@ -11,26 +7,16 @@ import dev.reclaim.memory.MemoryLeakException;
 import dev.reclaim.memory.OffHeapExhaustedException;
 import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.memory.UseAfterFreeException;
-import dev.reclaim.realtime.RealtimeCollector;
-import dev.reclaim.realtime.Shared;
-import dev.reclaim.sync.Mutex;
-import dev.reclaim.sync.OneShot;
-import dev.reclaim.sync.RcuCell;
-import dev.reclaim.sync.Semaphore;
-import dev.reclaim.sync.SeqLock;
+import dev.reclaim.testing.MisuseCatalogue;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The misuse catalogue of the core API: every misuse the public API of {@code reclaim-core}'s reclaimers,
@@ -41,14 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MisuseCatalogueTest {
 
-    /** One misuse: what is done wrong, what must be thrown, what the message must say. */
-    record Misuse(String what, Class<? extends Throwable> type, String fixPattern, Executable action) {
-    }
-
-    private static final List<Misuse> CATALOGUE = new ArrayList<>();
+    private static final MisuseCatalogue CATALOGUE = new MisuseCatalogue();
 
     private static void misuse(String what, Class<? extends Throwable> type, String fixPattern, Executable action) {
-        CATALOGUE.add(new Misuse(what, type, fixPattern, action));
+        CATALOGUE.misuse(what, type, fixPattern, action);
     }
 
     static {
@@ -193,118 +175,6 @@ class MisuseCatalogueTest {
         });
     }
 
-    static {
-        // dev.reclaim.arc
-        misuse("arc: release an Arc twice", IllegalStateException.class, "(?i)release", () -> {
-            Arc<String> a = Arc.of("x", v -> { });
-            a.close();
-            a.close();
-        });
-        misuse("arc: get() after release", IllegalStateException.class, "(?i)release", () -> {
-            Arc<String> a = Arc.of("x", v -> { });
-            a.close();
-            a.get();
-        });
-        misuse("arc: retain() after release", IllegalStateException.class, "(?i)release", () -> {
-            Arc<String> a = Arc.of("x", v -> { });
-            a.close();
-            a.retain();
-        });
-        misuse("arc: null value", NullPointerException.class, "(?i)null", () -> Arc.of(null, v -> { }));
-        misuse("arc: null releaser", NullPointerException.class, "(?i)null", () -> Arc.of("x", null));
-        misuse("arc: close a weak handle twice", IllegalStateException.class, "(?i)closed|release", () -> {
-            try (Arc<String> a = Arc.of("x", v -> { })) {
-                Weak<String> w = a.downgrade();
-                w.close();
-                w.close();
-            }
-        });
-        misuse("arc: store a released Arc", IllegalStateException.class, "(?i)release", () -> {
-            ArcSwap<String> swap = ArcSwap.of(Arc.of("a", v -> { }));
-            Arc<String> b = Arc.of("b", v -> { });
-            b.close();
-            try {
-                swap.store(b);
-            } finally {
-                swap.close();
-            }
-        });
-        misuse("arc: store null into a non-nullable swap", NullPointerException.class, "(?i)ArcSwapOption|null", () -> {
-            ArcSwap<String> swap = ArcSwap.of(Arc.of("a", v -> { }));
-            try {
-                swap.store(null);
-            } finally {
-                swap.close();
-            }
-        });
-        misuse("arc: load after the swap was closed", IllegalStateException.class, "(?i)closed", () -> {
-            ArcSwap<String> swap = ArcSwap.of(Arc.of("a", v -> { }));
-            swap.close();
-            swap.load();
-        });
-        misuse("arc: close a load guard twice", IllegalStateException.class, "(?i)close", () -> {
-            ArcSwap<String> swap = ArcSwap.of(Arc.of("a", v -> { }));
-            try {
-                ArcGuard<String> g = swap.load();
-                g.close();
-                g.close();
-            } finally {
-                swap.close();
-            }
-        });
-        // dev.reclaim.sync
-        misuse("sync: unlock a mutex this thread does not hold", IllegalStateException.class, "(?i)owner|hold|lock",
-                () -> new Mutex().unlock());
-        misuse("sync: close a mutex guard twice", IllegalStateException.class, "(?i)close|unlock", () -> {
-            Mutex m = new Mutex();
-            Mutex.Guard g = m.lock();
-            g.close();
-            g.close();
-        });
-        misuse("sync: send twice on a one-shot", IllegalStateException.class, "(?i)once|already", () -> {
-            OneShot<String> ch = OneShot.create();
-            OneShot.Sender<String> tx = ch.sender();
-            tx.send("a");
-            tx.send("b");
-        });
-        misuse("sync: take a one-shot's sender twice", IllegalStateException.class, "take it once", () -> {
-            OneShot<String> ch = OneShot.create();
-            ch.sender();
-            ch.sender();
-        });
-        misuse("sync: negative semaphore permits", IllegalArgumentException.class, "(?i)permits",
-                () -> new Semaphore(-1));
-        misuse("sync: end a seqlock write that was never begun", IllegalStateException.class, "(?i)beginWrite",
-                () -> new SeqLock(2).endWrite());
-        misuse("sync: an RcuCell without a reclaimer", NullPointerException.class, "(?i)reclaimer",
-                () -> new RcuCell<>(null, "x"));
-        // dev.reclaim.realtime
-        misuse("realtime: share after the collector closed", IllegalStateException.class, "(?i)closed", () -> {
-            RealtimeCollector c = RealtimeCollector.create();
-            c.close();
-            c.share("x", v -> { });
-        });
-        misuse("realtime: close a Shared handle twice", IllegalStateException.class, "(?i)closed|twice|once", () -> {
-            try (RealtimeCollector c = RealtimeCollector.create()) {
-                Shared<String> h = c.share("x", v -> { });
-                h.close();
-                h.close();
-            }
-        });
-        misuse("realtime: get() on a closed Shared handle", IllegalStateException.class, "(?i)closed", () -> {
-            try (RealtimeCollector c = RealtimeCollector.create()) {
-                Shared<String> h = c.share("x", v -> { });
-                h.close();
-                h.get();
-            }
-        });
-        misuse("realtime: a null destructor", NullPointerException.class, "(?i)destructor|null", () -> {
-            try (RealtimeCollector c = RealtimeCollector.create()) {
-                c.share("x", null);
-            }
-        });
-    }
-
     private interface GuardAction {
         void accept(Guard g) throws Throwable;
     }
@@ -350,11 +220,6 @@ class MisuseCatalogueTest {
 
     @TestFactory
     Stream<DynamicTest> everyMisuseThrowsItsTypeWithAMessageNamingTheFix() {
-        return CATALOGUE.stream().map(m -> DynamicTest.dynamicTest(m.what(), () -> {
-            Throwable t = assertThrows(m.type(), m.action(), m.what());
-            String message = String.valueOf(t.getMessage());
-            assertTrue(Pattern.compile(m.fixPattern(), Pattern.DOTALL).matcher(message).find(),
-                    () -> m.what() + ": message does not match /" + m.fixPattern() + "/: " + message);
-        }));
+        return CATALOGUE.dynamicTests();
     }
 }

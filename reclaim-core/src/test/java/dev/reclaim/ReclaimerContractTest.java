@@ -1,6 +1,7 @@
 package dev.reclaim;
 
 import dev.reclaim.epoch.EpochReclaimer;
+import dev.reclaim.testing.HeapAllocation;
 import dev.reclaim.hazard.HazardReclaimer;
 import dev.reclaim.robust.RobustReclaimer;
 import org.junit.jupiter.params.ParameterizedTest;

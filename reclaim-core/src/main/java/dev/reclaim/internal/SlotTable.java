@@ -187,12 +187,6 @@ public abstract class SlotTable<S extends SlotBase> {
     protected abstract boolean isProtected(S scanner, int n, long pointer, long birth, long era);
 
     /**
-     * Clears the protections of a slot whose guard was abandoned (its owner is gone). Called under the
-     * table lock while the slot is LOCKED by the caller.
-     *
-     * @param slot the slot
-     */
-    /**
      * The scan's fence between the retire appends / unlinks and the reads of the readers' publications. The
      * default is a full fence, pairing with readers that publish with a volatile store; a scheme whose readers
      * publish with {@link AsymmetricFence#light()} overrides it with {@link AsymmetricFence#heavy()}.
@@ -201,6 +195,12 @@ public abstract class SlotTable<S extends SlotBase> {
         VarHandle.fullFence(); // pairs with the readers' volatile publications
     }
 
+    /**
+     * Clears the protections of a slot whose guard was abandoned (its owner is gone). Called under the
+     * table lock while the slot is LOCKED by the caller.
+     *
+     * @param slot the slot
+     */
     protected void onRecovered(S slot) {
     }
 

@@ -1,6 +1,6 @@
 package dev.reclaim.memory;
 
-import dev.reclaim.HeapAllocation;
+import dev.reclaim.testing.HeapAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
+import dev.reclaim.testing.HeapAllocation;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,7 +129,7 @@ class RcuCellTest {
                 }
             };
             loop.run();
-            long bytes = dev.reclaim.HeapAllocation.fewestBytes(loop);
+            long bytes = dev.reclaim.testing.HeapAllocation.fewestBytes(loop);
             assertTrue(bytes < 1024, scheme + ": guarded read allocated " + bytes + " bytes");
         }
     }

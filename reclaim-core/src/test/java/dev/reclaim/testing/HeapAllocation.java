@@ -1,4 +1,4 @@
-package dev.reclaim;
+package dev.reclaim.testing;
 
 import java.lang.management.ManagementFactory;
 

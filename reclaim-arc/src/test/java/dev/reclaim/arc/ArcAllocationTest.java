@@ -2,7 +2,7 @@ package dev.reclaim.arc;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.reclaim.HeapAllocation;
+import dev.reclaim.testing.HeapAllocation;
 import org.junit.jupiter.api.Test;
 
 /** load() + guard close and ArcCache.get() allocate nothing on the heap in steady state. */

@@ -1,6 +1,6 @@
 package dev.reclaim.realtime;
 
-import dev.reclaim.HeapAllocation;
+import dev.reclaim.testing.HeapAllocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,6 +1,6 @@
 package dev.reclaim.realtime;
 
-import dev.reclaim.HeapAllocation;
+import dev.reclaim.testing.HeapAllocation;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 import jdk.jfr.Recording;

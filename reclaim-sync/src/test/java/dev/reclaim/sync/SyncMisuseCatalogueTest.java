@@ -1,0 +1,50 @@
+package dev.reclaim.sync;
+
+import dev.reclaim.testing.MisuseCatalogue;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.stream.Stream;
+
+/**
+ * The misuse catalogue of {@code dev.reclaim.sync}: each misuse with the exception type it must raise and a
+ * pattern its message must match, which names the fix.
+ */
+class SyncMisuseCatalogueTest {
+
+    private static final MisuseCatalogue CATALOGUE = new MisuseCatalogue();
+
+    static {
+        // dev.reclaim.sync
+        CATALOGUE.misuse("sync: unlock a mutex this thread does not hold", IllegalStateException.class, "(?i)owner|hold|lock",
+                () -> new Mutex().unlock());
+        CATALOGUE.misuse("sync: close a mutex guard twice", IllegalStateException.class, "(?i)close|unlock", () -> {
+            Mutex m = new Mutex();
+            Mutex.Guard g = m.lock();
+            g.close();
+            g.close();
+        });
+        CATALOGUE.misuse("sync: send twice on a one-shot", IllegalStateException.class, "(?i)once|already", () -> {
+            OneShot<String> ch = OneShot.create();
+            OneShot.Sender<String> tx = ch.sender();
+            tx.send("a");
+            tx.send("b");
+        });
+        CATALOGUE.misuse("sync: take a one-shot's sender twice", IllegalStateException.class, "take it once", () -> {
+            OneShot<String> ch = OneShot.create();
+            ch.sender();
+            ch.sender();
+        });
+        CATALOGUE.misuse("sync: negative semaphore permits", IllegalArgumentException.class, "(?i)permits",
+                () -> new Semaphore(-1));
+        CATALOGUE.misuse("sync: end a seqlock write that was never begun", IllegalStateException.class, "(?i)beginWrite",
+                () -> new SeqLock(2).endWrite());
+        CATALOGUE.misuse("sync: an RcuCell without a reclaimer", NullPointerException.class, "(?i)reclaimer",
+                () -> new RcuCell<>(null, "x"));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyMisuseThrowsItsTypeWithAMessageNamingTheFix() {
+        return CATALOGUE.dynamicTests();
+    }
+}
