@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The realtime synth of seed 3: an audio callback (48 kHz, 64 frames per callback) plays sample tables that a
+ * The realtime synth: an audio callback (48 kHz, 64 frames per callback) plays sample tables that a
  * UI thread replaces every few callbacks; each table exists twice, as a heap {@code float[]} and as an
  * off-heap block of a {@link SlabAllocator}, and the volume comes from a {@link SharedCell}. What differs per
  * {@link Model} is who destroys a replaced table (zero-fill the heap array, as a pool would, and free the
