@@ -26,18 +26,29 @@ class ArcLeakDetectorTest {
         a.retain().close(); // used, then the handle is dropped without close()
     }
 
-    @Test
-    void droppedHandleIsReportedWithItsSiteAndReleased() throws Exception {
+    /** Tracks every new handle; returns where the reports go. */
+    private static ConcurrentLinkedQueue<ArcLeak> sampleEveryHandle() {
         ConcurrentLinkedQueue<ArcLeak> leaks = new ConcurrentLinkedQueue<>();
         ArcLeakDetector.setListener(leaks::add);
         ArcLeakDetector.setSamplingRate(1.0);
-        AtomicInteger released = new AtomicInteger();
-        leakOne(released);
+        return leaks;
+    }
+
+    /** Runs the GC until {@code released} counts one release, for at most 10 s. */
+    private static void gcUntilReleased(AtomicInteger released) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (released.get() == 0 && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(20);
         }
+    }
+
+    @Test
+    void droppedHandleIsReportedWithItsSiteAndReleased() throws Exception {
+        ConcurrentLinkedQueue<ArcLeak> leaks = sampleEveryHandle();
+        AtomicInteger released = new AtomicInteger();
+        leakOne(released);
+        gcUntilReleased(released);
         assertEquals(1, released.get(), "the detector releases a leaked handle");
         ArcLeak leak = leaks.peek();
         assertTrue(leak != null && leak.valueType().equals("java.lang.String"));
@@ -46,9 +57,7 @@ class ArcLeakDetectorTest {
 
     @Test
     void closedHandlesAreNotReported() throws Exception {
-        ConcurrentLinkedQueue<ArcLeak> leaks = new ConcurrentLinkedQueue<>();
-        ArcLeakDetector.setListener(leaks::add);
-        ArcLeakDetector.setSamplingRate(1.0);
+        ConcurrentLinkedQueue<ArcLeak> leaks = sampleEveryHandle();
         AtomicInteger released = new AtomicInteger();
         for (int i = 0; i < 100; i++) {
             Arc<String> a = Arc.of("ok", v -> released.incrementAndGet());
@@ -64,11 +73,6 @@ class ArcLeakDetectorTest {
         assertTrue(leaks.isEmpty(), () -> "false report: " + leaks.peek().describe());
     }
 
-    private static void leakOneOnCollector(RealtimeCollector collector, AtomicInteger released) {
-        Arc<String> a = Arc.of("leaked", v -> released.incrementAndGet(), collector);
-        a.retain().close(); // used, then the handle is dropped without close()
-    }
-
     /**
      * Collector-bound handles are closed on realtime threads, where a sampled close (the Cleaner's
      * deregistration takes a lock) must not happen: they are never sampled, and the collector's close report
@@ -76,19 +80,13 @@ class ArcLeakDetectorTest {
      */
     @Test
     void collectorBoundHandlesAreNotSampledTheirLeaksShowInTheCloseReport() throws Exception {
-        ConcurrentLinkedQueue<ArcLeak> leaks = new ConcurrentLinkedQueue<>();
-        ArcLeakDetector.setListener(leaks::add);
-        ArcLeakDetector.setSamplingRate(1.0);
+        ConcurrentLinkedQueue<ArcLeak> leaks = sampleEveryHandle();
         RealtimeCollector collector = RealtimeCollector.builder().ownThread(false).build();
         AtomicInteger released = new AtomicInteger();
-        leakOneOnCollector(collector, released);
+        Arc.of("leaked", v -> released.incrementAndGet(), collector).retain().close(); // both handles dropped
         AtomicInteger control = new AtomicInteger();
         leakOne(control); // sampled: proves the GC below is enough for the detector to act
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (control.get() == 0 && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(20);
-        }
+        gcUntilReleased(control);
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(20);
