@@ -31,7 +31,7 @@
  *       Arc.of(value, releaser, collector)}; {@code retain()} for more owners</td>
  *       <td>{@code close()}: a few atomic instructions, wait-free, no allocation; the releaser runs on the
  *       collector</td></tr>
- *   <tr><td>the same, with very frequent retain/close of few values</td>
+ *   <tr><td>the same, when a drop must cost a single decrement and few values are alive at a time</td>
  *       <td>{@link dev.reclaim.realtime.Tracker} / {@link dev.reclaim.realtime.Tracked} (the tracking model)</td>
  *       <td>{@code close()}: one atomic decrement; the collector scans every tracked value on each pass</td></tr>
  *   <tr><td>a setting or table that realtime threads read and another thread replaces</td>
