@@ -79,7 +79,8 @@ public final class ReclaimCheckCoverage {
             }
             if (runsTests(c) && !hasCheck(c)) {
                 out.add(c.getName() + " runs tests but has no @RegisterExtension ReclaimCheck field: extend a suite"
-                        + " that has one, or declare `@RegisterExtension final ReclaimCheck check = new ReclaimCheck();`");
+                        + " that has one, or declare"
+                        + " `@RegisterExtension final ReclaimCheck check = new ReclaimCheck();`");
             }
             out.addAll(directCreations(c));
         }
