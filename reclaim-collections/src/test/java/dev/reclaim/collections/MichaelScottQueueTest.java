@@ -16,21 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
-import dev.reclaim.epoch.EpochReclaimer;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.OffHeapExhaustedException;
 import dev.reclaim.memory.SlabAllocator;
-import dev.reclaim.robust.RobustReclaimer;
-import dev.reclaim.testing.Workers;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link MichaelScottQueue}: the container suite, exhaustion, helping a lagging tail, and the garbage bound its
- * birth eras give under the robust scheme.
+ * {@link MichaelScottQueue}: the container suite, exhaustion, and helping a lagging tail (its robust garbage
+ * bound: {@link MichaelScottQueueRobustBoundTest}).
  */
 class MichaelScottQueueTest extends ContainerSuite {
 
@@ -126,94 +121,5 @@ class MichaelScottQueueTest extends ContainerSuite {
         Memory.putLong(node + SEQ_OFFSET, Memory.getLong(last + SEQ_OFFSET) + 1);
         assertTrue(Memory.compareAndSetLong(last + NEXT_OFFSET, 0, node));
         return node;
-    }
-
-    // ---------------------------------------------------------------- garbage bound under the robust scheme
-
-    /*
-     * 4 threads offer and poll on a queue of about BOUND_LIVE values, with and without a reader parked in a guard.
-     * In a FIFO every node lives for the whole queue length, so a guard that stalls -- the parked reader, or just
-     * a worker descheduled in the middle of a poll -- keeps every node polled during its pause, up to the
-     * queue's length. Pending garbage must stay within RobustReclaimer.garbageBound(int, long) counted over
-     * every guard that may be open (the workers and the parked reader), while under EBR the same run with a
-     * parked reader keeps every polled node, far above that bound.
-     */
-
-    private static final int BOUND_THREADS = 4;
-    private static final int BOUND_LIVE = 1_000;
-    private static final int BOUND_PAIRS = 25_000; // per thread: offer then poll, so the queue stays near LIVE
-    /** The queue's largest possible length: LIVE plus one offer in flight per worker, plus the dummy. */
-    private static final long MAX_NODES = BOUND_LIVE + BOUND_THREADS + 1;
-
-    @Test
-    void pendingStaysWithinTheRobustBoundForEveryWorkerGuardWithoutAStalledReader() throws Exception {
-        RobustReclaimer r = check.reclaimer(RobustReclaimer::create);
-        long bound = r.garbageBound(BOUND_THREADS, MAX_NODES);
-        long peak = runWithWorkers(r, false);
-        assertTrue(peak <= bound, "robust, no stalled reader: peak pending " + peak + " > bound " + bound);
-    }
-
-    @Test
-    void pendingStaysWithinTheRobustBoundWithAStalledReaderWhileEbrKeepsEveryPolledNode() throws Exception {
-        RobustReclaimer robust = check.reclaimer(RobustReclaimer::create);
-        long bound = robust.garbageBound(BOUND_THREADS + 1, MAX_NODES); // the workers and the parked reader
-        long robustPeak = runWithWorkers(robust, true);
-        assertTrue(robustPeak <= bound, "robust, stalled reader: peak pending " + robustPeak + " > bound " + bound);
-        long ebrPeak = runWithWorkers(check.reclaimer(EpochReclaimer::create), true);
-        // The same workload violates the bound when birth eras are not used (EBR keeps everything): the bound
-        // is tight enough to catch a queue that retired its nodes without their birth era.
-        assertTrue(ebrPeak > 3 * bound, "ebr keeps every polled node while a reader stalls: peak " + ebrPeak
-                + ", robust bound " + bound);
-    }
-
-    /**
-     * Fills the queue with LIVE values, optionally parks a guard that read head, then lets the workers offer and
-     * poll PAIRS times each; returns the peak pending garbage (the reclaimer's own peak, taken at every scan, and
-     * the pending count sampled meanwhile by this thread).
-     */
-    private long runWithWorkers(Reclaimer r, boolean stall) throws Exception {
-        AtomicLong sampledPeak = new AtomicLong();
-        SlabAllocator allocator = check.allocator(b -> b.name("msq-bound-" + r.scheme().id()));
-        try (MichaelScottQueue queue = new MichaelScottQueue(r, allocator)) {
-            for (int i = 0; i < BOUND_LIVE; i++) {
-                queue.offer(i);
-            }
-            Guard stalled = null;
-            if (stall) {
-                stalled = r.enter(); // the parked reader: holds head's node and its reservation for the whole run
-                stalled.protect(0, queue.rootAddress() + HEAD_OFFSET);
-            }
-            Thread sampler = Thread.ofPlatform().start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    sampledPeak.accumulateAndGet(r.stats().pending(), Math::max);
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            try {
-                Workers.run(BOUND_THREADS, Thread.ofPlatform().name("msq-bound-", 0).factory(), id -> {
-                    for (int i = 0; i < BOUND_PAIRS; i++) {
-                        queue.offer(i);
-                        if (queue.poll(-1) == -1) {
-                            throw new AssertionError("the queue ran empty although it holds about " + BOUND_LIVE);
-                        }
-                    }
-                });
-            } finally {
-                sampler.interrupt();
-                sampler.join();
-            }
-            long peak = Math.max(sampledPeak.get(), r.stats().peakPending());
-            assertEquals((long) BOUND_THREADS * BOUND_PAIRS, r.stats().retired(), "every poll retired its old dummy");
-            if (stalled != null) {
-                stalled.close();
-            }
-            r.synchronize();
-            assertEquals(0, r.stats().pending(), r.scheme().id() + ": everything freed once the reader left");
-            return peak;
-        }
     }
 }
