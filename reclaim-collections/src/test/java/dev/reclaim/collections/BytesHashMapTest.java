@@ -40,12 +40,7 @@ class BytesHashMapTest extends StructureSuite<BytesHashMap> {
     private static final int ALLOCATION_KEYS = 1024;
 
     BytesHashMapTest() {
-        super(BytesHashMap::isClosed);
-    }
-
-    @Override
-    BytesHashMap create(Reclaimer reclaimer, SlabAllocator allocator) {
-        return new BytesHashMap(reclaimer, allocator);
+        super(BytesHashMap::new, BytesHashMap::isClosed);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.function.Executable;
@@ -43,8 +44,13 @@ abstract class ContainerSuite extends StructureSuite<LongContainer> {
      */
     abstract LongSupplier protectNextRemoved(LongContainer container, Guard g);
 
-    ContainerSuite() {
-        super(LongContainer::isClosed);
+    /**
+     * A suite for one container.
+     *
+     * @param factory makes the container
+     */
+    ContainerSuite(BiFunction<Reclaimer, SlabAllocator, LongContainer> factory) {
+        super(factory, LongContainer::isClosed);
     }
 
     @Override

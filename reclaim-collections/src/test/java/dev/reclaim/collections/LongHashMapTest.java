@@ -3,9 +3,7 @@ package dev.reclaim.collections;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
-import dev.reclaim.memory.SlabAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,9 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LongHashMapTest extends LongLongMapSuite<LongHashMap> {
 
-    @Override
-    LongHashMap create(Reclaimer reclaimer, SlabAllocator allocator) {
-        return new LongHashMap(reclaimer, allocator, 0);
+    LongHashMapTest() {
+        super((reclaimer, allocator) -> new LongHashMap(reclaimer, allocator, 0));
     }
 
     /**

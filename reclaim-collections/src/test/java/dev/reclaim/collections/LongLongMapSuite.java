@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BiFunction;
 import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,8 +57,13 @@ abstract class LongLongMapSuite<M extends LongLongMap> extends StructureSuite<M>
         return false;
     }
 
-    LongLongMapSuite() {
-        super(LongLongMap::isClosed);
+    /**
+     * A suite for one map.
+     *
+     * @param factory makes the map
+     */
+    LongLongMapSuite(BiFunction<Reclaimer, SlabAllocator, M> factory) {
+        super(factory, LongLongMap::isClosed);
     }
 
     @Override

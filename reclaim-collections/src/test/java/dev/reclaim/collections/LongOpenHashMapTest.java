@@ -29,9 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LongOpenHashMapTest extends LongLongMapSuite<LongOpenHashMap> {
 
-    @Override
-    LongOpenHashMap create(Reclaimer reclaimer, SlabAllocator allocator) {
-        return new LongOpenHashMap(reclaimer, allocator, 0, 2);
+    LongOpenHashMapTest() {
+        super((reclaimer, allocator) -> new LongOpenHashMap(reclaimer, allocator, 0, 2));
     }
 
     @Override

@@ -29,9 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MichaelScottQueueTest extends ContainerSuite {
 
-    @Override
-    LongContainer create(Reclaimer reclaimer, SlabAllocator allocator) {
-        return LongContainer.of(new MichaelScottQueue(reclaimer, allocator));
+    MichaelScottQueueTest() {
+        super((reclaimer, allocator) -> LongContainer.of(new MichaelScottQueue(reclaimer, allocator)));
     }
 
     /** Protects the dummy (the node a poll retires) and the first node, whose value the poll returns. */

@@ -10,6 +10,7 @@ import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.testing.HeapAllocation;
 import dev.reclaim.testing.ReclaimCheck;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -41,14 +42,17 @@ abstract class StructureSuite<S extends AutoCloseable> {
     @RegisterExtension
     final ReclaimCheck check = new ReclaimCheck();
 
+    private final BiFunction<Reclaimer, SlabAllocator, S> factory;
     private final Predicate<S> isClosed;
 
     /**
-     * A suite for structures of one type.
+     * A suite for one structure.
      *
+     * @param factory  makes the structure from its reclaimer and allocator (its constructor)
      * @param isClosed the structure's {@code isClosed()}
      */
-    StructureSuite(Predicate<S> isClosed) {
+    StructureSuite(BiFunction<Reclaimer, SlabAllocator, S> factory, Predicate<S> isClosed) {
+        this.factory = factory;
         this.isClosed = isClosed;
     }
 
@@ -59,7 +63,9 @@ abstract class StructureSuite<S extends AutoCloseable> {
      * @param allocator its allocator
      * @return a new structure
      */
-    abstract S create(Reclaimer reclaimer, SlabAllocator allocator);
+    final S create(Reclaimer reclaimer, SlabAllocator allocator) {
+        return factory.apply(reclaimer, allocator);
+    }
 
     /**
      * Adds and removes entries so that some are still in the structure and some have been retired.
