@@ -1,0 +1,177 @@
+package dev.reclaim.internal;
+
+import dev.reclaim.Deleter;
+import dev.reclaim.FailureHandler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Left padding of {@link Reclamation}. */
+abstract class ReclamationPadLeft {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The counters of {@link Reclamation}, between paddings: written on every reclamation step. */
+abstract class ReclamationFields extends ReclamationPadLeft {
+    /** Deleters and actions run. Via RECLAIMED. */
+    volatile long reclaimed;
+    /** Bytes of the pointers reclaimed. Via RECLAIMED_BYTES. */
+    volatile long reclaimedBytes;
+    /** Largest pending count seen at a reclamation step. Via PEAK_PENDING. */
+    volatile long peakPending;
+    /** Deleters that threw plus abandoned guards. Via FAILURES. */
+    volatile long failures;
+}
+
+/**
+ * The reclaiming side every scheme shares: runs retired entries (one {@link Deleter#deleteAll} per run of
+ * consecutive entries with the same deleter, so the slab allocator pays its open check and thread-cache lookup
+ * once per run), counts what was reclaimed and what failed, and reports failures to the reclaimer's
+ * {@link FailureHandler}. Padded: its counters are written on every reclamation step, while the table that
+ * owns it is read by every enter.
+ *
+ * <p>An entry is a pair {@code (pointer, action)}: a non-zero pointer with its {@link Deleter}, or pointer 0
+ * with a {@link Runnable} (a deferred action).
+ */
+public final class Reclamation extends ReclamationFields {
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q08, q09, q10, q11, q12, q13, q14, q15;
+
+    private final String name;
+    private final FailureHandler handler;
+
+    /**
+     * Creates the reclaiming side of a reclaimer.
+     *
+     * @param name    the reclaimer's name (in every report)
+     * @param handler where failures go
+     */
+    public Reclamation(String name, FailureHandler handler) {
+        this.name = name;
+        this.handler = handler;
+    }
+
+    /**
+     * Runs entries {@code 0 .. n-1}. A run of consecutive pointers with the same deleter goes through one
+     * {@link Deleter#deleteAll} call; a run that throws counts one failure per exception (thrown plus
+     * suppressed) and is reported once; a single entry that throws counts one. The remaining entries still
+     * run. The caller counts the entries as reclaimed ({@link #addReclaimed}).
+     *
+     * @param pointers the pointers (0 for a deferred action)
+     * @param actions  their deleters, or the deferred {@link Runnable}s
+     * @param n        how many entries
+     */
+    public void runAll(long[] pointers, Object[] actions, int n) {
+        int i = 0;
+        while (i < n) {
+            long p = pointers[i];
+            Object a = actions[i];
+            int end = i + 1;
+            if (p != 0) {
+                while (end < n && actions[end] == a && pointers[end] != 0) {
+                    end++;
+                }
+            }
+            if (end - i == 1) {
+                try {
+                    if (p != 0) {
+                        ((Deleter) a).delete(p);
+                    } else {
+                        ((Runnable) a).run();
+                    }
+                } catch (Throwable e) {
+                    failed((p != 0 ? "deleter " + a + " of pointer 0x" + Long.toHexString(p) : "deferred action " + a)
+                            + " threw; the remaining deleters still ran", e);
+                }
+            } else {
+                try {
+                    ((Deleter) a).deleteAll(pointers, i, end);
+                } catch (Throwable e) {
+                    int count = 1 + e.getSuppressed().length;
+                    FAILURES.getAndAdd(this, (long) count); // volatile RMW: read by stats()
+                    report("deleter " + a + " of " + (end - i) + " pointers (0x" + Long.toHexString(p) + " .. 0x"
+                            + Long.toHexString(pointers[end - 1]) + ") threw (" + count
+                            + " failures, the later ones suppressed); the remaining deleters still ran", e);
+                }
+            }
+            i = end;
+        }
+    }
+
+    /**
+     * Counts one failure and reports it.
+     *
+     * @param what  what failed, a sentence naming the fix where there is one
+     * @param error the exception, or null (an abandoned guard)
+     */
+    public void failed(String what, Throwable error) {
+        FAILURES.getAndAdd(this, 1L); // volatile RMW: read by stats()
+        report(what, error);
+    }
+
+    /**
+     * Hands a failure to the handler without counting it (a failure outside reclamation, e.g. of a close at
+     * exit); a handler that throws is ignored so that reclamation goes on.
+     *
+     * @param what  what failed
+     * @param error the exception, or null
+     */
+    public void report(String what, Throwable error) {
+        try {
+            handler.failed(name, what, error);
+        } catch (Throwable ignored) {
+            // a handler must not throw; reclamation goes on
+        }
+    }
+
+    /**
+     * Counts entries as reclaimed.
+     *
+     * @param count how many entries ran
+     * @param bytes their bytes (Deleter.sizeOf at retire time)
+     */
+    public void addReclaimed(long count, long bytes) {
+        RECLAIMED.getAndAdd(this, count); // volatile RMW: read by stats()
+        if (bytes != 0) {
+            RECLAIMED_BYTES.getAndAdd(this, bytes); // volatile RMW: read by stats()
+        }
+    }
+
+    /**
+     * Raises the peak pending count to at least {@code pending}.
+     *
+     * @param pending the pending count now
+     */
+    public void updatePeak(long pending) {
+        long peak;
+        while (pending > (peak = peakPendingVolatile())
+                && !PEAK_PENDING.compareAndSet(this, peak, pending)) { // CAS: monotonic max; read by stats()
+            Thread.onSpinWait();
+        }
+    }
+
+    long reclaimedVolatile() {
+        return (long) RECLAIMED.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
+    }
+
+    long reclaimedBytesVolatile() {
+        return (long) RECLAIMED_BYTES.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
+    }
+
+    long peakPendingVolatile() {
+        return (long) PEAK_PENDING.getVolatile(this); // volatile: pairs with the CAS in updatePeak
+    }
+
+    long failuresVolatile() {
+        return (long) FAILURES.getVolatile(this); // volatile: pairs with getAndAdd in failed/runAll
+    }
+
+    // VarHandle mechanics
+    private static final MethodHandles.Lookup L = MethodHandles.lookup();
+    private static final VarHandle RECLAIMED = FieldHandles.of(L, ReclamationFields.class, "reclaimed", long.class);
+    private static final VarHandle RECLAIMED_BYTES =
+            FieldHandles.of(L, ReclamationFields.class, "reclaimedBytes", long.class);
+    private static final VarHandle PEAK_PENDING = FieldHandles.of(L, ReclamationFields.class, "peakPending", long.class);
+    private static final VarHandle FAILURES = FieldHandles.of(L, ReclamationFields.class, "failures", long.class);
+}
