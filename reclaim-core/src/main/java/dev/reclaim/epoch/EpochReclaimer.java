@@ -628,7 +628,8 @@ public final class EpochReclaimer implements Reclaimer {
         }
 
         // VarHandle mechanics
-        private static final VarHandle EPOCH = FieldHandles.of(MethodHandles.lookup(), Table.class, "epoch", long.class);
+        private static final VarHandle EPOCH =
+                FieldHandles.of(MethodHandles.lookup(), Table.class, "epoch", long.class);
     }
 
     // ---------------------------------------------------------------- builder

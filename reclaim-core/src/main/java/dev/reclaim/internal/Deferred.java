@@ -47,7 +47,7 @@ final class Deferred implements Runnable {
         }
         for (int i = 0; i < generations.length; i++) {
             long g = generations[i];
-            if (g != -1 && table[i].generationVolatile() == g) { // volatile: pairs with the owner's release/volatile store
+            if (g != -1 && table[i].generationVolatile() == g) { // volatile: pairs with the owner's generation stores
                 return false;
             }
         }

@@ -263,6 +263,7 @@ public abstract class GuardSlot extends GuardSlotFields {
     private static final VarHandle STATE = FieldHandles.of(L, GuardSlotFields.class, "state", long.class);
     private static final VarHandle GENERATION = FieldHandles.of(L, GuardSlotFields.class, "generation", long.class);
     private static final VarHandle RETIRED = FieldHandles.of(L, GuardSlotFields.class, "retired", long.class);
-    private static final VarHandle RETIRED_BYTES = FieldHandles.of(L, GuardSlotFields.class, "retiredBytes", long.class);
+    private static final VarHandle RETIRED_BYTES =
+            FieldHandles.of(L, GuardSlotFields.class, "retiredBytes", long.class);
     private static final VarHandle REQUEST = FieldHandles.of(L, GuardSlotFields.class, "request", int.class);
 }

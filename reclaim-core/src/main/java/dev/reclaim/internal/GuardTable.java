@@ -365,7 +365,8 @@ public abstract class GuardTable<S extends GuardSlot> {
                 return false;
             }
             long v = s.stateVolatile(); // volatile: pairs with the claim CAS
-            if (!GuardSlot.isOpen(v) || !s.casState(v, GuardSlot.LOCKED)) { // CAS: only an unreachable guard could change it
+            // CAS: takes the slot over; only an unreachable guard could have changed it
+            if (!GuardSlot.isOpen(v) || !s.casState(v, GuardSlot.LOCKED)) {
                 return false;
             }
             reclamation.failed("guard entered by " + describeThread(s.holder) + " was never closed (its thread died"
@@ -565,7 +566,7 @@ public abstract class GuardTable<S extends GuardSlot> {
                 if (tryLock(s)) {
                     drainSlot(cast(s));
                     unlock(s);
-                } else if (s.stateVolatile() != GuardSlot.FREE) { // volatile: a transient claim, or a draining deleter's guard
+                } else if (s.stateVolatile() != GuardSlot.FREE) { // volatile: a transient claim, a deleter's guard
                     busy = true;
                 }
             }

@@ -6,38 +6,30 @@ import dev.reclaim.FailureHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-/** Left padding of {@link Reclamation}. */
-abstract class ReclamationPadLeft {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-    long p08, p09, p10, p11, p12, p13, p14, p15;
-}
-
-/** The counters of {@link Reclamation}, between paddings: written on every reclamation step. */
-abstract class ReclamationFields extends ReclamationPadLeft {
-    /** Deleters and actions run. Via RECLAIMED. */
-    volatile long reclaimed;
-    /** Bytes of the pointers reclaimed. Via RECLAIMED_BYTES. */
-    volatile long reclaimedBytes;
-    /** Largest pending count seen at a reclamation step. Via PEAK_PENDING. */
-    volatile long peakPending;
-    /** Deleters that threw plus abandoned guards. Via FAILURES. */
-    volatile long failures;
-}
-
 /**
  * The reclaiming side every scheme shares: runs retired entries (one {@link Deleter#deleteAll} per run of
  * consecutive entries with the same deleter, so the slab allocator pays its open check and thread-cache lookup
  * once per run), counts what was reclaimed and what failed, and reports failures to the reclaimer's
- * {@link FailureHandler}. Padded: its counters are written on every reclamation step, while the table that
- * owns it is read by every enter.
+ * {@link FailureHandler}. Its counters are written on every reclamation step, while the table that owns it is
+ * read by every enter, so they sit in the middle of a padded array (128 bytes from either end).
  *
  * <p>An entry is a pair {@code (pointer, action)}: a non-zero pointer with its {@link Deleter}, or pointer 0
  * with a {@link Runnable} (a deferred action).
  */
-public final class Reclamation extends ReclamationFields {
-    long q00, q01, q02, q03, q04, q05, q06, q07;
-    long q08, q09, q10, q11, q12, q13, q14, q15;
+public final class Reclamation {
+    /** Padding before and after the counters: 16 longs = 128 bytes. */
+    private static final int PAD = 16;
+    /** Deleters and actions run. */
+    private static final int RECLAIMED = PAD;
+    /** Bytes of the pointers reclaimed. */
+    private static final int RECLAIMED_BYTES = PAD + 1;
+    /** Largest pending count seen at a reclamation step. */
+    private static final int PEAK_PENDING = PAD + 2;
+    /** Deleters that threw plus abandoned guards. */
+    private static final int FAILURES = PAD + 3;
 
+    /** The counters at the indices above; accessed via COUNTERS only. */
+    private final long[] counters = new long[2 * PAD + 4];
     private final String name;
     private final FailureHandler handler;
 
@@ -89,7 +81,7 @@ public final class Reclamation extends ReclamationFields {
                     ((Deleter) a).deleteAll(pointers, i, end);
                 } catch (Throwable e) {
                     int count = 1 + e.getSuppressed().length;
-                    FAILURES.getAndAdd(this, (long) count); // volatile RMW: read by stats()
+                    COUNTERS.getAndAdd(counters, FAILURES, (long) count); // volatile RMW: read by stats()
                     report("deleter " + a + " of " + (end - i) + " pointers (0x" + Long.toHexString(p) + " .. 0x"
                             + Long.toHexString(pointers[end - 1]) + ") threw (" + count
                             + " failures, the later ones suppressed); the remaining deleters still ran", e);
@@ -106,7 +98,7 @@ public final class Reclamation extends ReclamationFields {
      * @param error the exception, or null (an abandoned guard)
      */
     public void failed(String what, Throwable error) {
-        FAILURES.getAndAdd(this, 1L); // volatile RMW: read by stats()
+        COUNTERS.getAndAdd(counters, FAILURES, 1L); // volatile RMW: read by stats()
         report(what, error);
     }
 
@@ -132,9 +124,9 @@ public final class Reclamation extends ReclamationFields {
      * @param bytes their bytes (Deleter.sizeOf at retire time)
      */
     public void addReclaimed(long count, long bytes) {
-        RECLAIMED.getAndAdd(this, count); // volatile RMW: read by stats()
+        COUNTERS.getAndAdd(counters, RECLAIMED, count); // volatile RMW: read by stats()
         if (bytes != 0) {
-            RECLAIMED_BYTES.getAndAdd(this, bytes); // volatile RMW: read by stats()
+            COUNTERS.getAndAdd(counters, RECLAIMED_BYTES, bytes); // volatile RMW: read by stats()
         }
     }
 
@@ -146,32 +138,27 @@ public final class Reclamation extends ReclamationFields {
     public void updatePeak(long pending) {
         long peak;
         while (pending > (peak = peakPendingVolatile())
-                && !PEAK_PENDING.compareAndSet(this, peak, pending)) { // CAS: monotonic max; read by stats()
+                && !COUNTERS.compareAndSet(counters, PEAK_PENDING, peak, pending)) { // CAS: monotonic max; read by stats()
             Thread.onSpinWait();
         }
     }
 
     long reclaimedVolatile() {
-        return (long) RECLAIMED.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
+        return (long) COUNTERS.getVolatile(counters, RECLAIMED); // volatile: pairs with getAndAdd in addReclaimed
     }
 
     long reclaimedBytesVolatile() {
-        return (long) RECLAIMED_BYTES.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
+        return (long) COUNTERS.getVolatile(counters, RECLAIMED_BYTES); // volatile: pairs with getAndAdd in addReclaimed
     }
 
     long peakPendingVolatile() {
-        return (long) PEAK_PENDING.getVolatile(this); // volatile: pairs with the CAS in updatePeak
+        return (long) COUNTERS.getVolatile(counters, PEAK_PENDING); // volatile: pairs with the CAS in updatePeak
     }
 
     long failuresVolatile() {
-        return (long) FAILURES.getVolatile(this); // volatile: pairs with getAndAdd in failed/runAll
+        return (long) COUNTERS.getVolatile(counters, FAILURES); // volatile: pairs with getAndAdd in failed/runAll
     }
 
     // VarHandle mechanics
-    private static final MethodHandles.Lookup L = MethodHandles.lookup();
-    private static final VarHandle RECLAIMED = FieldHandles.of(L, ReclamationFields.class, "reclaimed", long.class);
-    private static final VarHandle RECLAIMED_BYTES =
-            FieldHandles.of(L, ReclamationFields.class, "reclaimedBytes", long.class);
-    private static final VarHandle PEAK_PENDING = FieldHandles.of(L, ReclamationFields.class, "peakPending", long.class);
-    private static final VarHandle FAILURES = FieldHandles.of(L, ReclamationFields.class, "failures", long.class);
+    private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
 }

@@ -46,5 +46,6 @@ final class EraClock extends EraClockValue {
     }
 
     // VarHandle mechanics
-    private static final VarHandle ERA = FieldHandles.of(MethodHandles.lookup(), EraClockValue.class, "era", long.class);
+    private static final VarHandle ERA =
+            FieldHandles.of(MethodHandles.lookup(), EraClockValue.class, "era", long.class);
 }

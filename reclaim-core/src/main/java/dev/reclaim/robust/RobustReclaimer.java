@@ -76,9 +76,10 @@ public final class RobustReclaimer implements Reclaimer {
      * returned it with reservation [l, u] published (at enter or by a protect's volatile store) before the
      * final pointer load, and with the era read after that load equal to u.
      *  (1) r >= l: p was linked when the reader loaded it, so the unlink came later; the retirer read r
-     *      after its unlink; the reader read l (after its claim CAS) before its loads. If r < l, the era was advanced past r after the retirer's read, and the reader read that advance
-     *      before its loads: unlink < retirer's read < advance < reader's read of l < reader's load, so the
-     *      load could not return p. (The era reads are volatile, the unlink and claim are volatile CASes;
+     *      after its unlink; the reader read l (after its claim CAS) before its loads. If r < l, the era was
+     *      advanced past r after the retirer's read, and the reader read that advance before its loads:
+     *      unlink < retirer's read < advance < reader's read of l < reader's load, so the load could not
+     *      return p. (The era reads are volatile, the unlink and claim are volatile CASes;
      *      the reader's pointer load is an acquire load ordered after its volatile era read. Like the HP
      *      argument this relies on HotSpot's volatile CAS being a full fence and on multi-copy-atomic
      *      stores, which every HotSpot port provides.)
