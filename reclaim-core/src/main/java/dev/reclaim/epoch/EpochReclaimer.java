@@ -6,14 +6,11 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerBuilder;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
-import dev.reclaim.internal.FieldHandles;
 import dev.reclaim.internal.GuardSlot;
 import dev.reclaim.internal.GuardTable;
 import dev.reclaim.internal.PooledGuard;
 import dev.reclaim.internal.SlotSupport;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -41,8 +38,9 @@ public final class EpochReclaimer implements Reclaimer {
      * FREE -> pin(e) both takes exclusive ownership of the slot (its guard, bag and counters) and publishes
      * the epoch the guard reads under; repin stores a new pin (volatile). A slot keeps the garbage retired
      * through it (a bag), so garbage belongs to a slot, never to a thread.
-     * The global epoch is a field of Table, on the line every enter reads anyway (with the slot table and
-     * the closed flag), written once per advance.
+     * enter() itself stays in the facade, reading the global epoch (EpochCell, padded: written once per
+     * advance) and the table's first slots from final fields of its own (see GuardTable.claim), so a pin
+     * loads no more before its CAS than the epoch and its home slot.
      *
      * Pin vs. advance (why "free at seal epoch + 2" is safe)
      * ------------------------------------------------------
@@ -118,10 +116,16 @@ public final class EpochReclaimer implements Reclaimer {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Table table;
+    /** The table's global epoch, read by every enter straight from here. */
+    private final EpochCell global;
+    /** The table's first slots: enter() claims from them directly (see GuardTable.claim). */
+    private final GuardSlot[] first;
     private final boolean isGlobal;
 
     private EpochReclaimer(Builder b, boolean isGlobal) {
         this.table = new Table(this, b);
+        this.global = table.global;
+        this.first = table.slots();
         this.isGlobal = isGlobal;
     }
 
@@ -184,7 +188,13 @@ public final class EpochReclaimer implements Reclaimer {
 
     @Override
     public Guard enter() {
-        return table.enter();
+        long pin = Slot.pinOf(global.epochVolatile()); // volatile: SC with the advancer's CAS (see notes)
+        EpochGuard g = (EpochGuard) table.claim(first, pin);
+        Slot s = g.slot;
+        if (--s.advanceCountdown <= 0) { // plain: owner only
+            table.advanceCountdownExpired(s);
+        }
+        return g;
     }
 
     @Override
@@ -244,7 +254,7 @@ public final class EpochReclaimer implements Reclaimer {
 
     @Override
     public String toString() {
-        return "EpochReclaimer[" + table.name() + ", epoch " + table.epochVolatile()
+        return "EpochReclaimer[" + table.name() + ", epoch " + global.epochVolatile()
                 + (table.isClosed() ? ", closed]" : "]");
     }
 
@@ -255,8 +265,8 @@ public final class EpochReclaimer implements Reclaimer {
         private final long slowGuardNanos;
         private final int bagCapacity;
         private final int advanceEvery;
-        /** The global epoch. Via EPOCH. */
-        private volatile long epoch;
+        /** The global epoch, padded against the fields above (read by every enter). */
+        final EpochCell global = new EpochCell();
         /** Sealed bags, collector flag and bag pool: written often, so padded away from the fields above. */
         private final GarbageState garbage = new GarbageState();
         /** Start time (System.nanoTime) of epoch e at index e & 3; written by the advancer after its CAS. */
@@ -274,24 +284,16 @@ public final class EpochReclaimer implements Reclaimer {
             start();
         }
 
-        long epochVolatile() {
-            return (long) EPOCH.getVolatile(this); // volatile: SC with pins, seals and scans (see notes)
-        }
-
-        private boolean casEpoch(long expect, long update) {
-            return EPOCH.compareAndSet(this, expect, update); // CAS: the advance; pairs with epochVolatile
+        private long epochVolatile() {
+            return global.epochVolatile(); // volatile: SC with pins, seals and scans (see notes)
         }
 
         // ------------------------------------------------------------ enter / repin / retire
 
-        EpochGuard enter() {
-            EpochGuard g = (EpochGuard) claim(Slot.pinOf(epochVolatile())); // volatile: SC with the advancer's CAS
-            Slot s = g.slot;
-            if (--s.advanceCountdown <= 0) { // plain: owner only
-                s.advanceCountdown = advanceEvery;
-                maintain();
-            }
-            return g;
+        /** Every advanceEvery pins of a slot, its owner tries to advance the epoch and collect. */
+        void advanceCountdownExpired(Slot s) {
+            s.advanceCountdown = advanceEvery; // plain: owner only
+            maintain();
         }
 
         void repin(Slot s) {
@@ -374,7 +376,7 @@ public final class EpochReclaimer implements Reclaimer {
                     return epochVolatile() != g; // volatile: someone else may have advanced
                 }
             }
-            if (casEpoch(g, g + 1)) {
+            if (global.casEpoch(g, g + 1)) {
                 epochStart.set((int) ((g + 1) & 3), System.nanoTime()); // volatile: read by guard-age estimates
             }
             return true; // advanced, by us or (the CAS failed) by another thread
@@ -626,10 +628,6 @@ public final class EpochReclaimer implements Reclaimer {
         void report(String what, Throwable error) {
             reclamation.report(what, error);
         }
-
-        // VarHandle mechanics
-        private static final VarHandle EPOCH =
-                FieldHandles.of(MethodHandles.lookup(), Table.class, "epoch", long.class);
     }
 
     // ---------------------------------------------------------------- builder

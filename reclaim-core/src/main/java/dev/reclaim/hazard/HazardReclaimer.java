@@ -115,9 +115,12 @@ public final class HazardReclaimer implements Reclaimer {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Table table;
+    /** The table's first slots: enter() claims from them directly (see GuardTable.claim). */
+    private final GuardSlot[] first;
 
     private HazardReclaimer(Builder b) {
         this.table = new Table(this, b);
+        this.first = table.slots();
     }
 
     /** The shared slot machinery with the hazard-pointer rule; configured once, from the builder. */
@@ -262,7 +265,7 @@ public final class HazardReclaimer implements Reclaimer {
 
     @Override
     public Guard enter() {
-        return table.enter();
+        return table.claim(first, GuardSlot.OPEN);
     }
 
     /**

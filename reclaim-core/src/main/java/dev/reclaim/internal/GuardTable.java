@@ -247,13 +247,19 @@ public abstract class GuardTable<S extends GuardSlot> {
      * Claims a free slot for the calling thread with state {@code open} and returns its guard, open.
      * Allocates nothing unless the table grows.
      *
-     * @param open the open value (odd)
+     * <p>The fast path probes {@code first}, the table as {@link #start()} built it, which the reclaimer keeps
+     * in a final field of its own: slots never move and every later table starts with the same slots, so
+     * entering reads no table pointer through the skeleton before its CAS. When all of them are taken, the
+     * slow path probes the current table and grows it.
+     *
+     * @param first the first table ({@link #slots()} right after construction)
+     * @param open  the open value (odd)
      * @return the slot's guard
      * @throws IllegalStateException if the reclaimer is closed
      */
-    protected final PooledGuard claim(long open) {
+    public final PooledGuard claim(GuardSlot[] first, long open) {
         Thread t = Thread.currentThread();
-        GuardSlot[] table = slotsAcquire();
+        GuardSlot[] table = first;
         int mask = table.length - 1;
         int start = SlotSupport.spread(t.threadId()) & mask;
         GuardSlot home = table[start];

@@ -169,17 +169,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         return true;
     }
 
-    // ---------------------------------------------------------------- enter / retire / defer / scan
-
-    /**
-     * Claims a free slot and returns its guard, open.
-     *
-     * @return the guard
-     * @throws IllegalStateException if the reclaimer is closed
-     */
-    public final SlotGuard enter() {
-        return (SlotGuard) claim(GuardSlot.OPEN);
-    }
+    // ---------------------------------------------------------------- retire / defer / scan
 
     /**
      * Appends a retired pointer to the list of {@code s} (owned by the caller) and scans when it is full.

@@ -134,9 +134,12 @@ public final class RobustReclaimer implements Reclaimer {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Table table;
+    /** The table's first slots: enter() claims from them directly (see GuardTable.claim). */
+    private final GuardSlot[] first;
 
     private RobustReclaimer(Builder b) {
         this.table = new Table(this, b);
+        this.first = table.slots();
     }
 
     /** The shared slot machinery with the interval rule; configured once, from the builder. */
@@ -153,12 +156,6 @@ public final class RobustReclaimer implements Reclaimer {
             this.r0 = b.scanThreshold;
             this.eraEvery = b.eraEvery;
             start();
-        }
-
-        RobustGuard enterGuard() {
-            RobustGuard g = (RobustGuard) claim(GuardSlot.OPEN);
-            g.reserve();
-            return g;
         }
 
         @Override
@@ -323,7 +320,9 @@ public final class RobustReclaimer implements Reclaimer {
 
     @Override
     public Guard enter() {
-        return table.enterGuard();
+        RobustGuard g = (RobustGuard) table.claim(first, GuardSlot.OPEN);
+        g.reserve();
+        return g;
     }
 
     /**
