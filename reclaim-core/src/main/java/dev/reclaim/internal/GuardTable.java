@@ -42,7 +42,9 @@ public abstract class GuardTable<S extends GuardSlot> {
      * scheme's open value, an epoch pin or OPEN). claim() starts at a Fibonacci hash of the thread id and
      * CASes FREE -> open: one volatile CAS takes exclusive ownership of the slot (its guard, garbage and
      * counters) and publishes that the guard is open. FREE is the constant 0, so the home slot is claimed by a
-     * CAS with no read before it; other slots are pre-read (opaque) so that busy ones are skipped. On HotSpot a
+     * CAS with no read before it; other slots are pre-read (opaque) so that busy ones are skipped. The fast
+     * path probes the first table, which the reclaimer passes from a final field of its own (no load of the
+     * current table through this object before the CAS); the slow path probes the current one. On HotSpot a
      * volatile CAS is a full two-way fence on every port (x86 lock cmpxchg; AArch64 casal, or ldaxr/stlxr
      * followed by ldar), which is the StoreLoad a reader's later loads need after publishing that it is open;
      * a scheme that reads a global clock right after the claim (epochs: before it; eras: after it) relies on it.
