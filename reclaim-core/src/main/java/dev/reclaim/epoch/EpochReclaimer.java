@@ -98,10 +98,11 @@ public final class EpochReclaimer implements Reclaimer {
      * Guard ages are lower bounds: a guard pinned at e < global has been open at least since epoch e+1
      * started (its start time is recorded when the epoch advances); a guard at the current epoch reports age
      * 0. Using the start of epoch e would overstate the age when the epoch was idle. A guard that blocks an
-     * advance for slowGuardThreshold emits one SlowGuard JFR event per pin (the slot's generation identifies
-     * the pin). flush()'s "is this my own pinned slot?" test reads the slot's holderId (a long written on every
-     * enter, cleared on close: no GC write barrier; see GuardSlot.isHeldBy), not its holder Thread, which is
-     * written only when it changes because a reference store per enter costs a G1 barrier.
+     * advance for slowGuardThreshold emits one SlowGuard JFR event per pin: the blocking state identifies the
+     * pin (a later pin of the slot, or a repin, carries a newer epoch). flush()'s "is this my own pinned
+     * slot?" test reads the slot's holderId (a long written on every enter, cleared on close: no GC write
+     * barrier; see GuardSlot.isHeldBy), not its holder Thread, which is written only when it changes
+     * because a reference store per enter costs a G1 barrier.
      *
      * Linearization points: enter = the claim CAS; close = the release store of FREE; retire = the plain
      * append (published later by the bag's seal and push); advance = the CAS of the global epoch.
@@ -390,9 +391,8 @@ public final class EpochReclaimer implements Reclaimer {
             }
             if (EpochJfr.slowGuardEnabled()) {
                 long age = System.nanoTime() - epochStart.get((int) (g & 3)); // volatile: written by the advancer
-                long pin = s.generationVolatile(); // volatile: changes when the pinned guard closes
-                if (age >= slowGuardNanos && s.slowReportedGeneration != pin) {
-                    s.slowReportedGeneration = pin; // plain: best-effort dedupe among scanners
+                if (age >= slowGuardNanos && s.slowReportedPin != v) { // v: the blocking pin, unique per pin
+                    s.slowReportedPin = v; // plain: best-effort dedupe among scanners
                     SlowGuardEvent ev = new SlowGuardEvent();
                     if (ev.shouldCommit()) {
                         Thread h = s.holder();

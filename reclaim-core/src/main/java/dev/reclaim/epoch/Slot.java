@@ -8,8 +8,8 @@ abstract class SlotFields extends GuardSlot {
     Bag bag;
     /** Pins left until this slot's owner tries to advance the epoch. Plain: owner only. */
     int advanceCountdown;
-    /** Generation of the pin a slow-guard JFR event was last emitted for (once per pin). Plain: scanners only. */
-    long slowReportedGeneration = -1;
+    /** The pin (state) a slow-guard JFR event was last emitted for (once per pin). Plain: scanners only. */
+    long slowReportedPin;
 
     SlotFields(int index) {
         super(index);

@@ -32,7 +32,7 @@ abstract class GuardSlotFields extends GuardSlotPadLeft {
      * holds it (the self-checks of synchronize, close and flush). Plain.
      */
     long holderId;
-    /** Guards closed on this slot (plus repins of list-based schemes); via GENERATION. */
+    /** List-based schemes: guards closed or recovered on this slot, plus repins. Via GENERATION. */
     long generation;
     /** Entries retired through this slot since creation; also the sequence number of the last one. Via RETIRED. */
     long retired;
@@ -174,7 +174,7 @@ public abstract class GuardSlot extends GuardSlotFields {
     }
 
     /**
-     * The number of guards closed on this slot, for scanners.
+     * The number of guards closed or recovered on this slot, plus repins (list-based schemes), for scanners.
      *
      * @return the generation (volatile read)
      */

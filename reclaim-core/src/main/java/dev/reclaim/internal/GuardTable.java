@@ -49,7 +49,7 @@ public abstract class GuardTable<S extends GuardSlot> {
      * followed by ldar), which is the StoreLoad a reader's later loads need after publishing that it is open;
      * a scheme that reads a global clock right after the claim (epochs: before it; eras: after it) relies on it.
      * close() (release) clears holderId, puts the guard back into freeGuard, ends the slot's generation
-     * (release store) and release-stores FREE.
+     * (release store; list-based schemes only) and release-stores FREE.
      *
      *   FREE --claim CAS--> open --close: release FREE--> FREE
      *   FREE --steal CAS--> LOCKED --release FREE--> FREE
@@ -63,9 +63,9 @@ public abstract class GuardTable<S extends GuardSlot> {
      * published (onRecovered) and hand over the slot's garbage (answerRequest), ends the generation and puts a
      * fresh guard in the slot.
      *
-     * Generation: the number of guards closed on the slot (list-based schemes also count repins). It changes
-     * whenever the guard that was open ends, which defer()'s grace periods read (SlotTable); epochs use it to
-     * report a slow guard once per pin.
+     * Generation (list-based schemes): the number of guards closed or recovered on the slot, plus repins. It
+     * changes whenever the guard that was open ends, which defer()'s grace periods read (SlotTable). Epochs do
+     * not count it: their grace periods are epochs, and a store per close is measurable on a pin.
      *
      * Closing (Dekker): claimed() reads `closed` (volatile) after the claim CAS; close() writes `closed`
      * (volatile) and then scans the states (volatile). Either the entering thread sees closed and undoes its
@@ -311,19 +311,22 @@ public abstract class GuardTable<S extends GuardSlot> {
 
     /**
      * Releases the slot of a closing guard: answers a pending synchronize() request, puts the guard back, ends
-     * the generation and stores FREE. The caller has already marked the guard closed.
+     * the generation if the scheme counts them, and stores FREE. The caller has already marked the guard closed.
      *
-     * @param s the guard's slot, held by the caller
-     * @param g the guard
+     * @param s             the guard's slot, held by the caller
+     * @param g             the guard
+     * @param endGeneration whether the scheme's grace periods read generations (a constant per call site)
      */
     @SuppressWarnings("unchecked")
-    public final void release(GuardSlot s, PooledGuard g) {
+    public final void release(GuardSlot s, PooledGuard g, boolean endGeneration) {
         if (s.requestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
             answerRequest((S) s);
         }
         s.holderId = 0;  // plain: published by the release below (the self-checks)
         s.freeGuard = g; // plain: published by the release below; the next claimer takes it after its CAS
-        s.endGenerationRelease();
+        if (endGeneration) {
+            s.endGenerationRelease();
+        }
         s.setStateRelease(GuardSlot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
     }
 

@@ -40,7 +40,7 @@ public abstract class SlotGuard extends PooledGuard {
     public final void close() {
         markClosed();
         onClose();
-        table.release(slot, this);
+        table.release(slot, this, true);
     }
 
     @Override
