@@ -48,8 +48,8 @@ public abstract class GuardTable<S extends GuardSlot> {
      * volatile CAS is a full two-way fence on every port (x86 lock cmpxchg; AArch64 casal, or ldaxr/stlxr
      * followed by ldar), which is the StoreLoad a reader's later loads need after publishing that it is open;
      * a scheme that reads a global clock right after the claim (epochs: before it; eras: after it) relies on it.
-     * close() (release) clears holderId, puts the guard back into freeGuard, ends the slot's generation
-     * (release store; list-based schemes only) and release-stores FREE.
+     * close() (release) clears holderId, puts the guard back into freeGuard and release-stores FREE; a
+     * list-based guard ends the slot's generation (release store) first.
      *
      *   FREE --claim CAS--> open --close: release FREE--> FREE
      *   FREE --steal CAS--> LOCKED --release FREE--> FREE
@@ -310,23 +310,20 @@ public abstract class GuardTable<S extends GuardSlot> {
     }
 
     /**
-     * Releases the slot of a closing guard: answers a pending synchronize() request, puts the guard back, ends
-     * the generation if the scheme counts them, and stores FREE. The caller has already marked the guard closed.
+     * Releases the slot of a closing guard: answers a pending synchronize() request, puts the guard back and
+     * stores FREE. The caller has already marked the guard closed (and, for a list-based scheme, ended the
+     * slot's generation).
      *
-     * @param s             the guard's slot, held by the caller
-     * @param g             the guard
-     * @param endGeneration whether the scheme's grace periods read generations (a constant per call site)
+     * @param s the guard's slot, held by the caller
+     * @param g the guard
      */
     @SuppressWarnings("unchecked")
-    public final void release(GuardSlot s, PooledGuard g, boolean endGeneration) {
+    public final void release(GuardSlot s, PooledGuard g) {
         if (s.requestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
             answerRequest((S) s);
         }
         s.holderId = 0;  // plain: published by the release below (the self-checks)
         s.freeGuard = g; // plain: published by the release below; the next claimer takes it after its CAS
-        if (endGeneration) {
-            s.endGenerationRelease();
-        }
         s.setStateRelease(GuardSlot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
     }
 

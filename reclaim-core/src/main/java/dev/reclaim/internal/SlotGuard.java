@@ -40,7 +40,8 @@ public abstract class SlotGuard extends PooledGuard {
     public final void close() {
         markClosed();
         onClose();
-        table.release(slot, this, true);
+        slot.endGenerationRelease(); // ends the grace periods that wait for this guard
+        table.release(slot, this);
     }
 
     @Override
