@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The issue's key test: one reader parked inside a guard for the whole run (holding one protected pointer)
+ * The stall bound: one reader parked inside a guard for the whole run (holding one protected pointer)
  * while two threads retire 10^6 blocks in total, each stamped with its birth era. Hazard pointers and the
  * robust scheme keep pending garbage within their documented bounds; epochs cannot reclaim anything and their
  * pending garbage grows far past both bounds.

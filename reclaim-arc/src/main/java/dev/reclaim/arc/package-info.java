@@ -57,8 +57,8 @@
  * </ul>
  *
  * <h2>Progress and costs</h2>
- * {@code load()} + close on a lane: two volatile reads and two plain stores, no CAS and no CPU fence (about
- * 8.5 ns on the dev VM); on the pool: two CAS on a slot no other thread touches (claim with the debt, clear),
+ * {@code load()} + close on a lane: two volatile reads and two plain stores, no CAS and no CPU fence (measured
+ * figures in docs/performance.md); on the pool: two CAS on a slot no other thread touches (claim with the debt, clear),
  * plus two volatile reads. No allocation in steady state. A pool load that collides with a write takes one
  * helping round (one small allocation). Writers scan every debt slot and lane, and with lanes pay one or more
  * {@code membarrier} calls (microseconds) per write.

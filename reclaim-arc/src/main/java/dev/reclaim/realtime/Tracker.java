@@ -55,7 +55,7 @@ public final class Tracker<T> {
          * getAndAdd. The collector claims the entry with CAS(refs, 1, 0) in readyToDestroy(): when refs is 1 no
          * user handle exists, so none can retain, and the CAS cannot race with an increment. After the
          * collector closed, the handle whose decrement leaves 1 claims it with the same CAS and destroys it
-         * itself (the seed's "released to the remaining owners"); exactly one CAS wins.
+         * itself ("released to the remaining owners"); exactly one CAS wins.
          * droppedAt is stamped (opaque) by each closing handle before its decrement, so the latency measured
          * is from one of the last drops.
          */

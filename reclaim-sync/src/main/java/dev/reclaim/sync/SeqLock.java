@@ -37,8 +37,8 @@ public final class SeqLock {
      * Layout: the sequence and the first INLINE (4) fields of the record are fields of the lock object itself;
      * fields INLINE.. are in a long[] beside it. So a small record costs a reader no more loads than
      * StampedLock's tryOptimisticRead over the caller's own fields: the lock reference, then the sequence and
-     * the fields in that one object (the earlier all-array layout added a dependent load of the array and its
-     * length, which made SeqLock(2) reads 0.7x StampedLock's; see docs/performance.md, issue 8). get(i) with
+     * the fields in that one object (an all-array layout would add a dependent load of the array and its
+     * length; see docs/performance.md, "Sync primitives"). get(i) with
      * a constant i folds its switch away after inlining. With 0 fields the lock guards the caller's own
      * fields, StampedLock-style (see the class documentation).
      * seq is even when no write is in progress, odd during a write. Writer: CAS seq even -> odd (this also
@@ -48,7 +48,7 @@ public final class SeqLock {
      * s1 == s2. The seq loads are volatile *field* loads, exactly StampedLock's tryOptimisticRead()/validate():
      * on x86 the same `mov` as getAcquire/getOpaque, but C2 compiles a field load with an implicit null check
      * and without the CPU-order barriers it puts around VarHandle (Unsafe) accesses (docs/performance.md,
-     * "Session 4: sync targets"). Field reads are plain, as in StampedLock's
+     * "Sync primitives"). Field reads are plain, as in StampedLock's
      * optimistic reads: the JLS allows a non-volatile long to tear, HotSpot on 64-bit platforms never does
      * (stated in docs/limitations.md); the opaque stores make each write itself atomic.
      * Pairs: the writer's storeStore fence after the odd CAS pairs with the reader's loadLoad fence before s2
