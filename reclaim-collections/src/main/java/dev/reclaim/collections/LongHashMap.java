@@ -73,24 +73,27 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      * closing frees the segments.
      *
      * Invariants.
-     *   B1. A directory entry goes 0 -> raw once (CAS) and the segment is zeroed before; entries are installed
+     *   S1. A directory entry goes 0 -> raw once (CAS) and the segment is zeroed before; entries are installed
      *       in index order, and bits becomes b + 1 only after the segment of buckets [2^b, 2^(b+1)) is
      *       installed. So every bucket index below 2^bits has its segment.
-     *   B2. A bucket's state goes UNINITIALISED -> CLAIMED -> READY; only the claimant writes its okey and meta
+     *   S2. A bucket's state goes UNINITIALISED -> CLAIMED -> READY; only the claimant writes its okey and meta
      *       and links it, and READY is stored only after the linking CAS. A READY bucket node is a valid start
      *       node for every hash of its bucket (I1), forever.
-     *   B3. bits only grows, by one per CAS.
+     *   S3. bits only grows, by one per CAS.
      *
      * Growth. The count estimate (LongAdder) is compared with the bucket count on about 1 put in 64 (by hash
      * bits the bucket index does not use); above LOAD_FACTOR entries per bucket, a thread allocates the next
      * segment (zeroed) if it is missing, installs it by CAS (a loser frees its copy), then CASes bits -> bits
      * + 1. Exhaustion during growth skips growing.
      *
+     * Linearization points: OrderedListCore's; initialising a bucket or growing the table is not the
+     * linearization point of any operation (neither changes which entries are present).
+     *
      * Memory-order pairs (on top of OrderedListCore's P1-P4).
      *   H1. Directory: casSegment() in grow() (after allocateZeroed) pairs with segmentAcquire() in slot(): a
      *       thread that reads the address sees the zeroed segment. slotOkey() reads entries opaque: it needs
      *       only the address, and a stale 0 just makes the caller read the node's okey from memory (P1).
-     *   H2. bits: casBits() in grow() comes after casSegment() (B1) and pairs with bitsVolatile() in
+     *   H2. bits: casBits() in grow() comes after casSegment() (S1) and pairs with bitsVolatile() in
      *       bucketOf(), so an index below the bits read has its segment visible (with H1).
      *   H3. Bucket state: setStateRelease(READY) in initBucket(), after the linking CAS, pairs with
      *       stateAcquire() in bucket(): a thread that starts from the bucket node sees it linked (core P4).
@@ -414,16 +417,16 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
             } catch (OffHeapExhaustedException e) {
                 return; // keep the table; chains get longer, growth is retried by a later put
             }
-            if (!casSegment(seg, raw)) { // CAS: publishes the zeroed segment (H1, B1)
+            if (!casSegment(seg, raw)) { // CAS: publishes the zeroed segment (H1, S1)
                 allocator.free(raw); // another thread installed it first; ours was never shared
             }
         }
-        casBits(b, b + 1); // CAS: after the segment is installed (B1); pairs with bitsVolatile() (H2)
+        casBits(b, b + 1); // CAS: after the segment is installed (S1); pairs with bitsVolatile() (H2)
     }
 
     /** The start node for hash {@code h}: its bucket's node, initialised if needed (or an ancestor's). */
     private long bucketOf(Guard g, long h) {
-        int b = bitsVolatile(); // volatile: pairs with casBits() (H2); every bucket < 2^b has its segment (B1)
+        int b = bitsVolatile(); // volatile: pairs with casBits() (H2); every bucket < 2^b has its segment (S1)
         return bucket(g, h & ((1L << b) - 1));
     }
 
@@ -437,7 +440,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
 
     private long initBucket(Guard g, long b, long node) {
         long parent = bucket(g, b & ~Long.highestOneBit(b)); // b > 0: bucket 0 is READY from the start
-        if (casState(node, UNINITIALISED, CLAIMED)) { // CAS: one thread links this bucket node (B2)
+        if (casState(node, UNINITIALISED, CLAIMED)) { // CAS: one thread links this bucket node (S2)
             OrderedListCore.setOkeyPlain(node, Long.reverse(b)); // plain: published by the linking CAS (P1)
             OrderedListCore.setMetaPlain(node, DUMMY); // plain: as above
             core.insertDummy(g, parent, node);
@@ -447,7 +450,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
         return stateAcquire(node) == READY ? node : parent; // acquire: as in bucket(); CLAIMED: start earlier
     }
 
-    /** The node of bucket {@code b}, whose segment is installed (B1). */
+    /** The node of bucket {@code b}, whose segment is installed (S1). */
     private long slot(long b) {
         int seg = LongHashMapLayout.segmentOf(baseBits, b);
         return LongHashMapLayout.slotAddress(baseBits, segmentAcquire(seg), b); // acquire: H1
@@ -463,7 +466,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
         for (int i = 0; i < segs.length; i++) {
             long raw = segmentOpaque(i); // opaque: a stale 0 only disables this shortcut (H1)
             if (raw == 0) {
-                return OrderedListCore.NOT_A_SLOT; // segments are installed in index order (B1)
+                return OrderedListCore.NOT_A_SLOT; // segments are installed in index order (S1)
             }
             long off = address - LongHashMapLayout.slotsBase(raw);
             if (Long.compareUnsigned(off, LongHashMapLayout.segmentSlots(baseBits, i) * NODE_SIZE) < 0) {
@@ -517,7 +520,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
     }
 
     private static boolean casState(long bucketNode, long expected, long state) {
-        return Memory.compareAndSetLong(bucketNode + STATE_OFFSET, expected, state); // CAS: claims (B2, H3)
+        return Memory.compareAndSetLong(bucketNode + STATE_OFFSET, expected, state); // CAS: claims (S2, H3)
     }
 
     // VarHandle mechanics

@@ -79,7 +79,7 @@ final class OrderedListCore {
      *   P4. Start nodes are reached without a next-word read, so their owner publishes them: the list's head
      *       sentinel by the release store setNextRelease() before the list is shared (HarrisMichaelList), a hash
      *       map bucket node by its READY state (a release store after the linking CAS, read with acquire
-     *       before the node is used: LongHashMap's B2).
+     *       before the node is used: LongHashMap's S2 and H3).
      *   Quiescent accesses (freeAll, under the lifecycle's L2) are plain.
      *
      * ABA. Every CAS compares a next word with a node that this thread protects (pred and curr are protected
@@ -87,7 +87,9 @@ final class OrderedListCore {
      *
      * Garbage. Each deleted or replaced node is retired once it is unlinked, with its birth era (meta >>> 1).
      *   Per scheme: EBR holds back every node unlinked during the longest open guard; hazard pointers at most
-     *   3 protected nodes per guard plus the retire batch per thread.
+     *   3 protected nodes per guard plus the retire batch per thread (HazardReclaimer.garbageBound()); robust:
+     *   the birth era lets a stalled reader hold back only the nodes alive at its last read
+     *   (RobustReclaimer.garbageBound(G, L)).
      *
      * References. T. Harris, "A Pragmatic Implementation of Non-Blocking Linked-Lists", DISC 2001.
      *   M. M. Michael, "High Performance Dynamic Lock-Free Hash Tables and List-Based Sets", SPAA 2002.
