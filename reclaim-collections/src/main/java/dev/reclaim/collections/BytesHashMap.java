@@ -56,7 +56,7 @@ import java.util.function.BiConsumer;
  * must not run concurrently with other operations; afterwards every operation throws
  * {@link IllegalStateException}.
  */
-public final class BytesHashMap extends OffHeapCollection implements AutoCloseable {
+public final class BytesHashMap extends OffHeapCollection {
 
     /*
      * Implementation notes

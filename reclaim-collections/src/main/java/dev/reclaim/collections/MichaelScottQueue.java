@@ -52,7 +52,7 @@ import dev.reclaim.memory.SlabAllocator;
  * A polled node is retired to the reclaimer (with the birth era stamped at its offer) and freed when the scheme
  * allows: see the implementation notes for the bound per scheme.
  */
-public final class MichaelScottQueue extends OffHeapCollection implements AutoCloseable {
+public final class MichaelScottQueue extends OffHeapCollection {
 
     /*
      * Implementation notes

@@ -26,6 +26,10 @@ abstract class OffHeapCollection implements AutoCloseable {
      * Hot paths. reclaimer and allocator are final fields; checkOpen() is final and small, so it inlines into
      * push/pop/get/put like a private method. Nothing virtual runs on a hot path: the two abstract methods
      * run only in close() and toString().
+     *
+     * Public methods. They are not final on purpose: javac then gives each public subclass (all final) a
+     * public bridge for them, so that they are also reachable by reflection through the public class, as
+     * they were when every structure declared them itself.
      */
 
     /** Decides when what the structure unlinks is freed; not owned. */
@@ -60,7 +64,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      *
      * @return the reclaimer given at construction
      */
-    public final Reclaimer reclaimer() {
+    public Reclaimer reclaimer() {
         return reclaimer;
     }
 
@@ -69,7 +73,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      *
      * @return the allocator given at construction
      */
-    public final SlabAllocator allocator() {
+    public SlabAllocator allocator() {
         return allocator;
     }
 
@@ -78,7 +82,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      *
      * @return {@code true} once closed
      */
-    public final boolean isClosed() {
+    public boolean isClosed() {
         return closed; // volatile: pairs with the CAS in close() (L1)
     }
 
@@ -91,7 +95,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      * @throws IllegalStateException if the structure is already closed
      */
     @Override
-    public final void close() {
+    public void close() {
         if (!casClosed(false, true)) { // CAS: exactly one closer (L1); pairs with checkOpen() (L2)
             throw new IllegalStateException(getClass().getSimpleName() + " is already closed; close it exactly"
                     + " once (try-with-resources does it for you)");
@@ -119,7 +123,7 @@ abstract class OffHeapCollection implements AutoCloseable {
     }
 
     @Override
-    public final String toString() {
+    public String toString() {
         String name = getClass().getSimpleName();
         return closed ? name + "[closed]" // volatile: as in checkOpen()
                 : name + "[" + describe() + "reclaimer=" + reclaimer.name() + "]";

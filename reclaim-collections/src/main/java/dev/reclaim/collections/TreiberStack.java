@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A popped node is retired to the reclaimer and freed when the scheme allows: see the implementation notes
  * for the bound per scheme.
  */
-public final class TreiberStack extends OffHeapCollection implements AutoCloseable {
+public final class TreiberStack extends OffHeapCollection {
 
     /*
      * Implementation notes
