@@ -51,9 +51,10 @@ final class OffHeapLayout {
      */
     static long checkAligned(long address, long alignment, String what, String owner) {
         if (address == 0 || (address & (alignment - 1)) != 0) {
-            throw new IllegalStateException("allocator returned " + what + " block 0x" + Long.toHexString(address)
-                    + ", which is not " + alignment + "-byte aligned; " + owner + " needs a SlabAllocator"
-                    + " (blocks are at least " + SLAB_ALIGNMENT + "-byte aligned)");
+            String got = address == 0 ? "a null " + what + " block"
+                    : what + " block 0x" + Long.toHexString(address) + ", which is not " + alignment + "-byte aligned";
+            throw new IllegalStateException("allocator returned " + got + "; " + owner + " needs a SlabAllocator"
+                    + " (blocks are non-null and at least " + SLAB_ALIGNMENT + "-byte aligned)");
         }
         return address;
     }
