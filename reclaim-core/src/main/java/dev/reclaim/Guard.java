@@ -69,8 +69,11 @@ public interface Guard extends AutoCloseable {
     long protect(int index, long address);
 
     /**
-     * Loads an on-heap reference so that the object stays valid (not yet deferred-destroyed) while protected;
-     * the reference-typed twin of {@link #protect(int, long)} for values such as RCU cells.
+     * Loads an on-heap reference so that the object stays valid (not yet deferred-destroyed) while this guard
+     * is open; the reference-typed twin of {@link #protect(int, long)} for values such as RCU cells. Heap
+     * objects are given up only through {@link #defer(Runnable)}, whose grace period waits for every guard open
+     * at the call, so under every scheme the guard as a whole holds them back and this is an acquire load:
+     * {@code index} is checked but publishes nothing, and {@link #unprotect(int)} does not release the object.
      *
      * @param index  which protection slot to use, {@code 0 <= index < PROTECT_SLOTS}
      * @param source the reference to load from

@@ -1,8 +1,9 @@
 package dev.reclaim;
 
+import dev.reclaim.internal.PooledGuard;
+
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #close()} runs no deleter, and {@link #stats()} reports every retired pointer as pending forever.
  */
 public final class LeakReclaimer implements Reclaimer {
-
 
     private final String name;
     private final LongAdder retired = new LongAdder();
@@ -45,8 +45,7 @@ public final class LeakReclaimer implements Reclaimer {
         }
         Pool pool = pools.get();
         LeakGuard g = pool.size == 0 ? new LeakGuard(this, pool) : pool.guards[--pool.size];
-        g.open = true;
-        return g;
+        return g.reopen();
     }
 
     @Override
@@ -120,41 +119,20 @@ public final class LeakReclaimer implements Reclaimer {
         }
     }
 
-    private static final class LeakGuard implements Guard {
+    /** A pooled guard of one thread; the misuse checks and the acquire-load protects are PooledGuard's. */
+    private static final class LeakGuard extends PooledGuard {
         private final LeakReclaimer owner;
         private final Pool home;
-        boolean open; // plain: a guard is used by one thread at a time; hand-overs carry their own edge
 
         LeakGuard(LeakReclaimer owner, Pool home) {
+            super(owner);
             this.owner = owner;
             this.home = home;
         }
 
-        private void checkOpen(String op) {
-            if (!open) {
-                throw new IllegalStateException("guard of reclaimer '" + owner.name + "' is closed; call " + op
-                        + " inside try (Guard g = reclaimer.enter()) { ... }");
-            }
-        }
-
-        @Override
-        public long protect(int index, long address) {
-            checkOpen("protect()");
-            Objects.checkIndex(index, PROTECT_SLOTS);
-            return dev.reclaim.memory.Memory.getLongAcquire(address); // acquire: pairs with the writer's release/CAS of that field
-        }
-
-        @Override
-        public <T> T protect(int index, AtomicReference<T> source) {
-            checkOpen("protect()");
-            Objects.checkIndex(index, PROTECT_SLOTS);
-            return source.getAcquire(); // acquire: pairs with the writer's release/CAS of the reference
-        }
-
-        @Override
-        public void unprotect(int index) {
-            checkOpen("unprotect()");
-            Objects.checkIndex(index, PROTECT_SLOTS);
+        LeakGuard reopen() {
+            markOpen();
+            return this;
         }
 
         @Override
@@ -164,11 +142,7 @@ public final class LeakReclaimer implements Reclaimer {
 
         @Override
         public void retire(long pointer, Deleter deleter) {
-            checkOpen("retire()");
-            if (pointer == 0) {
-                throw new IllegalArgumentException("cannot retire pointer 0 (null); retire only pointers you unlinked");
-            }
-            Objects.requireNonNull(deleter, "deleter must not be null; pass the allocator that owns the pointer");
+            checkRetire(pointer, deleter);
             owner.retired.increment();
             long size = deleter.sizeOf(pointer);
             if (size != 0) {
@@ -178,29 +152,16 @@ public final class LeakReclaimer implements Reclaimer {
 
         @Override
         public void defer(Runnable action) {
-            checkOpen("defer()");
-            Objects.requireNonNull(action, "deferred action must not be null; pass the Runnable to run after the grace period");
+            checkDefer(action);
             owner.retired.increment();
         }
 
         @Override
-        public Reclaimer reclaimer() {
-            return owner;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
         public void close() {
-            checkOpen("close() once");
-            open = false;
+            markClosed();
             if (Thread.currentThread() == home.owner) {
                 home.push(this);
             } // closed on another thread: dropped; the home thread makes a new one when it needs it
         }
     }
-
 }

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings every reclaimer's builder shares: a name, a failure handler and a close timeout. Each scheme's
- * {@code Builder} extends it with its own tuning knobs and a {@link #build()} that returns its own type.
+ * The settings every reclaimer's builder shares: a name, a failure handler and a close timeout, and the checks
+ * of the settings every builder makes. Each scheme's {@code Builder} extends it with its own tuning knobs and a
+ * {@link #build()} that returns its own type.
  *
  * @param <B> the concrete builder, returned by every setter so that calls chain
  */
@@ -50,11 +51,7 @@ public abstract class ReclaimerBuilder<B extends ReclaimerBuilder<B>> {
      * @return this builder
      */
     public B closeTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "closeTimeout must not be null");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
-        }
-        this.closeTimeout = timeout;
+        this.closeTimeout = nonNegative(timeout, "closeTimeout");
         return self();
     }
 
@@ -90,6 +87,38 @@ public abstract class ReclaimerBuilder<B extends ReclaimerBuilder<B>> {
      */
     public final Duration configuredCloseTimeout() {
         return closeTimeout;
+    }
+
+    /**
+     * Checks a duration setting: non-null and not negative.
+     *
+     * @param value the duration given
+     * @param what  the setting's name, for the message
+     * @return {@code value}
+     * @throws NullPointerException     if {@code value} is null
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    protected static Duration nonNegative(Duration value, String what) {
+        Objects.requireNonNull(value, what + " must not be null");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks a count setting: at least 1.
+     *
+     * @param value the count given
+     * @param what  the setting's name, for the message
+     * @return {@code value}
+     * @throws IllegalArgumentException if {@code value < 1}
+     */
+    protected static int atLeastOne(int value, String what) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, was " + value);
+        }
+        return value;
     }
 
     @SuppressWarnings("unchecked")

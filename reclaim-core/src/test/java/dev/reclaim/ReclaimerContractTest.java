@@ -195,6 +195,35 @@ class ReclaimerContractTest {
         }
     }
 
+    /**
+     * A heap reference is held back by the reader's whole guard, not by the protection index it was loaded
+     * with: unprotecting (or reusing) the index does not let a deferred retirement of the object run while
+     * the guard is open. Heap objects are given up only through defer, whose grace period is the guard's.
+     */
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void aProtectedReferenceStaysHeldUntilItsGuardClosesWhateverTheIndex(Scheme scheme) {
+        try (Reclaimer r = create(scheme, "reference")) {
+            AtomicReference<String> cell = new AtomicReference<>("v1");
+            boolean[] retired = new boolean[1];
+            Guard reader = r.enter();
+            String seen = reader.protect(2, cell);
+            String old = cell.getAndSet("v2");
+            try (Guard w = r.enter()) {
+                w.defer(() -> retired[0] = true);
+            }
+            reader.unprotect(2);
+            reader.protect(2, new AtomicReference<>("other")); // the index now holds something else
+            r.flush();
+            assertEquals("v1", seen);
+            assertEquals("v1", old);
+            assertFalse(retired[0], "the reader's guard is still open");
+            reader.close();
+            assertTrue(r.synchronize(Duration.ofSeconds(10)));
+            assertTrue(retired[0], "the guard closed: the grace period is over");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("schemes")
     void retireRejectsPointerZeroAndNullDeleter(Scheme scheme) {

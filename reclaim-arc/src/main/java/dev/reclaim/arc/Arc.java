@@ -23,10 +23,13 @@ import java.util.function.Function;
  *
  * <p>The release action runs on the thread that releases the last reference, or on the executor given to
  * {@link #of(Object, Releaser, Executor)} (keep hot threads from running slow {@code close()} calls), or on the
- * {@link RealtimeCollector} given to {@link #of(Object, Releaser, RealtimeCollector)} (then the last release is
- * wait-free and allocates nothing: fit for realtime threads). If it throws on the releasing thread, that release throws {@link ArcReleaseException}; the value counts as released
- * either way. Misuse fails with {@link IllegalStateException}: releasing a handle twice, {@code get()} or
- * {@code retain()} on a released handle. Counts never go negative and the action never runs twice.
+ * {@link RealtimeCollector} given to {@link #of(Object, Releaser, RealtimeCollector)}. With a collector, the last
+ * release is wait-free and allocates nothing, so this is also the counted handle for realtime threads (an audio
+ * callback, a trading loop): make and {@link #retain()} handles off the realtime thread, then {@link #get()} and
+ * {@link #close()} them on it. If the action throws on the releasing thread, that release throws
+ * {@link ArcReleaseException}; the value counts as released either way. Misuse fails with
+ * {@link IllegalStateException}: releasing a handle twice, {@code get()} or {@code retain()} on a released
+ * handle. Counts never go negative and the action never runs twice.
  *
  * <p>Handles are thread-safe; one handle may be released by a different thread than the one that created it.
  *
@@ -100,7 +103,8 @@ public final class Arc<T> implements AutoCloseable {
      * the action on the releasing thread (as every late drop of that collector does). A release action that
      * throws is reported to the collector's failure handler as an {@link ArcReleaseException}; the value counts
      * as released. {@link Weak#upgrade()} returns empty as soon as the last reference is released, even while
-     * the action is still pending on the collector.
+     * the action is still pending on the collector. The {@link ArcLeakDetector} never samples these handles (its
+     * deregistration takes a lock); the collector's close report counts values never released instead.
      *
      * <pre>{@code
      * Arc<Table> t = Arc.of(table, Table::free, collector);   // UI thread

@@ -15,6 +15,12 @@ import java.util.function.Consumer;
  * <p>Enable with {@code -Dreclaim.arc.leakSampling=0.01} (1% of handles) or {@link #setSamplingRate(double)};
  * {@code 1.0} tracks every handle (tests). Reports go to standard error unless {@link #setListener} replaces it.
  * Only handles created after the rate is set are sampled.
+ *
+ * <p>Handles made with {@link Arc#of(Object, Releaser, dev.reclaim.realtime.RealtimeCollector)} are never
+ * sampled: closing a sampled handle deregisters it from the {@code Cleaner}, which takes a lock, and such handles
+ * are closed on realtime threads. Their leaks are reported by the collector instead: its
+ * {@link dev.reclaim.realtime.RealtimeCollector#close(java.time.Duration) close report} counts every value
+ * that was never released.
  */
 public final class ArcLeakDetector {
 
@@ -78,6 +84,9 @@ public final class ArcLeakDetector {
         double rate = samplingRate;
         if (rate <= 0 || (rate < 1 && ThreadLocalRandom.current().nextDouble() >= rate)) {
             return null;
+        }
+        if (inner.releasesOnCollector()) {
+            return null; // a tracked close deregisters from the Cleaner under a lock: not on a realtime thread
         }
         Track t = new Track(inner, new Throwable("Arc handle created here"));
         t.cleanable = CLEANER.register(handle, t);

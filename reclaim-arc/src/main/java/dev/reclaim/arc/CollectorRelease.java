@@ -1,7 +1,7 @@
 package dev.reclaim.arc;
 
 import dev.reclaim.realtime.RealtimeCollector;
-import dev.reclaim.realtime.Reclaimable;
+import dev.reclaim.realtime.CollectorNode;
 
 /**
  * The preallocated queue node through which the last release of an {@link Arc} made with
@@ -9,7 +9,7 @@ import dev.reclaim.realtime.Reclaimable;
  * registered with the collector) together with the value's control block, enqueued once by the final
  * decrement, destroyed on the collector's thread by running the releaser.
  */
-final class CollectorRelease extends Reclaimable {
+final class CollectorRelease extends CollectorNode {
 
     private final RealtimeCollector collector;
     private final Counted<?> block;

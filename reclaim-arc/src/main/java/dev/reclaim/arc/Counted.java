@@ -184,6 +184,11 @@ final class Counted<T> {
         return releasedVolatile() != 0;
     }
 
+    /** Whether the releaser runs on a RealtimeCollector (then the handles may be closed on realtime threads). */
+    boolean releasesOnCollector() {
+        return collectorRelease != null;
+    }
+
     // ---------------------------------------------------------------- weak count
 
     int weakCount() {

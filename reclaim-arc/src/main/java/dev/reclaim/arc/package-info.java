@@ -14,6 +14,34 @@
  * (increments the count on the reader's behalf). When the pool path collides with a writer, the reader asks
  * for help and the writer hands it a counted reference, so neither waits for the other.
  *
+ * <h2>Which one do I use</h2>
+ * There is one counted handle, {@link dev.reclaim.arc.Arc}, with the verbs {@code get()}, {@code retain()} (another
+ * owner; {@code clone()} is the same), {@code close()} (let go; the last one runs the release action). Where the
+ * action runs is chosen when the value is made, not by a different handle type:
+ * <table class="striped">
+ *   <caption>Counted handles and cells</caption>
+ *   <thead><tr><th>you need</th><th>use</th></tr></thead>
+ *   <tbody>
+ *   <tr><td>several owners of a resource, released once by whoever lets go last</td>
+ *       <td>{@code Arc.of(value, releaser)} (or {@code Arc.of(closeable)})</td></tr>
+ *   <tr><td>the same, but slow releases must not run on the hot threads</td>
+ *       <td>{@code Arc.of(value, releaser, executor)}</td></tr>
+ *   <tr><td>the same, and the last owner may be a realtime thread (no allocation, no lock, no release work)</td>
+ *       <td>{@code Arc.of(value, releaser, collector)} with a
+ *       {@link dev.reclaim.realtime.RealtimeCollector}</td></tr>
+ *   <tr><td>a slot whose value is replaced while many threads read it, reads writing no shared counter</td>
+ *       <td>{@link dev.reclaim.arc.ArcSwap} (may be empty: {@link dev.reclaim.arc.ArcSwapOption})</td></tr>
+ *   <tr><td>a slot read by realtime threads and replaced by a writer, both wait-free</td>
+ *       <td>{@link dev.reclaim.realtime.SharedCell}</td></tr>
+ *   <tr><td>a value read inside a {@link dev.reclaim.Reclaimer}'s guard, with the data that reclaimer
+ *       protects</td>
+ *       <td>{@code RcuCell} (module {@code dev.reclaim.sync})</td></tr>
+ *   </tbody>
+ * </table>
+ * {@code ArcSwap} holds {@code Arc}s, so a collector-bound value can be swapped too: the reader that lets go of a
+ * replaced value last hands its release to the collector. {@code ArcSwap} itself is not for realtime readers
+ * (a load that collides with a writer takes a helping round that allocates); {@code SharedCell} is.
+ *
  * <h2>Types</h2>
  * <ul>
  *   <li>{@link dev.reclaim.arc.Arc}: a counted handle with a release action that runs exactly once (on the

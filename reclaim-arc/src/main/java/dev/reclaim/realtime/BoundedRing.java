@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A fixed-capacity multi-producer single-consumer ring of {@link Reclaimable} references: the primary channel
+ * A fixed-capacity multi-producer single-consumer ring of {@link CollectorNode} references: the primary channel
  * of a collector built with {@link RealtimeCollector.Builder#capacity(int)}. {@link #offer} never waits: when
  * the ring is full it returns {@code false} and the caller chains the node onto the overflow queue through the
  * node's own link.
@@ -32,7 +32,7 @@ final class BoundedRing {
      * Not padded: tail/reserved are written by every producer anyway, head only by the consumer.
      */
 
-    private final Reclaimable[] slots;
+    private final CollectorNode[] slots;
     private final int mask;
     private final int capacity;
     /** Reservations outstanding; accessed through getAndAddReserved(). */
@@ -47,7 +47,7 @@ final class BoundedRing {
         if (capacity == 1) {
             size = 1;
         }
-        this.slots = new Reclaimable[size];
+        this.slots = new CollectorNode[size];
         this.mask = size - 1;
         this.capacity = capacity;
     }
@@ -57,7 +57,7 @@ final class BoundedRing {
     }
 
     /** Offers {@code n}; false when the ring is full (the node was not stored). Wait-free. */
-    boolean offer(Reclaimable n) {
+    boolean offer(CollectorNode n) {
         if (getAndAddReserved(1) >= capacity) {
             getAndAddReserved(-1);
             return false;
@@ -68,13 +68,13 @@ final class BoundedRing {
     }
 
     /** The oldest stored node, or null if empty or the next slot is claimed but not yet written. Consumer only. */
-    Reclaimable poll() {
+    CollectorNode poll() {
         int i = (int) (head & mask);
-        Reclaimable n = (Reclaimable) SLOTS.getAcquire(slots, i); // acquire: pairs with setRelease in offer()
+        CollectorNode n = (CollectorNode) SLOTS.getAcquire(slots, i); // acquire: pairs with setRelease in offer()
         if (n == null) {
             return null;
         }
-        SLOTS.set(slots, i, (Reclaimable) null); // plain: ordered before the next producer's store by the reservation RMW below
+        SLOTS.set(slots, i, (CollectorNode) null); // plain: ordered before the next producer's store by the reservation RMW below
         head++;
         getAndAddReserved(-1);
         return n;
@@ -103,7 +103,7 @@ final class BoundedRing {
     }
 
     // VarHandle mechanics
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Reclaimable[].class);
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(CollectorNode[].class);
     private static final VarHandle RESERVED;
     private static final VarHandle TAIL;
 

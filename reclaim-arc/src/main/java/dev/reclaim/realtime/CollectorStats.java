@@ -3,7 +3,8 @@ package dev.reclaim.realtime;
 /**
  * A snapshot of a {@link RealtimeCollector}'s counters.
  *
- * @param registered       objects ever registered (handles, cell values, tracked values, {@link Reclaimable}s)
+ * @param registered       objects ever registered (values of collector-bound {@code Arc}s, cell values, tracked values,
+ *                         other {@link CollectorNode}s)
  * @param destroyed        objects destroyed so far (a destructor that threw counts as destroyed)
  * @param live             registered and not yet destroyed: still held, or dropped and pending
  * @param pending          dropped (handed to the collector) and not yet destroyed, including {@code waiting}

@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * <p>Why a separate class: when a thread's invocation counters trigger the first C2 compilation of a method,
  * HotSpot resolves all still-unresolved string constants of that method's class on the <em>requesting</em>
- * thread, which allocates {@code String}s on the Java heap. If {@code Shared} or {@code RealtimeCollector}
+ * thread, which allocates {@code String}s on the Java heap. If {@code Tracked} or {@code RealtimeCollector}
  * held their error messages themselves, the first C2 compilation of {@code close()} or {@code enqueue()}
  * requested by a warm audio thread would allocate about a kilobyte there (measured: 1,296 B, at a random
  * callback long after warm-up). Keeping the strings here, in a class the realtime path never calls in normal
@@ -62,7 +62,7 @@ final class Messages {
         return new IllegalStateException("realtime collector '" + collector + "' closed with " + r.notDestroyed()
                 + " object(s) not destroyed after " + timeout + ": " + r.waiting().size()
                 + " dropped but still held " + r.waiting() + ", the rest never dropped. Drop every handle"
-                + " (close Shared/Owned/Tracked, close readers and cells) before closing the collector;"
+                + " (close Arc and Tracked handles, close readers and cells) before closing the collector;"
                 + " later drops are destroyed on the dropping thread");
     }
 
@@ -75,18 +75,8 @@ final class Messages {
         return new IllegalStateException("realtime collector '" + collector + "' is already closed");
     }
 
-    static IllegalStateException sharedClosed() {
-        return new IllegalStateException("this Shared handle is closed; use another open handle (clone() before"
-                + " closing) to keep reading the value");
-    }
-
-    static IllegalStateException ownedClosed() {
-        return new IllegalStateException("this Owned handle is closed: its value belongs to the collector now;"
-                + " do not use it after close()");
-    }
-
     static IllegalStateException trackedClosed() {
-        return new IllegalStateException("this Tracked handle is closed; use another open handle (clone() before"
+        return new IllegalStateException("this Tracked handle is closed; use another open handle (retain() before"
                 + " closing) to keep reading the value");
     }
 
@@ -100,10 +90,6 @@ final class Messages {
 
     static String handleToString(String kind, boolean closed, Object value) {
         return kind + "[" + (closed ? "closed" : String.valueOf(value)) + "]";
-    }
-
-    static String payloadDescription(Object value) {
-        return "value of " + simpleName(value);
     }
 
     static String trackedDescription(Object value, int handles) {

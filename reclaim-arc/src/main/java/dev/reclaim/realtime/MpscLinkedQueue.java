@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * An intrusive, unbounded multi-producer single-consumer queue of {@link Reclaimable} nodes: the transport
+ * An intrusive, unbounded multi-producer single-consumer queue of {@link CollectorNode} nodes: the transport
  * from the realtime threads to the collector. {@link #offer} may be called by any thread; {@link #poll},
  * {@link #isDrained} and {@link #countConsumerSide} only by the consumer (the holder of the collector's
  * consumer flag).
@@ -36,16 +36,16 @@ final class MpscLinkedQueue {
      * Reference: D. Vyukov, "Intrusive MPSC node-based queue" (1024cores.net).
      */
 
-    private final Reclaimable stub = new Stub();
+    private final CollectorNode stub = new Stub();
     /** Producers' end; accessed through tailVolatile()/getAndSetTail(). */
-    private Reclaimable tail = stub;
+    private CollectorNode tail = stub;
     /** Consumer's end; plain, consumer only (the consumer flag's CAS/release hands it between threads). */
-    private Reclaimable head = stub;
+    private CollectorNode head = stub;
 
     /** Appends {@code n}. Wait-free: one exchange and one release store; no allocation. */
-    void offer(Reclaimable n) {
+    void offer(CollectorNode n) {
         n.setNextPlain(null);
-        Reclaimable prev = getAndSetTail(n);
+        CollectorNode prev = getAndSetTail(n);
         prev.setNextRelease(n);
     }
 
@@ -53,9 +53,9 @@ final class MpscLinkedQueue {
      * Removes the oldest node whose successor is linked, or returns null when the queue is empty or a
      * producer is inside its gap. Consumer only.
      */
-    Reclaimable poll() {
-        Reclaimable h = head;
-        Reclaimable next = h.nextAcquire();
+    CollectorNode poll() {
+        CollectorNode h = head;
+        CollectorNode next = h.nextAcquire();
         if (h == stub) {
             if (next == null) {
                 return null;
@@ -88,7 +88,7 @@ final class MpscLinkedQueue {
     /** Nodes currently linked from head (a gap hides the rest). Consumer only; O(n). */
     long countConsumerSide() {
         long n = 0;
-        for (Reclaimable p = head; p != null; p = p.nextAcquire()) {
+        for (CollectorNode p = head; p != null; p = p.nextAcquire()) {
             if (p != stub) {
                 n++;
             }
@@ -96,16 +96,16 @@ final class MpscLinkedQueue {
         return n;
     }
 
-    private Reclaimable tailVolatile() {
-        return (Reclaimable) TAIL.getVolatile(this); // volatile: pairs with the exchange in offer()
+    private CollectorNode tailVolatile() {
+        return (CollectorNode) TAIL.getVolatile(this); // volatile: pairs with the exchange in offer()
     }
 
-    private Reclaimable getAndSetTail(Reclaimable n) {
-        return (Reclaimable) TAIL.getAndSet(this, n); // seq-cst exchange: pairs with other offers and tailVolatile()
+    private CollectorNode getAndSetTail(CollectorNode n) {
+        return (CollectorNode) TAIL.getAndSet(this, n); // seq-cst exchange: pairs with other offers and tailVolatile()
     }
 
     /** The stub: a node that is never destroyed. */
-    private static final class Stub extends Reclaimable {
+    private static final class Stub extends CollectorNode {
         @Override
         protected void destroy() {
             throw new AssertionError("the queue stub is never destroyed");
@@ -117,7 +117,7 @@ final class MpscLinkedQueue {
 
     static {
         try {
-            TAIL = MethodHandles.lookup().findVarHandle(MpscLinkedQueue.class, "tail", Reclaimable.class);
+            TAIL = MethodHandles.lookup().findVarHandle(MpscLinkedQueue.class, "tail", CollectorNode.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -20,14 +20,19 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (RealtimeCollector collector = RealtimeCollector.builder().interval(Duration.ofMillis(2)).build()) {
- *     Shared<float[]> table = collector.share(new float[64], t -> pool.recycle(t));   // UI thread
- *     ... hand `table` to the audio thread, which later calls table.close() ...      // never destroys there
- * }                                                                                  // waits, destroys the rest
+ *     Arc<float[]> table = Arc.of(new float[64], t -> pool.recycle(t), collector);   // UI thread
+ *     ... hand `table` to the audio thread, which later calls table.close() ...     // never destroys there
+ * }                                                                                 // waits, destroys the rest
  * }</pre>
  *
+ * <p>What it destroys: values of counted handles made with
+ * {@link dev.reclaim.arc.Arc#of(Object, dev.reclaim.arc.Releaser, RealtimeCollector) Arc.of(value, releaser,
+ * collector)}, replaced values of a {@link #cell SharedCell}, values of a {@link #tracker Tracker}, and any
+ * {@link CollectorNode} handed to {@link #enqueue}.
+ *
  * <p>Threads: {@link #enqueue}, and therefore every handle's {@code close()}, may be called from any thread,
- * including realtime ones. Creating handles ({@link #share}, {@link #own}, {@link #cell}, {@link #tracker}
- * and the {@link Reclaimable} constructor) allocates and must happen off the realtime thread.
+ * including realtime ones. Creating handles ({@code Arc.of(..., collector)}, {@link #cell}, {@link #tracker}
+ * and the {@link CollectorNode} constructor) allocates and must happen off the realtime thread.
  * {@link #collect()} may be called from any thread; concurrent calls do not wait for each other (one of them
  * runs the pass, the others return 0). Destructors run on the collector thread, or on the thread calling
  * {@code collect()} or {@code close()}.
@@ -76,7 +81,7 @@ public final class RealtimeCollector implements AutoCloseable {
     private final Thread thread;
 
     /** Consumer-only: nodes taken from the queue that were not ready to be destroyed yet. */
-    private final ArrayList<Reclaimable> waiting = new ArrayList<>();
+    private final ArrayList<CollectorNode> waiting = new ArrayList<>();
     private final AtomicLong registered = new AtomicLong();
 
     /** 1 while some thread is the consumer; accessed through casConsuming()/setConsumingRelease(). */
@@ -235,34 +240,6 @@ public final class RealtimeCollector implements AutoCloseable {
     // ---------------------------------------------------------------- handles
 
     /**
-     * Wraps {@code value} in a reference-counted handle whose last {@link Shared#close()} hands it to this
-     * collector. Call off the realtime thread: it allocates the payload with its queue node.
-     *
-     * @param value      the value; not null
-     * @param destructor runs once on the collector after the last handle closed; not null
-     * @param <T>        the value type
-     * @return the first handle
-     * @throws IllegalStateException if the collector is closing or closed
-     */
-    public <T> Shared<T> share(T value, Consumer<? super T> destructor) {
-        return new Shared<>(new Payload<>(this, value, destructor, 1));
-    }
-
-    /**
-     * Wraps {@code value} in a single-owner handle whose {@link Owned#close()} hands it to this collector. Call
-     * off the realtime thread.
-     *
-     * @param value      the value; not null
-     * @param destructor runs once on the collector after the handle closed; not null
-     * @param <T>        the value type
-     * @return the handle
-     * @throws IllegalStateException if the collector is closing or closed
-     */
-    public <T> Owned<T> own(T value, Consumer<? super T> destructor) {
-        return new Owned<>(new Payload<>(this, value, destructor, 1));
-    }
-
-    /**
      * A cell that realtime readers read wait-free and a writer replaces wait-free; replaced values are
      * destroyed by this collector once no reader holds them.
      *
@@ -301,7 +278,7 @@ public final class RealtimeCollector implements AutoCloseable {
      * @throws IllegalArgumentException if {@code node} belongs to another collector
      * @throws IllegalStateException    if {@code node} was already enqueued
      */
-    public void enqueue(Reclaimable node) {
+    public void enqueue(CollectorNode node) {
         if (node.collector != this) {
             throw Messages.foreignNode(node.describe(),
                     node.collector == null ? Messages.noCollector() : node.collector.name, name);
@@ -348,7 +325,7 @@ public final class RealtimeCollector implements AutoCloseable {
         if (!waiting.isEmpty()) {
             int kept = 0;
             for (int i = 0, size = waiting.size(); i < size; i++) {
-                Reclaimable r = waiting.get(i);
+                CollectorNode r = waiting.get(i);
                 if (isReady(r)) {
                     destroy(r);
                     n++;
@@ -358,7 +335,7 @@ public final class RealtimeCollector implements AutoCloseable {
             }
             waiting.subList(kept, waiting.size()).clear();
         }
-        Reclaimable r;
+        CollectorNode r;
         while ((r = take()) != null) {
             if (r.overflowed) { // plain: published by the offer that linked it
                 setOverflowedOpaque(overflowed + 1);
@@ -375,9 +352,9 @@ public final class RealtimeCollector implements AutoCloseable {
         return n;
     }
 
-    private Reclaimable take() {
+    private CollectorNode take() {
         if (ring != null) {
-            Reclaimable r = ring.poll();
+            CollectorNode r = ring.poll();
             if (r != null) {
                 return r;
             }
@@ -389,7 +366,7 @@ public final class RealtimeCollector implements AutoCloseable {
         return (ring == null || ring.isDrained()) && queue.isDrained();
     }
 
-    private boolean isReady(Reclaimable r) {
+    private boolean isReady(CollectorNode r) {
         try {
             return r.readyToDestroy();
         } catch (Throwable t) {
@@ -399,7 +376,7 @@ public final class RealtimeCollector implements AutoCloseable {
         }
     }
 
-    private void destroy(Reclaimable r) {
+    private void destroy(CollectorNode r) {
         try {
             r.destroy();
         } catch (Throwable t) {
@@ -413,7 +390,7 @@ public final class RealtimeCollector implements AutoCloseable {
         setDestroyedOpaque(destroyed + 1);
     }
 
-    private static String safeDescribe(Reclaimable r) {
+    private static String safeDescribe(CollectorNode r) {
         try {
             return r.describe();
         } catch (RuntimeException e) {
@@ -462,7 +439,7 @@ public final class RealtimeCollector implements AutoCloseable {
 
     // ---------------------------------------------------------------- registration, close, stats
 
-    /** Counts a new node as live; called by the Reclaimable constructor. */
+    /** Counts a new node as live; called by the CollectorNode constructor. */
     void register() {
         if (closing) { // volatile read: pairs with the write in close()
             throw Messages.collectorClosed(name);
@@ -590,7 +567,7 @@ public final class RealtimeCollector implements AutoCloseable {
         acquireConsumer();
         try {
             drainFully(System.nanoTime() + Math.max(timeout.toNanos(), 1_000_000_000L));
-            for (Reclaimable r : waiting) {
+            for (CollectorNode r : waiting) {
                 held.add(safeDescribe(r));
             }
         } finally {

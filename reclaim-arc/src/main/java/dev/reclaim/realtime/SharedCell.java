@@ -30,7 +30,7 @@ public final class SharedCell<T> implements AutoCloseable {
 
     /* Implementation notes: versioned reader slots (a single-hazard-per-reader scheme), no writer waiting.
      *
-     * State: `current` holds the live Value (a Reclaimable with the user's value); each Reader has one
+     * State: `current` holds the live Value (a CollectorNode with the user's value); each Reader has one
      * `holding` word: null (holds nothing), BUSY (inside get()), or the Value it returned last.
      *
      * Reader get()       1. holding = BUSY   (volatile)
@@ -240,7 +240,7 @@ public final class SharedCell<T> implements AutoCloseable {
     }
 
     /** A value of the cell with its preallocated queue node. */
-    private static final class Value<T> extends Reclaimable {
+    private static final class Value<T> extends CollectorNode {
         private final SharedCell<T> cell;
         /** The user's value; cleared on destroy (plain: the collector owns it by then). */
         private T value;

@@ -3,6 +3,7 @@ package dev.reclaim.realtime;
 /**
  * A user handle to a value kept by a {@link Tracker}. {@link #close()} is one atomic decrement (wait-free,
  * allocation-free); the collector notices on a later scan that only it still holds the value and destroys it.
+ * The verbs are those of {@link dev.reclaim.arc.Arc}: {@link #get()}, {@link #retain()}, {@link #close()}.
  *
  * @param <T> the value type
  */
@@ -30,18 +31,30 @@ public final class Tracked<T> implements AutoCloseable {
     }
 
     /**
-     * Another handle to the same value. Allocates the handle: clone off the realtime thread.
+     * Another handle to the same value (another owner, as {@link dev.reclaim.arc.Arc#retain()}); the value lives
+     * until every handle is closed. Allocates the handle: retain off the realtime thread.
      *
      * @return a new open handle
      * @throws IllegalStateException if this handle is closed
      */
-    @Override
-    public Tracked<T> clone() {
+    public Tracked<T> retain() {
         if (closed) {
             throw closedError();
         }
         entry.retain();
         return new Tracked<>(entry);
+    }
+
+    /**
+     * Same as {@link #retain()} (the name Rust uses).
+     *
+     * @return a new open handle
+     * @throws IllegalStateException if this handle is closed
+     */
+    @Override
+    @SuppressWarnings("MethodDoesntCallSuperMethod")
+    public Tracked<T> clone() {
+        return retain();
     }
 
     /**

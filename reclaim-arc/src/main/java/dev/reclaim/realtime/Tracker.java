@@ -47,13 +47,13 @@ public final class Tracker<T> {
     }
 
     /** A tracked value: the reference count, the value and its node in the collector's list. */
-    static final class Entry<T> extends Reclaimable {
+    static final class Entry<T> extends CollectorNode {
 
         /* Implementation notes
          *
          * refs: 1 for the collector plus one per open handle; starts at 2. Handles decrement with a seq-cst
          * getAndAdd. The collector claims the entry with CAS(refs, 1, 0) in readyToDestroy(): when refs is 1 no
-         * user handle exists, so none can clone, and the CAS cannot race with an increment. After the
+         * user handle exists, so none can retain, and the CAS cannot race with an increment. After the
          * collector closed, the handle whose decrement leaves 1 claims it with the same CAS and destroys it
          * itself (the seed's "released to the remaining owners"); exactly one CAS wins.
          * droppedAt is stamped (opaque) by each closing handle before its decrement, so the latency measured

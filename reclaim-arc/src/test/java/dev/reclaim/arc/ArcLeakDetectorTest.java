@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.reclaim.realtime.CloseReport;
+import dev.reclaim.realtime.RealtimeCollector;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -23,18 +26,29 @@ class ArcLeakDetectorTest {
         a.retain().close(); // used, then the handle is dropped without close()
     }
 
-    @Test
-    void droppedHandleIsReportedWithItsSiteAndReleased() throws Exception {
+    /** Tracks every new handle; returns where the reports go. */
+    private static ConcurrentLinkedQueue<ArcLeak> sampleEveryHandle() {
         ConcurrentLinkedQueue<ArcLeak> leaks = new ConcurrentLinkedQueue<>();
         ArcLeakDetector.setListener(leaks::add);
         ArcLeakDetector.setSamplingRate(1.0);
-        AtomicInteger released = new AtomicInteger();
-        leakOne(released);
+        return leaks;
+    }
+
+    /** Runs the GC until {@code released} counts one release, for at most 10 s. */
+    private static void gcUntilReleased(AtomicInteger released) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (released.get() == 0 && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(20);
         }
+    }
+
+    @Test
+    void droppedHandleIsReportedWithItsSiteAndReleased() throws Exception {
+        ConcurrentLinkedQueue<ArcLeak> leaks = sampleEveryHandle();
+        AtomicInteger released = new AtomicInteger();
+        leakOne(released);
+        gcUntilReleased(released);
         assertEquals(1, released.get(), "the detector releases a leaked handle");
         ArcLeak leak = leaks.peek();
         assertTrue(leak != null && leak.valueType().equals("java.lang.String"));
@@ -43,9 +57,7 @@ class ArcLeakDetectorTest {
 
     @Test
     void closedHandlesAreNotReported() throws Exception {
-        ConcurrentLinkedQueue<ArcLeak> leaks = new ConcurrentLinkedQueue<>();
-        ArcLeakDetector.setListener(leaks::add);
-        ArcLeakDetector.setSamplingRate(1.0);
+        ConcurrentLinkedQueue<ArcLeak> leaks = sampleEveryHandle();
         AtomicInteger released = new AtomicInteger();
         for (int i = 0; i < 100; i++) {
             Arc<String> a = Arc.of("ok", v -> released.incrementAndGet());
@@ -59,6 +71,32 @@ class ArcLeakDetectorTest {
         }
         assertEquals(100, released.get());
         assertTrue(leaks.isEmpty(), () -> "false report: " + leaks.peek().describe());
+    }
+
+    /**
+     * Collector-bound handles are closed on realtime threads, where a sampled close (the Cleaner's
+     * deregistration takes a lock) must not happen: they are never sampled, and the collector's close report
+     * counts their leaks instead.
+     */
+    @Test
+    void collectorBoundHandlesAreNotSampledTheirLeaksShowInTheCloseReport() throws Exception {
+        ConcurrentLinkedQueue<ArcLeak> leaks = sampleEveryHandle();
+        RealtimeCollector collector = RealtimeCollector.builder().ownThread(false).build();
+        AtomicInteger released = new AtomicInteger();
+        Arc.of("leaked", v -> released.incrementAndGet(), collector).retain().close(); // both handles dropped
+        AtomicInteger control = new AtomicInteger();
+        leakOne(control); // sampled: proves the GC below is enough for the detector to act
+        gcUntilReleased(control);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(20);
+            collector.collect();
+        }
+        assertEquals(1, control.get(), "the sampled control handle was not found: the GC did not run");
+        assertEquals(1, leaks.size(), () -> "reports: " + leaks.stream().map(ArcLeak::describe).toList());
+        assertEquals(0, released.get(), "a collector-bound handle was sampled and released by the detector");
+        CloseReport report = collector.close(Duration.ZERO);
+        assertEquals(1, report.notDestroyed(), "the collector's close report names the leaked value: " + report);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.reclaim.arc;
 
+import dev.reclaim.realtime.CollectorNode;
 import dev.reclaim.realtime.RealtimeCollector;
-import dev.reclaim.realtime.Shared;
+import dev.reclaim.realtime.SharedCell;
+import dev.reclaim.realtime.Tracked;
 
 import dev.reclaim.testing.MisuseCatalogue;
 import org.junit.jupiter.api.DynamicTest;
@@ -76,31 +78,92 @@ class ArcMisuseCatalogueTest {
                 swap.close();
             }
         });
-        // dev.reclaim.realtime
-        CATALOGUE.misuse("realtime: share after the collector closed", IllegalStateException.class, "(?i)closed", () -> {
+        // dev.reclaim.realtime (and Arc bound to a collector)
+        CATALOGUE.misuse("realtime: make an Arc on a closed collector", IllegalStateException.class, "(?i)closed", () -> {
             RealtimeCollector c = RealtimeCollector.create();
             c.close();
-            c.share("x", v -> { });
+            Arc.of("x", v -> { }, c);
         });
-        CATALOGUE.misuse("realtime: close a Shared handle twice", IllegalStateException.class, "(?i)closed|twice|once", () -> {
+        CATALOGUE.misuse("realtime: release a collector-bound Arc twice", IllegalStateException.class, "(?i)closed|twice|once", () -> {
             try (RealtimeCollector c = RealtimeCollector.create()) {
-                Shared<String> h = c.share("x", v -> { });
+                Arc<String> h = Arc.of("x", v -> { }, c);
                 h.close();
                 h.close();
             }
         });
-        CATALOGUE.misuse("realtime: get() on a closed Shared handle", IllegalStateException.class, "(?i)closed", () -> {
+        CATALOGUE.misuse("realtime: get() on a released collector-bound Arc", IllegalStateException.class, "(?i)release", () -> {
             try (RealtimeCollector c = RealtimeCollector.create()) {
-                Shared<String> h = c.share("x", v -> { });
+                Arc<String> h = Arc.of("x", v -> { }, c);
                 h.close();
                 h.get();
             }
         });
-        CATALOGUE.misuse("realtime: a null destructor", NullPointerException.class, "(?i)destructor|null", () -> {
+        CATALOGUE.misuse("realtime: a null releaser", NullPointerException.class, "(?i)destructor|null", () -> {
             try (RealtimeCollector c = RealtimeCollector.create()) {
-                c.share("x", null);
+                Arc.of("x", null, c);
             }
         });
+        CATALOGUE.misuse("realtime: a null collector", NullPointerException.class, "Arc\\.of\\(value, releaser\\)",
+                () -> Arc.of("x", v -> { }, (RealtimeCollector) null));
+        CATALOGUE.misuse("realtime: a null tracker destructor", NullPointerException.class, "(?i)destructor", () -> {
+            try (RealtimeCollector c = RealtimeCollector.create()) {
+                c.tracker(null);
+            }
+        });
+        CATALOGUE.misuse("realtime: retain() a closed Tracked handle", IllegalStateException.class, "(?i)closed.*retain", () -> {
+            try (RealtimeCollector c = RealtimeCollector.create()) {
+                Tracked<String> t = c.<String>tracker(v -> { }).track("x");
+                t.close();
+                t.retain();
+            }
+        });
+        CATALOGUE.misuse("realtime: close a Tracked handle twice", IllegalStateException.class, "(?i)closed", () -> {
+            try (RealtimeCollector c = RealtimeCollector.create()) {
+                Tracked<String> t = c.<String>tracker(v -> { }).track("x");
+                t.close();
+                t.close();
+            }
+        });
+        CATALOGUE.misuse("realtime: set() on a closed SharedCell", IllegalStateException.class, "(?i)closed.*new cell", () -> {
+            try (RealtimeCollector c = RealtimeCollector.create()) {
+                SharedCell<String> cell = c.cell("a", v -> { });
+                cell.close();
+                cell.set("b");
+            }
+        });
+        CATALOGUE.misuse("realtime: get() on a closed SharedCell.Reader", IllegalStateException.class, "(?i)closed.*reader\\(\\)", () -> {
+            try (RealtimeCollector c = RealtimeCollector.create(); SharedCell<String> cell = c.cell("a", v -> { })) {
+                SharedCell.Reader<String> r = cell.reader();
+                r.close();
+                r.get();
+            }
+        });
+        CATALOGUE.misuse("realtime: enqueue a CollectorNode twice", IllegalStateException.class, "(?i)enqueued once", () -> {
+            try (RealtimeCollector c = RealtimeCollector.create()) {
+                CollectorNode n = node(c);
+                c.enqueue(n);
+                c.enqueue(n);
+            }
+        });
+        CATALOGUE.misuse("realtime: enqueue a CollectorNode on another collector", IllegalArgumentException.class,
+                "(?i)collector it was created with", () -> {
+                    try (RealtimeCollector a = RealtimeCollector.create(); RealtimeCollector b = RealtimeCollector.create()) {
+                        CollectorNode n = node(a);
+                        try {
+                            b.enqueue(n);
+                        } finally {
+                            a.enqueue(n);
+                        }
+                    }
+                });
+    }
+
+    private static CollectorNode node(RealtimeCollector c) {
+        return new CollectorNode(c) {
+            @Override
+            protected void destroy() {
+            }
+        };
     }
 
     @TestFactory

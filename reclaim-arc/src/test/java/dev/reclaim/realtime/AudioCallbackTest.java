@@ -1,5 +1,6 @@
 package dev.reclaim.realtime;
 
+import dev.reclaim.arc.Arc;
 import dev.reclaim.testing.HeapAllocation;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
@@ -40,7 +41,7 @@ class AudioCallbackTest {
     static final int SEND_EVERY = 4;
 
     /**
-     * What the UI thread sends: the two buffers and how to drop each (a Shared or Tracked close). A plain class,
+     * What the UI thread sends: the two buffers and how to drop each (an Arc or Tracked close). A plain class,
      * not a record: a record's constant pool holds its component names as a string, which the first C2
      * compilation of an accessor requested by the callback thread would resolve there (an allocation).
      */
@@ -208,11 +209,11 @@ class AudioCallbackTest {
                 Memory.putInt(address + 4L * i, Float.floatToRawIntBits(s));
             }
             if (model == Model.COLLECTOR) {
-                Shared<float[]> h = collector.share(heap, b -> recordDestroyer.run());
-                Owned<Long> o = collector.own(address, a -> {
+                Arc<float[]> h = Arc.of(heap, b -> recordDestroyer.run(), collector);
+                Arc<Long> o = Arc.of(address, a -> {
                     slab.free(a);
                     recordDestroyer.run();
-                });
+                }, collector);
                 return new Buffers(heap, address, h::close, o::close);
             }
             Tracked<float[]> h = heapTracker.track(heap);

@@ -1,5 +1,6 @@
 package dev.reclaim.realtime;
 
+import dev.reclaim.arc.Arc;
 import dev.reclaim.testing.HeapAllocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,14 +28,14 @@ class RealtimeCollectorTest {
     }
 
     @Test
-    void lastSharedCloseHandsTheValueToTheCollectorThread() throws Exception {
+    void lastArcCloseHandsTheValueToTheCollectorThread() throws Exception {
         AtomicReference<Thread> destroyer = new AtomicReference<>();
         try (RealtimeCollector c = RealtimeCollector.builder().name("t1").interval(Duration.ofMillis(1)).build()) {
-            Shared<String> a = c.share("x", v -> destroyer.set(Thread.currentThread()));
-            Shared<String> b = a.clone();
+            Arc<String> a = Arc.of("x", v -> destroyer.set(Thread.currentThread()), c);
+            Arc<String> b = a.retain();
             a.close();
             Thread.sleep(20);
-            assertNull(destroyer.get(), "destroyed while a clone was still open");
+            assertNull(destroyer.get(), "destroyed while a retained handle was still open");
             assertEquals("x", b.get());
             b.close();
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -51,8 +52,10 @@ class RealtimeCollectorTest {
     void dropDestroysNothingUntilTheCollectorRuns() {
         AtomicInteger destroyed = new AtomicInteger();
         RealtimeCollector c = manual();
-        Owned<int[]> o = c.own(new int[4], v -> destroyed.incrementAndGet());
-        Shared<int[]> s = c.share(new int[4], v -> destroyed.incrementAndGet());
+        Arc<int[]> o = Arc.of(new int[4], v -> destroyed.incrementAndGet(), c);
+        Arc<int[]> s = Arc.of(new int[4], v -> destroyed.incrementAndGet(), c);
+        Arc<int[]> retained = s.retain();
+        retained.close(); // not the last owner: one decrement, nothing handed over
         o.close();
         s.close();
         assertEquals(0, destroyed.get(), "a drop must never destroy on the dropping thread");
@@ -66,12 +69,12 @@ class RealtimeCollectorTest {
     }
 
     @Test
-    void aCustomReclaimableWaitsUntilReadyAndIsDestroyedOnce() {
+    void aCustomCollectorNodeWaitsUntilReadyAndIsDestroyedOnce() {
         // the hook an Arc uses: a node made off the realtime thread, enqueued on the last drop
         AtomicInteger destroyed = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
         RealtimeCollector c = manual();
-        Reclaimable node = new Reclaimable(c) {
+        CollectorNode node = new CollectorNode(c) {
             @Override
             protected boolean readyToDestroy() {
                 return ready.get();
@@ -96,8 +99,8 @@ class RealtimeCollectorTest {
     @Test
     void aRejectedValueLeavesNoLiveCountBehind() {
         RealtimeCollector c = manual();
-        assertThrows(NullPointerException.class, () -> c.share(null, v -> { }));
-        assertThrows(NullPointerException.class, () -> c.own("x", null));
+        assertThrows(NullPointerException.class, () -> Arc.of(null, v -> { }, c));
+        assertThrows(NullPointerException.class, () -> Arc.of("x", null, c));
         assertThrows(NullPointerException.class, () -> c.tracker(v -> { }).track(null));
         assertEquals(0, c.stats().live());
         assertTrue(c.close(Duration.ZERO).clean(), "close must not wait for handles that were never made");
@@ -106,13 +109,14 @@ class RealtimeCollectorTest {
     @Test
     void closingAHandleTwiceOrUsingItAfterCloseThrows() {
         RealtimeCollector c = manual();
-        Shared<String> s = c.share("s", v -> { });
-        Owned<String> o = c.own("o", v -> { });
+        Arc<String> s = Arc.of("s", v -> { }, c);
+        Arc<String> o = Arc.of("o", v -> { }, c);
         s.close();
         o.close();
         assertThrows(IllegalStateException.class, s::close);
         assertThrows(IllegalStateException.class, s::get);
         assertThrows(IllegalStateException.class, s::clone);
+        assertThrows(IllegalStateException.class, s::retain);
         assertThrows(IllegalStateException.class, o::close);
         assertThrows(IllegalStateException.class, o::get);
         c.close();
@@ -122,7 +126,7 @@ class RealtimeCollectorTest {
     void enqueueRejectsForeignAndRepeatedNodes() {
         RealtimeCollector a = manual();
         RealtimeCollector b = manual();
-        Reclaimable n = new Reclaimable(a) {
+        CollectorNode n = new CollectorNode(a) {
             @Override
             protected void destroy() {
             }
@@ -141,14 +145,14 @@ class RealtimeCollectorTest {
         List<String> destroyed = new CopyOnWriteArrayList<>();
         RealtimeCollector c = manual();
         for (int i = 0; i < 10; i++) {
-            c.own("v" + i, destroyed::add).close();
+            Arc.of("v" + i, destroyed::add, c).close();
         }
-        Shared<String> held = c.share("held", destroyed::add);
+        Arc<String> held = Arc.of("held", destroyed::add, c);
         CloseReport r = c.close(Duration.ofMillis(20));
         assertEquals(10, destroyed.size(), "everything dropped was destroyed by close");
         assertEquals(1, r.notDestroyed());
         assertFalse(r.clean());
-        assertThrows(IllegalStateException.class, () -> c.share("late", v -> { }), "no new handles after close");
+        assertThrows(IllegalStateException.class, () -> Arc.of("late", v -> { }, c), "no new handles after close");
         assertThrows(IllegalStateException.class, () -> c.close(Duration.ZERO), "second close");
         held.close(); // after close: destroyed on this thread, nothing leaks
         assertTrue(destroyed.contains("held"));
@@ -158,7 +162,7 @@ class RealtimeCollectorTest {
     @Test
     void plainCloseThrowsNamingTheUndestroyedHandles() {
         RealtimeCollector c = manual();
-        Shared<String> held = c.share("held", v -> { });
+        Arc<String> held = Arc.of("held", v -> { }, c);
         IllegalStateException e = assertThrows(IllegalStateException.class, c::close);
         assertTrue(e.getMessage().contains("1 object(s) not destroyed"), e.getMessage());
         held.close();
@@ -168,7 +172,7 @@ class RealtimeCollectorTest {
     void closeWaitsForAHandleDroppedWithinTheTimeout() throws Exception {
         AtomicInteger destroyed = new AtomicInteger();
         RealtimeCollector c = RealtimeCollector.builder().interval(Duration.ofMillis(1)).build();
-        Shared<String> s = c.share("s", v -> destroyed.incrementAndGet());
+        Arc<String> s = Arc.of("s", v -> destroyed.incrementAndGet(), c);
         Thread dropper = Thread.ofPlatform().start(() -> {
             try {
                 Thread.sleep(50);
@@ -189,10 +193,10 @@ class RealtimeCollectorTest {
         AtomicInteger destroyed = new AtomicInteger();
         RealtimeCollector c = RealtimeCollector.builder().ownThread(false)
                 .failureHandler((name, what, error) -> reported.add(what + ": " + error.getMessage())).build();
-        c.own("bad", v -> {
+        Arc.of("bad", v -> {
             throw new IllegalStateException("boom");
-        }).close();
-        c.own("good", v -> destroyed.incrementAndGet()).close();
+        }, c).close();
+        Arc.of("good", v -> destroyed.incrementAndGet(), c).close();
         c.collect();
         assertEquals(1, destroyed.get());
         assertEquals(1, reported.size(), reported.toString());
@@ -206,11 +210,11 @@ class RealtimeCollectorTest {
     void boundedModeOverflowsIntoTheNodeChainWithoutDestroyingOnTheDroppingThread() {
         List<Thread> destroyers = new CopyOnWriteArrayList<>();
         RealtimeCollector c = RealtimeCollector.builder().ownThread(false).capacity(4).build();
-        List<Owned<Integer>> handles = new ArrayList<>();
+        List<Arc<Integer>> handles = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            handles.add(c.own(i, v -> destroyers.add(Thread.currentThread())));
+            handles.add(Arc.of(i, v -> destroyers.add(Thread.currentThread()), c));
         }
-        Thread dropper = Thread.ofPlatform().unstarted(() -> handles.forEach(Owned::close));
+        Thread dropper = Thread.ofPlatform().unstarted(() -> handles.forEach(Arc::close));
         dropper.start();
         try {
             dropper.join();
@@ -223,7 +227,7 @@ class RealtimeCollectorTest {
         assertEquals(96, c.stats().overflowed(), "4 fit in the ring, 96 overflowed");
         assertTrue(destroyers.stream().allMatch(t -> t == Thread.currentThread()));
         // the ring is usable again after draining
-        c.own(1, v -> { }).close();
+        Arc.of(1, v -> { }, c).close();
         assertEquals(1, c.collect());
         assertEquals(96, c.stats().overflowed());
         c.close();
@@ -240,16 +244,16 @@ class RealtimeCollectorTest {
                 .interval(Duration.ofNanos(200_000)).build();
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
-            List<Owned<Integer>> mine = new ArrayList<>(perProducer);
+            List<Arc<Integer>> mine = new ArrayList<>(perProducer);
             for (int i = 0; i < perProducer; i++) {
-                mine.add(c.own(p * perProducer + i, v -> {
+                mine.add(Arc.of(p * perProducer + i, v -> {
                     counts.incrementAndGet(v);
                     if (Thread.currentThread() != c.thread()) {
                         offCollector.incrementAndGet();
                     }
-                }));
+                }, c));
             }
-            threads.add(Thread.ofPlatform().unstarted(() -> mine.forEach(Owned::close)));
+            threads.add(Thread.ofPlatform().unstarted(() -> mine.forEach(Arc::close)));
         }
         threads.forEach(Thread::start);
         for (Thread t : threads) {
@@ -271,15 +275,15 @@ class RealtimeCollectorTest {
     void droppingAllocatesNothingOnTheDroppingThread() {
         RealtimeCollector c = manual();
         int n = 50_000;
-        List<List<Owned<int[]>>> owned = new ArrayList<>();
-        List<List<Shared<int[]>>> shared = new ArrayList<>();
+        List<List<Arc<int[]>>> owned = new ArrayList<>();
+        List<List<Arc<int[]>>> shared = new ArrayList<>();
         int[] value = new int[1];
         for (int round = 0; round < 4; round++) {
-            List<Owned<int[]>> os = new ArrayList<>(n);
-            List<Shared<int[]>> ss = new ArrayList<>(n);
+            List<Arc<int[]>> os = new ArrayList<>(n);
+            List<Arc<int[]>> ss = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                os.add(c.own(value, v -> { }));
-                ss.add(c.share(value, v -> { }));
+                os.add(Arc.of(value, v -> { }, c));
+                ss.add(Arc.of(value, v -> { }, c));
             }
             owned.add(os);
             shared.add(ss);
@@ -296,7 +300,7 @@ class RealtimeCollectorTest {
         c.close();
     }
 
-    private static void closeAll(List<Owned<int[]>> os, List<Shared<int[]>> ss) {
+    private static void closeAll(List<Arc<int[]>> os, List<Arc<int[]>> ss) {
         for (int i = 0, size = os.size(); i < size; i++) {
             os.get(i).close();
             ss.get(i).close();

@@ -21,7 +21,9 @@ class TrackerTest {
         RealtimeCollector c = RealtimeCollector.builder().ownThread(false).build();
         Tracker<String> tracker = c.tracker(destroyed::add);
         Tracked<String> a = tracker.track("x");
-        Tracked<String> b = a.clone();
+        Tracked<String> b = a.retain();
+        Tracked<String> alias = b.clone(); // clone() is retain() under Rust's name
+        alias.close();
         c.collect();
         assertEquals(1, c.stats().waiting(), "the collector keeps it in its list");
         a.close();
@@ -34,6 +36,8 @@ class TrackerTest {
         assertEquals(List.of("x"), destroyed);
         assertThrows(IllegalStateException.class, b::close);
         assertThrows(IllegalStateException.class, b::get);
+        assertThrows(IllegalStateException.class, b::retain);
+        assertThrows(IllegalStateException.class, b::clone);
         c.close();
     }
 

@@ -1,8 +1,5 @@
 package dev.reclaim.collections;
 
-import dev.reclaim.Reclaimer;
-import dev.reclaim.Scheme;
-import dev.reclaim.memory.SlabAllocator;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.stream.Stream;
@@ -10,9 +7,6 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Linearizability of {@link BytesHashMap} against a {@link HashMap} of small ints, with Lincheck's stress
@@ -22,16 +16,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  * torn or stale-freed read fails the check. With {@code hashMask = 1} the four keys share two hash blobs, so
  * writes copy entries of other keys and removes shrink multi-entry blobs.
  */
-class BytesHashMapLincheckTest {
+class BytesHashMapLincheckTest extends LincheckSuite {
 
     /** What a get answers for an absent key, in both the structure and the specification. */
     static final int ABSENT = -1;
     /** What a get answers for bytes that are not a value's encoding (never in the specification). */
     static final int CORRUPT = -2;
 
-    private static volatile Reclaimer reclaimer;
-    private static volatile SlabAllocator allocator;
-    private static volatile long hashMask;
+    BytesHashMapLincheckTest() {
+        super((r, a, hashMask) -> new BytesHashMap(r, a, 0, (Long) hashMask), Operations.class, Specification.class);
+    }
+
+    /** Hash masks: -1 (real hashes) and 1 (the four keys share two blobs). */
+    @Override
+    Stream<Object> variants() {
+        return Stream.of(-1L, 1L);
+    }
+
+    @Override
+    StressOptions options() {
+        return new StressOptions().iterations(6).invocationsPerIteration(1_000).actorsAfter(1);
+    }
 
     static MemorySegment key(int k) {
         byte[] b = new byte[5 * k];
@@ -63,14 +68,14 @@ class BytesHashMapLincheckTest {
         return v;
     }
 
-    /** What Lincheck runs: one map per invocation on the shared reclaimer and allocator. */
+    /** What Lincheck runs: one map per invocation (see {@link LincheckSuite#make()}). */
     @Param(name = "key", gen = IntGen.class, conf = "1:4")
     @Param(name = "value", gen = IntGen.class, conf = "1:3")
-    public static final class MapUnderTest {
-        private final BytesHashMap map = new BytesHashMap(reclaimer, allocator, 0, hashMask);
+    public static final class Operations {
+        private final BytesHashMap map = LincheckSuite.make();
 
         /** Lincheck instantiates this class reflectively. */
-        public MapUnderTest() {
+        public Operations() {
         }
 
         /**
@@ -134,11 +139,11 @@ class BytesHashMapLincheckTest {
     }
 
     /** The sequential specification on {@link HashMap}. */
-    public static final class SequentialMap {
+    public static final class Specification {
         private final HashMap<Integer, Integer> map = new HashMap<>();
 
         /** Creates an empty specification. */
-        public SequentialMap() {
+        public Specification() {
         }
 
         /**
@@ -191,37 +196,6 @@ class BytesHashMapLincheckTest {
          */
         public boolean remove(int k) {
             return map.remove(k) != null;
-        }
-    }
-
-    static Stream<Arguments> cases() {
-        return Schemes.all().flatMap(s -> Stream.of(-1L, 1L).map(mask -> Arguments.of(s, mask)));
-    }
-
-    @ParameterizedTest
-    @MethodSource("cases")
-    void operationsAreLinearizableUnderStress(Scheme scheme, long mask) {
-        SlabAllocator a = SlabAllocator.builder().name("lincheck-bytes-" + scheme.id()).capacity(256L << 20).build();
-        Reclaimer r = scheme.create();
-        allocator = a;
-        reclaimer = r;
-        hashMask = mask;
-        long t0 = System.nanoTime();
-        try {
-            new StressOptions()
-                    .iterations(6)
-                    .invocationsPerIteration(1_000)
-                    .threads(3)
-                    .actorsPerThread(3)
-                    .actorsBefore(2)
-                    .actorsAfter(1)
-                    .sequentialSpecification(SequentialMap.class)
-                    .check(MapUnderTest.class);
-        } finally {
-            System.out.printf("lincheck stress bytes-map %s mask %d: %d ms%n", scheme.id(), mask,
-                    (System.nanoTime() - t0) / 1_000_000);
-            r.close();
-            a.close();
         }
     }
 }

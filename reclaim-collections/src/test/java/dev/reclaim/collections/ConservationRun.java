@@ -3,116 +3,123 @@ package dev.reclaim.collections;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
+import dev.reclaim.testing.Workers;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A concurrent workload on a {@link TreiberStack} that checks conservation of values: every thread pushes
- * unique values ({@code threadId << 32 | seq}) and pops with a seeded coin, and at the end every pushed value
- * has been popped exactly once, by some thread or by the final drain. Any exception in a worker (for example a
- * {@code UseAfterFreeException} from the sanitizer) fails the run.
+ * A concurrent workload on a stack or a queue ({@link LongContainer}) that checks:
+ * <ul>
+ *   <li>conservation: every thread adds unique values ({@code threadId << 32 | seq}) and removes with a seeded
+ *       coin; at the end every added value has been removed exactly once, by some thread or by the final
+ *       drain;</li>
+ *   <li>for a FIFO container, order per producer: the values of one producer that one consumer removes come out
+ *       in increasing sequence order (each thread's removes are sequential, each producer's adds are
+ *       sequential, so a linearizable FIFO queue can never invert them); the final drain sees them in order
+ *       too.</li>
+ * </ul>
+ * Any exception in a worker (for example a {@code UseAfterFreeException} from the sanitizer) fails the run.
  */
 final class ConservationRun {
 
-    /** Returned by {@link TreiberStack#pop(long)} on empty; never pushed (pushed values have a small high word). */
+    /** Returned by remove on empty; never added (added values are >= 0). */
     static final long EMPTY = Long.MIN_VALUE;
 
     private ConservationRun() {
     }
 
     /**
-     * Runs the workload and checks conservation; the stack is left empty (drained) and open.
+     * Runs the workload and checks it; the container is left empty (drained) and open.
      *
-     * @param stack         the stack under test
-     * @param threads       number of worker threads
-     * @param opsPerThread  push or pop operations per thread
-     * @param seed          seed of the per-thread coins ({@code seed + threadId})
-     * @param factory       creates the workers (platform or virtual)
-     * @return the number of values pushed in total
+     * @param container    the stack or queue under test
+     * @param threads      number of worker threads (each both producer and consumer)
+     * @param opsPerThread add or remove operations per thread
+     * @param addPercent   probability in percent that an operation is an add
+     * @param seed         seed of the per-thread coins ({@code seed + threadId})
+     * @param factory      creates the workers (platform or virtual)
+     * @return the number of values added in total
+     * @throws InterruptedException if interrupted
      */
-    static long run(TreiberStack stack, int threads, int opsPerThread, long seed, ThreadFactory factory)
-            throws InterruptedException {
-        long[][] popped = new long[threads][opsPerThread];
-        int[] poppedCount = new int[threads];
-        int[] pushedCount = new int[threads];
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers.add(factory.newThread(() -> {
-                try {
-                    start.await();
-                    Random coin = new Random(seed + id);
-                    long[] mine = popped[id];
-                    int pushes = 0;
-                    int pops = 0;
-                    for (int i = 0; i < opsPerThread; i++) {
-                        if (coin.nextBoolean()) {
-                            stack.push(((long) id << 32) | pushes);
-                            pushes++;
-                        } else {
-                            long v = stack.pop(EMPTY);
-                            if (v != EMPTY) {
-                                mine[pops++] = v;
-                            }
-                        }
+    static long run(LongContainer container, int threads, int opsPerThread, int addPercent, long seed,
+                    ThreadFactory factory) throws InterruptedException {
+        long[][] removed = new long[threads][opsPerThread];
+        int[] removedCount = new int[threads];
+        int[] addedCount = new int[threads];
+        Workers.run(threads, factory, id -> {
+            Random coin = new Random(seed + id);
+            long[] mine = removed[id];
+            int[] lastSeq = new int[threads];
+            Arrays.fill(lastSeq, -1);
+            int adds = 0;
+            int removes = 0;
+            for (int i = 0; i < opsPerThread; i++) {
+                if (coin.nextInt(100) < addPercent) {
+                    container.add(((long) id << 32) | adds);
+                    adds++;
+                } else {
+                    long v = container.remove(EMPTY);
+                    if (v != EMPTY) {
+                        checkOrder(container, lastSeq, v, "consumer " + id);
+                        mine[removes++] = v;
                     }
-                    pushedCount[id] = pushes;
-                    poppedCount[id] = pops;
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
                 }
-            }));
-        }
-        for (Thread w : workers) {
-            w.start();
-        }
-        start.countDown();
-        for (Thread w : workers) {
-            w.join(); // join: makes the workers' plain writes to the arrays visible here
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("a worker failed: " + failure.get(), failure.get());
-        }
+            }
+            addedCount[id] = adds;
+            removedCount[id] = removes;
+        }); // the workers' plain writes to the arrays are visible after run() returns (join)
 
-        long totalPushed = 0;
-        for (int c : pushedCount) {
-            totalPushed += c;
+        long totalAdded = 0;
+        for (int c : addedCount) {
+            totalAdded += c;
         }
-        long[] expected = new long[Math.toIntExact(totalPushed)];
+        long[] expected = new long[Math.toIntExact(totalAdded)];
         int k = 0;
         for (int t = 0; t < threads; t++) {
-            for (int s = 0; s < pushedCount[t]; s++) {
+            for (int s = 0; s < addedCount[t]; s++) {
                 expected[k++] = ((long) t << 32) | s;
             }
         }
         long[] seen = new long[expected.length];
         k = 0;
         for (int t = 0; t < threads; t++) {
-            int n = poppedCount[t];
+            int n = removedCount[t];
             if (k + n > seen.length) {
-                throw new AssertionError("more values popped than pushed: " + (k + n) + " > " + seen.length);
+                throw new AssertionError("more values removed than added: " + (k + n) + " > " + seen.length);
             }
-            System.arraycopy(popped[t], 0, seen, k, n);
+            System.arraycopy(removed[t], 0, seen, k, n);
             k += n;
         }
-        assertEquals(seen.length - k, stack.size(), "size estimate after all workers finished");
-        for (long v; (v = stack.pop(EMPTY)) != EMPTY; ) {
+        assertEquals(seen.length - k, container.size(), "size estimate after all workers finished");
+        int[] drainLast = new int[threads];
+        Arrays.fill(drainLast, -1);
+        for (long v; (v = container.remove(EMPTY)) != EMPTY; ) {
             if (k == seen.length) {
-                throw new AssertionError("drain found a value that was never pushed or was popped twice: 0x"
+                throw new AssertionError("drain found a value that was never added or was removed twice: 0x"
                         + Long.toHexString(v));
             }
+            checkOrder(container, drainLast, v, "the final drain");
             seen[k++] = v;
         }
-        assertEquals(expected.length, k, "values pushed vs values popped (lost values)");
+        assertEquals(expected.length, k, "values added vs values removed (lost values)");
         Arrays.sort(seen);
-        assertArrayEquals(expected, seen, "every pushed value must be popped exactly once");
-        return totalPushed;
+        assertArrayEquals(expected, seen, "every added value must be removed exactly once");
+        return totalAdded;
+    }
+
+    private static void checkOrder(LongContainer container, int[] lastSeq, long v, String who) {
+        int producer = (int) (v >>> 32);
+        int seq = (int) v;
+        if (producer < 0 || producer >= lastSeq.length) {
+            throw new AssertionError(who + " removed a value no producer added: 0x" + Long.toHexString(v));
+        }
+        if (!container.fifo()) {
+            return;
+        }
+        if (seq <= lastSeq[producer]) {
+            throw new AssertionError(who + " removed producer " + producer + "'s value #" + seq + " after its #"
+                    + lastSeq[producer] + ": FIFO order per producer violated (or a value removed twice)");
+        }
+        lastSeq[producer] = seq;
     }
 }

@@ -17,32 +17,30 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What is particular to {@link LongOpenHashMap} (the shared map tests in {@link OrderedMapTest},
- * {@link OrderedMapLincheckTest}, {@link OrderedMapDifferentialTest}, {@link OrderedMapTortureTest} and
- * {@link OrderedMapAllocationTest} run on it too): its reserved values, and the cooperative resize, which must
- * lose no update, hide no key from readers or iteration, and free every replaced table.
+ * {@link LongOpenHashMap}: the map suite (and {@link LongOpenHashMapLincheckTest}), on a map starting at 2
+ * entries so that the suite exercises resizes; then what is particular to it: its reserved values, and the
+ * cooperative resize, which must lose no update, hide no key from readers or iteration, and free every replaced
+ * table.
  */
-class LongOpenHashMapTest {
+class LongOpenHashMapTest extends LongLongMapSuite<LongOpenHashMap> {
 
-    static Stream<Scheme> schemes() {
-        return Schemes.all();
+    LongOpenHashMapTest() {
+        super((reclaimer, allocator) -> new LongOpenHashMap(reclaimer, allocator, 0, 2));
     }
 
-    static Stream<Scheme> freeing() {
-        return Schemes.freeing();
+    @Override
+    boolean valuesInline() {
+        return true;
     }
 
     @Test
     void reservedValuesAreRejectedNamingTheFixButWorkAsAbsentMarkers() {
-        try (SlabAllocator allocator = SlabAllocator.create();
-             Reclaimer reclaimer = Scheme.EBR.create();
-             LongOpenHashMap m = new LongOpenHashMap(reclaimer, allocator)) {
+        try (LongOpenHashMap m = new LongOpenHashMap(check.reclaimer(Scheme.EBR), check.allocator())) {
             for (long r : new long[] {LongOpenHashMap.RESERVED_EMPTY, LongOpenHashMap.RESERVED_MOVED}) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.put(1, r, -1));
                 assertTrue(e.getMessage().contains("LongHashMap"), e.getMessage());
@@ -63,12 +61,10 @@ class LongOpenHashMapTest {
     }
 
     @ParameterizedTest
-    @MethodSource("schemes")
+    @MethodSource("dev.reclaim.collections.Schemes#all")
     void concurrentIncrementsSurviveRepeatedResizes(Scheme scheme) throws InterruptedException {
         int counters = 16; // few hot counters: copies of their entries often race with increments
-        try (SlabAllocator allocator = SlabAllocator.create();
-             Reclaimer reclaimer = scheme.create();
-             LongOpenHashMap m = new LongOpenHashMap(reclaimer, allocator)) {
+        try (LongOpenHashMap m = new LongOpenHashMap(check.reclaimer(scheme), check.allocator())) {
             for (long k = 0; k < counters; k++) {
                 m.put(k, 0, -1);
             }
@@ -132,12 +128,10 @@ class LongOpenHashMapTest {
     }
 
     @ParameterizedTest
-    @MethodSource("schemes")
+    @MethodSource("dev.reclaim.collections.Schemes#all")
     void readersAndIterationSeeEveryStableKeyWhileTablesAreReplaced(Scheme scheme) throws InterruptedException {
         int stable = 2_000;
-        try (SlabAllocator allocator = SlabAllocator.create();
-             Reclaimer reclaimer = scheme.create();
-             LongOpenHashMap m = new LongOpenHashMap(reclaimer, allocator)) {
+        try (LongOpenHashMap m = new LongOpenHashMap(check.reclaimer(scheme), check.allocator())) {
             for (long k = 0; k < stable; k++) {
                 m.put(-k, k * 11, -1); // includes key 0
             }
@@ -205,11 +199,10 @@ class LongOpenHashMapTest {
     }
 
     @ParameterizedTest
-    @MethodSource("schemes")
+    @MethodSource("dev.reclaim.collections.Schemes#all")
     void aReaderInAReplacedTableFindsKeysInsertedStraightIntoItsSuccessor(Scheme scheme) {
-        try (SlabAllocator allocator = SlabAllocator.create();
-             Reclaimer reclaimer = scheme.create();
-             LongOpenHashMap m = new LongOpenHashMap(reclaimer, allocator);
+        Reclaimer reclaimer = check.reclaimer(scheme);
+        try (LongOpenHashMap m = new LongOpenHashMap(reclaimer, check.allocator());
              Guard g = reclaimer.enter()) { // keeps the replaced table allocated for the stale reader
             LongOpenHashMap.Table stale = m.currentTable();
             long k = 1;
@@ -229,10 +222,10 @@ class LongOpenHashMapTest {
     }
 
     @ParameterizedTest
-    @MethodSource("freeing")
-    void churnOfUniqueKeysKeepsTheTableSmallAndFreesReplacedTables(Scheme scheme) {
-        SlabAllocator allocator = SlabAllocator.builder().sanitize(true).build();
-        Reclaimer reclaimer = scheme.create();
+    @MethodSource("dev.reclaim.collections.Schemes#freeing")
+    void churnOfUniqueKeysKeepsTheTableSmallAndFreesReplacedTables(Scheme scheme) throws Exception {
+        SlabAllocator allocator = check.allocator(b -> b.sanitize(true));
+        Reclaimer reclaimer = check.reclaimer(scheme);
         LongOpenHashMap m = new LongOpenHashMap(reclaimer, allocator);
         for (long k = 0; k < 200_000; k++) {
             m.put(k, k, -1);
@@ -245,9 +238,6 @@ class LongOpenHashMapTest {
         assertTrue(m.resizeCount() > 100, "tombstones were shed " + m.resizeCount() + " times");
         reclaimer.synchronize();
         assertTrue(allocator.stats().liveBlocks() <= 2, "replaced tables freed: " + allocator.liveBlocks());
-        m.close();
-        reclaimer.close();
-        assertEquals(0, allocator.stats().liveBlocks(), () -> "leaked: " + allocator.liveBlocks());
-        allocator.close();
+        assertClosingFreesEveryBlock(m, reclaimer, allocator);
     }
 }

@@ -2,14 +2,11 @@ package dev.reclaim.collections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
+import dev.reclaim.testing.Workers;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A seeded random concurrent workload run against one of our maps and a JDK concurrent map side by side, as a
@@ -33,76 +30,55 @@ final class MapWorkloadRun {
      * @param keyRange     keys are in {@code [-keyRange/2, keyRange/2)}
      * @param updatePercent percentage of operations that write
      * @return the number of operations run
+     * @throws InterruptedException if interrupted
      */
-    static long run(OrderedMaps.LongMap ours, ConcurrentMap<Long, Long> jdk, int threads, int opsPerThread,
+    static long run(LongLongMap ours, ConcurrentMap<Long, Long> jdk, int threads, int opsPerThread,
                     int keyRange, int updatePercent, long seed) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers.add(Thread.ofPlatform().unstarted(() -> {
-                try {
-                    start.await();
-                    Random rnd = new Random(seed * 31 + id);
-                    for (int i = 0; i < opsPerThread && failure.get() == null; i++) {
-                        long k = rnd.nextInt(keyRange) - keyRange / 2;
-                        if (rnd.nextInt(100) >= updatePercent) {
-                            long v = rnd.nextBoolean() ? ours.get(k, ABSENT) : (ours.containsKey(k) ? 0 : ABSENT);
-                            if (v != ABSENT && v != 0 && (v >> 20) != k) {
-                                throw new AssertionError("get(" + k + ") returned " + v + ", a value of key "
-                                        + (v >> 20));
-                            }
-                            continue;
-                        }
-                        k = k - Math.floorMod(k, threads) + id; // my partition
-                        long v = (k << 20) | (i & 0xFFFFF);
-                        long expected;
-                        long got;
-                        switch (rnd.nextInt(6)) {
-                            case 0, 1 -> {
-                                expected = or(jdk.put(k, v));
-                                got = ours.put(k, v, ABSENT);
-                            }
-                            case 2 -> {
-                                expected = or(jdk.putIfAbsent(k, v));
-                                got = ours.putIfAbsent(k, v, ABSENT);
-                            }
-                            case 3 -> {
-                                expected = or(jdk.remove(k));
-                                got = ours.remove(k, ABSENT);
-                            }
-                            case 4 -> {
-                                Long cur = jdk.get(k);
-                                long exp = cur != null && rnd.nextBoolean() ? cur : v;
-                                expected = jdk.replace(k, exp, v) ? 1 : 0;
-                                got = ours.replace(k, exp, v) ? 1 : 0;
-                            }
-                            default -> {
-                                expected = or(jdk.replace(k, v));
-                                got = ours.replaceIfPresent(k, v, ABSENT);
-                            }
-                        }
-                        if (expected != got) {
-                            throw new AssertionError("thread " + id + " op " + i + " on key " + k + ": ours "
-                                    + got + ", JDK " + expected);
-                        }
+        Workers.run(threads, Thread.ofPlatform().factory(), id -> {
+            Random rnd = new Random(seed * 31 + id);
+            for (int i = 0; i < opsPerThread; i++) {
+                long k = rnd.nextInt(keyRange) - keyRange / 2;
+                if (rnd.nextInt(100) >= updatePercent) {
+                    long v = rnd.nextBoolean() ? ours.get(k, ABSENT) : (ours.containsKey(k) ? 0 : ABSENT);
+                    if (v != ABSENT && v != 0 && (v >> 20) != k) {
+                        throw new AssertionError("get(" + k + ") returned " + v + ", a value of key " + (v >> 20));
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+                    continue;
                 }
-            }));
-        }
-        for (Thread w : workers) {
-            w.start();
-        }
-        start.countDown();
-        for (Thread w : workers) {
-            w.join();
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("a worker failed: " + failure.get(), failure.get());
-        }
+                k = k - Math.floorMod(k, threads) + id; // my partition
+                long v = (k << 20) | (i & 0xFFFFF);
+                long expected;
+                long got;
+                switch (rnd.nextInt(6)) {
+                    case 0, 1 -> {
+                        expected = or(jdk.put(k, v));
+                        got = ours.put(k, v, ABSENT);
+                    }
+                    case 2 -> {
+                        expected = or(jdk.putIfAbsent(k, v));
+                        got = ours.putIfAbsent(k, v, ABSENT);
+                    }
+                    case 3 -> {
+                        expected = or(jdk.remove(k));
+                        got = ours.remove(k, ABSENT);
+                    }
+                    case 4 -> {
+                        Long cur = jdk.get(k);
+                        long exp = cur != null && rnd.nextBoolean() ? cur : v;
+                        expected = jdk.replace(k, exp, v) ? 1 : 0;
+                        got = ours.replace(k, exp, v) ? 1 : 0;
+                    }
+                    default -> {
+                        expected = or(jdk.replace(k, v));
+                        got = ours.replaceIfPresent(k, v, ABSENT);
+                    }
+                }
+                if (expected != got) {
+                    throw new AssertionError("thread " + id + " op " + i + " on key " + k + ": ours " + got
+                            + ", JDK " + expected);
+                }
+            }
+        });
         Map<Long, Long> contents = new HashMap<>();
         ours.forEach((k, v) -> {
             if (contents.put(k, v) != null) {

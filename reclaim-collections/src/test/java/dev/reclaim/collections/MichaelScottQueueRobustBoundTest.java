@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.epoch.EpochReclaimer;
-import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.robust.RobustReclaimer;
+import dev.reclaim.testing.ReclaimCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Michael-Scott queue under the robust scheme (interval-based reclamation): 4 threads offer and poll on a
@@ -31,28 +32,25 @@ class MichaelScottQueueRobustBoundTest {
     /** The queue's largest possible length: LIVE plus one offer in flight per worker, plus the dummy. */
     private static final long MAX_NODES = LIVE + THREADS + 1;
 
+    @RegisterExtension
+    final ReclaimCheck check = new ReclaimCheck();
+
     @Test
     void pendingStaysWithinTheBoundForEveryWorkerGuardWithoutAStalledReader() throws Exception {
-        try (RobustReclaimer r = RobustReclaimer.create()) {
-            long bound = r.garbageBound(THREADS, MAX_NODES);
-            long peak = run(r, false);
-            assertTrue(peak <= bound, "robust, no stalled reader: peak pending " + peak + " > bound " + bound);
-        }
+        RobustReclaimer r = check.reclaimer(RobustReclaimer::create);
+        long bound = r.garbageBound(THREADS, MAX_NODES);
+        long peak = run(r, false);
+        assertTrue(peak <= bound, "robust, no stalled reader: peak pending " + peak + " > bound " + bound);
     }
 
     @Test
     void pendingStaysWithinTheBoundWithAStalledReaderWhileEbrKeepsEveryPolledNode() throws Exception {
-        long bound;
-        long robustPeak;
-        try (RobustReclaimer r = RobustReclaimer.create()) {
-            bound = r.garbageBound(THREADS + 1, MAX_NODES); // the workers and the parked reader
-            robustPeak = run(r, true);
-        }
+        RobustReclaimer robust = check.reclaimer(RobustReclaimer::create);
+        long bound = robust.garbageBound(THREADS + 1, MAX_NODES); // the workers and the parked reader
+        long robustPeak = run(robust, true);
+        robust.close(); // done with it: closed before the EBR run
         assertTrue(robustPeak <= bound, "robust, stalled reader: peak pending " + robustPeak + " > bound " + bound);
-        long ebrPeak;
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            ebrPeak = run(r, true);
-        }
+        long ebrPeak = run(check.reclaimer(EpochReclaimer::create), true);
         // The same workload violates the bound when birth eras are not used (EBR keeps everything): the bound
         // is tight enough to catch a queue that retired its nodes without their birth era.
         assertTrue(ebrPeak > 3 * bound, "ebr keeps every polled node while a reader stalls: peak " + ebrPeak
@@ -64,10 +62,10 @@ class MichaelScottQueueRobustBoundTest {
      * and poll PAIRS times each; returns the peak pending garbage (the reclaimer's own peak, taken at every scan,
      * and the pending count sampled meanwhile).
      */
-    private static long run(Reclaimer r, boolean stall) throws Exception {
+    private long run(Reclaimer r, boolean stall) throws Exception {
         long peak = 0;
-        try (SlabAllocator allocator = SlabAllocator.builder().name("msq-bound-" + r.scheme().id()).build();
-             MichaelScottQueue queue = new MichaelScottQueue(r, allocator)) {
+        try (MichaelScottQueue queue = new MichaelScottQueue(r, check.allocator(b -> b.name("msq-bound-"
+                + r.scheme().id())))) {
             for (int i = 0; i < LIVE; i++) {
                 queue.offer(i);
             }

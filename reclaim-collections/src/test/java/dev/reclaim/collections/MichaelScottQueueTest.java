@@ -19,182 +19,29 @@ import dev.reclaim.Scheme;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.OffHeapExhaustedException;
 import dev.reclaim.memory.SlabAllocator;
-import dev.reclaim.memory.UseAfterFreeException;
-import java.util.ArrayDeque;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Sequential behaviour of {@link MichaelScottQueue}, with a sanitizing allocator so that any stray access fails. */
-class MichaelScottQueueTest {
+/**
+ * {@link MichaelScottQueue}: the container suite, exhaustion, and helping a lagging tail (its robust garbage
+ * bound: {@link MichaelScottQueueRobustBoundTest}).
+ */
+class MichaelScottQueueTest extends ContainerSuite {
 
-    private static final long EMPTY = QueueConservationRun.EMPTY;
-
-    static Stream<Scheme> allSchemes() {
-        return Schemes.all();
+    MichaelScottQueueTest() {
+        super((reclaimer, allocator) -> LongContainer.of(new MichaelScottQueue(reclaimer, allocator)));
     }
 
-    static Stream<Scheme> freeingSchemes() {
-        return Schemes.freeing();
-    }
-
-    private static SlabAllocator sanitizing(String name) {
-        return SlabAllocator.builder().name(name).sanitize(true).build();
-    }
-
-    /**
-     * A sanitizing allocator for schemes that free; a fast one for {@link Scheme#LEAK}, whose polled nodes are
-     * never freed and would make a sanitizing allocator's close() report them as leaks.
-     */
-    private static SlabAllocator allocatorFor(Scheme scheme, String name) {
-        return Schemes.frees(scheme) ? sanitizing(name) : SlabAllocator.builder().name(name).build();
-    }
-
-    @ParameterizedTest
-    @MethodSource("allSchemes")
-    void pollsInFirstInFirstOutOrder(Scheme scheme) {
-        try (SlabAllocator allocator = allocatorFor(scheme, "fifo");
-             Reclaimer reclaimer = scheme.create();
-             MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator)) {
-            for (long v = 1; v <= 100; v++) {
-                queue.offer(v);
-            }
-            assertEquals(100, queue.size());
-            for (long v = 1; v <= 100; v++) {
-                assertEquals(v, queue.peek(EMPTY));
-                assertEquals(v, queue.poll(EMPTY));
-            }
-            assertEquals(EMPTY, queue.poll(EMPTY));
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("allSchemes")
-    void emptyQueueReturnsTheEmptyValueAndStaysUsable(Scheme scheme) {
-        try (SlabAllocator allocator = allocatorFor(scheme, "empty");
-             Reclaimer reclaimer = scheme.create();
-             MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator)) {
-            assertTrue(queue.isEmpty());
-            assertEquals(0, queue.size());
-            assertEquals(-7, queue.poll(-7));
-            assertEquals(42, queue.peek(42));
-            queue.offer(Long.MIN_VALUE + 1);
-            queue.offer(0);
-            assertFalse(queue.isEmpty());
-            assertEquals(Long.MIN_VALUE + 1, queue.peek(EMPTY));
-            assertEquals(Long.MIN_VALUE + 1, queue.poll(EMPTY));
-            assertEquals(0, queue.poll(EMPTY));
-            assertTrue(queue.isEmpty());
-            assertEquals(0, queue.size());
-            assertEquals(5, queue.peek(5));
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("allSchemes")
-    void matchesArrayDequeOnRandomSequentialOperations(Scheme scheme) {
-        Random random = new Random(0x5eed);
-        ArrayDeque<Long> model = new ArrayDeque<>();
-        try (SlabAllocator allocator = allocatorFor(scheme, "model");
-             Reclaimer reclaimer = scheme.create();
-             MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator)) {
-            for (int i = 0; i < 20_000; i++) {
-                int op = random.nextInt(6);
-                if (op < 2) {
-                    long v = random.nextLong();
-                    if (v == EMPTY) {
-                        v = 0;
-                    }
-                    queue.offer(v);
-                    model.offer(v);
-                } else if (op < 4) {
-                    Long expected = model.poll();
-                    assertEquals(expected == null ? EMPTY : expected, queue.poll(EMPTY), "poll #" + i);
-                } else if (op < 5) {
-                    Long expected = model.peek();
-                    assertEquals(expected == null ? EMPTY : expected, queue.peek(EMPTY), "peek #" + i);
-                } else {
-                    assertEquals(model.isEmpty(), queue.isEmpty(), "isEmpty #" + i);
-                    assertEquals(model.size(), queue.size(), "size #" + i);
-                }
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("freeingSchemes")
-    void closeFreesEveryNodeTheDummyAndTheRoot(Scheme scheme) {
-        SlabAllocator allocator = sanitizing("close-frees");
-        Reclaimer reclaimer = scheme.create();
-        MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator);
-        for (long v = 0; v < 1_000; v++) {
-            queue.offer(v);
-        }
-        for (int i = 0; i < 400; i++) {
-            queue.poll(EMPTY); // some nodes are retired, some stay in the queue
-        }
-        assertTrue(allocator.stats().liveBlocks() > 600, "nodes still in the queue are live before close");
-        queue.close();
-        reclaimer.close();
-        assertEquals(0, allocator.stats().liveBlocks(),
-                "after queue.close() and reclaimer.close() no block may be live; live: " + allocator.liveBlocks());
-        allocator.close(); // sanitizer mode: would throw MemoryLeakException if anything were live
-    }
-
-    @ParameterizedTest
-    @MethodSource("allSchemes")
-    void useAfterCloseThrowsIllegalStateNamingTheFix(Scheme scheme) {
-        try (SlabAllocator allocator = allocatorFor(scheme, "after-close");
-             Reclaimer reclaimer = scheme.create()) {
-            MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator);
-            queue.offer(1);
-            queue.close();
-            assertTrue(queue.isClosed());
-            for (Runnable op : new Runnable[] {() -> queue.offer(2), () -> queue.poll(EMPTY),
-                    () -> queue.peek(EMPTY), queue::isEmpty, queue::size}) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, op::run);
-                assertTrue(e.getMessage().contains("closed") && e.getMessage().contains("before close()"),
-                        e.getMessage());
-            }
-            IllegalStateException twice = assertThrows(IllegalStateException.class, queue::close);
-            assertTrue(twice.getMessage().contains("exactly once"), twice.getMessage());
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("allSchemes")
-    void operationsAfterTheReclaimerClosedThrowIllegalStateAndAllocateNothing(Scheme scheme) {
-        try (SlabAllocator allocator = SlabAllocator.create()) {
-            Reclaimer reclaimer = scheme.create();
-            MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator);
-            queue.offer(1);
-            reclaimer.close();
-            long live = allocator.stats().liveBlocks();
-            assertThrows(IllegalStateException.class, () -> queue.poll(EMPTY));
-            assertThrows(IllegalStateException.class, () -> queue.offer(2));
-            assertEquals(live, allocator.stats().liveBlocks(), "a rejected offer must not allocate a node");
-            queue.close(); // closing the queue after its reclaimer is allowed and frees the remaining nodes
-            assertEquals(0, allocator.stats().liveBlocks());
-        }
-    }
-
-    @Test
-    void constructorRejectsNullsAndAClosedReclaimer() {
-        try (SlabAllocator allocator = SlabAllocator.create()) {
-            Reclaimer reclaimer = Scheme.LEAK.create();
-            NullPointerException npe = assertThrows(NullPointerException.class,
-                    () -> new MichaelScottQueue(null, allocator));
-            assertTrue(npe.getMessage().contains("Scheme.EBR.create()"), npe.getMessage());
-            assertThrows(NullPointerException.class, () -> new MichaelScottQueue(reclaimer, null));
-            reclaimer.close();
-            IllegalStateException ise = assertThrows(IllegalStateException.class,
-                    () -> new MichaelScottQueue(reclaimer, allocator));
-            assertTrue(ise.getMessage().contains("open reclaimer"), ise.getMessage());
-            assertEquals(0, allocator.stats().liveBlocks(), "a rejected constructor must not allocate");
-        }
+    /** Protects the dummy (the node a poll retires) and the first node, whose value the poll returns. */
+    @Override
+    LongSupplier protectNextRemoved(LongContainer queue, Guard g) {
+        long dummy = g.protect(0, queue.rootAddress() + HEAD_OFFSET);
+        long first = g.protect(1, dummy + NEXT_OFFSET);
+        return () -> {
+            assertEquals(first, Memory.getLong(dummy + NEXT_OFFSET), "the polled dummy still links the first node");
+            return Memory.getLong(first + VALUE_OFFSET);
+        };
     }
 
     /**
@@ -202,10 +49,10 @@ class MichaelScottQueueTest {
      * lost, none half-enqueued), and works again once polled nodes have been reclaimed.
      */
     @ParameterizedTest
-    @MethodSource("freeingSchemes")
-    void exhaustedAllocatorFailsTheOfferClearlyAndLosesNoValue(Scheme scheme) {
-        SlabAllocator allocator = SlabAllocator.builder().name("tiny").sanitize(true).capacity(4096).build();
-        Reclaimer reclaimer = scheme.create();
+    @MethodSource("dev.reclaim.collections.Schemes#freeing")
+    void exhaustedAllocatorFailsTheOfferClearlyAndLosesNoValue(Scheme scheme) throws Exception {
+        SlabAllocator allocator = check.allocator(b -> b.name("tiny").sanitize(true).capacity(4096));
+        Reclaimer reclaimer = check.reclaimer(scheme);
         MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator);
         long offered = 0;
         OffHeapExhaustedException full = null;
@@ -233,9 +80,8 @@ class MichaelScottQueueTest {
         }
         assertEquals(1_000_000, queue.poll(EMPTY));
         assertEquals(EMPTY, queue.poll(EMPTY));
-        queue.close();
-        reclaimer.close();
-        allocator.close(); // sanitizer mode: throws MemoryLeakException if the failed offers leaked a block
+        // sanitizer mode: closing the allocator throws MemoryLeakException if the failed offers leaked a block
+        assertClosingFreesEveryBlock(queue, reclaimer, allocator);
     }
 
     /**
@@ -243,11 +89,10 @@ class MichaelScottQueueTest {
      * tail forward before moving head past it, and offer must help before linking its own node.
      */
     @ParameterizedTest
-    @MethodSource("allSchemes")
+    @MethodSource("dev.reclaim.collections.Schemes#all")
     void pollAndOfferHelpALaggingTail(Scheme scheme) {
-        try (SlabAllocator allocator = allocatorFor(scheme, "lagging-tail");
-             Reclaimer reclaimer = scheme.create();
-             MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator)) {
+        SlabAllocator allocator = check.allocator(b -> b.sanitize(true));
+        try (MichaelScottQueue queue = new MichaelScottQueue(check.reclaimer(scheme), allocator)) {
             long root = queue.rootAddress();
             long dummy = Memory.getLongVolatile(root + TAIL_OFFSET);
             long stalled = linkWithoutSwingingTail(allocator, dummy, 7);
@@ -275,42 +120,5 @@ class MichaelScottQueueTest {
         Memory.putLong(node + SEQ_OFFSET, Memory.getLong(last + SEQ_OFFSET) + 1);
         assertTrue(Memory.compareAndSetLong(last + NEXT_OFFSET, 0, node));
         return node;
-    }
-
-    /**
-     * The dummy and the first node a reader protected must stay readable while its guard is open, even after
-     * another thread polled (and retired) the dummy; once the guard is closed and the reclaimer synchronized,
-     * the dummy is freed, which the sanitizer proves by failing the same read (the negative control that shows
-     * the sanitizer is active).
-     */
-    @ParameterizedTest
-    @MethodSource("freeingSchemes")
-    void protectedNodesOutliveTheirPollUntilTheGuardCloses(Scheme scheme) throws InterruptedException {
-        try (SlabAllocator allocator = sanitizing("protect");
-             Reclaimer reclaimer = scheme.create();
-             MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator)) {
-            queue.offer(11);
-            queue.offer(22);
-            long headAddress = queue.rootAddress() + HEAD_OFFSET;
-            long dummy;
-            try (Guard g = reclaimer.enter()) {
-                dummy = g.protect(0, headAddress);
-                long first = g.protect(1, dummy + NEXT_OFFSET);
-                AtomicLong polledElsewhere = new AtomicLong();
-                Thread poller = Thread.ofPlatform().start(() -> {
-                    polledElsewhere.set(queue.poll(EMPTY));
-                    reclaimer.flush();
-                });
-                poller.join();
-                assertEquals(11, polledElsewhere.get());
-                assertEquals(first, Memory.getLong(dummy + NEXT_OFFSET),
-                        "the polled dummy must stay allocated while a guard protects it");
-                assertEquals(11, Memory.getLong(first + VALUE_OFFSET));
-            }
-            reclaimer.synchronize();
-            assertThrows(UseAfterFreeException.class, () -> Memory.getLong(dummy + NEXT_OFFSET),
-                    "after the guard closed and synchronize() returned, the old dummy must have been freed");
-            assertEquals(22, queue.poll(EMPTY));
-        }
     }
 }

@@ -7,9 +7,10 @@ import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.epoch.EpochReclaimer;
-import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.robust.RobustReclaimer;
+import dev.reclaim.testing.ReclaimCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The stack stamps each node with its birth era and passes it back on retire, so under the robust scheme a
@@ -21,18 +22,16 @@ class TreiberStackStallTest {
     private static final int LIVE = 100;
     private static final int PAIRS = 200_000;
 
+    @RegisterExtension
+    final ReclaimCheck check = new ReclaimCheck();
+
     @Test
     void aStalledReaderHoldsBackBoundedGarbageUnderRobustAndEverythingUnderEbr() {
-        long bound;
-        ReclaimerStats robust;
-        try (RobustReclaimer r = RobustReclaimer.create()) {
-            bound = r.garbageBound(LIVE + 1);
-            robust = runWithStalledReader(r);
-        }
-        ReclaimerStats ebr;
-        try (EpochReclaimer r = EpochReclaimer.create()) {
-            ebr = runWithStalledReader(r);
-        }
+        RobustReclaimer robustReclaimer = check.reclaimer(RobustReclaimer::create);
+        long bound = robustReclaimer.garbageBound(LIVE + 1);
+        ReclaimerStats robust = runWithStalledReader(robustReclaimer);
+        robustReclaimer.close(); // done with it: closed before the EBR run
+        ReclaimerStats ebr = runWithStalledReader(check.reclaimer(EpochReclaimer::create));
         assertEquals(PAIRS, robust.retired());
         assertTrue(robust.pending() <= bound, "robust: pending " + robust.pending() + " > bound " + bound);
         assertTrue(robust.peakPending() <= bound, "robust: peak " + robust.peakPending() + " > bound " + bound);
@@ -42,10 +41,9 @@ class TreiberStackStallTest {
     }
 
     /** Pushes LIVE values, parks a guard that read the top, then pushes and pops PAIRS times; stats at the end. */
-    private static ReclaimerStats runWithStalledReader(Reclaimer r) {
+    private ReclaimerStats runWithStalledReader(Reclaimer r) {
         ReclaimerStats s;
-        try (SlabAllocator allocator = SlabAllocator.builder().name("stall-" + r.scheme().id()).build();
-             TreiberStack stack = new TreiberStack(r, allocator)) {
+        try (TreiberStack stack = new TreiberStack(r, check.allocator(b -> b.name("stall-" + r.scheme().id())))) {
             for (int i = 0; i < LIVE; i++) {
                 stack.push(i);
             }

@@ -1,12 +1,13 @@
 package dev.reclaim.epoch;
 
-import dev.reclaim.Deleter;
+import dev.reclaim.internal.FieldHandles;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A fixed-capacity batch of garbage: retired pointers with their deleters, or deferred actions (pointer 0).
+ * A fixed-capacity batch of garbage: retired pointers with their deleters, or deferred actions (pointer 0),
+ * run by {@link dev.reclaim.internal.Reclamation#runAll} once the bag's grace period ended.
  *
  * <p>A bag is owned by exactly one party at a time: a slot (filled by the slot's owner), the sealed stack
  * (after a Treiber push), the collector (after a take-all), or the pool of empty bags. Ownership moves with
@@ -46,29 +47,6 @@ final class Bag {
         return (int) SIZE.getAcquire(this); // acquire: pairs with the release in add()
     }
 
-    /** Runs entry {@code i}: a deleter for a non-zero pointer, else a deferred Runnable. */
-    void run(int i) {
-        long p = pointers[i];
-        Object a = actions[i];
-        if (p != 0) {
-            ((Deleter) a).delete(p);
-        } else {
-            ((Runnable) a).run();
-        }
-    }
-
-    String describe(int i) {
-        long p = pointers[i];
-        Object a = actions[i];
-        return p != 0 ? "deleter " + a + " of pointer 0x" + Long.toHexString(p) : "deferred action " + a;
-    }
-
-    /** Describes the run of entries {@code [from, to)}, which share one deleter. */
-    String describeRun(int from, int to) {
-        return "deleter " + actions[from] + " of " + (to - from) + " pointers (0x" + Long.toHexString(pointers[from])
-                + " .. 0x" + Long.toHexString(pointers[to - 1]) + ")";
-    }
-
     /** Empties the bag for reuse (drops references so the GC can take the deleters/actions). */
     void clear() {
         java.util.Arrays.fill(actions, 0, size, null);
@@ -79,13 +57,5 @@ final class Bag {
     }
 
     // VarHandle mechanics
-    private static final VarHandle SIZE;
-
-    static {
-        try {
-            SIZE = MethodHandles.lookup().findVarHandle(Bag.class, "size", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle SIZE = FieldHandles.of(MethodHandles.lookup(), Bag.class, "size", int.class);
 }

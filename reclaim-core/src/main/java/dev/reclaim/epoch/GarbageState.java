@@ -1,5 +1,7 @@
 package dev.reclaim.epoch;
 
+import dev.reclaim.internal.FieldHandles;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -26,20 +28,13 @@ abstract class GarbageStateFields extends GarbageStatePadLeft {
      * holder of the collector flag (its CAS acquire and release store order the accesses).
      */
     long collectedEpoch = -1;
-    /** Deleters/actions run. Via RECLAIMED. */
-    volatile long reclaimed;
-    /** Bytes of the pointers reclaimed. Via RECLAIMED_BYTES. */
-    volatile long reclaimedBytes;
-    /** Largest pending seen at a reclamation step. Via PEAK_PENDING. */
-    volatile long peakPending;
-    /** Deleters that threw plus abandoned guards. Via FAILURES. */
-    volatile long failures;
 }
 
 /**
- * The shared garbage of an {@link EpochReclaimer}: the stack of sealed bags, the collector flag, the pool of
- * empty bags and the reclamation counters. Kept in its own padded object because these fields are written on
- * every sealed bag, while the reclaimer's own fields are read by every enter().
+ * The shared garbage of an {@link EpochReclaimer}: the stack of sealed bags, the collector flag and the pool of
+ * empty bags (the reclamation counters are the table's {@link dev.reclaim.internal.Reclamation}). Kept in its
+ * own padded object because these fields are written on every sealed bag, while the table's own fields are
+ * read by every enter().
  *
  * <p>The sealed stack is an intrusive Treiber stack with only two operations, push (CAS on the head) and
  * take-all (getAndSet(null)), so it has no ABA problem. The pool is a plain stack behind a try-lock that spins
@@ -130,68 +125,9 @@ final class GarbageState extends GarbageStateFields {
         }
     }
 
-    long reclaimedVolatile() {
-        return (long) RECLAIMED.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
-    }
-
-    long reclaimedBytesVolatile() {
-        return (long) RECLAIMED_BYTES.getVolatile(this); // volatile: pairs with getAndAdd in addReclaimed
-    }
-
-    void addReclaimed(long count, long bytes) {
-        RECLAIMED.getAndAdd(this, count); // volatile RMW: read by stats()
-        if (bytes != 0) {
-            RECLAIMED_BYTES.getAndAdd(this, bytes); // volatile RMW: read by stats()
-        }
-    }
-
-    long peakPendingVolatile() {
-        return (long) PEAK_PENDING.getVolatile(this); // volatile: pairs with the CAS in updatePeak
-    }
-
-    /** Raises peakPending to at least {@code pending}. */
-    void updatePeak(long pending) {
-        long peak;
-        while (pending > (peak = peakPendingVolatile())
-                && !PEAK_PENDING.compareAndSet(this, peak, pending)) { // CAS: monotonic max; read by stats()
-            Thread.onSpinWait();
-        }
-    }
-
-    long failuresVolatile() {
-        return (long) FAILURES.getVolatile(this); // volatile: pairs with getAndAdd in addFailure
-    }
-
-    void addFailure() {
-        FAILURES.getAndAdd(this, 1L); // volatile RMW: read by stats()
-    }
-
-    void addFailures(int n) {
-        FAILURES.getAndAdd(this, (long) n); // volatile RMW: read by stats()
-    }
-
     // VarHandle mechanics
-    private static final VarHandle SEALED;
-    private static final VarHandle COLLECTING;
-    private static final VarHandle POOL_LOCK;
-    private static final VarHandle RECLAIMED;
-    private static final VarHandle RECLAIMED_BYTES;
-    private static final VarHandle PEAK_PENDING;
-    private static final VarHandle FAILURES;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            Class<?> c = GarbageStateFields.class;
-            SEALED = l.findVarHandle(c, "sealed", Bag.class);
-            COLLECTING = l.findVarHandle(c, "collecting", int.class);
-            POOL_LOCK = l.findVarHandle(c, "poolLock", int.class);
-            RECLAIMED = l.findVarHandle(c, "reclaimed", long.class);
-            RECLAIMED_BYTES = l.findVarHandle(c, "reclaimedBytes", long.class);
-            PEAK_PENDING = l.findVarHandle(c, "peakPending", long.class);
-            FAILURES = l.findVarHandle(c, "failures", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final MethodHandles.Lookup L = MethodHandles.lookup();
+    private static final VarHandle SEALED = FieldHandles.of(L, GarbageStateFields.class, "sealed", Bag.class);
+    private static final VarHandle COLLECTING = FieldHandles.of(L, GarbageStateFields.class, "collecting", int.class);
+    private static final VarHandle POOL_LOCK = FieldHandles.of(L, GarbageStateFields.class, "poolLock", int.class);
 }

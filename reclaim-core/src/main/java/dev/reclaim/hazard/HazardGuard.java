@@ -1,38 +1,29 @@
 package dev.reclaim.hazard;
 
 import dev.reclaim.Deleter;
+import dev.reclaim.Reclaimer;
 import dev.reclaim.internal.AsymmetricFence;
-import dev.reclaim.internal.SlotBase;
 import dev.reclaim.internal.SlotGuard;
 import dev.reclaim.memory.Memory;
 
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
-
 /**
  * The guard of one {@link HazardSlot}: one permanent object per slot, handed out by every enter() that claims
- * the slot, so entering allocates nothing. Opening, closing, misuse checks and defer are {@link SlotGuard}'s.
+ * the slot, so entering allocates nothing. Closing and defer are {@link SlotGuard}'s, the misuse checks and
+ * the reference {@code protect} (an acquire load: references are given up only through defer's grace period,
+ * so no scan looks for them) {@link dev.reclaim.internal.PooledGuard}'s.
  */
 final class HazardGuard extends SlotGuard {
     final HazardSlot slot;
-    /**
-     * Bit i: hazard word i may be non-zero; bit 4 + i: object hazard i may be non-null. Plain (owner only):
-     * lets close() skip the hazard arrays entirely when nothing was protected.
-     */
+    /** Bit i: hazard word i may be non-zero. Plain (owner only): lets close() skip the hazards when none was set. */
     int used;
 
     /** The reclaimer's fence mode (final: read once per protect, no indirection). */
     private final boolean asymmetric;
 
-    HazardGuard(HazardReclaimer.Table table, HazardSlot slot) {
-        super(table);
+    HazardGuard(Reclaimer reclaimer, HazardReclaimer.Table table, HazardSlot slot, boolean asymmetric) {
+        super(reclaimer, table, slot);
         this.slot = slot;
-        this.asymmetric = table.asymmetric();
-    }
-
-    @Override
-    protected SlotBase slot() {
-        return slot;
+        this.asymmetric = asymmetric;
     }
 
     /**
@@ -42,8 +33,7 @@ final class HazardGuard extends SlotGuard {
      */
     @Override
     public long protect(int index, long address) {
-        Objects.checkIndex(index, PROTECT_SLOTS);
-        checkOpen("protect()");
+        checkProtect(index, "protect()");
         HazardSlot s = slot;
         used |= 1 << index;
         long p = Memory.getLongAcquire(address); // acquire: pairs with the writer's release/CAS of that field
@@ -64,38 +54,11 @@ final class HazardGuard extends SlotGuard {
     }
 
     @Override
-    public <T> T protect(int index, AtomicReference<T> source) {
-        Objects.checkIndex(index, PROTECT_SLOTS);
-        checkOpen("protect()");
-        HazardSlot s = slot;
-        used |= 1 << (PROTECT_SLOTS + index);
-        T p = source.getAcquire(); // acquire: pairs with the writer's release/CAS of the reference
-        boolean light = asymmetric;
-        while (true) {
-            if (light) {
-                s.setRefOpaque(index, p); // opaque: publish; the scan's heavy() makes it visible
-                AsymmetricFence.light(); // compiler barrier: the re-read stays after the publish; pairs with heavy()
-            } else {
-                s.setRefVolatile(index, p); // volatile: publish, then StoreLoad before the re-read
-            }
-            T q = source.getAcquire(); // acquire: the validation re-read
-            if (q == p) {
-                return p;
-            }
-            p = q;
-        }
-    }
-
-    @Override
     public void unprotect(int index) {
-        Objects.checkIndex(index, PROTECT_SLOTS);
-        checkOpen("unprotect()");
+        checkProtect(index, "unprotect()");
         HazardSlot s = slot;
         if (s.hazard(index) != 0) {
             s.setHazardRelease(index, 0);
-        }
-        if (s.ref(index) != null) {
-            s.setRefRelease(index, null);
         }
     }
 
@@ -106,7 +69,7 @@ final class HazardGuard extends SlotGuard {
             slot.clearHazards();
             used = 0;
         }
-        slot.repinGeneration(); // a new generation ends deferred grace periods
+        slot.newGenerationVolatile(); // ends deferred grace periods that wait for this guard
     }
 
     @Override

@@ -1,22 +1,20 @@
 package dev.reclaim.hazard;
 
-import dev.reclaim.Deleter;
-import dev.reclaim.FailureHandler;
 import dev.reclaim.Guard;
 import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerBuilder;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
-import dev.reclaim.internal.SlotBase;
-import dev.reclaim.internal.SlotGuard;
 import dev.reclaim.internal.AsymmetricFence;
+import dev.reclaim.internal.GuardSlot;
+import dev.reclaim.internal.GuardTable;
+import dev.reclaim.internal.PooledGuard;
 import dev.reclaim.internal.SlotTable;
 
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Objects;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,10 +34,16 @@ public final class HazardReclaimer implements Reclaimer {
      *
      * Slots
      * -----
-     * The slot table, guard pooling, retired lists, scan loop, abandoned-guard recovery, flush, synchronize and
-     * close are dev.reclaim.internal.SlotTable's (shared with the robust scheme; see its notes). A hazard slot
-     * (HazardSlot) adds its 4 hazard words (longs, tag bits masked) and 4 object hazards; this class adds
-     * protect and the reclamation rule: a retired pointer is kept while some published hazard equals it.
+     * The slot table, guard pooling, abandoned-guard recovery and close are dev.reclaim.internal.GuardTable's
+     * (shared with every scheme); retired lists, the scan loop, defer, flush and synchronize are SlotTable's
+     * (shared with the robust scheme; see their notes). A hazard slot (HazardSlot) adds its 4 hazard words
+     * (longs, tag bits masked); HazardGuard adds protect, and Table, configured once from the builder, the
+     * reclamation rule: a retired pointer is kept while some published hazard equals it.
+     *
+     * Heap references (protect(int, AtomicReference)) publish nothing: they are an acquire load, as under
+     * every scheme. A heap object can only be given up through defer(), whose grace period waits for every
+     * guard open at the call whatever it loaded (see SlotTable and Deferred), so a hazard naming it would have
+     * no reader. Only off-heap pointers, which retire() frees by address, have hazards.
      *
      * Protect (reader, "light" side)          Scan (reclaimer, "heavy" side)
      *   p = load(addr)          acquire         unlink X (the data structure's CAS, volatile)
@@ -68,7 +72,7 @@ public final class HazardReclaimer implements Reclaimer {
      * volatile hazard store (x86: a lock-prefixed store/xchg; AArch64: stlr, which the ldar of the re-read
      * cannot pass), and the fullFence in scan orders the plain retire appends and the unlink before the
      * hazard reads; one fence per scan.
-
+     *
      * ABA: protect compares the re-read word with the first one. If addr went X -> Y -> X between the loads,
      * the second X is a valid node (it is linked now, after our publish), so protecting it is correct. A
      * node's address can only be reused after it was freed, and it cannot be freed while our hazard equals it.
@@ -80,8 +84,8 @@ public final class HazardReclaimer implements Reclaimer {
      * non-zero hazards of every slot (volatile reads, after the scan's fullFence) into the scanning slot's
      * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold is
      * T = max(R0, K x H), H = 4 x table length (every hazard word that exists), K = 2, R0 = the builder's
-     * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot, each costing O(H log H +
-     * list length), so amortised O(log H) per retire.
+     * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot,
+     * each costing O(H log H + list length), so amortised O(log H) per retire.
      *
      * Garbage bound: after a scan a slot keeps at most H pointers (each equals a distinct published hazard:
      * an address is reused only after it was freed); before the next scan it gains fewer than T more. So a
@@ -89,8 +93,8 @@ public final class HazardReclaimer implements Reclaimer {
      * with the defaults on a machine with S = 16, 16 x (64 + 128) = 3072 pointers -- with or without a stalled
      * reader. Deferred actions are outside this bound (they wait for guards to close, like EBR).
      *
-     * defer, synchronize and close: see SlotTable's notes (grace periods by slot generation; scan requests to
-     * open guards; close waits for guards, then frees everything regardless of hazards).
+     * defer, synchronize and close: see SlotTable's and GuardTable's notes (grace periods by slot generation;
+     * scan requests to open guards; close waits for guards, then frees everything regardless of hazards).
      *
      * Linearization points: enter = the claim CAS; close = the release store of FREE; protect = the
      * validating re-read; retire = the plain append (published by the slot's next release); a pointer's
@@ -110,49 +114,47 @@ public final class HazardReclaimer implements Reclaimer {
     static final int K = 2;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final int r0;
-    /** Whether protect publishes with a compiler barrier and scans run AsymmetricFence.heavy(). */
-    final boolean asymmetric;
     private final Table table;
+    /** The table's first slots: enter() claims from them directly (see GuardTable.claim). */
+    private final GuardSlot[] first;
 
     private HazardReclaimer(Builder b) {
-        this.asymmetric = b.asymmetricFence && AsymmetricFence.isAsymmetric();
-        this.r0 = b.scanThreshold > 0 ? b.scanThreshold : asymmetric ? ASYMMETRIC_R0 : SYMMETRIC_R0;
-        this.table = new Table(this, b.configuredName() != null ? b.configuredName() : "hp-" + INSTANCES.incrementAndGet(), b);
+        this.table = new Table(this, b);
+        this.first = table.slots();
     }
 
-    /** The shared slot machinery with the hazard-pointer rule. */
+    /** The shared slot machinery with the hazard-pointer rule; configured once, from the builder. */
     static final class Table extends SlotTable<HazardSlot> {
-        private final HazardReclaimer hp;
+        /** R0: the smallest number of retirements between two scans of a slot. */
+        private final int r0;
+        /** Whether protect publishes with a compiler barrier and scans run AsymmetricFence.heavy(). */
+        private final boolean asymmetric;
 
-        Table(HazardReclaimer hp, String name, Builder b) {
-            super(hp, name, b.configuredFailureHandler(), b.configuredCloseTimeout());
-            this.hp = hp;
+        Table(Reclaimer owner, Builder b) {
+            super(owner, b, "hp", INSTANCES);
+            this.asymmetric = b.asymmetricFence && AsymmetricFence.isAsymmetric();
+            this.r0 = b.scanThreshold > 0 ? b.scanThreshold : asymmetric ? ASYMMETRIC_R0 : SYMMETRIC_R0;
             start();
         }
 
         @Override
-        protected HazardSlot newSlot(int index) {
+        protected HazardSlot createSlot(int index) {
             return new HazardSlot(index);
         }
 
         @Override
-        protected SlotGuard newGuard(HazardSlot slot) {
-            return new HazardGuard(this, slot);
+        protected PooledGuard newGuard(HazardSlot slot) {
+            return new HazardGuard(owner(), this, slot, asymmetric);
         }
 
         @Override
         protected int scanThreshold(int slotCount) {
-            return hp.threshold(slotCount);
-        }
-
-        boolean asymmetric() {
-            return hp.asymmetric;
+            return Math.max(r0, K * Guard.PROTECT_SLOTS * slotCount);
         }
 
         @Override
         protected void scanFence() {
-            if (hp.asymmetric) {
+            if (asymmetric) {
                 AsymmetricFence.heavy(); // pairs with the light() between protect's publish and re-read
             } else {
                 VarHandle.fullFence(); // pairs with protect's volatile publication
@@ -160,10 +162,10 @@ public final class HazardReclaimer implements Reclaimer {
         }
 
         @Override
-        protected int snapshot(HazardSlot scanner, SlotBase[] slots) {
+        protected int snapshot(HazardSlot scanner, GuardSlot[] slots) {
             long[] hz = scanner.snapshotBuffer(slots.length * Guard.PROTECT_SLOTS);
             int nh = 0;
-            for (SlotBase b : slots) {
+            for (GuardSlot b : slots) {
                 HazardSlot t = (HazardSlot) b;
                 for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                     long h = t.hazardVolatile(i); // volatile: pairs with setHazardVolatile in protect
@@ -184,8 +186,39 @@ public final class HazardReclaimer implements Reclaimer {
         }
 
         @Override
-        protected void onRecovered(HazardSlot slot) {
+        protected void clearProtections(HazardSlot slot) {
             slot.clearHazardsFully();
+        }
+
+        @Override
+        protected Scheme scheme() {
+            return Scheme.HP;
+        }
+
+        @Override
+        protected long currentEpoch() {
+            return -1;
+        }
+
+        /** An open guard, preferring one that currently protects a pointer (hazard pointers keep no clock). */
+        @Override
+        public GuardInfo oldestGuard(boolean withStack) {
+            HazardSlot found = null;
+            for (GuardSlot b : slots()) {
+                HazardSlot s = (HazardSlot) b;
+                if (!GuardSlot.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
+                    continue;
+                }
+                if (found == null) {
+                    found = s;
+                }
+                for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
+                    if (s.hazardVolatile(i) != 0) { // volatile: diagnostics
+                        return GuardTable.info(s, 0, -1, withStack);
+                    }
+                }
+            }
+            return found == null ? null : GuardTable.info(found, 0, -1, withStack);
         }
     }
 
@@ -220,23 +253,19 @@ public final class HazardReclaimer implements Reclaimer {
     public long garbageBound() {
         int s = table.slots().length;
         long h = (long) Guard.PROTECT_SLOTS * s;
-        return s * (h + threshold(s));
+        return s * (h + table.scanThreshold(s));
     }
 
     /** The scan threshold T = max(R0, K x H) for the current slot table (tests). */
     int scanThreshold() {
-        return threshold(table.slots().length);
-    }
-
-    private int threshold(int slotCount) {
-        return Math.max(r0, K * Guard.PROTECT_SLOTS * slotCount);
+        return table.scanThreshold(table.slots().length);
     }
 
     // ---------------------------------------------------------------- the Reclaimer interface
 
     @Override
     public Guard enter() {
-        return table.enter();
+        return table.claim(first, GuardSlot.OPEN);
     }
 
     /**
@@ -251,12 +280,11 @@ public final class HazardReclaimer implements Reclaimer {
 
     @Override
     public void synchronize() {
-        table.synchronize(null);
+        table.synchronize();
     }
 
     @Override
     public boolean synchronize(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout must not be null");
         return table.synchronize(timeout);
     }
 
@@ -267,8 +295,7 @@ public final class HazardReclaimer implements Reclaimer {
 
     @Override
     public ReclaimerStats stats() {
-        table.recoverAbandoned();
-        return table.stats(Scheme.HP, -1, oldestGuard(false));
+        return table.stats();
     }
 
     /**
@@ -279,22 +306,7 @@ public final class HazardReclaimer implements Reclaimer {
      * @return an open guard, or null when none is open
      */
     public GuardInfo oldestGuard(boolean withStack) {
-        HazardSlot found = null;
-        for (SlotBase b : table.slots()) {
-            HazardSlot s = (HazardSlot) b;
-            if (!SlotBase.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
-                continue;
-            }
-            if (found == null) {
-                found = s;
-            }
-            for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
-                if (s.hazardVolatile(i) != 0 || s.refVolatile(i) != null) { // volatile: diagnostics
-                    return SlotTable.info(s, 0, -1, withStack);
-                }
-            }
-        }
-        return found == null ? null : SlotTable.info(found, 0, -1, withStack);
+        return table.oldestGuard(withStack);
     }
 
     @Override
@@ -352,10 +364,7 @@ public final class HazardReclaimer implements Reclaimer {
          * @return this builder
          */
         public Builder scanThreshold(int r0) {
-            if (r0 < 1) {
-                throw new IllegalArgumentException("scanThreshold must be at least 1, was " + r0);
-            }
-            this.scanThreshold = r0;
+            this.scanThreshold = atLeastOne(r0, "scanThreshold");
             return this;
         }
 

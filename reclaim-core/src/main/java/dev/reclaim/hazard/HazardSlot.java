@@ -8,24 +8,20 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One guard slot of a {@link HazardReclaimer}: the shared slot state ({@link SlotBase}: state, pooled guard,
- * retired list) plus its {@link Guard#PROTECT_SLOTS} hazard words (off-heap pointers, tag bits masked), as many
- * object hazards, and the buffer its scans sort the published hazards into. The hazard arrays are padded
- * inside (the used cells sit 128 bytes from either end) so that two slots' hazards never share a cache line
- * even when the arrays are allocated next to each other.
+ * retired list) plus its {@link Guard#PROTECT_SLOTS} hazard words (off-heap pointers, tag bits masked) and the
+ * buffer its scans sort the published hazards into. The hazard array is padded inside (the used cells sit 128
+ * bytes from either end) so that two slots' hazards never share a cache line even when the arrays are
+ * allocated next to each other.
  *
- * <p>Accessor vocabulary: {@code xxx()} plain, {@code xxxVolatile()}, {@code setXxxRelease()},
- * {@code setXxxVolatile()} name the VarHandle mode they use.
+ * <p>Accessor vocabulary: {@code xxx()} plain, {@code xxxVolatile()}, {@code xxxOpaque()},
+ * {@code setXxxRelease()}, {@code setXxxVolatile()} name the VarHandle mode they use.
  */
 final class HazardSlot extends SlotBase {
     /** First used cell of {@link #hazards}: 16 longs = 128 bytes of padding before and after. */
     private static final int HZ_BASE = 16;
-    /** First used cell of {@link #refs}: 32 references >= 128 bytes of padding before and after. */
-    private static final int REF_BASE = 32;
 
     /** Hazard words at {@code HZ_BASE + i}; accessed via HAZARDS only. */
     private final long[] hazards = new long[2 * HZ_BASE + Guard.PROTECT_SLOTS];
-    /** Object hazards at {@code REF_BASE + i}; accessed via REFS only. */
-    private final Object[] refs = new Object[2 * REF_BASE + Guard.PROTECT_SLOTS];
     /** Sorted snapshot of published hazards (a scan's buffer; owner of the slot only). */
     long[] snapshot = new long[64];
 
@@ -63,34 +59,11 @@ final class HazardSlot extends SlotBase {
         HAZARDS.setRelease(hazards, HZ_BASE + i, value); // release: our reads of the node precede the clear; pairs with hazardVolatile
     }
 
-    Object ref(int i) {
-        return REFS.get(refs, REF_BASE + i); // plain: the owner reading its own publication
-    }
-
-    Object refVolatile(int i) {
-        return REFS.getVolatile(refs, REF_BASE + i); // volatile: diagnostics/scans; pairs with setRefVolatile
-    }
-
-    void setRefVolatile(int i, Object value) {
-        REFS.setVolatile(refs, REF_BASE + i, value); // volatile: StoreLoad before protect's re-read (as hazards)
-    }
-
-    void setRefOpaque(int i, Object value) {
-        REFS.setOpaque(refs, REF_BASE + i, value); // opaque: asymmetric publish; light() then the scanner's heavy()
-    }
-
-    void setRefRelease(int i, Object value) {
-        REFS.setRelease(refs, REF_BASE + i, value); // release: our reads of the object precede the clear
-    }
-
     /** Clears every hazard this slot publishes (owner only); skips cells already clear. */
     void clearHazards() {
         for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
             if (hazard(i) != 0) {
                 setHazardRelease(i, 0);
-            }
-            if (ref(i) != null) {
-                setRefRelease(i, null);
             }
         }
     }
@@ -99,11 +72,9 @@ final class HazardSlot extends SlotBase {
     void clearHazardsFully() {
         for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
             setHazardRelease(i, 0); // release: as in clearHazards
-            setRefRelease(i, null); // release: as above
         }
     }
 
     // VarHandle mechanics
     private static final VarHandle HAZARDS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(Object[].class);
 }

@@ -1,33 +1,62 @@
 package dev.reclaim.internal;
 
 /**
- * A deferred action waiting for its grace period: the open states of the slots at the time of
- * {@link dev.reclaim.Guard#defer(Runnable)}. Slot states carry a generation that grows on every enter and
- * repin, so once a slot's state differs from the snapshot, the guard that was open then has closed (or
- * repinned, which declares it holds nothing from before).
+ * A deferred action waiting for its grace period: the generations of the slots that were open at the time of
+ * {@link dev.reclaim.Guard#defer(Runnable)}. A slot's generation changes when its guard closes (or, for the
+ * list-based schemes, repins, which declares it holds nothing from before), so once every recorded
+ * generation has changed, every guard open at the call has ended.
+ *
+ * <p>Why the snapshot cannot miss a reader: the snapshot reads each slot's state (volatile) and, when open,
+ * its generation. A guard that claims its slot after that state read in the SC order loads after its claim
+ * CAS (a full fence), hence after whatever the caller unlinked before defer. A guard whose claim the read saw
+ * reads a generation at least its own (the previous closer's release store of the generation precedes its
+ * release of FREE, which the claim CAS acquired, and the state read synchronizes with the claim), and its
+ * generation changes only when it ends.
  */
-final class Deferred {
-    final Runnable action;
-    /** {@code openStates[i]} = state of slot i at defer time if it was open, else 0. Immutable after creation. */
-    private final long[] openStates;
+final class Deferred implements Runnable {
+    private final Runnable action;
+    /** {@code generations[i]} = generation of slot i at defer time if it was open, else -1. Immutable. */
+    private final long[] generations;
 
-    Deferred(Runnable action, long[] openStates) {
+    private Deferred(Runnable action, long[] generations) {
         this.action = action;
-        this.openStates = openStates;
+        this.generations = generations;
     }
 
-    /** Whether every guard open at defer time has closed (slots never leave the table; indices are stable). */
-    boolean ready(SlotBase[] table) {
-        if (openStates.length > table.length) {
+    /**
+     * Snapshots the guards open now.
+     *
+     * @param action what to run after they all ended
+     * @param table  the current slot table
+     * @return the deferred action
+     */
+    static Deferred of(Runnable action, GuardSlot[] table) {
+        long[] generations = new long[table.length];
+        for (int i = 0; i < table.length; i++) {
+            GuardSlot s = table[i];
+            // volatile state read (SC with every guard's claim CAS), then the generation (see the class notes)
+            generations[i] = GuardSlot.isOpen(s.stateVolatile()) ? s.generationVolatile() : -1;
+        }
+        return new Deferred(action, generations);
+    }
+
+    /** Whether every guard open at defer time has ended (slots never leave the table; indices are stable). */
+    boolean ready(GuardSlot[] table) {
+        if (generations.length > table.length) {
             return false; // a stale table (cannot happen with the ownership edges; conservative anyway)
         }
-        for (int i = 0; i < openStates.length; i++) {
-            long v = openStates[i];
-            if (v != 0 && table[i].stateVolatile() == v) { // volatile: pairs with the release/CAS changing it
+        for (int i = 0; i < generations.length; i++) {
+            long g = generations[i];
+            if (g != -1 && table[i].generationVolatile() == g) { // volatile: pairs with the owner's generation stores
                 return false;
             }
         }
         return true;
+    }
+
+    @Override
+    public void run() {
+        action.run();
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.reclaim.internal;
 
-import dev.reclaim.FailureHandler;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The pieces every slot-based scheme (epochs, hazard pointers) shares: where a thread starts probing the slot
- * table, how a waiter backs off, how a thread is named in messages, and how failures reach the handler.
+ * The pieces every slot-based structure shares (the reclaimers' guard tables, the counted handles' debt
+ * lanes): where a thread starts probing a table of slots, and how a waiter backs off.
  */
 public final class SlotSupport {
 
@@ -36,36 +35,6 @@ public final class SlotSupport {
             Thread.yield();
         } else {
             LockSupport.parkNanos(Math.min(1_000_000L, 1_000L << Math.min(10, round - 48)));
-        }
-    }
-
-    /**
-     * A thread as messages name it: {@code thread "name" (id 31, alive)}.
-     *
-     * @param thread the thread, or null when unknown
-     * @return the description
-     */
-    public static String describeThread(Thread thread) {
-        if (thread == null) {
-            return "an unknown thread";
-        }
-        return "thread \"" + thread.getName() + "\" (id " + thread.threadId()
-                + (thread.isAlive() ? ", alive)" : ", dead)");
-    }
-
-    /**
-     * Hands a failure to the handler; a handler that throws is ignored so that reclamation goes on.
-     *
-     * @param handler       the reclaimer's handler
-     * @param reclaimerName the reclaimer's name
-     * @param what          what failed
-     * @param error         the exception, or null
-     */
-    public static void report(FailureHandler handler, String reclaimerName, String what, Throwable error) {
-        try {
-            handler.failed(reclaimerName, what, error);
-        } catch (Throwable ignored) {
-            // a handler must not throw; reclamation goes on
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.reclaim.robust;
 
+import dev.reclaim.internal.FieldHandles;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -44,13 +46,6 @@ final class EraClock extends EraClockValue {
     }
 
     // VarHandle mechanics
-    private static final VarHandle ERA;
-
-    static {
-        try {
-            ERA = MethodHandles.lookup().findVarHandle(EraClockValue.class, "era", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle ERA =
+            FieldHandles.of(MethodHandles.lookup(), EraClockValue.class, "era", long.class);
 }

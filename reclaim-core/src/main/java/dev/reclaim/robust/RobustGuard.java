@@ -1,33 +1,28 @@
 package dev.reclaim.robust;
 
 import dev.reclaim.Deleter;
-import dev.reclaim.internal.SlotBase;
+import dev.reclaim.Reclaimer;
 import dev.reclaim.internal.SlotGuard;
 import dev.reclaim.memory.Memory;
-
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The guard of one {@link RobustSlot}: one permanent object per slot, handed out by every enter() that claims
  * the slot, so entering allocates nothing. Holds an era reservation {@code [lower, upper]}; see
- * {@link RobustReclaimer}'s implementation notes for the protocol.
+ * {@link RobustReclaimer}'s implementation notes for the protocol. Closing and defer are {@link SlotGuard}'s;
+ * the misuse checks, {@code unprotect} (the reservation covers the whole guard: nothing per index) and the
+ * reference {@code protect} (an acquire load: references are given up only through defer's grace period,
+ * which no era bounds) are {@link dev.reclaim.internal.PooledGuard}'s.
  */
 final class RobustGuard extends SlotGuard {
     final RobustSlot slot;
     private final EraClock clock;
-    private final RobustReclaimer owner;
+    private final RobustReclaimer.Table rt;
 
-    RobustGuard(RobustReclaimer.Table table, RobustSlot slot, EraClock clock, RobustReclaimer owner) {
-        super(table);
+    RobustGuard(Reclaimer reclaimer, RobustReclaimer.Table table, RobustSlot slot) {
+        super(reclaimer, table, slot);
         this.slot = slot;
-        this.clock = clock;
-        this.owner = owner;
-    }
-
-    @Override
-    protected SlotBase slot() {
-        return slot;
+        this.clock = table.clock;
+        this.rt = table;
     }
 
     /** Reserves [e, e] right after the claim CAS (which is the StoreLoad fence of the unchanged case). */
@@ -49,8 +44,7 @@ final class RobustGuard extends SlotGuard {
      */
     @Override
     public long protect(int index, long address) {
-        Objects.checkIndex(index, PROTECT_SLOTS);
-        checkOpen("protect()");
+        checkProtect(index, "protect()");
         long p = Memory.getLongAcquire(address); // acquire: pairs with the writer's release/CAS of that field
         long e = clock.eraAcquire(); // acquire: read after the pointer (load-load), so e >= the node's birth era
         if (e == slot.upperPlain()) {
@@ -73,27 +67,6 @@ final class RobustGuard extends SlotGuard {
     }
 
     @Override
-    public <T> T protect(int index, AtomicReference<T> source) {
-        Objects.checkIndex(index, PROTECT_SLOTS);
-        checkOpen("protect()");
-        RobustSlot s = slot;
-        T p = source.getAcquire(); // acquire: pairs with the writer's release/CAS of the reference
-        long e = clock.eraAcquire(); // acquire: after the reference load, as in protect(int, long)
-        while (e != s.upperPlain()) {
-            s.setUpperVolatile(e); // volatile: publish, then StoreLoad before the re-load
-            p = source.getAcquire(); // acquire: the re-load
-            e = clock.eraAcquire(); // acquire: after the re-load
-        }
-        return p;
-    }
-
-    @Override
-    public void unprotect(int index) {
-        Objects.checkIndex(index, PROTECT_SLOTS);
-        checkOpen("unprotect()"); // the reservation covers the whole guard; nothing per index
-    }
-
-    @Override
     public void repin() {
         checkOpen("repin()");
         RobustSlot s = slot;
@@ -102,7 +75,7 @@ final class RobustGuard extends SlotGuard {
         if (s.upperPlain() != e) {
             s.setUpperVolatile(e); // volatile: as in reserve()
         }
-        s.repinGeneration(); // a new generation ends deferred grace periods
+        s.newGenerationVolatile(); // ends deferred grace periods that wait for this guard
     }
 
     @Override
@@ -122,13 +95,13 @@ final class RobustGuard extends SlotGuard {
         long r = clock.eraVolatile(); // volatile: after the unlink (SC), so r >= every lower that could see it
         if (birthEra > r || birthEra < 0) {
             throw new IllegalArgumentException("birth era " + birthEra + " of pointer 0x" + Long.toHexString(pointer)
-                    + " is not an era of reclaimer '" + table.name() + "' (current era " + r + "); pass the value"
+                    + " is not an era of reclaimer '" + rt.name() + "' (current era " + r + "); pass the value"
                     + " guard.birthEra() returned before the node was published, or 0 if unknown");
         }
-        table.retire(slot, pointer, deleter, birthEra, r);
+        rt.retire(slot, pointer, deleter, birthEra, r);
         RobustSlot s = slot;
         if (--s.advanceCountdown <= 0) {
-            s.advanceCountdown = owner.eraEvery();
+            s.advanceCountdown = rt.eraEvery;
             clock.advanceFrom(r);
         }
     }

@@ -1,18 +1,17 @@
 package dev.reclaim.robust;
 
-import dev.reclaim.FailureHandler;
 import dev.reclaim.Guard;
 import dev.reclaim.GuardInfo;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerBuilder;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
-import dev.reclaim.internal.SlotBase;
-import dev.reclaim.internal.SlotGuard;
+import dev.reclaim.internal.GuardSlot;
+import dev.reclaim.internal.GuardTable;
+import dev.reclaim.internal.PooledGuard;
 import dev.reclaim.internal.SlotTable;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,9 +46,15 @@ public final class RobustReclaimer implements Reclaimer {
      *
      * Slots
      * -----
-     * The slot table, guard pooling, retired lists and scan loop, abandoned-guard recovery, flush,
-     * synchronize and close are dev.reclaim.internal.SlotTable's (shared with hazard pointers; see its notes).
-     * A RobustSlot adds its reservation [lower, upper] (lower/upper: longs) and an advance countdown.
+     * The slot table, guard pooling, abandoned-guard recovery and close are dev.reclaim.internal.GuardTable's
+     * (shared with every scheme); retired lists and the scan loop, defer, flush and synchronize are
+     * SlotTable's (shared with hazard pointers; see their notes). A RobustSlot adds its reservation
+     * [lower, upper] (lower/upper: longs) and an advance countdown; Table, configured once from the builder,
+     * holds the era clock and the interval rule.
+     *
+     * Heap references (protect(int, AtomicReference)) are an acquire load with no era check: a heap object is
+     * given up only through defer(), whose grace period waits for every guard open at the call (slot
+     * generations, not eras), so an era published for it would have no reader.
      *
      * Eras
      * ----
@@ -71,9 +76,10 @@ public final class RobustReclaimer implements Reclaimer {
      * returned it with reservation [l, u] published (at enter or by a protect's volatile store) before the
      * final pointer load, and with the era read after that load equal to u.
      *  (1) r >= l: p was linked when the reader loaded it, so the unlink came later; the retirer read r
-     *      after its unlink; the reader read l (after its claim CAS) before its loads. If r < l, the era was advanced past r after the retirer's read, and the reader read that advance
-     *      before its loads: unlink < retirer's read < advance < reader's read of l < reader's load, so the
-     *      load could not return p. (The era reads are volatile, the unlink and claim are volatile CASes;
+     *      after its unlink; the reader read l (after its claim CAS) before its loads. If r < l, the era was
+     *      advanced past r after the retirer's read, and the reader read that advance before its loads:
+     *      unlink < retirer's read < advance < reader's read of l < reader's load, so the load could not
+     *      return p. (The era reads are volatile, the unlink and claim are volatile CASes;
      *      the reader's pointer load is an acquire load ordered after its volatile era read. Like the HP
      *      argument this relies on HotSpot's volatile CAS being a full fence and on multi-copy-atomic
      *      stores, which every HotSpot port provides.)
@@ -127,52 +133,56 @@ public final class RobustReclaimer implements Reclaimer {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final int r0;
-    private final int eraEvery;
-    private final EraClock clock = new EraClock();
     private final Table table;
+    /** The table's first slots: enter() claims from them directly (see GuardTable.claim). */
+    private final GuardSlot[] first;
 
     private RobustReclaimer(Builder b) {
-        this.r0 = b.scanThreshold;
-        this.eraEvery = b.eraEvery;
-        this.table = new Table(this, b.configuredName() != null ? b.configuredName() : "robust-" + INSTANCES.incrementAndGet(), b);
+        this.table = new Table(this, b);
+        this.first = table.slots();
     }
 
-    /** The shared slot machinery with the interval rule. */
+    /** The shared slot machinery with the interval rule; configured once, from the builder. */
     static final class Table extends SlotTable<RobustSlot> {
-        private final RobustReclaimer rr;
+        /** R0: the smallest number of retirements between two scans of a slot. */
+        private final int r0;
+        /** R: a slot advances the era every eraEvery retirements. */
+        final int eraEvery;
+        /** The global era. */
+        final EraClock clock = new EraClock();
 
-        Table(RobustReclaimer rr, String name, Builder b) {
-            super(rr, name, b.configuredFailureHandler(), b.configuredCloseTimeout());
-            this.rr = rr;
+        Table(Reclaimer owner, Builder b) {
+            super(owner, b, "robust", INSTANCES);
+            this.r0 = b.scanThreshold;
+            this.eraEvery = b.eraEvery;
             start();
         }
 
         @Override
-        protected RobustSlot newSlot(int index) {
-            return new RobustSlot(index, rr.eraEvery);
+        protected RobustSlot createSlot(int index) {
+            return new RobustSlot(index, eraEvery);
         }
 
         @Override
-        protected SlotGuard newGuard(RobustSlot slot) {
-            return new RobustGuard(this, slot, rr.clock, rr);
+        protected PooledGuard newGuard(RobustSlot slot) {
+            return new RobustGuard(owner(), this, slot);
         }
 
         @Override
         protected int scanThreshold(int slotCount) {
-            return rr.threshold(slotCount);
+            return Math.max(r0, slotCount);
         }
 
         @Override
-        protected int snapshot(RobustSlot scanner, SlotBase[] slots) {
+        protected int snapshot(RobustSlot scanner, GuardSlot[] slots) {
             scanner.ensureSnapshotCapacity(slots.length);
             long[] lo = scanner.lowers;
             long[] up = scanner.uppers;
             long min = Long.MAX_VALUE;
             int n = 0;
-            for (SlotBase b : slots) {
+            for (GuardSlot b : slots) {
                 RobustSlot t = (RobustSlot) b;
-                if (SlotBase.isOpen(t.stateVolatile())) { // volatile: pairs with the claim CAS (see notes, (3))
+                if (GuardSlot.isOpen(t.stateVolatile())) { // volatile: pairs with the claim CAS (see notes, (3))
                     long u = t.upperVolatile(); // volatile: pairs with setUpperVolatile in enter/protect
                     long l = t.lowerVolatile(); // volatile: pairs with setLowerRelease; stale = smaller = safe
                     lo[n] = l;
@@ -204,7 +214,35 @@ public final class RobustReclaimer implements Reclaimer {
 
         @Override
         protected void beforeSynchronizeRound() {
-            rr.clock.advanceFrom(rr.clock.eraVolatile()); // new guards reserve eras after every pending retire
+            clock.advanceFrom(clock.eraVolatile()); // new guards reserve eras after every pending retire
+        }
+
+        @Override
+        protected Scheme scheme() {
+            return Scheme.ROBUST;
+        }
+
+        @Override
+        protected long currentEpoch() {
+            return clock.eraVolatile(); // volatile: a fresh value for stats
+        }
+
+        /** The open guard with the smallest lower era (the one holding back the most garbage); age unknown. */
+        @Override
+        public GuardInfo oldestGuard(boolean withStack) {
+            RobustSlot oldest = null;
+            long oldestLower = Long.MAX_VALUE;
+            for (GuardSlot b : slots()) {
+                RobustSlot s = (RobustSlot) b;
+                if (GuardSlot.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
+                    long l = s.lowerVolatile(); // volatile: diagnostics
+                    if (oldest == null || l < oldestLower) {
+                        oldest = s;
+                        oldestLower = l;
+                    }
+                }
+            }
+            return oldest == null ? null : GuardTable.info(oldest, 0, oldestLower, withStack);
         }
     }
 
@@ -266,7 +304,7 @@ public final class RobustReclaimer implements Reclaimer {
                     + " nodes the structure holds meanwhile (>= 0)");
         }
         int s = table.slots().length;
-        return (long) s * threshold(s) + guards * (2L * s * eraEvery + live);
+        return (long) s * table.scanThreshold(s) + guards * (2L * s * table.eraEvery + live);
     }
 
     /**
@@ -275,22 +313,14 @@ public final class RobustReclaimer implements Reclaimer {
      * @return the era, at least 1
      */
     public long era() {
-        return clock.eraVolatile(); // volatile: a fresh value for diagnostics
-    }
-
-    int eraEvery() {
-        return eraEvery;
-    }
-
-    private int threshold(int slotCount) {
-        return Math.max(r0, slotCount);
+        return table.clock.eraVolatile(); // volatile: a fresh value for diagnostics
     }
 
     // ---------------------------------------------------------------- the Reclaimer interface
 
     @Override
     public Guard enter() {
-        RobustGuard g = (RobustGuard) table.enter();
+        RobustGuard g = (RobustGuard) table.claim(first, GuardSlot.OPEN);
         g.reserve();
         return g;
     }
@@ -302,18 +332,17 @@ public final class RobustReclaimer implements Reclaimer {
     @Override
     public void flush() {
         table.checkNotClosed("flush()");
-        clock.advanceFrom(clock.eraVolatile());
+        table.clock.advanceFrom(table.clock.eraVolatile());
         table.flush();
     }
 
     @Override
     public void synchronize() {
-        table.synchronize(null);
+        table.synchronize();
     }
 
     @Override
     public boolean synchronize(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout must not be null");
         return table.synchronize(timeout);
     }
 
@@ -324,8 +353,7 @@ public final class RobustReclaimer implements Reclaimer {
 
     @Override
     public ReclaimerStats stats() {
-        table.recoverAbandoned();
-        return table.stats(Scheme.ROBUST, clock.eraVolatile(), oldestGuard(false));
+        return table.stats();
     }
 
     /**
@@ -336,19 +364,7 @@ public final class RobustReclaimer implements Reclaimer {
      * @return the oldest open guard, or null when none is open
      */
     public GuardInfo oldestGuard(boolean withStack) {
-        RobustSlot oldest = null;
-        long oldestLower = Long.MAX_VALUE;
-        for (SlotBase b : table.slots()) {
-            RobustSlot s = (RobustSlot) b;
-            if (SlotBase.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
-                long l = s.lowerVolatile(); // volatile: diagnostics
-                if (oldest == null || l < oldestLower) {
-                    oldest = s;
-                    oldestLower = l;
-                }
-            }
-        }
-        return oldest == null ? null : SlotTable.info(oldest, 0, oldestLower, withStack);
+        return table.oldestGuard(withStack);
     }
 
     @Override
@@ -368,7 +384,7 @@ public final class RobustReclaimer implements Reclaimer {
 
     @Override
     public String toString() {
-        return "RobustReclaimer[" + table.name() + ", era " + clock.eraVolatile()
+        return "RobustReclaimer[" + table.name() + ", era " + table.clock.eraVolatile()
                 + (table.isClosed() ? ", closed]" : "]");
     }
 
@@ -390,10 +406,7 @@ public final class RobustReclaimer implements Reclaimer {
          * @return this builder
          */
         public Builder scanThreshold(int r0) {
-            if (r0 < 1) {
-                throw new IllegalArgumentException("scanThreshold must be at least 1, was " + r0);
-            }
-            this.scanThreshold = r0;
+            this.scanThreshold = atLeastOne(r0, "scanThreshold");
             return this;
         }
 
@@ -405,10 +418,7 @@ public final class RobustReclaimer implements Reclaimer {
          * @return this builder
          */
         public Builder eraEvery(int retirements) {
-            if (retirements < 1) {
-                throw new IllegalArgumentException("eraEvery must be at least 1, was " + retirements);
-            }
-            this.eraEvery = retirements;
+            this.eraEvery = atLeastOne(retirements, "eraEvery");
             return this;
         }
 

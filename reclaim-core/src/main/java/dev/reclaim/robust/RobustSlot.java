@@ -1,5 +1,6 @@
 package dev.reclaim.robust;
 
+import dev.reclaim.internal.FieldHandles;
 import dev.reclaim.internal.SlotBase;
 
 import java.lang.invoke.MethodHandles;
@@ -67,16 +68,7 @@ final class RobustSlot extends SlotBase {
     }
 
     // VarHandle mechanics
-    private static final VarHandle LOWER;
-    private static final VarHandle UPPER;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            LOWER = l.findVarHandle(RobustSlot.class, "lower", long.class);
-            UPPER = l.findVarHandle(RobustSlot.class, "upper", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final MethodHandles.Lookup L = MethodHandles.lookup();
+    private static final VarHandle LOWER = FieldHandles.of(L, RobustSlot.class, "lower", long.class);
+    private static final VarHandle UPPER = FieldHandles.of(L, RobustSlot.class, "upper", long.class);
 }

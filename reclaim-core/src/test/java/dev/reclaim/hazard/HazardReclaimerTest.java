@@ -142,7 +142,7 @@ class HazardReclaimerTest {
     }
 
     @Test
-    void referenceProtectPublishesTheObjectAndDeferWaitsForRepin() {
+    void aReferenceIsHeldByTheGuardAndDeferWaitsForItsRepin() {
         int[] ran = new int[1];
         try (HazardReclaimer r = HazardReclaimer.create()) {
             AtomicReference<String> cell = new AtomicReference<>("v1");

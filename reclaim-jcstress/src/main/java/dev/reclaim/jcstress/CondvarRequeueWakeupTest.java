@@ -2,6 +2,7 @@ package dev.reclaim.jcstress;
 
 import dev.reclaim.sync.Condvar;
 import dev.reclaim.sync.Mutex;
+import dev.reclaim.sync.MutexGuard;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -40,7 +41,7 @@ public class CondvarRequeueWakeupTest {
     /** The notifier. */
     @Actor
     public void notifier() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             flag = true;
             condvar.notifyAllWaiters(); // held: requeues a parked waiter onto the mutex
         }
@@ -53,7 +54,7 @@ public class CondvarRequeueWakeupTest {
      */
     @Actor
     public void waiter(I_Result r) {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             while (!flag) {
                 if (!condvar.await(mutex, 5, TimeUnit.SECONDS)) {
                     r.r1 = flag ? 1 : 0;

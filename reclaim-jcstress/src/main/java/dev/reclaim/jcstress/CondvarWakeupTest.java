@@ -2,6 +2,7 @@ package dev.reclaim.jcstress;
 
 import dev.reclaim.sync.Condvar;
 import dev.reclaim.sync.Mutex;
+import dev.reclaim.sync.MutexGuard;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -38,7 +39,7 @@ public class CondvarWakeupTest {
     /** The notifier. */
     @Actor
     public void notifier() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             flag = true;
             condvar.notifyOne();
         }
@@ -51,7 +52,7 @@ public class CondvarWakeupTest {
      */
     @Actor
     public void waiter(I_Result r) {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             while (!flag) {
                 if (!condvar.await(mutex, 5, TimeUnit.SECONDS)) {
                     r.r1 = flag ? 1 : 0;

@@ -1,6 +1,7 @@
 package dev.reclaim.jcstress;
 
 import dev.reclaim.sync.Mutex;
+import dev.reclaim.sync.MutexGuard;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -33,7 +34,7 @@ public class MutexExclusionTest {
     /** First incrementer. */
     @Actor
     public void first() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             counter++;
         }
     }
@@ -41,7 +42,7 @@ public class MutexExclusionTest {
     /** Second incrementer. */
     @Actor
     public void second() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             counter++;
         }
     }

@@ -12,7 +12,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 
 /**
- * The control for {@link EpochRetireVsPinTest} and {@link HazardRetireVsProtectTest}: the same race with no
+ * The control for {@link EpochRetireVsPinTest}, {@link HazardRetireVsProtectTest},
+ * {@link HazardAsymmetricRetireVsProtectTest} and {@link RobustRetireVsProtectTest}: the same race with no
  * reclaimer at all (the writer frees the old node at once). Outcome 3 shows up here, which shows that the
  * protected tests' setup can observe a use after free when protection is missing; if it never appears, the
  * other tests prove little on this machine.

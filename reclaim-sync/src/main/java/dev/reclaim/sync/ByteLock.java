@@ -14,7 +14,7 @@ import java.util.Objects;
  * <pre>{@code
  * MemorySegment records = arena.allocate(64 * 1024, 8);  // 1024 records of 64 bytes, byte 0 = lock
  * ByteLock lock = ByteLock.at(records, 64 * 17);          // a view; the state is the byte itself
- * try (ByteLock.Guard g = lock.lock()) {
+ * try (ByteLockGuard g = lock.lock()) {
  *     records.set(JAVA_LONG, 64 * 17 + 8, value);
  * }
  * // or statically, without the view: ByteLock.lock(records, off); ... ByteLock.unlock(records, off);
@@ -50,7 +50,7 @@ public final class ByteLock {
 
     private final MemorySegment segment;
     private final long offset;
-    private final Guard guard = new Guard();
+    private final ByteLockGuard guard = new ByteLockGuard(this);
 
     private ByteLock(MemorySegment segment, long offset) {
         this.segment = segment;
@@ -77,7 +77,7 @@ public final class ByteLock {
      *
      * @return the guard whose {@code close()} unlocks
      */
-    public Guard lock() {
+    public ByteLockGuard lock() {
         lock(segment, offset);
         return guard;
     }
@@ -94,18 +94,6 @@ public final class ByteLock {
     /** Unlocks through this view. */
     public void unlock() {
         unlock(segment, offset);
-    }
-
-    /** Unlocks the byte on {@link #close()}. */
-    public final class Guard implements AutoCloseable {
-        private Guard() {
-        }
-
-        /** Unlocks. */
-        @Override
-        public void close() {
-            unlock(segment, offset);
-        }
     }
 
     /**

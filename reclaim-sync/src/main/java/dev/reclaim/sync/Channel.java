@@ -52,7 +52,7 @@ public final class Channel<T> {
      */
     public void send(T value) throws InterruptedException {
         Objects.requireNonNull(value, "Channel.send(null): send non-null elements");
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             while (count == ring.length && !closed) {
                 notFull.await(mutex);
             }
@@ -69,7 +69,7 @@ public final class Channel<T> {
      */
     public boolean trySend(T value) {
         Objects.requireNonNull(value, "Channel.trySend(null): send non-null elements");
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             if (count == ring.length && !closed) {
                 return false;
             }
@@ -94,7 +94,7 @@ public final class Channel<T> {
      * @throws InterruptedException if interrupted while waiting (status cleared)
      */
     public T receive() throws InterruptedException {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             while (count == 0 && !closed) {
                 notEmpty.await(mutex);
             }
@@ -116,7 +116,7 @@ public final class Channel<T> {
             return receive();
         }
         long deadline = System.nanoTime() + nanos;
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             while (count == 0 && !closed) {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
@@ -134,7 +134,7 @@ public final class Channel<T> {
      * @return the oldest element, or {@code null} if empty
      */
     public T tryReceive() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             return dequeue();
         }
     }
@@ -154,7 +154,7 @@ public final class Channel<T> {
 
     /** Closes the channel: senders fail from now on; receivers drain, then get {@code null}. Idempotent. */
     public void close() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             closed = true;
             notEmpty.notifyAllWaiters();
             notFull.notifyAllWaiters();
@@ -167,7 +167,7 @@ public final class Channel<T> {
      * @return the count
      */
     public int size() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             return count;
         }
     }
@@ -187,7 +187,7 @@ public final class Channel<T> {
      * @return whether closed
      */
     public boolean isClosed() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             return closed;
         }
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #notifyOne()} or {@link #notifyAllWaiters()}.
  *
  * <pre>{@code
- * try (Mutex.Guard g = mutex.lock()) {
+ * try (MutexGuard g = mutex.lock()) {
  *     while (queue.isEmpty()) {
  *         notEmpty.await(mutex);        // releases the mutex while parked, holds it again on return
  *     }

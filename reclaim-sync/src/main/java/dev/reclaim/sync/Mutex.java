@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * Mutex mutex = new Mutex();
- * try (Mutex.Guard g = mutex.lock()) {
+ * try (MutexGuard g = mutex.lock()) {
  *     counter++;                        // the critical section
  * }
  * }</pre>
@@ -109,7 +109,7 @@ public final class Mutex {
     private long ownerId;
     /** How many times a contender re-reads the state (with {@code Thread.onSpinWait()}) before it parks. */
     private final int spins;
-    private final Guard guard = new Guard();
+    private final MutexGuard guard = new MutexGuard(this);
     /** Park while the state still says a wake will come: 2 (symmetric) or locked (asymmetric). */
     private final ParkingLot.Validation stillContended =
             () -> stateVolatile() >= (ASYMMETRIC ? LOCKED : CONTENDED);
@@ -150,7 +150,7 @@ public final class Mutex {
      *
      * @return the guard whose {@code close()} unlocks (use try-with-resources); the same object every time
      */
-    public Guard lock() {
+    public MutexGuard lock() {
         if (!casState(UNLOCKED, LOCKED)) {
             lockSlow();
         }
@@ -164,7 +164,7 @@ public final class Mutex {
      * @return the guard
      * @throws InterruptedException if interrupted while waiting (the interrupt status is cleared)
      */
-    public Guard lockInterruptibly() throws InterruptedException {
+    public MutexGuard lockInterruptibly() throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before Mutex.lockInterruptibly()");
         }
@@ -240,7 +240,7 @@ public final class Mutex {
      *
      * @return the guard whose {@code close()} unlocks
      */
-    public Guard guard() {
+    public MutexGuard guard() {
         return guard;
     }
 
@@ -432,32 +432,6 @@ public final class Mutex {
             s = stateVolatile();
         }
         return false;
-    }
-
-    /** Releases the mutex on {@link #close()}: the try-with-resources form of {@link #unlock()}. */
-    public final class Guard implements AutoCloseable {
-        private Guard() {
-        }
-
-        /**
-         * Unlocks the mutex.
-         *
-         * @throws IllegalStateException if the current thread does not hold it (closed twice, or on another
-         *                               thread)
-         */
-        @Override
-        public void close() {
-            unlock();
-        }
-
-        /**
-         * The mutex this guard unlocks.
-         *
-         * @return the mutex
-         */
-        public Mutex mutex() {
-            return Mutex.this;
-        }
     }
 
     private int stateVolatile() {

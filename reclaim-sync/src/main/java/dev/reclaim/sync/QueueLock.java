@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * briefly and then park (they never spin forever); the releasing thread unparks its successor directly.
  *
  * <pre>{@code
- * try (QueueLock.Guard g = lock.lock()) {
+ * try (QueueLockGuard g = lock.lock()) {
  *     critical();
  * }
  * }</pre>
@@ -31,11 +31,12 @@ public final class QueueLock {
      * wait for next (brief). Then clear next.waiting (release; pairs with the successor's acquire load) and
      * unpark its thread.
      * The hand-off wakes exactly one thread per unlock, in FIFO order. Garbage: one node per lock().
+     * The node is the QueueLockGuard the caller closes; its fields and mode-named accessors live there.
      */
 
     private static final int SPINS = 64;
 
-    private volatile Guard tail;
+    private volatile QueueLockGuard tail;
 
     /** Creates an unlocked queue lock. */
     public QueueLock() {
@@ -46,9 +47,9 @@ public final class QueueLock {
      *
      * @return the guard (this acquisition's queue node); close it to unlock
      */
-    public Guard lock() {
-        Guard me = new Guard(Thread.currentThread());
-        Guard pred = getAndSetTail(me);
+    public QueueLockGuard lock() {
+        QueueLockGuard me = new QueueLockGuard(this, Thread.currentThread());
+        QueueLockGuard pred = getAndSetTail(me);
         if (pred != null) {
             me.setWaitingPlain(true); // plain: published by the release store of pred.next below
             pred.setNextRelease(me);
@@ -75,8 +76,8 @@ public final class QueueLock {
      *
      * @return the guard, or {@code null} if the lock is held
      */
-    public Guard tryLock() {
-        Guard me = new Guard(Thread.currentThread());
+    public QueueLockGuard tryLock() {
+        QueueLockGuard me = new QueueLockGuard(this, Thread.currentThread());
         return casTail(null, me) ? me : null;
     }
 
@@ -89,13 +90,14 @@ public final class QueueLock {
         return tail != null; // volatile: a snapshot
     }
 
-    private void unlock(Guard me) {
+    /** Releases the lock held through {@code me}; called by {@link QueueLockGuard#close()}. */
+    void unlock(QueueLockGuard me) {
         if (me.owner != Thread.currentThread() || me.released) {
             throw new IllegalStateException("QueueLock guard closed " + (me.released ? "twice" : "by "
                     + Thread.currentThread() + ", not the locking thread") + "; close it once, on the thread that locked");
         }
         me.released = true;
-        Guard next = me.nextAcquire();
+        QueueLockGuard next = me.nextAcquire();
         if (next == null) {
             if (casTail(me, null)) {
                 return;
@@ -113,67 +115,20 @@ public final class QueueLock {
         LockSupport.unpark(t);
     }
 
-    /** One acquisition's queue node; {@link #close()} releases the lock. */
-    public final class Guard implements AutoCloseable {
-        final Thread owner;
-        private boolean waiting;
-        private Guard next;
-        private boolean released;
-
-        private Guard(Thread owner) {
-            this.owner = owner;
-        }
-
-        /**
-         * Releases the lock, handing it to the next waiter if any.
-         *
-         * @throws IllegalStateException if closed twice or by another thread than the locking one
-         */
-        @Override
-        public void close() {
-            unlock(this);
-        }
-
-        private boolean waitingAcquire() {
-            return (boolean) WAITING.getAcquire(this); // acquire: pairs with setWaitingRelease() in unlock()
-        }
-
-        private void setWaitingPlain(boolean v) {
-            WAITING.set(this, v); // plain: before the release store that links this node
-        }
-
-        private void setWaitingRelease(boolean v) {
-            WAITING.setRelease(this, v); // release: pairs with waitingAcquire() in lock()
-        }
-
-        private Guard nextAcquire() {
-            return (Guard) NEXT.getAcquire(this); // acquire: pairs with setNextRelease() in lock()
-        }
-
-        private void setNextRelease(Guard n) {
-            NEXT.setRelease(this, n); // release: pairs with nextAcquire() in unlock()
-        }
+    private QueueLockGuard getAndSetTail(QueueLockGuard g) {
+        return (QueueLockGuard) TAIL.getAndSet(this, g); // volatile swap: pairs with casTail() in unlock()
     }
 
-    private Guard getAndSetTail(Guard g) {
-        return (Guard) TAIL.getAndSet(this, g); // volatile swap: pairs with casTail() in unlock()
-    }
-
-    private boolean casTail(Guard expected, Guard value) {
+    private boolean casTail(QueueLockGuard expected, QueueLockGuard value) {
         return TAIL.compareAndSet(this, expected, value); // volatile CAS: pairs with getAndSetTail() in lock()
     }
 
     // VarHandle mechanics
     private static final VarHandle TAIL;
-    private static final VarHandle WAITING;
-    private static final VarHandle NEXT;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(QueueLock.class, "tail", Guard.class);
-            WAITING = l.findVarHandle(Guard.class, "waiting", boolean.class);
-            NEXT = l.findVarHandle(Guard.class, "next", Guard.class);
+            TAIL = MethodHandles.lookup().findVarHandle(QueueLock.class, "tail", QueueLockGuard.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

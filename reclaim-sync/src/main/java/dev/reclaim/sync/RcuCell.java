@@ -22,9 +22,8 @@ import java.util.function.UnaryOperator;
  * config.update(old -> old.with(key, value));  // the old Config is closed after current readers leave
  * }</pre>
  *
- * <p>Progress: {@link #read(Guard)} is wait-free under the leak and epoch schemes (one acquire load) and
- * lock-free under hazard pointers (publish + re-validate, retried only if a writer replaced the value
- * meanwhile). {@link #update(UnaryOperator)} is lock-free: the function may run several times under
+ * <p>Progress: {@link #read(Guard)} is wait-free under every scheme: one acquire load (a heap reference
+ * needs no hazard; the replaced value's retirement is deferred past every guard open at the update). {@link #update(UnaryOperator)} is lock-free: the function may run several times under
  * contention, so it must be free of side effects; a value it built that lost the race was never published and
  * is handed to the retire action at once.
  *
@@ -36,8 +35,8 @@ public final class RcuCell<T> {
      * Implementation notes
      *
      * current: an AtomicReference (the Guard API protects AtomicReference sources). read(g) = g.protect(slot,
-     * current): acquire load (EBR/leak), or publish + fence + re-load (HP); linearization point: the load that is
-     * returned. update: inside a guard, protect the current value, apply fn, CAS current old -> new (volatile:
+     * current): one acquire load under every scheme (pairs with the updater's CAS); linearization point: the
+     * load that is returned. update: inside a guard, protect the current value, apply fn, CAS current old -> new (volatile:
      * its release half publishes the new value's fields to readers' acquire loads; linearization point); on
      * success defer(retire(old)) through the same guard: the scheme runs it after every guard open at the time of
      * the call has closed, i.e. after every reader that could have loaded old. The guard is opened before the
@@ -68,7 +67,7 @@ public final class RcuCell<T> {
      * @param initial   the initial value, non-null
      * @param retire    what to do with a replaced value once no reader can see it
      * @param slot      the guard's protection slot {@link #read(Guard)} uses ({@code 0..Guard.PROTECT_SLOTS-1};
-     *                  matters under hazard pointers when a reader protects several things at once)
+     *                  kept for callers that also protect off-heap pointers in the same guard)
      * @throws IllegalArgumentException if {@code slot} is out of range
      */
     public RcuCell(Reclaimer reclaimer, T initial, Consumer<? super T> retire, int slot) {

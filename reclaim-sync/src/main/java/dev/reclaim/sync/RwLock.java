@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * writer-preferring lock.
  *
  * <pre>{@code
- * try (RwLock.ReadGuard r = lock.read()) { return map.get(k); }
- * try (RwLock.WriteGuard w = lock.write()) { map.put(k, v); }
+ * try (RwLockReadGuard r = lock.read()) { return map.get(k); }
+ * try (RwLockWriteGuard w = lock.write()) { map.put(k, v); }
  * }</pre>
  *
  * <p><b>Interrupts and time-outs</b>: {@link #read()} and {@link #write()} ignore interrupts while waiting (the
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * if (lock.tryWrite(10, TimeUnit.MILLISECONDS)) {
- *     try (RwLock.WriteGuard w = lock.writeGuard()) { map.put(k, v); }
+ *     try (RwLockWriteGuard w = lock.writeGuard()) { map.put(k, v); }
  * }
  * }</pre>
  *
@@ -81,8 +81,8 @@ public final class RwLock {
     private volatile int parkedWriters;
     private Thread writer;
     private final Object writerKey = new Object();
-    private final ReadGuard readGuard = new ReadGuard();
-    private final WriteGuard writeGuard = new WriteGuard();
+    private final RwLockReadGuard readGuard = new RwLockReadGuard(this);
+    private final RwLockWriteGuard writeGuard = new RwLockWriteGuard(this);
 
     /** Creates an unlocked reader-writer lock. */
     public RwLock() {
@@ -96,7 +96,7 @@ public final class RwLock {
      *         {@code read()})
      * @throws IllegalStateException if the reader count would overflow
      */
-    public ReadGuard read() {
+    public RwLockReadGuard read() {
         if (!tryReadOnce()) {
             acquireRead(ParkingLot.NO_TIMEOUT, false);
         }
@@ -111,7 +111,7 @@ public final class RwLock {
      *                               is cleared, as in {@code java.util.concurrent}); no lock is held then
      * @throws IllegalStateException if the reader count would overflow
      */
-    public ReadGuard readInterruptibly() throws InterruptedException {
+    public RwLockReadGuard readInterruptibly() throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before RwLock.readInterruptibly()");
         }
@@ -197,7 +197,7 @@ public final class RwLock {
      *
      * @return the guard whose {@code close()} releases the write lock
      */
-    public WriteGuard write() {
+    public RwLockWriteGuard write() {
         if (!tryWrite()) {
             acquireWrite(ParkingLot.NO_TIMEOUT, false);
         }
@@ -212,7 +212,7 @@ public final class RwLock {
      * @throws InterruptedException if the thread is interrupted on entry or while waiting (the interrupt status is
      *                              cleared, as in {@code java.util.concurrent}); no lock is held then
      */
-    public WriteGuard writeInterruptibly() throws InterruptedException {
+    public RwLockWriteGuard writeInterruptibly() throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before RwLock.writeInterruptibly()");
         }
@@ -296,7 +296,7 @@ public final class RwLock {
      *
      * @return the guard whose {@code close()} releases one read lock
      */
-    public ReadGuard readGuard() {
+    public RwLockReadGuard readGuard() {
         return readGuard;
     }
 
@@ -306,7 +306,7 @@ public final class RwLock {
      *
      * @return the guard whose {@code close()} releases the write lock
      */
-    public WriteGuard writeGuard() {
+    public RwLockWriteGuard writeGuard() {
         return writeGuard;
     }
 
@@ -461,30 +461,6 @@ public final class RwLock {
     public int readers() {
         int s = stateVolatile();
         return s == WRITE_LOCKED ? 0 : s >>> 1;
-    }
-
-    /** Releases a read lock on {@link #close()}. */
-    public final class ReadGuard implements AutoCloseable {
-        private ReadGuard() {
-        }
-
-        /** Releases one read lock. */
-        @Override
-        public void close() {
-            unlockRead();
-        }
-    }
-
-    /** Releases the write lock on {@link #close()}. */
-    public final class WriteGuard implements AutoCloseable {
-        private WriteGuard() {
-        }
-
-        /** Releases the write lock. */
-        @Override
-        public void close() {
-            unlockWrite();
-        }
     }
 
     private int stateVolatile() {

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * tracking (unlocking an unlocked lock throws, unlocking a lock another thread holds is not detected).
  *
  * <pre>{@code
- * try (SpinLock.Guard g = spin.lock()) {
+ * try (SpinLockGuard g = spin.lock()) {
  *     x++;
  * }
  * }</pre>
@@ -29,7 +29,7 @@ public final class SpinLock {
      */
 
     private int locked;
-    private final Guard guard = new Guard();
+    private final SpinLockGuard guard = new SpinLockGuard(this);
 
     /** Creates an unlocked spin lock. */
     public SpinLock() {
@@ -40,7 +40,7 @@ public final class SpinLock {
      *
      * @return the guard whose {@code close()} unlocks; the same object every time
      */
-    public Guard lock() {
+    public SpinLockGuard lock() {
         while (!casLockedAcquire()) {
             while (lockedOpaque()) {
                 Thread.onSpinWait();
@@ -77,18 +77,6 @@ public final class SpinLock {
      */
     public boolean isLocked() {
         return lockedOpaque();
-    }
-
-    /** Releases the lock on {@link #close()}. */
-    public final class Guard implements AutoCloseable {
-        private Guard() {
-        }
-
-        /** Unlocks. */
-        @Override
-        public void close() {
-            unlock();
-        }
     }
 
     private boolean casLockedAcquire() {

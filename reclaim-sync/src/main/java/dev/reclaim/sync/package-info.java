@@ -28,11 +28,38 @@
  *   </tbody>
  * </table>
  *
+ * <h2>Lock guards</h2>
+ * Each lock returns a guard for try-with-resources, named after it as in Rust: {@link dev.reclaim.sync.MutexGuard},
+ * {@link dev.reclaim.sync.SpinLockGuard}, {@link dev.reclaim.sync.RwLockReadGuard} /
+ * {@link dev.reclaim.sync.RwLockWriteGuard}, {@link dev.reclaim.sync.QueueLockGuard},
+ * {@link dev.reclaim.sync.ByteLockGuard}. Closing it unlocks; it holds a lock, and has nothing to do with
+ * {@link dev.reclaim.Guard}, the read-side critical section of a {@link dev.reclaim.Reclaimer} (which
+ * {@link dev.reclaim.sync.RcuCell} readers open). Locking allocates no guard, except {@code QueueLock}, whose
+ * guard is the waiter's queue node.
+ * <pre>{@code
+ * try (MutexGuard g = mutex.lock()) {
+ *     counter++;
+ * }
+ * }</pre>
+ *
  * <h2>Coordination</h2>
  * {@link dev.reclaim.sync.Condvar} (with {@link dev.reclaim.sync.Mutex}), {@link dev.reclaim.sync.Semaphore},
  * {@link dev.reclaim.sync.OneShot} (one value, split sender/receiver), {@link dev.reclaim.sync.Channel} (bounded
  * blocking MPMC), and {@link dev.reclaim.sync.RcuCell} (read-copy-update whose replaced values are retired
  * through a {@link dev.reclaim.Reclaimer}).
+ *
+ * <h2>RcuCell, ArcSwap or SharedCell</h2>
+ * Three cells hold a value that readers read while writers replace it:
+ * <ul>
+ *   <li>{@link dev.reclaim.sync.RcuCell} (here): a value read inside a {@link dev.reclaim.Reclaimer}'s guard,
+ *       alongside the other data that reclaimer protects (one guard for both); replaced values are retired
+ *       through the reclaimer, after every guard that could have seen them closed. Any value, no counting.</li>
+ *   <li>{@code ArcSwap} (module {@code dev.reclaim.arc}): counted {@code Arc} handles swapped while many threads
+ *       read them, with no guard to open; the last reader to let go of a replaced value releases it.</li>
+ *   <li>{@code SharedCell} (module {@code dev.reclaim.arc}, package {@code dev.reclaim.realtime}): realtime
+ *       readers and a writer, both wait-free; a collector thread destroys replaced values once no reader holds
+ *       them.</li>
+ * </ul>
  *
  * <h2>Interrupts</h2>
  * Every blocking method documents its behaviour: {@code lock()}-style methods ignore interrupts and restore the

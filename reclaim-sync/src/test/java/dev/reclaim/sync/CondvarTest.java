@@ -26,10 +26,10 @@ class CondvarTest {
         Condvar c = new Condvar();
         Mutex m1 = new Mutex();
         Mutex m2 = new Mutex();
-        try (Mutex.Guard g = m1.lock()) {
+        try (MutexGuard g = m1.lock()) {
             assertFalse(c.await(m1, 1, TimeUnit.MILLISECONDS));
         }
-        try (Mutex.Guard g = m2.lock()) {
+        try (MutexGuard g = m2.lock()) {
             assertThrows(IllegalArgumentException.class, () -> c.await(m2));
         }
     }
@@ -38,7 +38,7 @@ class CondvarTest {
     void timedAwaitReturnsFalseAndHoldsTheMutexAgain() throws Exception {
         Condvar c = new Condvar();
         Mutex m = new Mutex();
-        try (Mutex.Guard g = m.lock()) {
+        try (MutexGuard g = m.lock()) {
             assertFalse(c.await(m, 10, TimeUnit.MILLISECONDS));
             assertTrue(m.isHeldByCurrentThread());
         }
@@ -60,13 +60,13 @@ class CondvarTest {
         AtomicInteger woken = new AtomicInteger();
         List<Thread> ts = startWaiters(c, m, 3, woken);
         SyncTesting.awaitTrue("3 waiting", () -> ParkingLot.countWaiters(c) == 3);
-        try (Mutex.Guard g = m.lock()) {
+        try (MutexGuard g = m.lock()) {
             c.notifyOne();
         }
         SyncTesting.awaitTrue("one woken", () -> woken.get() == 1);
         Thread.sleep(20);
         assertEquals(1, woken.get(), "notifyOne woke more than one");
-        try (Mutex.Guard g = m.lock()) {
+        try (MutexGuard g = m.lock()) {
             c.notifyAllWaiters();
         }
         for (Thread t : ts) {
@@ -83,7 +83,7 @@ class CondvarTest {
         AtomicInteger woken = new AtomicInteger();
         List<Thread> ts = startWaiters(c, m, 4, woken);
         SyncTesting.awaitTrue("4 waiting", () -> ParkingLot.countWaiters(c) == 4);
-        try (Mutex.Guard g = m.lock()) {
+        try (MutexGuard g = m.lock()) {
             c.notifyAllWaiters();
             assertEquals(0, ParkingLot.countWaiters(c));
             assertEquals(4, ParkingLot.countWaiters(m), "all 4 moved onto the mutex");
@@ -117,7 +117,7 @@ class CondvarTest {
         Mutex m = new Mutex();
         AtomicReference<String> outcome = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
-            try (Mutex.Guard g = m.lock()) {
+            try (MutexGuard g = m.lock()) {
                 try {
                     c.await(m);
                     outcome.set("returned");
@@ -144,7 +144,7 @@ class CondvarTest {
         SyncTesting.runThreads(4, i -> {
             for (int k = 0; k < perProducer; k++) {
                 if (i < 2) {
-                    try (Mutex.Guard g = m.lock()) {
+                    try (MutexGuard g = m.lock()) {
                         while (slot[0] != -1) {
                             notFull.await(m);
                         }
@@ -152,7 +152,7 @@ class CondvarTest {
                         notEmpty.notifyOne();
                     }
                 } else {
-                    try (Mutex.Guard g = m.lock()) {
+                    try (MutexGuard g = m.lock()) {
                         while (slot[0] == -1) {
                             notEmpty.await(m);
                         }
@@ -171,7 +171,7 @@ class CondvarTest {
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ts.add(Thread.ofPlatform().start(() -> {
-                try (Mutex.Guard g = m.lock()) {
+                try (MutexGuard g = m.lock()) {
                     c.awaitUninterruptibly(m);
                     woken.incrementAndGet();
                     released.incrementAndGet();

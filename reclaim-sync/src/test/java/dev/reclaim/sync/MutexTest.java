@@ -39,7 +39,7 @@ class MutexTest {
     @Test
     void doubleCloseOfTheGuardThrows() {
         Mutex m = new Mutex();
-        Mutex.Guard g = m.lock();
+        MutexGuard g = m.lock();
         g.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, g::close);
         assertTrue(e.getMessage().contains("does not hold"), e.getMessage());
@@ -77,7 +77,7 @@ class MutexTest {
 
         Mutex m = new Mutex();
         Thread holder = Thread.ofPlatform().start(() -> {
-            try (Mutex.Guard g = m.lock()) {
+            try (MutexGuard g = m.lock()) {
                 SyncTesting.awaitTrue("main parked", () -> ParkingLot.hasWaiters(m));
             }
         });
@@ -114,7 +114,7 @@ class MutexTest {
         m.lock();
         AtomicBoolean statusAfter = new AtomicBoolean();
         Thread t = Thread.ofPlatform().start(() -> {
-            try (Mutex.Guard g = m.lock()) {
+            try (MutexGuard g = m.lock()) {
                 statusAfter.set(Thread.currentThread().isInterrupted());
             }
         });
@@ -132,7 +132,7 @@ class MutexTest {
         Mutex m = new Mutex();
         Runnable loop = () -> {
             for (int i = 0; i < 100_000; i++) {
-                try (Mutex.Guard g = m.lock()) {
+                try (MutexGuard g = m.lock()) {
                     assert g != null;
                 }
             }
@@ -150,7 +150,7 @@ class MutexTest {
         s.unlock();
         Runnable loop = () -> {
             for (int i = 0; i < 100_000; i++) {
-                try (SpinLock.Guard g = s.lock()) {
+                try (SpinLockGuard g = s.lock()) {
                     assert g != null;
                 }
             }
@@ -162,13 +162,13 @@ class MutexTest {
     @Test
     void queueLockGrantsInArrivalOrder() throws Exception {
         QueueLock q = new QueueLock();
-        QueueLock.Guard held = q.lock();
+        QueueLockGuard held = q.lock();
         StringBuffer order = new StringBuffer();
         Thread[] ts = new Thread[3];
         for (int i = 0; i < 3; i++) {
             int id = i;
             ts[i] = Thread.ofPlatform().start(() -> {
-                try (QueueLock.Guard g = q.lock()) {
+                try (QueueLockGuard g = q.lock()) {
                     order.append(id);
                 }
             });
@@ -185,7 +185,7 @@ class MutexTest {
     @Test
     void queueLockGuardClosedTwiceOrElsewhereThrows() throws Exception {
         QueueLock q = new QueueLock();
-        QueueLock.Guard g = q.lock();
+        QueueLockGuard g = q.lock();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
             try {
@@ -232,7 +232,7 @@ class MutexTest {
             lock.lock();
             AtomicBoolean got = new AtomicBoolean();
             Thread t = Thread.ofPlatform().start(() -> {
-                try (ByteLock.Guard g = lock.lock()) {
+                try (ByteLockGuard g = lock.lock()) {
                     got.set(true);
                 }
             });

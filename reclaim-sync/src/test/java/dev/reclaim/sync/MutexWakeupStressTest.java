@@ -180,7 +180,7 @@ class MutexWakeupStressTest {
         Thread[] waiters = new Thread[3];
         for (int i = 0; i < waiters.length; i++) {
             waiters[i] = Thread.ofPlatform().start(() -> {
-                try (Mutex.Guard g = mutex.lock()) {
+                try (MutexGuard g = mutex.lock()) {
                     while (!go[0]) {
                         condvar.awaitUninterruptibly(mutex);
                     }
@@ -189,7 +189,7 @@ class MutexWakeupStressTest {
             });
         }
         SyncTesting.awaitTrue("3 condvar waiters", () -> condvar.waiters() == 3 && ParkingLot.countWaiters(condvar) == 3);
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             go[0] = true;
             condvar.notifyAllWaiters(); // held: requeued onto the mutex, woken by the unlocks one at a time
         }

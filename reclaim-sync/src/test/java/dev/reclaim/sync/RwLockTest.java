@@ -55,7 +55,7 @@ class RwLockTest {
         l.read();
         AtomicBoolean wrote = new AtomicBoolean();
         Thread w = Thread.ofPlatform().start(() -> {
-            try (RwLock.WriteGuard g = l.write()) {
+            try (RwLockWriteGuard g = l.write()) {
                 wrote.set(true);
             }
         });
@@ -78,14 +78,14 @@ class RwLockTest {
         SyncTesting.runThreads(4, i -> {
             for (int k = 0; k < 20_000; k++) {
                 if (i == 0 || (i == 1 && k % 4 == 0)) {
-                    try (RwLock.WriteGuard g = l.write()) {
+                    try (RwLockWriteGuard g = l.write()) {
                         assertEquals(0, inside.getAndAdd(1000), "a writer found someone inside");
                         pair[0]++;
                         pair[1]++;
                         inside.addAndGet(-1000);
                     }
                 } else {
-                    try (RwLock.ReadGuard g = l.read()) {
+                    try (RwLockReadGuard g = l.read()) {
                         int now = inside.incrementAndGet();
                         assertTrue(now < 1000, "a reader found a writer inside");
                         maxReaders.accumulateAndGet(now, Math::max);
@@ -112,7 +112,7 @@ class RwLockTest {
         for (int r = 0; r < readers.length; r++) {
             readers[r] = Thread.ofPlatform().start(() -> {
                 while (!stop.get()) {
-                    try (RwLock.ReadGuard g = l.read()) {
+                    try (RwLockReadGuard g = l.read()) {
                         reads.incrementAndGet();
                         Thread.onSpinWait();
                     }
@@ -123,7 +123,7 @@ class RwLockTest {
         AtomicBoolean wrote = new AtomicBoolean();
         Thread writer = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 10; i++) {
-                try (RwLock.WriteGuard g = l.write()) {
+                try (RwLockWriteGuard g = l.write()) {
                     wrote.set(true);
                 }
             }

@@ -46,7 +46,7 @@ class RwLockTimedTest {
         RwLock l = new RwLock();
         CountDownLatch release = new CountDownLatch(1);
         Thread holder = Thread.ofPlatform().start(() -> {
-            try (RwLock.WriteGuard g = l.write()) {
+            try (RwLockWriteGuard g = l.write()) {
                 release.await();
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
@@ -181,7 +181,7 @@ class RwLockTimedTest {
         assertFalse(l.tryRead(), "the parked writer blocks new readers");
         AtomicBoolean reader2In = new AtomicBoolean();
         Thread r2 = Thread.ofPlatform().start(() -> {
-            try (RwLock.ReadGuard g = l.read()) {
+            try (RwLockReadGuard g = l.read()) {
                 reader2In.set(true);
             }
         });
@@ -214,7 +214,7 @@ class RwLockTimedTest {
         assertTrue(l.tryRead());
         AtomicBoolean wrote = new AtomicBoolean();
         Thread w1 = Thread.ofPlatform().start(() -> {
-            try (RwLock.WriteGuard g = l.write()) {
+            try (RwLockWriteGuard g = l.write()) {
                 wrote.set(true);
             }
         });

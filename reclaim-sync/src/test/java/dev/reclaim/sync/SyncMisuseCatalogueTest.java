@@ -4,6 +4,7 @@ import dev.reclaim.testing.MisuseCatalogue;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
+import java.lang.foreign.Arena;
 import java.util.stream.Stream;
 
 /**
@@ -20,9 +21,42 @@ class SyncMisuseCatalogueTest {
                 () -> new Mutex().unlock());
         CATALOGUE.misuse("sync: close a mutex guard twice", IllegalStateException.class, "(?i)close|unlock", () -> {
             Mutex m = new Mutex();
-            Mutex.Guard g = m.lock();
+            MutexGuard g = m.lock();
             g.close();
             g.close();
+        });
+        CATALOGUE.misuse("sync: close a spin lock guard twice", IllegalStateException.class, "(?i)unlock once", () -> {
+            SpinLock l = new SpinLock();
+            SpinLockGuard g = l.lock();
+            g.close();
+            g.close();
+        });
+        CATALOGUE.misuse("sync: close a read guard more often than read locks were taken", IllegalStateException.class,
+                "(?i)release once per read", () -> {
+                    RwLock l = new RwLock();
+                    RwLockReadGuard g = l.read();
+                    g.close();
+                    g.close();
+                });
+        CATALOGUE.misuse("sync: close a write guard twice", IllegalStateException.class, "(?i)thread that locked", () -> {
+            RwLock l = new RwLock();
+            RwLockWriteGuard g = l.write();
+            g.close();
+            g.close();
+        });
+        CATALOGUE.misuse("sync: close a queue lock guard twice", IllegalStateException.class, "(?i)close it once", () -> {
+            QueueLock l = new QueueLock();
+            QueueLockGuard g = l.lock();
+            g.close();
+            g.close();
+        });
+        CATALOGUE.misuse("sync: close a byte lock guard twice", IllegalStateException.class, "(?i)unlock once", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                ByteLock l = ByteLock.at(arena.allocate(8, 8), 0);
+                ByteLockGuard g = l.lock();
+                g.close();
+                g.close();
+            }
         });
         CATALOGUE.misuse("sync: send twice on a one-shot", IllegalStateException.class, "(?i)once|already", () -> {
             OneShot<String> ch = OneShot.create();

@@ -54,8 +54,8 @@ public class AllocRetireBench {
     }
 
     /**
-     * The reclaimer and allocator of {@link #ebrAllocateRetire}, with the backlog check. Despite the historical
-     * name, the scheme is a parameter: {@code ebr}, and {@code robust} (which gets each block's birth era).
+     * The reclaimer and allocator of {@link #ebrAllocateRetire}, with the backlog check. Whatever the benchmark's
+     * name says, the scheme is a parameter: {@code ebr}, and {@code robust} (which gets each block's birth era).
      */
     @State(Scope.Benchmark)
     public static class Ebr {

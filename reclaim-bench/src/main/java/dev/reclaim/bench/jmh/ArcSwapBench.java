@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Reading a hot-swappable resource (issue 5): the cost of one read of the current value with 1 or 2 reader
+ * Reading a hot-swappable resource: the cost of one read of the current value with 1 or 2 reader
  * threads ({@code -t 1}, {@code -t 2}) while a background writer replaces it every millisecond
  * ({@code writer=1ms}) or never ({@code writer=none}). {@code writer=1ms-other} stores every millisecond into
  * another {@code ArcSwap} only (the other baselines are written as with {@code 1ms}): what remains of the

@@ -19,12 +19,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * How close {@code ArcSwap.load()} + close is to the cheapest possible debt-slot read in Java (issue 5's
- * "&le; 3&times; {@code AtomicReference.get()}" target). The {@code bound*} methods are not a usable API: they
- * are the bare protocol of a lane load with nothing around it (no guard object, no misuse checks, no
- * projection, no nested guards, no empty or closed swap, no writer), written inline so that the JIT sees all of
- * it. Whatever {@code ArcSwap} costs above {@link #boundHashed} is the price of its API and checks; whatever
- * {@link #boundHashed} costs above {@link #floor} is the price of the protocol itself on this machine.
+ * How close {@code ArcSwap.load()} + close is to the cheapest possible debt-slot read in Java (the
+ * "&le; 3&times; {@code AtomicReference.get()}" goal in docs/performance.md). The {@code bound*} methods are
+ * not a usable API: they are the bare protocol of a lane load with nothing around it (no guard object, no
+ * misuse checks, no projection, no nested guards, no empty or closed swap, no writer), written inline so that
+ * the JIT sees all of it. Whatever {@code ArcSwap} costs above {@link #boundHashed} is the price of its API
+ * and checks; whatever {@link #boundHashed} costs above {@link #floor} is the price of the protocol itself on
+ * this machine.
  *
  * <ul>
  *   <li>{@link #floor}: {@code AtomicReference.get()} and one field read (no protection).</li>

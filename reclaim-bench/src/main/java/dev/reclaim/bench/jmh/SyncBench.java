@@ -1,8 +1,11 @@
 package dev.reclaim.bench.jmh;
 
 import dev.reclaim.sync.Mutex;
+import dev.reclaim.sync.MutexGuard;
 import dev.reclaim.sync.OneShot;
 import dev.reclaim.sync.RwLock;
+import dev.reclaim.sync.RwLockReadGuard;
+import dev.reclaim.sync.RwLockWriteGuard;
 import dev.reclaim.sync.SeqLock;
 import dev.reclaim.sync.Semaphore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,7 +81,7 @@ public class SyncBench {
     @Benchmark
     @Threads(1)
     public long mutex() {
-        try (Mutex.Guard g = mutex.lock()) {
+        try (MutexGuard g = mutex.lock()) {
             return ++counter;
         }
     }
@@ -135,12 +138,12 @@ public class SyncBench {
     @Threads(2)
     public long rwLockReadMostly(Ops ops) {
         if ((++ops.n & 63) == 0) {
-            try (RwLock.WriteGuard g = rw.write()) {
+            try (RwLockWriteGuard g = rw.write()) {
                 x++;
                 return ++y;
             }
         }
-        try (RwLock.ReadGuard g = rw.read()) {
+        try (RwLockReadGuard g = rw.read()) {
             return x + y;
         }
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * {@code arcswap}: a hot-swapped resource (issue 5). Each operation reads the current resource of one of
+ * {@code arcswap}: a hot-swapped resource. Each operation reads the current resource of one of
  * {@code key-range} slots (default 1: one resource), or with probability {@code update-ratio} (default 0.001)
  * replaces it with a new one; a replaced resource must be closed exactly once and never while a reader uses it
  * (checked: the trial fails otherwise). Schemes protect an {@link AtomicReference} with {@code guard.protect}

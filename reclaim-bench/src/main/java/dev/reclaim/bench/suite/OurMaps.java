@@ -20,15 +20,15 @@ final class OurMaps {
     private OurMaps() {
     }
 
-    /** {@code list} workload: our ordered list (issue 6). */
+    /** {@code list} workload: our ordered list. */
     static final LongMapAdapter.Factory HARRIS_MICHAEL_LIST = (reclaimer, allocator) ->
             adapt(new HarrisMichaelList(reclaimer, allocator));
 
-    /** {@code hashmap} workload: our hash map (issue 6). */
+    /** {@code hashmap} workload: our split-ordered hash map. */
     static final LongMapAdapter.Factory LONG_HASH_MAP = (reclaimer, allocator) ->
             adapt(new LongHashMap(reclaimer, allocator));
 
-    /** {@code openmap} workload: our open-addressing hash map (issue 6). */
+    /** {@code openmap} workload: our open-addressing hash map. */
     static final LongMapAdapter.Factory LONG_OPEN_HASH_MAP = (reclaimer, allocator) ->
             adapt(new LongOpenHashMap(reclaimer, allocator));
 

@@ -1,12 +1,11 @@
 package dev.reclaim.examples.synth;
 
+import dev.reclaim.arc.Arc;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.realtime.CloseReport;
 import dev.reclaim.realtime.CollectorStats;
-import dev.reclaim.realtime.Owned;
 import dev.reclaim.realtime.RealtimeCollector;
-import dev.reclaim.realtime.Shared;
 import dev.reclaim.realtime.SharedCell;
 import dev.reclaim.realtime.Tracked;
 import dev.reclaim.realtime.Tracker;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The realtime synth of seed 3: an audio callback (48 kHz, 64 frames per callback) plays sample tables that a
+ * The realtime synth: an audio callback (48 kHz, 64 frames per callback) plays sample tables that a
  * UI thread replaces every few callbacks; each table exists twice, as a heap {@code float[]} and as an
  * off-heap block of a {@link SlabAllocator}, and the volume comes from a {@link SharedCell}. What differs per
  * {@link Model} is who destroys a replaced table (zero-fill the heap array, as a pool would, and free the
@@ -45,7 +44,7 @@ public final class Synth {
 
     /** Who destroys the tables the callback replaces. */
     public enum Model {
-        /** {@link Shared}/{@link Owned} handles; destroyed on the collector thread. */
+        /** {@link Arc} handles bound to the collector; destroyed on the collector thread. */
         COLLECTOR("collector"),
         /** The callback destroys them itself (the naive baseline). */
         DIRECT("direct"),
@@ -170,10 +169,10 @@ public final class Synth {
 
     /** Collector model: the handles hand the copies to the collector. */
     private static final class HandleTable extends Table {
-        private final Shared<HeapCopy> heapHandle;
-        private final Owned<Long> offHeapHandle;
+        private final Arc<HeapCopy> heapHandle;
+        private final Arc<Long> offHeapHandle;
 
-        HandleTable(HeapCopy heap, long address, Shared<HeapCopy> heapHandle, Owned<Long> offHeapHandle) {
+        HandleTable(HeapCopy heap, long address, Arc<HeapCopy> heapHandle, Arc<Long> offHeapHandle) {
             super(heap, address);
             this.heapHandle = heapHandle;
             this.offHeapHandle = offHeapHandle;
@@ -370,8 +369,8 @@ public final class Synth {
             Memory.copyFrom(MemorySegment.ofArray(heap.samples()), 0, address, 4L * tableFloats);
             return switch (model) {
                 case COLLECTOR -> {
-                    Shared<HeapCopy> h = collector.share(heap, destroyHeap);
-                    Owned<Long> o = collector.own(address, destroyOffHeap::accept);
+                    Arc<HeapCopy> h = Arc.of(heap, destroyHeap::accept, collector);
+                    Arc<Long> o = Arc.of(address, destroyOffHeap::accept, collector);
                     yield new HandleTable(heap, address, h, o);
                 }
                 case TRACKING -> {

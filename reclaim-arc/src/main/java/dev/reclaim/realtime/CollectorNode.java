@@ -5,21 +5,26 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
- * Something a {@link RealtimeCollector} destroys on its collector thread, carrying its own preallocated queue
- * link: the hook through which any release action (a {@link Shared} payload, an Arc's last reference, a pooled
- * native resource) is handed to the collector by a realtime thread without allocating.
+ * A node a {@link RealtimeCollector} destroys on its collector thread: an object that carries its own
+ * preallocated queue link, so that a realtime thread hands it to the collector without allocating. It is the
+ * extension point behind every handle of this library ({@link dev.reclaim.arc.Arc}'s collector release,
+ * {@link SharedCell} values, {@link Tracker} entries); subclass it for any other release action that must not run
+ * on the thread that decides it (a pooled native resource, a buffer returned to a pool).
  *
  * <p>Life cycle: construct it <em>off</em> the realtime thread (the constructor registers it with the collector,
  * so that {@link RealtimeCollector#close()} waits for it); when the last owner lets go, that owner calls
- * {@link RealtimeCollector#enqueue(Reclaimable)} exactly once (wait-free: one atomic exchange and one store,
+ * {@link RealtimeCollector#enqueue(CollectorNode)} exactly once (wait-free: one atomic exchange and one store,
  * no allocation, no lock); the collector later calls {@link #readyToDestroy()} until it returns {@code true}
  * and then {@link #destroy()} once, on the thread that runs {@link RealtimeCollector#collect()}.
  *
- * <p>An object is enqueued at most once: a second {@code enqueue} of the same object is detected when the two
+ * <p>A node is enqueued at most once: a second {@code enqueue} of the same node is detected when the two
  * calls are ordered (it throws), and is undefined when they race; reference-counted owners guarantee
  * uniqueness by enqueueing only on the transition of their count to zero.
+ *
+ * <p>Not to be confused with {@link dev.reclaim.Reclaimer}, which defers frees until readers' guards close:
+ * a collector node is destroyed as soon as its owner enqueued it and it says it is ready.
  */
-public abstract class Reclaimable {
+public abstract class CollectorNode {
 
     /* Implementation notes
      *
@@ -32,7 +37,7 @@ public abstract class Reclaimable {
     /** The collector this object belongs to; fixed at construction. */
     final RealtimeCollector collector;
     /** Intrusive queue link; accessed through nextAcquire()/setNextRelease()/setNextPlain(). */
-    private Reclaimable next;
+    private CollectorNode next;
     /** System.nanoTime() of the drop that enqueued it (opaque: see setDroppedAtOpaque). */
     private long droppedAt;
     /** Set by the producer before the push when the bounded ring was full (plain: published by the push). */
@@ -48,13 +53,13 @@ public abstract class Reclaimable {
      * @throws NullPointerException  if {@code collector} is null
      * @throws IllegalStateException if the collector is closing or closed
      */
-    protected Reclaimable(RealtimeCollector collector) {
+    protected CollectorNode(RealtimeCollector collector) {
         this.collector = Objects.requireNonNull(collector, "collector must not be null");
         collector.register();
     }
 
     /** The queue's stub node: registers nowhere and is never destroyed. */
-    Reclaimable() {
+    CollectorNode() {
         this.collector = null;
     }
 
@@ -89,15 +94,15 @@ public abstract class Reclaimable {
 
     // ---------------------------------------------------------------- accessors (package-private)
 
-    final Reclaimable nextAcquire() {
-        return (Reclaimable) NEXT.getAcquire(this); // acquire: pairs with setNextRelease() in MpscLinkedQueue.offer
+    final CollectorNode nextAcquire() {
+        return (CollectorNode) NEXT.getAcquire(this); // acquire: pairs with setNextRelease() in MpscLinkedQueue.offer
     }
 
-    final void setNextRelease(Reclaimable n) {
+    final void setNextRelease(CollectorNode n) {
         NEXT.setRelease(this, n); // release: pairs with nextAcquire() in MpscLinkedQueue.poll
     }
 
-    final void setNextPlain(Reclaimable n) {
+    final void setNextPlain(CollectorNode n) {
         NEXT.set(this, n); // plain: the node is not in the queue yet; the exchange in offer() publishes it
     }
 
@@ -116,8 +121,8 @@ public abstract class Reclaimable {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            NEXT = l.findVarHandle(Reclaimable.class, "next", Reclaimable.class);
-            DROPPED_AT = l.findVarHandle(Reclaimable.class, "droppedAt", long.class);
+            NEXT = l.findVarHandle(CollectorNode.class, "next", CollectorNode.class);
+            DROPPED_AT = l.findVarHandle(CollectorNode.class, "droppedAt", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -1,41 +1,46 @@
 package dev.reclaim.collections;
 
 import dev.reclaim.Reclaimer;
-import dev.reclaim.Scheme;
 import dev.reclaim.memory.SlabAllocator;
 import java.util.HashMap;
-import java.util.stream.Stream;
+import java.util.function.BiFunction;
 import org.jetbrains.lincheck.datastructures.LongGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Linearizability of {@link HarrisMichaelList} and {@link LongHashMap} against a {@link HashMap}, with
- * Lincheck's stress strategy (model checking cannot see off-heap races), for every scheme. A tiny key range
- * makes operations collide on the same nodes; the map starts with the smallest table so that growth and bucket
- * initialisation race with the operations too.
+ * Linearizability of a {@link LongLongMap} against a {@link HashMap}. A tiny key range makes operations collide
+ * on the same nodes; the subclasses start their maps with the smallest table so that growth, bucket
+ * initialisation and resizes race with the operations too.
  */
-class OrderedMapLincheckTest {
+abstract class LongLongMapLincheckSuite extends LincheckSuite {
 
     /** The absent value of every operation, for the structures and the specification alike. */
     static final long ABSENT = -1;
 
-    private static volatile Reclaimer reclaimer;
-    private static volatile SlabAllocator allocator;
-    private static volatile OrderedMaps kind;
+    /**
+     * A suite for one map.
+     *
+     * @param factory makes the map
+     */
+    LongLongMapLincheckSuite(BiFunction<Reclaimer, SlabAllocator, LongLongMap> factory) {
+        super((r, a, variant) -> factory.apply(r, a), Operations.class, Specification.class);
+    }
 
-    /** What Lincheck runs: one structure per invocation on the shared reclaimer and allocator (see Treiber's). */
+    @Override
+    final StressOptions options() {
+        return new StressOptions().iterations(10).invocationsPerIteration(1_500).actorsAfter(1);
+    }
+
+    /** What Lincheck runs: one map per invocation (see {@link LincheckSuite#make()}). */
     @Param(name = "key", gen = LongGen.class, conf = "1:4")
     @Param(name = "value", gen = LongGen.class, conf = "1:3")
-    public static final class MapUnderTest {
-        private final OrderedMaps.LongMap map = kind.create(reclaimer, allocator);
+    public static final class Operations {
+        private final LongLongMap map = LincheckSuite.make();
 
         /** Lincheck instantiates this class reflectively. */
-        public MapUnderTest() {
+        public Operations() {
         }
 
         /**
@@ -111,11 +116,11 @@ class OrderedMapLincheckTest {
     }
 
     /** The sequential specification on {@link HashMap}. */
-    public static final class SequentialMap {
+    public static final class Specification {
         private final HashMap<Long, Long> map = new HashMap<>();
 
         /** Creates an empty specification. */
-        public SequentialMap() {
+        public Specification() {
         }
 
         /**
@@ -183,38 +188,6 @@ class OrderedMapLincheckTest {
          */
         public boolean replace(long key, long expected, long value) {
             return map.replace(key, expected, value);
-        }
-    }
-
-    static Stream<Arguments> cases() {
-        return Stream.of(OrderedMaps.values()).flatMap(k -> Schemes.all().map(s -> Arguments.of(k, s)));
-    }
-
-    @ParameterizedTest
-    @MethodSource("cases")
-    void operationsAreLinearizableUnderStress(OrderedMaps structure, Scheme scheme) {
-        SlabAllocator a = SlabAllocator.builder().name("lincheck-" + structure + "-" + scheme.id())
-                .capacity(256L << 20).build();
-        Reclaimer r = scheme.create();
-        allocator = a;
-        reclaimer = r;
-        kind = structure;
-        long t0 = System.nanoTime();
-        try {
-            new StressOptions()
-                    .iterations(10)
-                    .invocationsPerIteration(1_500)
-                    .threads(3)
-                    .actorsPerThread(3)
-                    .actorsBefore(2)
-                    .actorsAfter(1)
-                    .sequentialSpecification(SequentialMap.class)
-                    .check(MapUnderTest.class);
-        } finally {
-            System.out.printf("lincheck stress %s %s: %d ms%n", structure, scheme.id(),
-                    (System.nanoTime() - t0) / 1_000_000);
-            r.close();
-            a.close();
         }
     }
 }

@@ -3,34 +3,33 @@ package dev.reclaim.collections;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
-import dev.reclaim.memory.SlabAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The table grows without stopping readers: while writers insert enough keys to double the bucket table many
- * times, readers keep finding every key inserted before they started, with its value, on every lookup.
+ * {@link LongHashMap}: the map suite, on a map that starts with the smallest table so that the suite exercises
+ * growth; and growth that never stops readers.
  */
-class LongHashMapGrowthTest {
+class LongHashMapTest extends LongLongMapSuite<LongHashMap> {
 
-    static Stream<Scheme> schemes() {
-        return Schemes.all();
+    LongHashMapTest() {
+        super((reclaimer, allocator) -> new LongHashMap(reclaimer, allocator, 0));
     }
 
+    /**
+     * The table grows without stopping readers: while writers insert enough keys to double the bucket table many
+     * times, readers keep finding every key inserted before they started, with its value, on every lookup.
+     */
     @ParameterizedTest
-    @MethodSource("schemes")
+    @MethodSource("dev.reclaim.collections.Schemes#all")
     void readersNeverMissAnEntryWhileTheTableDoublesUnderThem(Scheme scheme) throws InterruptedException {
-        try (SlabAllocator allocator = SlabAllocator.create();
-             Reclaimer reclaimer = scheme.create();
-             LongHashMap map = new LongHashMap(reclaimer, allocator)) {
+        try (LongHashMap map = new LongHashMap(check.reclaimer(scheme), check.allocator())) {
             int stable = 1_000;
             for (long k = 0; k < stable; k++) {
                 map.put(-k - 1, k * 11, -1);

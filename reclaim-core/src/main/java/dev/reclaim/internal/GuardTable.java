@@ -1,0 +1,710 @@
+package dev.reclaim.internal;
+
+import dev.reclaim.GuardInfo;
+import dev.reclaim.Reclaimer;
+import dev.reclaim.ReclaimerBuilder;
+import dev.reclaim.ReclaimerStats;
+import dev.reclaim.Scheme;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The guard-slot skeleton every scheme shares: a table of padded {@link GuardSlot}s claimed per guard, pooled
+ * guards, abandoned-guard recovery, {@code close} (wait, timeout message, drain), the self-checks, the
+ * counters behind {@code stats} and the {@link Reclamation} that runs deleters. A scheme subclasses it with its
+ * slot type, its open value, how a slot's garbage is handed over, and its reclamation (epoch bags, or
+ * {@link SlotTable}'s retired lists and scans); its public {@link Reclaimer} holds the subclass and delegates
+ * to it (a public class cannot extend this one without exporting the package).
+ *
+ * @param <S> the scheme's slot type
+ */
+public abstract class GuardTable<S extends GuardSlot> {
+
+    /*
+     * Implementation notes
+     * ====================
+     *
+     * Slots
+     * -----
+     * A copy-on-write table of padded slots (doubled under tableLock when a probe finds no free slot; read
+     * with acquire; slots never move, so an index stays valid in every later table). A slot is claimed per
+     * guard, not per thread: no ThreadLocal, so a virtual thread that unmounts inside a guard, or a guard
+     * handed to another thread, keeps working because everything lives in the slot, and a thread that dies
+     * strands nothing because the slot's garbage is the slot's, not the thread's.
+     *
+     * State: FREE (0), LOCKED (2: a stealer holds it: flush, synchronize, close, recovery) or open (odd: the
+     * scheme's open value, an epoch pin or OPEN). claim() starts at a Fibonacci hash of the thread id and
+     * CASes FREE -> open: one volatile CAS takes exclusive ownership of the slot (its guard, garbage and
+     * counters) and publishes that the guard is open. FREE is the constant 0, so the home slot is claimed by a
+     * CAS with no read before it; other slots are pre-read (opaque) so that busy ones are skipped. The fast
+     * path probes the first table, which the reclaimer passes from a final field of its own (no load of the
+     * current table through this object before the CAS); the slow path probes the current one. On HotSpot a
+     * volatile CAS is a full two-way fence on every port (x86 lock cmpxchg; AArch64 casal, or ldaxr/stlxr
+     * followed by ldar), which is the StoreLoad a reader's later loads need after publishing that it is open;
+     * a scheme that reads a global clock right after the claim (epochs: before it; eras: after it) relies on it.
+     * close() (release) clears holderId, puts the guard back into freeGuard and release-stores FREE; a
+     * list-based guard ends the slot's generation (release store) first.
+     *
+     *   FREE --claim CAS--> open --close: release FREE--> FREE
+     *   FREE --steal CAS--> LOCKED --release FREE--> FREE
+     *   open (guard unreachable) --recovery CAS under tableLock--> LOCKED --release FREE--> FREE
+     *
+     * Invariant: while FREE a slot holds its guard strongly (freeGuard); while open only the user does (the
+     * slot keeps a WeakReference). An open slot whose weak reference was cleared is abandoned: nobody can close
+     * it any more, so recovery takes it over. Detecting this needs a GC, so it runs on slow paths only (stats,
+     * synchronize, close, and the scheme's own, e.g. a blocked epoch advance), under tableLock so that two
+     * recoverers cannot race on the same slot; it reports the guard, lets the scheme clear what the guard
+     * published (onRecovered) and hand over the slot's garbage (answerRequest), ends the generation and puts a
+     * fresh guard in the slot.
+     *
+     * Generation (list-based schemes): the number of guards closed or recovered on the slot, plus repins. It
+     * changes whenever the guard that was open ends, which defer()'s grace periods read (SlotTable). Epochs do
+     * not count it: their grace periods are epochs, and a store per close is measurable on a pin.
+     *
+     * Closing (Dekker): claimed() reads `closed` (volatile) after the claim CAS; close() writes `closed`
+     * (volatile) and then scans the states (volatile). Either the entering thread sees closed and undoes its
+     * claim, or close() sees the slot open and waits for the guard. Then close() steals every slot, hands its
+     * garbage over (drainSlot) and lets the scheme reclaim everything regardless of readers (drained), until
+     * nothing is pending; deleters may enter guards and retire meanwhile (drainingThread). A close that times
+     * out names every open guard's holder with its stack; the reclaimer stays closing and close() may be
+     * called again.
+     *
+     * Self-checks: synchronize() and close() refuse to run while the caller holds an open guard of this
+     * reclaimer (it would wait for itself): a volatile read of the state, then the plain holderId (see
+     * GuardSlot.isHeldBy).
+     *
+     * Counters: per-slot retired/retiredBytes (owner writes, opaque), shared reclaimed/reclaimedBytes/failures
+     * and the peak pending count in the padded Reclamation.
+     *
+     * Linearization points: enter = the claim CAS; close = the release store of FREE.
+     */
+
+    private final Reclaimer owner;
+    private final String name;
+    private final long closeTimeoutNanos;
+    /** Runs deleters; counts what was reclaimed and what failed. */
+    protected final Reclamation reclamation;
+
+    /** Slot table; replaced (never mutated in place) under tableLock. Accessed via SLOTS. */
+    private volatile GuardSlot[] slots;
+    private final Object tableLock = new Object();
+    /** Set (volatile) when close() starts; see the Dekker note. */
+    private volatile boolean closed;
+    /** Set once close() has run every deleter. */
+    private volatile boolean closeCompleted;
+    /** The thread draining garbage in close(): its deleters may still enter guards and retire. */
+    private volatile Thread drainingThread;
+    private final Object closeLock = new Object();
+
+    /**
+     * Configures a table; the subclass calls {@link #start()} at the end of its constructor.
+     *
+     * @param owner     the reclaimer its guards report from {@code Guard.reclaimer()}; the table never calls it
+     * @param config    the common settings (name, failure handler, close timeout)
+     * @param schemeId  the prefix of the name when none was configured
+     * @param instances the scheme's instance counter, numbering unnamed reclaimers
+     */
+    protected GuardTable(Reclaimer owner, ReclaimerBuilder<?> config, String schemeId, AtomicInteger instances) {
+        this.owner = owner;
+        this.name = config.configuredName() != null ? config.configuredName()
+                : schemeId + "-" + instances.incrementAndGet();
+        this.closeTimeoutNanos = config.configuredCloseTimeout().toNanos();
+        this.reclamation = new Reclamation(name, config.configuredFailureHandler());
+    }
+
+    /** Builds the initial table: {@code max(16, 4 x cores)} slots rounded up to a power of two. */
+    protected final void start() {
+        int n = Integer.highestOneBit(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()) - 1) << 1;
+        GuardSlot[] table = new GuardSlot[n];
+        for (int i = 0; i < n; i++) {
+            table[i] = build(i, n);
+        }
+        SLOTS.setRelease(this, table); // release: pairs with slotsAcquire()
+    }
+
+    private S build(int index, int tableLength) {
+        S s = newSlot(index, tableLength);
+        PooledGuard g = newGuard(s);
+        s.freeGuard = g;
+        s.guardRef = new WeakReference<>(g);
+        return s;
+    }
+
+    // ---------------------------------------------------------------- scheme hooks
+
+    /**
+     * Creates slot {@code index} of a table of {@code tableLength} slots (its guard comes from
+     * {@link #newGuard}).
+     *
+     * @param index       the slot's index
+     * @param tableLength the length of the table it is built for
+     * @return a new free slot
+     */
+    protected abstract S newSlot(int index, int tableLength);
+
+    /**
+     * Creates the guard of a slot (once per slot, and again when an abandoned guard was recovered).
+     *
+     * @param slot the slot
+     * @return its guard, closed
+     */
+    protected abstract PooledGuard newGuard(S slot);
+
+    /**
+     * The open value a claim stores now (odd): read again on every round of the slow path.
+     *
+     * @return the open value
+     */
+    protected abstract long openState();
+
+    /**
+     * Hands the garbage of a slot the caller holds (its closing owner, a stealer or a recoverer) over to
+     * reclamation and answers a pending synchronize() request ({@link GuardSlot#setRequestRelease}).
+     *
+     * @param slot the slot
+     */
+    protected abstract void answerRequest(S slot);
+
+    /**
+     * Clears what the abandoned guard of {@code slot} published. Called under the table lock while the
+     * caller holds the slot LOCKED, before {@link #answerRequest}.
+     *
+     * @param slot the slot
+     */
+    protected void onRecovered(S slot) {
+    }
+
+    /** Called once per waiting round of {@code close()} while guards are open (epochs keep guard ages growing). */
+    protected void beforeCloseWaitRound() {
+    }
+
+    /**
+     * Close, draining: hands over the garbage of a slot the caller has stolen; no guard is open.
+     *
+     * @param slot the slot
+     */
+    protected abstract void drainSlot(S slot);
+
+    /**
+     * Close, draining: after a pass that stole every free slot, reclaims what is pending and says whether
+     * everything is done.
+     *
+     * @param busy whether some slot could not be stolen (a transient claim, or a guard of a draining deleter)
+     * @return whether nothing is pending any more
+     */
+    protected abstract boolean drained(boolean busy);
+
+    /**
+     * Describes the open guard of a slot, for stats and the close timeout message. The default knows no age
+     * and no epoch.
+     *
+     * @param slot      the slot
+     * @param state     its state as just read (open)
+     * @param withStack whether to capture the holder's stack (costly)
+     * @return the description
+     */
+    protected GuardInfo describe(S slot, long state, boolean withStack) {
+        return info(slot, 0, -1, withStack);
+    }
+
+    /**
+     * Waits until everything retired before the call is reclaimed; the arguments are checked.
+     *
+     * @param deadline a {@link System#nanoTime()} deadline ({@link #deadlineAfter})
+     * @return whether it completed before the deadline
+     */
+    protected abstract boolean synchronizeUntil(long deadline);
+
+    /**
+     * The scheme, for stats.
+     *
+     * @return the scheme
+     */
+    protected abstract Scheme scheme();
+
+    /**
+     * The scheme's clock, for stats.
+     *
+     * @return the current epoch or era, -1 if none
+     */
+    protected abstract long currentEpoch();
+
+    /**
+     * The open guard holding back reclamation the longest, as the scheme judges it.
+     *
+     * @param withStack whether to capture the holder thread's stack (costly)
+     * @return the guard, or null when none is open
+     */
+    public abstract GuardInfo oldestGuard(boolean withStack);
+
+    // ---------------------------------------------------------------- claim / release
+
+    /**
+     * Claims a free slot for the calling thread with state {@code open} and returns its guard, open.
+     * Allocates nothing unless the table grows.
+     *
+     * <p>The fast path probes {@code first}, the table as {@link #start()} built it, which the reclaimer keeps
+     * in a final field of its own: slots never move and every later table starts with the same slots, so
+     * entering reads no table pointer through the skeleton before its CAS. When all of them are taken, the
+     * slow path probes the current table and grows it.
+     *
+     * @param first the first table ({@link #slots()} right after construction)
+     * @param open  the open value (odd)
+     * @return the slot's guard
+     * @throws IllegalStateException if the reclaimer is closed
+     */
+    public final PooledGuard claim(GuardSlot[] first, long open) {
+        Thread t = Thread.currentThread();
+        GuardSlot[] table = first;
+        int mask = table.length - 1;
+        int start = SlotSupport.spread(t.threadId()) & mask;
+        GuardSlot home = table[start];
+        if (home.casState(GuardSlot.FREE, open)) { // CAS: claims and publishes (home slot: usually free, no pre-read)
+            return claimed(home, t);
+        }
+        for (int i = 1; i <= mask; i++) {
+            GuardSlot s = table[(start + i) & mask];
+            if (s.stateOpaque() == GuardSlot.FREE && s.casState(GuardSlot.FREE, open)) { // CAS: as above
+                return claimed(s, t);
+            }
+        }
+        return claimSlow(t);
+    }
+
+    private PooledGuard claimSlow(Thread t) {
+        while (true) {
+            checkNotClosed("enter()");
+            GuardSlot[] table = slotsAcquire();
+            long open = openState();
+            int mask = table.length - 1;
+            int start = SlotSupport.spread(t.threadId()) & mask;
+            for (int i = 0; i <= mask; i++) {
+                GuardSlot s = table[(start + i) & mask];
+                if (s.stateOpaque() == GuardSlot.FREE && s.casState(GuardSlot.FREE, open)) { // CAS: as in claim()
+                    return claimed(s, t);
+                }
+            }
+            grow(table);
+        }
+    }
+
+    private PooledGuard claimed(GuardSlot s, Thread t) {
+        if (closed && t != drainingThread) { // volatile reads: Dekker with close()'s write-then-scan
+            s.setStateRelease(GuardSlot.FREE); // release: undo the claim; pairs with close()'s volatile scan
+            throw closedException("enter()");
+        }
+        PooledGuard g = s.freeGuard; // plain: published by the releaser's store of FREE, acquired by our CAS
+        s.freeGuard = null;
+        s.holderId = t.threadId(); // plain: what our own self-checks read; see GuardSlot.isHeldBy
+        if (s.holder != t) {
+            s.holder = t; // plain: read racily for diagnostics only; written on change to skip the GC barrier
+        }
+        g.open = true;
+        return g;
+    }
+
+    /**
+     * Releases the slot of a closing guard: answers a pending synchronize() request, puts the guard back and
+     * stores FREE. The caller has already marked the guard closed (and, for a list-based scheme, ended the
+     * slot's generation).
+     *
+     * @param s the guard's slot, held by the caller
+     * @param g the guard
+     */
+    @SuppressWarnings("unchecked")
+    public final void release(GuardSlot s, PooledGuard g) {
+        if (s.requestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
+            answerRequest((S) s);
+        }
+        s.holderId = 0;  // plain: published by the release below (the self-checks)
+        s.freeGuard = g; // plain: published by the release below; the next claimer takes it after its CAS
+        s.setStateRelease(GuardSlot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
+    }
+
+    private void grow(GuardSlot[] seen) {
+        synchronized (tableLock) {
+            if (slotsAcquire() != seen) {
+                return;
+            }
+            GuardSlot[] bigger = Arrays.copyOf(seen, seen.length * 2);
+            for (int i = seen.length; i < bigger.length; i++) {
+                bigger[i] = build(i, bigger.length);
+            }
+            SLOTS.setRelease(this, bigger); // release: pairs with slotsAcquire(); new slots are fully built
+        }
+    }
+
+    /**
+     * Steals a free slot: CAS FREE -&gt; LOCKED. The caller releases it with {@link #unlock}.
+     *
+     * @param s the slot
+     * @return whether the caller now holds it
+     */
+    protected static boolean tryLock(GuardSlot s) {
+        return s.casState(GuardSlot.FREE, GuardSlot.LOCKED); // CAS: steal; pairs with the releaser's store of FREE
+    }
+
+    /**
+     * Hands back a slot taken with {@link #tryLock}.
+     *
+     * @param s the slot
+     */
+    protected static void unlock(GuardSlot s) {
+        s.setStateRelease(GuardSlot.FREE); // release: pairs with the next claim CAS; a racing enter will see closed
+    }
+
+    // ---------------------------------------------------------------- abandoned guards
+
+    /**
+     * If {@code s} is open and its guard object was garbage-collected, reports it and releases the slot.
+     *
+     * @param s the slot
+     * @return whether it was recovered
+     */
+    protected final boolean recoverIfAbandoned(S s) {
+        synchronized (tableLock) {
+            if (!s.guardCollected()) { // plain read of guardRef under tableLock: recoveries are serialized
+                return false;
+            }
+            long v = s.stateVolatile(); // volatile: pairs with the claim CAS
+            // CAS: takes the slot over; only an unreachable guard could have changed it
+            if (!GuardSlot.isOpen(v) || !s.casState(v, GuardSlot.LOCKED)) {
+                return false;
+            }
+            reclamation.failed("guard entered by " + describeThread(s.holder) + " was never closed (its thread died"
+                    + " or it was dropped unclosed); it has been released. Close every guard with try-with-resources",
+                    null);
+            onRecovered(s);
+            answerRequest(s);
+            PooledGuard g = newGuard(s);
+            s.guardRef = new WeakReference<>(g);
+            s.freeGuard = g;
+            s.holderId = 0;
+            s.endGenerationRelease();
+            s.setStateRelease(GuardSlot.FREE); // release: publishes the new guard; pairs with the claimer's CAS
+            return true;
+        }
+    }
+
+    /** Recovers every abandoned guard now. */
+    protected final void recoverAbandoned() {
+        for (GuardSlot s : slotsAcquire()) {
+            if (GuardSlot.isOpen(s.stateVolatile()) && s.guardCollected()) { // volatile: pairs with the claim CAS
+                recoverIfAbandoned(cast(s));
+            }
+        }
+    }
+
+    private static String describeThread(Thread thread) {
+        if (thread == null) {
+            return "an unknown thread";
+        }
+        return "thread \"" + thread.getName() + "\" (id " + thread.threadId()
+                + (thread.isAlive() ? ", alive)" : ", dead)");
+    }
+
+    // ---------------------------------------------------------------- synchronize
+
+    /**
+     * {@link Reclaimer#synchronize()}.
+     *
+     * @throws IllegalStateException if closed, or if the caller holds an open guard of this reclaimer
+     */
+    public final void synchronize() {
+        checkSynchronize("synchronize()");
+        synchronizeUntil(Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link Reclaimer#synchronize(Duration)}.
+     *
+     * @param timeout how long at most
+     * @return whether everything retired before the call was reclaimed in time
+     * @throws IllegalStateException if closed, or if the caller holds an open guard of this reclaimer
+     */
+    public final boolean synchronize(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        long deadline = deadlineAfter(timeout);
+        checkSynchronize("synchronize(timeout)");
+        return synchronizeUntil(deadline);
+    }
+
+    private void checkSynchronize(String op) {
+        checkNotClosed(op);
+        checkNoOwnGuard(Thread.currentThread(), op);
+    }
+
+    /**
+     * The {@link System#nanoTime()} deadline {@code timeout} from now, saturating at {@code Long.MAX_VALUE}.
+     *
+     * @param timeout a duration (negative counts as 0)
+     * @return the deadline
+     */
+    protected static long deadlineAfter(Duration timeout) {
+        long nanos = timeout.toNanos();
+        long now = System.nanoTime();
+        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + Math.max(0, nanos);
+    }
+
+    /**
+     * Whether the {@link System#nanoTime()} deadline has passed.
+     *
+     * @param deadline from {@link #deadlineAfter}
+     * @return whether it has
+     */
+    protected static boolean expired(long deadline) {
+        return System.nanoTime() - deadline > 0;
+    }
+
+    /**
+     * Whether close() has run every deleter (synchronize() waiters return true then).
+     *
+     * @return whether close has completed
+     */
+    protected final boolean closeCompleted() {
+        return closeCompleted;
+    }
+
+    private void checkNoOwnGuard(Thread t, String op) {
+        for (GuardSlot s : slotsAcquire()) {
+            if (GuardSlot.isOpen(s.stateVolatile()) && s.isHeldBy(t.threadId())) { // volatile, then plain: see isHeldBy
+                throw new IllegalStateException(op + " called on reclaimer '" + name + "' by thread \""
+                        + t.getName() + "\" while it holds an open guard of it (it would wait for itself forever);"
+                        + " close the guard first");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /**
+     * {@link Reclaimer#close()} with the configured timeout.
+     *
+     * @throws IllegalStateException if already closed, or if guards are still open when the timeout expires
+     */
+    public final void close() {
+        close(closeTimeoutNanos);
+    }
+
+    /**
+     * {@link Reclaimer#close()}: waits up to {@code timeoutNanos} for open guards, then runs every pending entry.
+     *
+     * @param timeoutNanos how long to wait for open guards
+     * @throws IllegalStateException if already closed, or if guards are still open when the timeout expires
+     */
+    public final void close(long timeoutNanos) {
+        synchronized (closeLock) {
+            if (closeCompleted) {
+                throw new IllegalStateException("reclaimer '" + name + "' is already closed; close it exactly once");
+            }
+            Thread t = Thread.currentThread();
+            checkNoOwnGuard(t, "close()");
+            closed = true; // volatile write: Dekker with claimed()'s claim-then-read (see notes)
+            waitForGuards(System.nanoTime() + timeoutNanos, timeoutNanos);
+            drainingThread = t; // volatile: lets this thread's deleters enter and retire while draining
+            try {
+                drainAll();
+            } finally {
+                drainingThread = null;
+            }
+            closeCompleted = true; // volatile: synchronize() waiters return
+        }
+    }
+
+    /**
+     * The configured close timeout.
+     *
+     * @return nanoseconds
+     */
+    public final long closeTimeoutNanos() {
+        return closeTimeoutNanos;
+    }
+
+    private void waitForGuards(long deadline, long timeoutNanos) {
+        int round = 0;
+        while (true) {
+            boolean open = false;
+            for (GuardSlot s : slotsAcquire()) {
+                if (GuardSlot.isOpen(s.stateVolatile())) { // volatile: Dekker with the claim CAS
+                    open = true;
+                    break;
+                }
+            }
+            if (!open) {
+                return;
+            }
+            beforeCloseWaitRound();
+            recoverAbandoned();
+            if (expired(deadline)) {
+                throw new IllegalStateException(openGuardsMessage(timeoutNanos));
+            }
+            SlotSupport.backoff(round++);
+        }
+    }
+
+    private String openGuardsMessage(long timeoutNanos) {
+        StringBuilder sb = new StringBuilder("reclaimer '").append(name).append("' could not close: guards were")
+                .append(" still open after ").append(timeoutNanos / 1_000_000).append(" ms. Close them (or")
+                .append(" raise closeTimeout) and call close() again. Open guards:");
+        for (GuardSlot s : slotsAcquire()) {
+            long v = s.stateVolatile(); // volatile: pairs with the claim CAS
+            if (!GuardSlot.isOpen(v)) {
+                continue;
+            }
+            GuardInfo info = describe(cast(s), v, true);
+            sb.append("\n  ").append(info.describe());
+            for (StackTraceElement e : info.stack()) {
+                sb.append("\n      at ").append(e);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void drainAll() {
+        int round = 0;
+        while (true) {
+            boolean busy = false;
+            for (GuardSlot s : slotsAcquire()) {
+                if (tryLock(s)) {
+                    drainSlot(cast(s));
+                    unlock(s);
+                } else if (s.stateVolatile() != GuardSlot.FREE) { // volatile: a transient claim, a deleter's guard
+                    busy = true;
+                }
+            }
+            if (drained(busy)) {
+                return;
+            }
+            SlotSupport.backoff(round++);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private S cast(GuardSlot s) {
+        return (S) s;
+    }
+
+    // ---------------------------------------------------------------- stats and diagnostics
+
+    /**
+     * {@link Reclaimer#stats()}: recovers abandoned guards first (unless closed).
+     *
+     * @return the snapshot
+     */
+    public final ReclaimerStats stats() {
+        if (!closed) {
+            recoverAbandoned();
+        }
+        long retired = 0;
+        long retiredBytes = 0;
+        int open = 0;
+        for (GuardSlot s : slotsAcquire()) {
+            retired += s.retiredOpaque();
+            retiredBytes += s.retiredBytesOpaque();
+            if (GuardSlot.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
+                open++;
+            }
+        }
+        Reclamation r = reclamation;
+        long reclaimed = r.reclaimedVolatile();
+        long pendingCount = Math.max(0, retired - reclaimed);
+        long pendingBytes = Math.max(0, retiredBytes - r.reclaimedBytesVolatile());
+        return new ReclaimerStats(name, scheme(), retired, reclaimed, pendingCount, pendingBytes,
+                Math.max(pendingCount, r.peakPendingVolatile()), currentEpoch(), open, oldestGuard(false),
+                r.failuresVolatile());
+    }
+
+    /** Raises the peak pending count to the backlog now (at a reclamation step, before it shrinks). */
+    protected final void updatePeak() {
+        long retired = 0;
+        for (GuardSlot s : slotsAcquire()) {
+            retired += s.retiredOpaque();
+        }
+        reclamation.updatePeak(Math.max(0, retired - reclamation.reclaimedVolatile()));
+    }
+
+    /**
+     * Describes the guard of slot {@code s}.
+     *
+     * @param s         the slot
+     * @param ageNanos  its age as the scheme knows it (0 when unknown)
+     * @param epoch     the epoch or era it reserved, -1 if none
+     * @param withStack whether to capture the holder's stack (costly)
+     * @return the description
+     */
+    public static GuardInfo info(GuardSlot s, long ageNanos, long epoch, boolean withStack) {
+        Thread h = s.holder; // plain: racy diagnostics read
+        StackTraceElement[] stack = withStack && h != null ? h.getStackTrace() : new StackTraceElement[0];
+        return new GuardInfo(h == null ? "unknown" : h.getName(), h == null ? -1 : h.threadId(),
+                h != null && h.isAlive(), ageNanos, epoch, stack);
+    }
+
+    // ---------------------------------------------------------------- misc
+
+    /**
+     * The current slots (a snapshot of the copy-on-write table).
+     *
+     * @return the table; do not modify
+     */
+    public final GuardSlot[] slots() {
+        return slotsAcquire();
+    }
+
+    /**
+     * The reclaimer's name.
+     *
+     * @return the name
+     */
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * The reclaimer this table implements (what its guards report).
+     *
+     * @return the reclaimer
+     */
+    protected final Reclaimer owner() {
+        return owner;
+    }
+
+    /**
+     * Whether close() has started.
+     *
+     * @return {@code true} once closing
+     */
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Throws if the reclaimer is closed (except for the thread draining it).
+     *
+     * @param op the operation attempted
+     * @throws IllegalStateException if closed
+     */
+    public final void checkNotClosed(String op) {
+        if (closed && Thread.currentThread() != drainingThread) { // volatile reads: pair with close()'s writes
+            throw closedException(op);
+        }
+    }
+
+    private IllegalStateException closedException(String op) {
+        return new IllegalStateException("reclaimer '" + name + "' is closed; " + op
+                + " must be called before close() (create a new reclaimer if you need one)");
+    }
+
+    private GuardSlot[] slotsAcquire() {
+        return (GuardSlot[]) SLOTS.getAcquire(this); // acquire: pairs with the release in grow()/start()
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle SLOTS =
+            FieldHandles.of(MethodHandles.lookup(), GuardTable.class, "slots", GuardSlot[].class);
+}
