@@ -1,7 +1,15 @@
 package dev.reclaim.collections;
 
+import static dev.reclaim.collections.BytesHashMapLayout.BIRTH_OFFSET;
+import static dev.reclaim.collections.BytesHashMapLayout.COUNT_OFFSET;
+import static dev.reclaim.collections.BytesHashMapLayout.KEY_LENGTH_OFFSET;
+import static dev.reclaim.collections.BytesHashMapLayout.REQUIRED_ALIGNMENT;
+import static dev.reclaim.collections.BytesHashMapLayout.VALUE_LENGTH_OFFSET;
+import static dev.reclaim.collections.BytesHashMapLayout.entrySize;
+import static dev.reclaim.collections.BytesHashMapLayout.firstEntry;
+import static dev.reclaim.collections.BytesHashMapLayout.keyBytes;
+import static dev.reclaim.collections.BytesHashMapLayout.valueBytes;
 import static dev.reclaim.collections.OrderedListLayout.MARK;
-import static dev.reclaim.collections.OrderedListLayout.VALUE_OFFSET;
 
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
@@ -38,25 +46,25 @@ import java.util.function.BiConsumer;
  *
  * <h2>Memory and failure</h2>
  * Each distinct key hash costs one {@link LongHashMap} entry plus one blob of
- * {@code 16 + sum(8 + pad8(keyLength) + pad8(valueLength))} bytes. Every update of a key copies its blob
- * (usually one entry) and retires the old one. When the allocator is exhausted, the writing methods throw the
- * allocator's {@link OffHeapExhaustedException} and leave the map unchanged.
+ * {@code 16 + sum(8 + pad8(keyLength) + pad8(valueLength))} bytes ({@code BytesHashMapLayout} in the sources).
+ * Every update of a key copies its blob (usually one entry) and retires the old one. When the allocator is
+ * exhausted, the writing methods throw the allocator's {@link OffHeapExhaustedException} and leave the map
+ * unchanged.
  *
  * <h2>Ownership and closing</h2>
  * Close the map (frees every entry and the table), then the reclaimer, then the allocator. {@link #close()}
  * must not run concurrently with other operations; afterwards every operation throws
  * {@link IllegalStateException}.
  */
-public final class BytesHashMap implements AutoCloseable {
+public final class BytesHashMap extends OffHeapCollection {
 
     /*
      * Implementation notes
      *
-     * Structure. index: a LongHashMap from h = hash64(key bytes) & hashMask (hashMask is all ones except in
-     * tests, where it forces collisions) to the address of a BLOB: one off-heap block holding every entry
-     * whose key has that hash. Blob layout: birthEra (long) | count (int) | pad (int) | entries, each entry
-     * keyLen (int) | valLen (int) | key bytes padded to 8 | value bytes padded to 8. 64-bit hashes almost
-     * never collide, so a blob nearly always holds one entry.
+     * Structure. index: a LongHashMap from h = Hashing.bytes(key) & hashMask (hashMask is all ones except in
+     * tests, where it forces collisions) to the address of a BLOB (BytesHashMapLayout): one off-heap block
+     * holding every entry whose key has that hash. 64-bit hashes almost never collide, so a blob nearly
+     * always holds one entry.
      *
      * Invariants.
      *   B1. A blob is immutable once published: it is written with plain stores before the index CAS that
@@ -70,12 +78,12 @@ public final class BytesHashMap implements AutoCloseable {
      *       blocks would need a hazard per block).
      *
      * Reading a blob under every scheme (all operations run in one guard g). The index lookup (locateNode)
-     * returns the node n protected in one of slots 0..2 and validated present. Then P = g.protect(3, n.value)
-     * publishes the blob address (hazard pointers: slot 3; robust: the upper era covers the load; EBR and
-     * leak: the guard alone suffices), and the re-check that n.next is still unmarked shows n was not yet
-     * replaced or removed after the protection became visible, so P was not yet retired then (B2): the scan
-     * of every freeing scheme sees the hazard/era and keeps P. A marked n restarts the operation. P stays in
-     * slot 3 while the index operation that may replace it runs in slots 0..2 only.
+     * returns the node n protected in one of slots 0..2 and validated present. Then P = protectBlob(g, n)
+     * publishes the blob address in slot 3 (hazard pointers: slot 3; robust: the upper era covers the load;
+     * EBR and leak: the guard alone suffices), and the re-check that n.next is still unmarked (X2) shows n was
+     * not yet replaced or removed after the protection became visible, so P was not yet retired then (B2): the
+     * scan of every freeing scheme sees the hazard/era and keeps P. A marked n restarts the operation. P stays
+     * in slot 3 while the index operation that may replace it runs in slots 0..2 only.
      *
      * Writes (put, putIfAbsent, remove). Read P as above (or none). Build a new blob P' (the new entry first,
      * then copies of P's other entries; or P without the removed entry) and publish it with
@@ -83,39 +91,37 @@ public final class BytesHashMap implements AutoCloseable {
      * when the last entry goes). ABA: P is protected from before the read until the CAS, so its address cannot
      * be freed and reused as another blob meanwhile: equal address means the same blob version. On failure P'
      * was never published and is freed at once; the operation retries. On success the old blob is retired
-     * with its birth era (word 0), which the robust scheme needs: g.retire(P, birthEra, allocator).
+     * with its birth era, which the robust scheme needs: g.retire(P, birth, allocator).
      *
      * Linearization points: those of the index operation (the CAS on the index node that publishes P', removes
      * the node, or inserts it), and for reads the validation load of n.next (unmarked) after protecting P, or
      * the index lookup that found no node.
      *
-     * Memory-order pairs. Blob contents: plain writes before the index CAS (volatile) that publishes the node
-     * holding P'; readers reach P through acquire loads of next words and the acquire load in protect() of the
-     * value word, so the plain reads of the blob see the writes. Validation: acquire load of n.next pairs with
-     * the marking CAS of the replacing/removing thread. closed: volatile write in close(), volatile read in
-     * every operation.
+     * Memory-order pairs.
+     *   X1. Blob contents: plain writes before the index CAS (volatile) that publishes the node holding P'
+     *       (OrderedListCore P1); readers reach P through acquire loads of next words and the acquire load in
+     *       protectBlob() of the value word, so the plain reads of the blob see the writes (B1).
+     *   X2. Validation: the acquire load of n.next in readBlob()/forEach() pairs with the marking CAS of the
+     *       replacing or removing thread (OrderedListCore P2).
+     *   Lifecycle: OffHeapCollection's L1 and L2.
      *
      * Garbage: one blob per replaced or removed key hash, plus the index's garbage (OrderedListCore); bounded
      * per scheme as there, with one extra protected blob per guard for hazard pointers.
      *
      * Weak points. forEach skips a key whose blob is replaced between its node being reached and protected
      * (the replacement node has the same hash and is past the iterator's bound): a key updated during the
-     * iteration may be missed. close() walks the index with a guard (the reclaimer must still be open).
+     * iteration may be missed. Closing walks the index with a guard (the reclaimer must still be open).
      */
 
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final boolean LITTLE = ORDER == ByteOrder.LITTLE_ENDIAN;
-    private static final long HEADER = 16;
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    /** The protection slot of the blob: the index uses slots 0..2. */
     private static final int BLOB_SLOT = 3;
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]).asReadOnly();
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private final Reclaimer reclaimer;
-    private final SlabAllocator allocator;
     private final LongHashMap index;
     private final long hashMask;
     private final LongAdder count = new LongAdder();
-    private volatile boolean closed; // volatile: written by close(), read by every operation
 
     /**
      * Creates an empty map.
@@ -146,9 +152,8 @@ public final class BytesHashMap implements AutoCloseable {
 
     /** Test seam: {@code hashMask} narrows the hash so that keys collide (-1 in production). */
     BytesHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long hashMask) {
+        super(reclaimer, allocator, "map");
         this.index = new LongHashMap(reclaimer, allocator, expectedSize);
-        this.reclaimer = reclaimer;
-        this.allocator = allocator;
         this.hashMask = hashMask;
     }
 
@@ -168,17 +173,17 @@ public final class BytesHashMap implements AutoCloseable {
         Objects.requireNonNull(dst, "dst must not be null; pass a buffer, or MemorySegment.NULL for the length only");
         checkOpen("get()");
         long len = keyLength(key);
-        long h = hash(key, len) & hashMask;
+        long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
             long blob = readBlob(g, h);
             long e = blob == 0 ? 0 : findEntry(blob, key, len);
             if (e == 0) {
                 return -1;
             }
-            int k = Memory.getInt(e); // plain: the blob is immutable and protected (B1, notes)
-            long v = Memory.getInt(e + 4) & 0xFFFF_FFFFL; // plain: as above
+            long k = keyLengthPlain(e); // plain: the blob is immutable and protected (B1, X1)
+            long v = valueLengthPlain(e); // plain: as above
             if (dst.byteSize() >= v && v > 0) {
-                Memory.copyTo(e + 8 + pad8(k), dst, 0, v);
+                copyOutPlain(valueBytes(e, k), dst, v); // plain: as above
             }
             return v;
         }
@@ -195,7 +200,7 @@ public final class BytesHashMap implements AutoCloseable {
     public boolean containsKey(MemorySegment key) {
         checkOpen("containsKey()");
         long len = keyLength(key);
-        long h = hash(key, len) & hashMask;
+        long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
             long blob = readBlob(g, h);
             return blob != 0 && findEntry(blob, key, len) != 0;
@@ -245,7 +250,7 @@ public final class BytesHashMap implements AutoCloseable {
     public boolean remove(MemorySegment key) {
         checkOpen("remove()");
         long len = keyLength(key);
-        long h = hash(key, len) & hashMask;
+        long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
             for (;;) {
                 long blob = readBlob(g, h);
@@ -253,8 +258,7 @@ public final class BytesHashMap implements AutoCloseable {
                 if (e == 0) {
                     return false;
                 }
-                int n = countPlain(blob);
-                if (n == 1) {
+                if (countPlain(blob) == 1) { // plain: immutable, protected (B1)
                     if (index.removeIn(g, h, OrderedListCore.REMOVE_IF_EQUAL, blob, 0) != 0) {
                         retireBlob(g, blob);
                         count.decrement();
@@ -287,17 +291,17 @@ public final class BytesHashMap implements AutoCloseable {
         checkOpen("forEach()");
         try (Guard g = reclaimer.enter()) {
             index.forEachNode(g, (node, ignored) -> {
-                long blob = g.protect(BLOB_SLOT, node + VALUE_OFFSET); // acquire: pairs with the CAS publishing node
-                if ((OrderedListCore.nextAcquire(node) & MARK) != 0) { // acquire: validates, as in readBlob()
+                long blob = protectBlob(g, node); // acquire: pairs with the CAS publishing node (X1)
+                if ((OrderedListCore.nextAcquire(node) & MARK) != 0) { // acquire: validates, as in readBlob() (X2)
                     return;
                 }
-                int n = countPlain(blob);
-                long e = blob + HEADER;
+                int n = countPlain(blob); // plain: immutable, protected (B1, X1)
+                long e = firstEntry(blob);
                 for (int i = 0; i < n; i++) {
-                    int k = Memory.getInt(e); // plain: immutable, protected (B1)
-                    long v = Memory.getInt(e + 4) & 0xFFFF_FFFFL; // plain: as above
-                    MemorySegment ks = k == 0 ? EMPTY : Memory.segment(e + 8, k).asReadOnly();
-                    MemorySegment vs = v == 0 ? EMPTY : Memory.segment(e + 8 + pad8(k), v).asReadOnly();
+                    long k = keyLengthPlain(e); // plain: as above
+                    long v = valueLengthPlain(e); // plain: as above
+                    MemorySegment ks = k == 0 ? EMPTY : viewPlain(keyBytes(e), k);
+                    MemorySegment vs = v == 0 ? EMPTY : viewPlain(valueBytes(e, k), v);
                     action.accept(ks, vs);
                     e += entrySize(k, v);
                 }
@@ -327,46 +331,11 @@ public final class BytesHashMap implements AutoCloseable {
     }
 
     /**
-     * The reclaimer this map retires replaced entries to.
-     *
-     * @return the reclaimer given at construction
-     */
-    public Reclaimer reclaimer() {
-        return reclaimer;
-    }
-
-    /**
-     * The allocator the entries live in.
-     *
-     * @return the allocator given at construction
-     */
-    public SlabAllocator allocator() {
-        return allocator;
-    }
-
-    /**
-     * Whether {@link #close()} has been called.
-     *
-     * @return {@code true} once closed
-     */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Frees every entry still in the map and the table. Replaced and removed entries are freed by the
-     * reclaimer (close it after the map, and keep it open until this returns). Must not run concurrently with
-     * other operations; the allocator must be open.
-     *
-     * @throws IllegalStateException if the map is already closed
+     * Frees every blob still in the map and the index (see {@link #close()}); replaced and removed blobs are
+     * the reclaimer's, which must still be open: this walks the index in a guard. Quiescent (L2).
      */
     @Override
-    public void close() {
-        if (closed) { // volatile read: pairs with the write below
-            throw new IllegalStateException("BytesHashMap is already closed; close it exactly once"
-                    + " (try-with-resources does it for you)");
-        }
-        closed = true; // volatile write: later operations fail in checkOpen(); close is not concurrent
+    void freeContents() {
         if (!index.isClosed()) {
             try (Guard g = reclaimer.enter()) {
                 // quiescent: every present node's blob is live and reachable only from it (B2)
@@ -379,9 +348,8 @@ public final class BytesHashMap implements AutoCloseable {
     }
 
     @Override
-    public String toString() {
-        return closed ? "BytesHashMap[closed]"
-                : "BytesHashMap[size~" + Math.max(0L, count.sum()) + ", reclaimer=" + reclaimer.name() + "]";
+    String describe() {
+        return "size~" + Math.max(0L, count.sum()) + ", ";
     }
 
     // ---------------------------------------------------------------- internals
@@ -389,12 +357,10 @@ public final class BytesHashMap implements AutoCloseable {
     private boolean write(String op, MemorySegment key, MemorySegment value, boolean ifAbsent) {
         checkOpen(op);
         long len = keyLength(key);
-        long vlen = Objects.requireNonNull(value, "value must not be null; pass a segment (may be empty)").byteSize();
-        if (vlen > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("value is " + vlen + " bytes; at most " + Integer.MAX_VALUE
-                    + " bytes per value");
-        }
-        long h = hash(key, len) & hashMask;
+        long vlen = BytesHashMapLayout.checkLength(
+                Objects.requireNonNull(value, "value must not be null; pass a segment (may be empty)").byteSize(),
+                "value");
+        long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
             for (;;) {
                 long blob = readBlob(g, h);
@@ -458,8 +424,8 @@ public final class BytesHashMap implements AutoCloseable {
             if (node == 0) {
                 return 0;
             }
-            long blob = g.protect(BLOB_SLOT, node + VALUE_OFFSET); // acquire: pairs with the CAS publishing node
-            if ((OrderedListCore.nextAcquire(node) & MARK) == 0) { // acquire: pairs with the marking CAS; see notes
+            long blob = protectBlob(g, node); // acquire: pairs with the CAS publishing node (X1)
+            if ((OrderedListCore.nextAcquire(node) & MARK) == 0) { // acquire: pairs with the marking CAS (X2)
                 return blob;
             }
             Thread.onSpinWait(); // replaced or removed meanwhile: look again
@@ -471,7 +437,7 @@ public final class BytesHashMap implements AutoCloseable {
      * {@code blob} (if not 0) except entry {@code skip} (if not 0).
      */
     private long copyWithout(Guard g, long blob, long skip, long klen, MemorySegment key, MemorySegment value) {
-        long size = HEADER;
+        long size = BytesHashMapLayout.ENTRIES_OFFSET;
         int n = 0;
         long vlen = 0;
         if (key != null) {
@@ -479,10 +445,10 @@ public final class BytesHashMap implements AutoCloseable {
             size += entrySize(klen, vlen);
             n++;
         }
-        int old = blob == 0 ? 0 : countPlain(blob);
-        long e = blob + HEADER;
+        int old = blob == 0 ? 0 : countPlain(blob); // plain: immutable, protected (B1)
+        long e = firstEntry(blob);
         for (int i = 0; i < old; i++) {
-            long es = entrySize(Memory.getInt(e), Memory.getInt(e + 4) & 0xFFFF_FFFFL); // plain: immutable (B1)
+            long es = entrySize(keyLengthPlain(e), valueLengthPlain(e)); // plain: immutable (B1)
             if (e != skip) {
                 size += es;
                 n++;
@@ -490,20 +456,22 @@ public final class BytesHashMap implements AutoCloseable {
             e += es;
         }
         long fresh = allocator.allocate(size); // may throw OffHeapExhaustedException: nothing changed yet
+        assert (fresh & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned blob 0x"
+                + Long.toHexString(fresh);
         try {
-            Memory.putLong(fresh, g.birthEra()); // plain: unpublished; the index CAS publishes it
-            Memory.putLong(fresh + 8, n); // plain: count in the low int (little or big endian: see countPlain)
-            long d = fresh + HEADER;
+            setBirthPlain(fresh, g.birthEra()); // plain: unpublished; the index CAS publishes it (X1)
+            setCountPlain(fresh, n); // plain: as above
+            long d = firstEntry(fresh);
             if (key != null) {
                 writeEntry(d, key, klen, value, vlen);
                 d += entrySize(klen, vlen);
             }
-            e = blob + HEADER;
+            e = firstEntry(blob);
             for (int i = 0; i < old; i++) {
-                long es = entrySize(Memory.getInt(e), Memory.getInt(e + 4) & 0xFFFF_FFFFL); // plain: immutable
+                long es = entrySize(keyLengthPlain(e), valueLengthPlain(e)); // plain: immutable (B1)
                 if (e != skip) {
                     for (long w = 0; w < es; w += 8) {
-                        Memory.putLong(d + w, Memory.getLong(e + w)); // plain: unpublished copy of an immutable entry
+                        setWordPlain(d + w, wordPlain(e + w)); // plain: an unpublished copy of an immutable entry
                     }
                     d += es;
                 }
@@ -516,44 +484,45 @@ public final class BytesHashMap implements AutoCloseable {
         }
     }
 
+    /** Writes one entry of an unpublished blob at {@code d}, zeroing the padding of its last words. */
     private static void writeEntry(long d, MemorySegment key, long klen, MemorySegment value, long vlen) {
-        Memory.putInt(d, (int) klen); // plain: unpublished
-        Memory.putInt(d + 4, (int) vlen); // plain: unpublished
-        long kp = pad8(klen);
+        setLengthsPlain(d, klen, vlen); // plain: unpublished (X1)
+        long kp = OffHeapLayout.pad8(klen);
         if (kp > 0) {
-            Memory.putLong(d + 8 + kp - 8, 0L); // plain: zero the padding of the last key word
-            Memory.copyFrom(key, 0, d + 8, klen);
+            setWordPlain(keyBytes(d) + kp - 8, 0L); // plain: zero the padding of the last key word
+            copyInPlain(key, keyBytes(d), klen); // plain: unpublished
         }
-        long vp = pad8(vlen);
+        long vp = OffHeapLayout.pad8(vlen);
         if (vp > 0) {
-            Memory.putLong(d + 8 + kp + vp - 8, 0L); // plain: zero the padding of the last value word
-            Memory.copyFrom(value, 0, d + 8 + kp, vlen);
+            setWordPlain(valueBytes(d, klen) + vp - 8, 0L); // plain: zero the padding of the last value word
+            copyInPlain(value, valueBytes(d, klen), vlen); // plain: unpublished
         }
     }
 
     /** The entry of {@code key} in blob {@code blob} (protected), or 0. */
     private static long findEntry(long blob, MemorySegment key, long len) {
-        int n = countPlain(blob);
-        long e = blob + HEADER;
+        int n = countPlain(blob); // plain: immutable, protected (B1)
+        long e = firstEntry(blob);
         for (int i = 0; i < n; i++) {
-            int k = Memory.getInt(e); // plain: immutable, protected (B1)
-            if (k == len && keyEquals(e + 8, key, len)) {
+            long k = keyLengthPlain(e); // plain: as above
+            if (k == len && keyEquals(keyBytes(e), key, len)) {
                 return e;
             }
-            e += entrySize(k, Memory.getInt(e + 4) & 0xFFFF_FFFFL); // plain: as above
+            e += entrySize(k, valueLengthPlain(e)); // plain: as above
         }
         return 0;
     }
 
+    /** Whether the {@code len} key bytes at {@code a} (immutable, protected, zero-padded) equal {@code key}. */
     private static boolean keyEquals(long a, MemorySegment key, long len) {
         long i = 0;
         for (; i + 8 <= len; i += 8) {
-            if (Memory.getLong(a + i) != key.get(WORD, i)) { // plain: immutable, protected (B1)
+            if (wordPlain(a + i) != key.get(WORD, i)) { // plain: immutable, protected (B1)
                 return false;
             }
         }
         if (i < len) {
-            long w = Memory.getLong(a + i); // plain: the padded last word
+            long w = wordPlain(a + i); // plain: the padded last word
             for (int j = 0; i + j < len; j++) {
                 byte b = (byte) (LITTLE ? w >>> (8 * j) : w >>> (56 - 8 * j));
                 if (b != key.get(ValueLayout.JAVA_BYTE, i + j)) {
@@ -564,50 +533,69 @@ public final class BytesHashMap implements AutoCloseable {
         return true;
     }
 
-    private static int countPlain(long blob) {
-        return (int) Memory.getLong(blob + 8); // plain: immutable after publication (B1)
-    }
-
     private void retireBlob(Guard g, long blob) {
-        g.retire(blob, Memory.getLong(blob), allocator); // plain read of the birth era: immutable, still protected
-    }
-
-    private static long entrySize(long klen, long vlen) {
-        return 8 + pad8(klen) + pad8(vlen);
-    }
-
-    private static long pad8(long n) {
-        return (n + 7) & ~7L;
+        g.retire(blob, birthPlain(blob), allocator); // plain birth: immutable, still protected (B1)
     }
 
     private static long keyLength(MemorySegment key) {
-        long len = Objects.requireNonNull(key, "key must not be null; pass a segment (may be empty)").byteSize();
-        if (len > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("key is " + len + " bytes; at most " + Integer.MAX_VALUE
-                    + " bytes per key");
-        }
-        return len;
+        return BytesHashMapLayout.checkLength(
+                Objects.requireNonNull(key, "key must not be null; pass a segment (may be empty)").byteSize(), "key");
     }
 
-    /** A 64-bit hash of the key bytes (word-wise multiply-rotate, then MurmurHash3's finaliser). */
-    static long hash(MemorySegment key, long len) {
-        long h = 0x9E3779B97F4A7C15L ^ len;
-        long i = 0;
-        for (; i + 8 <= len; i += 8) {
-            h = Long.rotateLeft(h ^ (key.get(WORD, i) * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
-        }
-        long tail = 0;
-        for (; i < len; i++) {
-            tail = (tail << 8) | (key.get(ValueLayout.JAVA_BYTE, i) & 0xFF);
-        }
-        h = Long.rotateLeft(h ^ (tail * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
-        return OrderedListCore.mix(h);
+    // ---------------------------------------------------------------- accessors
+    // Named field + mode in Memory's vocabulary. Every blob access is plain: a blob is written only before its
+    // publication and read only after an acquire that reached it (X1), so each accessor's pair is X1.
+
+    private static long protectBlob(Guard g, long node) {
+        return OrderedListCore.protectValue(g, BLOB_SLOT, node); // acquire (+ hazard in slot 3): X1
     }
 
-    private void checkOpen(String op) {
-        if (closed) { // volatile read: pairs with the write in close()
-            throw new IllegalStateException("BytesHashMap is closed; call " + op
-                    + " before close(), or create a new map");
-        }
+    private static long birthPlain(long blob) {
+        return Memory.getLong(blob + BIRTH_OFFSET); // plain: immutable once published (X1)
+    }
+
+    private static void setBirthPlain(long blob, long era) {
+        Memory.putLong(blob + BIRTH_OFFSET, era); // plain: unpublished (X1)
+    }
+
+    private static int countPlain(long blob) {
+        return (int) Memory.getLong(blob + COUNT_OFFSET); // plain: immutable once published (X1)
+    }
+
+    private static void setCountPlain(long blob, int n) {
+        Memory.putLong(blob + COUNT_OFFSET, n); // plain: unpublished (X1)
+    }
+
+    private static long keyLengthPlain(long entry) {
+        return Memory.getInt(entry + KEY_LENGTH_OFFSET) & 0xFFFF_FFFFL; // plain: immutable once published (X1)
+    }
+
+    private static long valueLengthPlain(long entry) {
+        return Memory.getInt(entry + VALUE_LENGTH_OFFSET) & 0xFFFF_FFFFL; // plain: immutable once published (X1)
+    }
+
+    private static void setLengthsPlain(long entry, long klen, long vlen) {
+        Memory.putInt(entry + KEY_LENGTH_OFFSET, (int) klen); // plain: unpublished (X1)
+        Memory.putInt(entry + VALUE_LENGTH_OFFSET, (int) vlen); // plain: unpublished (X1)
+    }
+
+    private static long wordPlain(long address) {
+        return Memory.getLong(address); // plain: a word of an immutable blob (X1)
+    }
+
+    private static void setWordPlain(long address, long word) {
+        Memory.putLong(address, word); // plain: a word of an unpublished blob (X1)
+    }
+
+    private static void copyOutPlain(long address, MemorySegment dst, long len) {
+        Memory.copyTo(address, dst, 0, len); // plain: bytes of an immutable blob (X1)
+    }
+
+    private static void copyInPlain(MemorySegment src, long address, long len) {
+        Memory.copyFrom(src, 0, address, len); // plain: bytes of an unpublished blob (X1)
+    }
+
+    private static MemorySegment viewPlain(long address, long len) {
+        return Memory.segment(address, len).asReadOnly(); // plain reads through the view: immutable (X1)
     }
 }

@@ -5,10 +5,7 @@ import static dev.reclaim.collections.OrderedListLayout.ROOT_SIZE;
 
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
-import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
@@ -35,9 +32,9 @@ import java.util.Objects;
  * <h2>Memory and failure</h2>
  * Each entry is one 32-byte node. Updating a present key publishes a replacement node and retires the old one
  * (values are immutable in place), so {@code put} on a present key also allocates. When the allocator is
- * exhausted, {@code put}, {@code putIfAbsent}, {@code replace}, {@code replaceIfPresent} and {@code add} throw the allocator's
- * {@link dev.reclaim.memory.OffHeapExhaustedException} and leave the list unchanged; removing entries makes
- * room again.
+ * exhausted, {@code put}, {@code putIfAbsent}, {@code replace}, {@code replaceIfPresent} and {@code add} throw
+ * the allocator's {@link dev.reclaim.memory.OffHeapExhaustedException} and leave the list unchanged; removing
+ * entries makes room again.
  *
  * <h2>Ownership and closing</h2>
  * Like {@link TreiberStack}: the list owns its nodes, not the reclaimer nor the allocator. Close the list
@@ -45,27 +42,25 @@ import java.util.Objects;
  * allocator. {@link #close()} must not run concurrently with other operations; afterwards every operation
  * throws {@link IllegalStateException}.
  */
-public final class HarrisMichaelList implements LongLongMap {
+public final class HarrisMichaelList extends OffHeapCollection implements LongLongMap {
 
     /*
      * Implementation notes
      *
-     * The algorithm, its invariants, linearization points, memory-order pairs, ABA argument and garbage bound
-     * are in OrderedListCore (shared with LongHashMap). This class adds the root block holding the head
-     * sentinel (OrderedListLayout: its next word alone in a cache line), the key encoding okey = key ^ MIN
-     * (unsigned order of okeys = signed order of keys), the guard per operation, and the closed flag.
+     * The algorithm, its invariants (I1-I4), linearization points, memory-order pairs (P1-P4), ABA argument and
+     * garbage bound are in OrderedListCore (shared with LongHashMap). This class adds the root block holding
+     * the head sentinel (OrderedListLayout: its next word alone in a cache line), the key encoding
+     * okey = key ^ Long.MIN_VALUE (unsigned order of okeys = signed order of keys), one guard per operation,
+     * and the lifecycle of OffHeapCollection (L1, L2).
      *
-     * `closed` is volatile and set by a CAS in close() so that one closer frees the nodes; operations read it on
-     * entry to fail fast on use after close. A close() concurrent with operations is documented misuse.
+     * The head sentinel is the list's start node: its next word is set by a release store before the list is
+     * shared (P4) and afterwards changes only by the core's CASes; it is never marked, unlinked or retired.
      */
 
-    private final Reclaimer reclaimer;
     private final OrderedListCore core;
-    private final SlabAllocator allocator;
     private final long root;
     /** The head sentinel node: its next word is at {@code root + HEAD_OFFSET}. */
     private final long head;
-    private volatile boolean closed; // volatile: read by every operation, CASed by close()
 
     /**
      * Creates an empty list. It allocates its root block from {@code allocator} at once.
@@ -76,45 +71,25 @@ public final class HarrisMichaelList implements LongLongMap {
      * @throws IllegalStateException if the reclaimer is closed
      */
     public HarrisMichaelList(Reclaimer reclaimer, SlabAllocator allocator) {
-        this.reclaimer = Objects.requireNonNull(reclaimer,
-                "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
-        this.allocator = Objects.requireNonNull(allocator,
-                "allocator must not be null; pass e.g. SlabAllocator.create()");
-        if (reclaimer.isClosed()) {
-            throw new IllegalStateException("reclaimer '" + reclaimer.name()
-                    + "' is closed; create the list with an open reclaimer");
-        }
+        super(reclaimer, allocator, "list");
         this.core = new OrderedListCore(allocator, null);
-        this.root = allocator.allocate(ROOT_SIZE);
+        this.root = OrderedListLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         this.head = root + HEAD_OFFSET;
-        Memory.putLongRelease(head, 0L); // release: the empty head is set before the list is shared
+        OrderedListCore.setNextRelease(head, 0L); // release: the empty head before the list is shared (P4)
     }
 
-    // ---------------------------------------------------------------- map operations
+    // ---------------------------------------------------------------- map operations (docs: LongLongMap)
 
-    /**
-     * The value mapped to {@code key}.
-     *
-     * @param key    the key
-     * @param absent returned when the key is not present
-     * @return the value, or {@code absent}
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     */
+    @Override
     public long get(long key, long absent) {
         checkOpen("get()");
         try (Guard g = reclaimer.enter()) {
             long n = core.locate(g, head, OrderedListCore.listOkey(key));
-            return n == 0 ? absent : OrderedListCore.valuePlain(n); // plain: immutable, n protected by g
+            return n == 0 ? absent : OrderedListCore.valuePlain(n); // plain: immutable, n protected by g (P1)
         }
     }
 
-    /**
-     * Whether {@code key} is present.
-     *
-     * @param key the key
-     * @return {@code true} if present at the linearization point
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     */
+    @Override
     public boolean containsKey(long key) {
         checkOpen("containsKey()");
         try (Guard g = reclaimer.enter()) {
@@ -122,108 +97,34 @@ public final class HarrisMichaelList implements LongLongMap {
         }
     }
 
-    /**
-     * Maps {@code key} to {@code value}, inserting or replacing.
-     *
-     * @param key    the key
-     * @param value  the value
-     * @param absent returned when the key was not present
-     * @return the previous value, or {@code absent}
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator is full (the list is unchanged)
-     */
+    @Override
     public long put(long key, long value, long absent) {
-        checkOpen("put()");
-        try (Guard g = reclaimer.enter()) {
-            return core.update(g, head, OrderedListCore.listOkey(key), value, OrderedListCore.PUT, 0, absent);
-        }
+        return update("put()", key, value, OrderedListCore.PUT, 0, absent);
     }
 
-    /**
-     * Maps {@code key} to {@code value} only if the key is not present.
-     *
-     * @param key    the key
-     * @param value  the value
-     * @param absent returned when the key was not present (and the value was inserted)
-     * @return the present value (nothing changed), or {@code absent} (inserted)
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator is full (the list is unchanged)
-     */
+    @Override
     public long putIfAbsent(long key, long value, long absent) {
-        checkOpen("putIfAbsent()");
-        try (Guard g = reclaimer.enter()) {
-            return core.update(g, head, OrderedListCore.listOkey(key), value, OrderedListCore.PUT_IF_ABSENT, 0,
-                    absent);
-        }
+        return update("putIfAbsent()", key, value, OrderedListCore.PUT_IF_ABSENT, 0, absent);
     }
 
-    /**
-     * Replaces the value of {@code key} only if it is present.
-     *
-     * @param key    the key
-     * @param value  the new value
-     * @param absent returned when the key was not present (nothing changed)
-     * @return the previous value, or {@code absent}
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator is full (the list is unchanged)
-     */
+    @Override
     public long replaceIfPresent(long key, long value, long absent) {
-        checkOpen("replaceIfPresent()");
-        try (Guard g = reclaimer.enter()) {
-            return core.update(g, head, OrderedListCore.listOkey(key), value, OrderedListCore.REPLACE, 0, absent);
-        }
+        return update("replaceIfPresent()", key, value, OrderedListCore.REPLACE, 0, absent);
     }
 
-    /**
-     * Replaces the value of {@code key} only if it is present and equal to {@code expected}: a
-     * compare-and-set on the entry, the building block of compute-style updates
-     * ({@code do { v = get(k, A); } while (!replace(k, v, f(v)));}). (The {@code absent}-returning
-     * unconditional form is {@link #replaceIfPresent(long, long, long)}.)
-     *
-     * @param key      the key
-     * @param expected the value the entry must have
-     * @param value    the new value
-     * @return {@code true} if replaced
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator is full (the list is unchanged)
-     */
+    @Override
     public boolean replace(long key, long expected, long value) {
-        checkOpen("replace()");
-        try (Guard g = reclaimer.enter()) {
-            return core.update(g, head, OrderedListCore.listOkey(key), value, OrderedListCore.REPLACE_IF_EQUAL,
-                    expected, 0) != 0;
-        }
+        return update("replace()", key, value, OrderedListCore.REPLACE_IF_EQUAL, expected, 0) != 0;
     }
 
-    /**
-     * Removes {@code key}.
-     *
-     * @param key    the key
-     * @param absent returned when the key was not present
-     * @return the removed value, or {@code absent}
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     */
+    @Override
     public long remove(long key, long absent) {
-        checkOpen("remove()");
-        try (Guard g = reclaimer.enter()) {
-            return core.remove(g, head, OrderedListCore.listOkey(key), OrderedListCore.REMOVE, 0, absent);
-        }
+        return remove("remove()", key, OrderedListCore.REMOVE, 0, absent);
     }
 
-    /**
-     * Removes {@code key} only if it is mapped to {@code expected}.
-     *
-     * @param key      the key
-     * @param expected the value the entry must have
-     * @return {@code true} if removed
-     * @throws IllegalStateException if the list or its reclaimer is closed
-     */
+    @Override
     public boolean removeIfEquals(long key, long expected) {
-        checkOpen("removeIfEquals()");
-        try (Guard g = reclaimer.enter()) {
-            return core.remove(g, head, OrderedListCore.listOkey(key), OrderedListCore.REMOVE_IF_EQUAL,
-                    expected, 0) != 0;
-        }
+        return remove("removeIfEquals()", key, OrderedListCore.REMOVE_IF_EQUAL, expected, 0) != 0;
     }
 
     // ---------------------------------------------------------------- set operations
@@ -237,10 +138,7 @@ public final class HarrisMichaelList implements LongLongMap {
      * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator is full (the list is unchanged)
      */
     public boolean add(long key) {
-        checkOpen("add()");
-        try (Guard g = reclaimer.enter()) {
-            return core.update(g, head, OrderedListCore.listOkey(key), 0, OrderedListCore.ADD, 0, 0) != 0;
-        }
+        return update("add()", key, 0, OrderedListCore.ADD, 0, 0) != 0;
     }
 
     /**
@@ -262,24 +160,18 @@ public final class HarrisMichaelList implements LongLongMap {
      * @throws IllegalStateException if the list or its reclaimer is closed
      */
     public boolean delete(long key) {
-        checkOpen("delete()");
-        try (Guard g = reclaimer.enter()) {
-            return core.remove(g, head, OrderedListCore.listOkey(key), OrderedListCore.DELETE, 0, 0) != 0;
-        }
+        return remove("delete()", key, OrderedListCore.DELETE, 0, 0) != 0;
     }
 
     // ---------------------------------------------------------------- bulk and state
 
     /**
-     * Calls {@code action} for every entry, in ascending key order; weakly consistent like the iterators of
-     * {@code java.util.concurrent}: each key at most once, every entry present for the whole call is seen,
-     * concurrent insertions and removals may or may not be. Allocates nothing per entry. The call holds one
-     * guard throughout (with EBR it holds back reclamation for its duration); {@code action} may read the list.
+     * {@inheritDoc}
      *
-     * @param action what to do with each entry
-     * @throws NullPointerException  if {@code action} is null
-     * @throws IllegalStateException if the list or its reclaimer is closed
+     * <p>Entries come in ascending key order. The call holds one guard throughout (with EBR it holds back
+     * reclamation for its duration); {@code action} may read the list.
      */
+    @Override
     public void forEach(LongLongConsumer action) {
         Objects.requireNonNull(action, "action must not be null");
         checkOpen("forEach()");
@@ -288,23 +180,18 @@ public final class HarrisMichaelList implements LongLongMap {
         }
     }
 
-    /**
-     * An estimate of the number of entries: exact when no operation is in progress. Never negative.
-     *
-     * @return the estimated size
-     * @throws IllegalStateException if the list is closed
-     */
+    @Override
     public long size() {
         checkOpen("size()");
         return core.size();
     }
 
     /**
-     * Whether the list has no entry at the moment of the call.
+     * {@inheritDoc}
      *
-     * @return {@code true} if the first node read was the end of the list
-     * @throws IllegalStateException if the list or its reclaimer is closed
+     * <p>Unlike {@link #size()} this is exact at its linearization point: it reads the first node in a guard.
      */
+    @Override
     public boolean isEmpty() {
         checkOpen("isEmpty()");
         try (Guard g = reclaimer.enter()) {
@@ -312,70 +199,31 @@ public final class HarrisMichaelList implements LongLongMap {
         }
     }
 
-    /**
-     * The reclaimer this list retires removed nodes to.
-     *
-     * @return the reclaimer given at construction
-     */
-    public Reclaimer reclaimer() {
-        return reclaimer;
-    }
-
-    /**
-     * The allocator this list's nodes live in.
-     *
-     * @return the allocator given at construction
-     */
-    public SlabAllocator allocator() {
-        return allocator;
-    }
-
-    /**
-     * Whether {@link #close()} has been called.
-     *
-     * @return {@code true} once closed
-     */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Frees every node still in the list and its root block. Removed nodes are freed by the reclaimer (close
-     * it after the list). Must not run concurrently with other operations; the allocator must still be open.
-     *
-     * @throws IllegalStateException if the list is already closed
-     */
+    /** Frees every node still in the list and its root block (see {@link #close()}); quiescent (L2). */
     @Override
-    public void close() {
-        if (!CLOSED.compareAndSet(this, false, true)) { // CAS: exactly one closer; pairs with checkOpen()
-            throw new IllegalStateException("HarrisMichaelList is already closed; close it exactly once"
-                    + " (try-with-resources does it for you)");
-        }
+    void freeContents() {
         core.freeAll(head);
         allocator.free(root);
     }
 
     @Override
-    public String toString() {
-        return closed ? "HarrisMichaelList[closed]"
-                : "HarrisMichaelList[size~" + core.size() + ", reclaimer=" + reclaimer.name() + "]";
+    String describe() {
+        return "size~" + core.size() + ", ";
     }
 
-    private void checkOpen(String op) {
-        if (closed) { // volatile read: pairs with the CAS in close()
-            throw new IllegalStateException("HarrisMichaelList is closed; call " + op
-                    + " before close(), or create a new list");
+    // ---------------------------------------------------------------- internals
+
+    private long update(String op, long key, long value, int mode, long expected, long absent) {
+        checkOpen(op);
+        try (Guard g = reclaimer.enter()) {
+            return core.update(g, head, OrderedListCore.listOkey(key), value, mode, expected, absent);
         }
     }
 
-    // VarHandle mechanics
-    private static final VarHandle CLOSED;
-
-    static {
-        try {
-            CLOSED = MethodHandles.lookup().findVarHandle(HarrisMichaelList.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    private long remove(String op, long key, int mode, long expected, long absent) {
+        checkOpen(op);
+        try (Guard g = reclaimer.enter()) {
+            return core.remove(g, head, OrderedListCore.listOkey(key), mode, expected, absent);
         }
     }
 }

@@ -1,8 +1,12 @@
 package dev.reclaim.collections;
 
+import static dev.reclaim.collections.LongHashMapLayout.CLAIMED;
+import static dev.reclaim.collections.LongHashMapLayout.MAX_BITS;
+import static dev.reclaim.collections.LongHashMapLayout.READY;
+import static dev.reclaim.collections.LongHashMapLayout.STATE_OFFSET;
+import static dev.reclaim.collections.LongHashMapLayout.UNINITIALISED;
 import static dev.reclaim.collections.OrderedListLayout.DUMMY;
 import static dev.reclaim.collections.OrderedListLayout.NODE_SIZE;
-import static dev.reclaim.collections.OrderedListLayout.VALUE_OFFSET;
 
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
@@ -47,40 +51,54 @@ import java.util.Objects;
  * reclaimer, then the allocator. {@link #close()} must not run concurrently with other operations; afterwards
  * every operation throws {@link IllegalStateException}.
  */
-public final class LongHashMap implements LongLongMap {
+public final class LongHashMap extends OffHeapCollection implements LongLongMap {
 
     /*
      * Implementation notes
      *
      * Split-ordered list (Shalev & Shavit). All entries are in ONE lock-free ordered list (OrderedListCore,
-     * shared with HarrisMichaelList: its invariants, linearization points and memory-order pairs apply) sorted
-     * by okey = Long.reverse(hash), hash = mix(key), a bijection, so the okey identifies the key and a node
-     * needs no key word. Bucket b (of 2^bits) holds the hashes with h & (2^bits - 1) == b; in split order those
-     * are exactly the nodes after the bucket node with okey reverse(b) (a "dummy" node: ties with a regular
-     * okey put the dummy first) and before the next bucket node. Doubling the table splits every bucket b into
-     * b and b + 2^bits, whose bucket node sits inside b's run: no entry moves, readers never stop.
+     * shared with HarrisMichaelList: its invariants I1-I4, linearization points and pairs P1-P4 apply) sorted
+     * by okey = Long.reverse(hash), hash = Hashing.mix(key), a bijection, so the okey identifies the key and a
+     * node needs no key word. Bucket b (of 2^bits) holds the hashes with h & (2^bits - 1) == b; in split order
+     * those are exactly the nodes after the bucket node with okey reverse(b) (a "dummy" node: ties with a
+     * regular okey put the dummy first) and before the next bucket node. Doubling the table splits every bucket
+     * b into b and b + 2^bits, whose bucket node sits inside b's run: no entry moves, readers never stop.
      *
-     * Bucket table. Bucket nodes are not separate allocations: segment 0 holds buckets [0, 2^B0), segment
-     * i >= 1 holds [2^(B0+i-1), 2^(B0+i)), each bucket a 32-byte node slot (64-byte aligned segment, so a slot
-     * never straddles a cache line) whose value word is its state: UNINITIALISED (0, the segment is zeroed),
-     * CLAIMED, READY. A bucket is initialised lazily by the first operation that uses it: it CASes the state
-     * UNINITIALISED -> CLAIMED, links the slot into the list starting from its parent bucket (b without its top
-     * bit, initialised first, recursively) and writes READY with release. A thread that finds the bucket
+     * Bucket table (LongHashMapLayout). Bucket nodes are not separate allocations but slots of zeroed segments,
+     * found through a directory. A bucket is initialised lazily by the first operation that uses it: it CASes
+     * the state UNINITIALISED -> CLAIMED, links the slot into the list starting from its parent bucket (b
+     * without its top bit, initialised first, recursively) and stores READY. A thread that finds the bucket
      * CLAIMED by another does not wait: it starts from the parent bucket instead (correct, as the parent's run
      * contains the child's), so the map stays lock-free. Bucket nodes are never marked, unlinked or retired;
-     * close() frees the segments.
+     * closing frees the segments.
+     *
+     * Invariants.
+     *   S1. A directory entry goes 0 -> raw once (CAS) and the segment is zeroed before; entries are installed
+     *       in index order, and bits becomes b + 1 only after the segment of buckets [2^b, 2^(b+1)) is
+     *       installed. So every bucket index below 2^bits has its segment.
+     *   S2. A bucket's state goes UNINITIALISED -> CLAIMED -> READY; only the claimant writes its okey and meta
+     *       and links it, and READY is stored only after the linking CAS. A READY bucket node is a valid start
+     *       node for every hash of its bucket (I1), forever.
+     *   S3. bits only grows, by one per CAS.
      *
      * Growth. The count estimate (LongAdder) is compared with the bucket count on about 1 put in 64 (by hash
      * bits the bucket index does not use); above LOAD_FACTOR entries per bucket, a thread allocates the next
-     * segment (zeroed) if it is missing, installs it in the directory by CAS (a loser frees its copy), then
-     * CASes bits -> bits + 1. Readers index the directory after reading bits (volatile), and the directory
-     * write is a release CAS that happens before the bits CAS: a bucket index below 2^bits always has its
-     * segment. Exhaustion during growth skips growing.
+     * segment (zeroed) if it is missing, installs it by CAS (a loser frees its copy), then CASes bits -> bits
+     * + 1. Exhaustion during growth skips growing.
      *
-     * Memory-order pairs. state: release store of READY in initBucket() -> acquire load in bucket(); the
-     * bucket node's okey/meta are plain writes published by the CAS that links it (core). directory: CAS
-     * (volatile) in grow() -> acquire load in segmentAddress(). bits: CAS in grow() -> volatile read in
-     * bucketOf(). closed: CAS in close() -> volatile read in checkOpen().
+     * Linearization points: OrderedListCore's; initialising a bucket or growing the table is not the
+     * linearization point of any operation (neither changes which entries are present).
+     *
+     * Memory-order pairs (on top of OrderedListCore's P1-P4).
+     *   H1. Directory: casSegment() in grow() (after allocateZeroed) pairs with segmentAcquire() in slot(): a
+     *       thread that reads the address sees the zeroed segment. slotOkey() reads entries opaque: it needs
+     *       only the address, and a stale 0 just makes the caller read the node's okey from memory (P1).
+     *   H2. bits: casBits() in grow() comes after casSegment() (S1) and pairs with bitsVolatile() in
+     *       bucketOf(), so an index below the bits read has its segment visible (with H1).
+     *   H3. Bucket state: setStateRelease(READY) in initBucket(), after the linking CAS, pairs with
+     *       stateAcquire() in bucket(): a thread that starts from the bucket node sees it linked (core P4).
+     *       casState() claims the bucket for one thread.
+     *   Lifecycle: OffHeapCollection's L1 and L2.
      *
      * Garbage: as OrderedListCore (removed and replaced nodes, with their birth eras). With hazard pointers a
      * bucket node needs no protection (never freed before close); the core protects it anyway, harmlessly.
@@ -91,26 +109,15 @@ public final class LongHashMap implements LongLongMap {
 
     /** Most entries per bucket on average before the table doubles. */
     static final int LOAD_FACTOR = 1;
-    /** Largest table: 2^30 buckets. */
-    static final int MAX_BITS = 30;
-    /** Smallest first segment: 2^4 buckets. */
-    static final int MIN_BITS = 4;
 
-    private static final long UNINITIALISED = 0;
-    private static final long CLAIMED = 1;
-    private static final long READY = 2;
-
-    private final Reclaimer reclaimer;
-    private final SlabAllocator allocator;
     private final OrderedListCore core;
     /** log2 of the size of segment 0. */
     private final int baseBits;
-    /** Raw (unaligned) addresses of the bucket segments, 0 until allocated; the slots are 64-byte aligned in it. */
+    /** Raw (unaligned) addresses of the bucket segments, 0 until allocated (LongHashMapLayout). */
     private final long[] segments;
     /** Bucket 0's node: the list's head; never changes. */
     private final long head;
-    private volatile int bits; // volatile: read per operation, CASed by grow()
-    private volatile boolean closed; // volatile: read by every operation, CASed by close()
+    private volatile int bits; // volatile: read per operation (H2), CASed by grow()
 
     /**
      * Creates an empty map with a small table.
@@ -136,155 +143,72 @@ public final class LongHashMap implements LongLongMap {
      * @throws OffHeapExhaustedException if the first bucket segment does not fit in the allocator
      */
     public LongHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize) {
-        this.reclaimer = Objects.requireNonNull(reclaimer,
-                "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
-        this.allocator = Objects.requireNonNull(allocator,
-                "allocator must not be null; pass e.g. SlabAllocator.create()");
+        super(reclaimer, allocator, "map");
         if (expectedSize < 0) {
             throw new IllegalArgumentException("expectedSize must be >= 0, got " + expectedSize);
         }
-        if (reclaimer.isClosed()) {
-            throw new IllegalStateException("reclaimer '" + reclaimer.name()
-                    + "' is closed; create the map with an open reclaimer");
-        }
-        long buckets = Math.max(1L, expectedSize / LOAD_FACTOR);
-        int b = 64 - Long.numberOfLeadingZeros(buckets - 1);
-        this.baseBits = Math.max(MIN_BITS, Math.min(b, MAX_BITS - 4));
-        this.segments = new long[MAX_BITS - baseBits + 1];
+        this.baseBits = LongHashMapLayout.baseBitsFor(expectedSize / LOAD_FACTOR);
+        this.segments = new long[LongHashMapLayout.directoryLength(baseBits)];
         this.core = new OrderedListCore(allocator, this);
-        long raw = allocator.allocateZeroed(segmentBytes(0));
-        SEGMENTS.setRelease(segments, 0, raw); // release: before the map is shared; pairs with segmentAddress()
-        this.head = align(raw);
-        OrderedListCore.setOkeyPlain(head, 0L); // plain: bucket 0, published by the release below
-        OrderedListCore.setMetaPlain(head, DUMMY);
-        OrderedListCore.setNextPlain(head, 0L);
-        setStateRelease(head, READY); // release: bucket 0 is ready before the map is shared
-        BITS.setVolatile(this, baseBits); // volatile: the initial table size
+        long raw = allocator.allocateZeroed(LongHashMapLayout.segmentBytes(baseBits, 0));
+        setSegmentRelease(0, raw); // release: before the map is shared; pairs with segmentAcquire() (H1)
+        this.head = LongHashMapLayout.slotsBase(raw);
+        OrderedListCore.setOkeyPlain(head, 0L); // plain: bucket 0, published by the release store below
+        OrderedListCore.setMetaPlain(head, DUMMY); // plain: as above
+        OrderedListCore.setNextPlain(head, 0L); // plain: as above
+        setStateRelease(head, READY); // release: bucket 0 is ready before the map is shared (H3)
+        setBitsVolatile(baseBits); // volatile: the initial table size (H2)
     }
 
-    // ---------------------------------------------------------------- operations
+    // ---------------------------------------------------------------- map operations (docs: LongLongMap)
 
-    /**
-     * The value mapped to {@code key}.
-     *
-     * @param key    the key
-     * @param absent returned when the key is not present
-     * @return the value, or {@code absent}
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
+    @Override
     public long get(long key, long absent) {
         checkOpen("get()");
-        long h = OrderedListCore.mix(key);
+        long h = Hashing.mix(key);
         try (Guard g = reclaimer.enter()) {
             long n = core.locate(g, bucketOf(g, h), Long.reverse(h));
-            return n == 0 ? absent : OrderedListCore.valuePlain(n); // plain: immutable, n protected by g
+            return n == 0 ? absent : OrderedListCore.valuePlain(n); // plain: immutable, n protected by g (P1)
         }
     }
 
-    /**
-     * Whether {@code key} is present.
-     *
-     * @param key the key
-     * @return {@code true} if present at the linearization point
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
+    @Override
     public boolean containsKey(long key) {
         checkOpen("containsKey()");
-        long h = OrderedListCore.mix(key);
+        long h = Hashing.mix(key);
         try (Guard g = reclaimer.enter()) {
             return core.locate(g, bucketOf(g, h), Long.reverse(h)) != 0;
         }
     }
 
-    /**
-     * Maps {@code key} to {@code value}, inserting or replacing.
-     *
-     * @param key    the key
-     * @param value  the value
-     * @param absent returned when the key was not present
-     * @return the previous value, or {@code absent}
-     * @throws IllegalStateException     if the map or its reclaimer is closed
-     * @throws OffHeapExhaustedException if the allocator is full (the map is unchanged)
-     */
+    @Override
     public long put(long key, long value, long absent) {
         return update("put()", key, value, OrderedListCore.PUT, 0, absent);
     }
 
-    /**
-     * Maps {@code key} to {@code value} only if the key is not present.
-     *
-     * @param key    the key
-     * @param value  the value
-     * @param absent returned when the key was not present (and the value was inserted)
-     * @return the present value (nothing changed), or {@code absent} (inserted)
-     * @throws IllegalStateException     if the map or its reclaimer is closed
-     * @throws OffHeapExhaustedException if the allocator is full (the map is unchanged)
-     */
+    @Override
     public long putIfAbsent(long key, long value, long absent) {
         return update("putIfAbsent()", key, value, OrderedListCore.PUT_IF_ABSENT, 0, absent);
     }
 
-    /**
-     * Replaces the value of {@code key} only if it is present.
-     *
-     * @param key    the key
-     * @param value  the new value
-     * @param absent returned when the key was not present (nothing changed)
-     * @return the previous value, or {@code absent}
-     * @throws IllegalStateException     if the map or its reclaimer is closed
-     * @throws OffHeapExhaustedException if the allocator is full (the map is unchanged)
-     */
+    @Override
     public long replaceIfPresent(long key, long value, long absent) {
         return update("replaceIfPresent()", key, value, OrderedListCore.REPLACE, 0, absent);
     }
 
-    /**
-     * Replaces the value of {@code key} only if it is present and equal to {@code expected}: a
-     * compare-and-set on the entry, the building block of compute-style updates
-     * ({@code do { v = get(k, A); } while (!replace(k, v, f(v)));}).
-     *
-     * @param key      the key
-     * @param expected the value the entry must have
-     * @param value    the new value
-     * @return {@code true} if replaced
-     * @throws IllegalStateException     if the map or its reclaimer is closed
-     * @throws OffHeapExhaustedException if the allocator is full (the map is unchanged)
-     */
+    @Override
     public boolean replace(long key, long expected, long value) {
         return update("replace()", key, value, OrderedListCore.REPLACE_IF_EQUAL, expected, 0) != 0;
     }
 
-    /**
-     * Removes {@code key}.
-     *
-     * @param key    the key
-     * @param absent returned when the key was not present
-     * @return the removed value, or {@code absent}
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
+    @Override
     public long remove(long key, long absent) {
-        checkOpen("remove()");
-        long h = OrderedListCore.mix(key);
-        try (Guard g = reclaimer.enter()) {
-            return core.remove(g, bucketOf(g, h), Long.reverse(h), OrderedListCore.REMOVE, 0, absent);
-        }
+        return remove("remove()", key, OrderedListCore.REMOVE, 0, absent);
     }
 
-    /**
-     * Removes {@code key} only if it is mapped to {@code expected}.
-     *
-     * @param key      the key
-     * @param expected the value the entry must have
-     * @return {@code true} if removed
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
+    @Override
     public boolean removeIfEquals(long key, long expected) {
-        checkOpen("removeIfEquals()");
-        long h = OrderedListCore.mix(key);
-        try (Guard g = reclaimer.enter()) {
-            return core.remove(g, bucketOf(g, h), Long.reverse(h), OrderedListCore.REMOVE_IF_EQUAL, expected, 0)
-                    != 0;
-        }
+        return remove("removeIfEquals()", key, OrderedListCore.REMOVE_IF_EQUAL, expected, 0) != 0;
     }
 
     // ---------------------------------------------------------------- operations inside a caller's guard
@@ -304,9 +228,9 @@ public final class LongHashMap implements LongLongMap {
     public long get(Guard guard, long key, long absent) {
         checkOpen("get()");
         checkGuard(guard);
-        long h = OrderedListCore.mix(key);
+        long h = Hashing.mix(key);
         long n = core.locate(guard, bucketOf(guard, h), Long.reverse(h));
-        return n == 0 ? absent : OrderedListCore.valuePlain(n); // plain: immutable, n protected by the guard
+        return n == 0 ? absent : OrderedListCore.valuePlain(n); // plain: immutable, n protected (P1)
     }
 
     /**
@@ -324,12 +248,7 @@ public final class LongHashMap implements LongLongMap {
     public long put(Guard guard, long key, long value, long absent) {
         checkOpen("put()");
         checkGuard(guard);
-        long h = OrderedListCore.mix(key);
-        long r = core.update(guard, bucketOf(guard, h), Long.reverse(h), value, OrderedListCore.PUT, 0, absent);
-        if ((h >>> 58) == 0) {
-            maybeGrow();
-        }
-        return r;
+        return updateGuarded(guard, key, value, OrderedListCore.PUT, 0, absent);
     }
 
     /**
@@ -345,38 +264,32 @@ public final class LongHashMap implements LongLongMap {
     public long remove(Guard guard, long key, long absent) {
         checkOpen("remove()");
         checkGuard(guard);
-        long h = OrderedListCore.mix(key);
-        return core.remove(guard, bucketOf(guard, h), Long.reverse(h), OrderedListCore.REMOVE, 0, absent);
+        return removeGuarded(guard, key, OrderedListCore.REMOVE, 0, absent);
     }
 
     // ---------------------------------------------------------------- package-private: BytesHashMap's layer
 
     /**
      * The entry node of {@code key} inside the caller's guard (protected in one of slots 0..2 until the next
-     * operation with the guard), or 0 if absent. Its value word is at {@code node + VALUE_OFFSET}.
+     * operation with the guard), or 0 if absent. Read its value with {@link OrderedListCore#valuePlain} or
+     * {@link OrderedListCore#protectValue}.
      */
     long locateNode(Guard g, long key) {
         checkOpen("get()");
-        long h = OrderedListCore.mix(key);
+        long h = Hashing.mix(key);
         return core.locate(g, bucketOf(g, h), Long.reverse(h));
     }
 
     /** {@link OrderedListCore#update} for {@code key} inside the caller's guard (uses slots 0..2 only). */
     long updateIn(Guard g, long key, long value, int mode, long expected, long absent) {
         checkOpen("put()");
-        long h = OrderedListCore.mix(key);
-        long r = core.update(g, bucketOf(g, h), Long.reverse(h), value, mode, expected, absent);
-        if ((h >>> 58) == 0) {
-            maybeGrow();
-        }
-        return r;
+        return updateGuarded(g, key, value, mode, expected, absent);
     }
 
     /** {@link OrderedListCore#remove} for {@code key} inside the caller's guard (uses slots 0..2 only). */
     long removeIn(Guard g, long key, int mode, long expected, long absent) {
         checkOpen("remove()");
-        long h = OrderedListCore.mix(key);
-        return core.remove(g, bucketOf(g, h), Long.reverse(h), mode, expected, absent);
+        return removeGuarded(g, key, mode, expected, absent);
     }
 
     /** forEach delivering (node address, value) inside the caller's guard; the node stays protected meanwhile. */
@@ -385,24 +298,16 @@ public final class LongHashMap implements LongLongMap {
         core.forEach(g, head, action, true);
     }
 
-    private void checkGuard(Guard guard) {
-        if (guard.reclaimer() != reclaimer) {
-            throw new IllegalArgumentException("the guard belongs to reclaimer '" + guard.reclaimer().name()
-                    + "', not to this map's reclaimer '" + reclaimer.name() + "'; open it with map.reclaimer().enter()");
-        }
-    }
+    // ---------------------------------------------------------------- bulk and state
 
     /**
-     * Calls {@code action} for every entry, in the map's internal (split) order; weakly consistent like
-     * {@code ConcurrentHashMap}'s iteration: each key at most once, every entry present for the whole call is
-     * seen, concurrent insertions and removals may or may not be, and the table may grow meanwhile. Allocates
-     * nothing per entry. The call holds one guard throughout (with EBR it holds back reclamation for its
-     * duration); {@code action} may read the map.
+     * {@inheritDoc}
      *
-     * @param action what to do with each entry
-     * @throws NullPointerException  if {@code action} is null
-     * @throws IllegalStateException if the map or its reclaimer is closed
+     * <p>Entries come in the map's internal (split) order, which is pseudo-random, and the table may grow
+     * meanwhile. The call holds one guard throughout (with EBR it holds back reclamation for its duration);
+     * {@code action} may read the map.
      */
+    @Override
     public void forEach(LongLongConsumer action) {
         Objects.requireNonNull(action, "action must not be null");
         checkOpen("forEach()");
@@ -411,23 +316,13 @@ public final class LongHashMap implements LongLongMap {
         }
     }
 
-    /**
-     * An estimate of the number of entries: exact when no operation is in progress. Never negative.
-     *
-     * @return the estimated size
-     * @throws IllegalStateException if the map is closed
-     */
+    @Override
     public long size() {
         checkOpen("size()");
         return core.size();
     }
 
-    /**
-     * Whether the {@linkplain #size() size estimate} is 0.
-     *
-     * @return {@code true} if no entry is counted
-     * @throws IllegalStateException if the map is closed
-     */
+    @Override
     public boolean isEmpty() {
         return size() == 0;
     }
@@ -438,51 +333,15 @@ public final class LongHashMap implements LongLongMap {
      * @return the bucket count
      */
     public long bucketCount() {
-        return 1L << bits;
+        return 1L << bitsVolatile(); // volatile: pairs with casBits() (H2)
     }
 
-    /**
-     * The reclaimer this map retires removed nodes to.
-     *
-     * @return the reclaimer given at construction
-     */
-    public Reclaimer reclaimer() {
-        return reclaimer;
-    }
-
-    /**
-     * The allocator this map's entries and buckets live in.
-     *
-     * @return the allocator given at construction
-     */
-    public SlabAllocator allocator() {
-        return allocator;
-    }
-
-    /**
-     * Whether {@link #close()} has been called.
-     *
-     * @return {@code true} once closed
-     */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Frees every entry still in the map and the bucket table. Removed entries are freed by the reclaimer
-     * (close it after the map). Must not run concurrently with other operations; the allocator must be open.
-     *
-     * @throws IllegalStateException if the map is already closed
-     */
+    /** Frees every entry still in the map and the bucket segments (see {@link #close()}); quiescent (L2). */
     @Override
-    public void close() {
-        if (!CLOSED.compareAndSet(this, false, true)) { // CAS: exactly one closer; pairs with checkOpen()
-            throw new IllegalStateException("LongHashMap is already closed; close it exactly once"
-                    + " (try-with-resources does it for you)");
-        }
+    void freeContents() {
         core.freeAll(head);
         for (int i = 0; i < segments.length; i++) {
-            long raw = (long) SEGMENTS.getVolatile(segments, i); // volatile: pairs with the CAS in grow()
+            long raw = segmentVolatile(i); // volatile: pairs with casSegment() (H1); quiescent
             if (raw != 0) {
                 allocator.free(raw);
             }
@@ -490,29 +349,59 @@ public final class LongHashMap implements LongLongMap {
     }
 
     @Override
-    public String toString() {
-        return closed ? "LongHashMap[closed]"
-                : "LongHashMap[size~" + core.size() + ", buckets=" + bucketCount() + ", reclaimer="
-                + reclaimer.name() + "]";
+    String describe() {
+        return "size~" + core.size() + ", buckets=" + bucketCount() + ", ";
     }
 
     // ---------------------------------------------------------------- internals
 
     private long update(String op, long key, long value, int mode, long expected, long absent) {
         checkOpen(op);
-        long h = OrderedListCore.mix(key);
+        long h = Hashing.mix(key);
         long r;
         try (Guard g = reclaimer.enter()) {
             r = core.update(g, bucketOf(g, h), Long.reverse(h), value, mode, expected, absent);
         }
-        if ((h >>> 58) == 0) { // about 1 update in 64 checks the load (bits the bucket index does not use)
-            maybeGrow();
-        }
+        sampleLoad(h); // outside the guard: a growth allocates and zeroes a segment
         return r;
     }
 
+    private long updateGuarded(Guard g, long key, long value, int mode, long expected, long absent) {
+        long h = Hashing.mix(key);
+        long r = core.update(g, bucketOf(g, h), Long.reverse(h), value, mode, expected, absent);
+        sampleLoad(h);
+        return r;
+    }
+
+    private long remove(String op, long key, int mode, long expected, long absent) {
+        checkOpen(op);
+        try (Guard g = reclaimer.enter()) {
+            return removeGuarded(g, key, mode, expected, absent);
+        }
+    }
+
+    private long removeGuarded(Guard g, long key, int mode, long expected, long absent) {
+        long h = Hashing.mix(key);
+        return core.remove(g, bucketOf(g, h), Long.reverse(h), mode, expected, absent);
+    }
+
+    /** About 1 update in 64 checks the load: the one whose hash has six top zero bits, which no bucket uses. */
+    private void sampleLoad(long h) {
+        if ((h >>> 58) == 0) {
+            maybeGrow();
+        }
+    }
+
+    private void checkGuard(Guard guard) {
+        if (guard.reclaimer() != reclaimer) {
+            throw new IllegalArgumentException("the guard belongs to reclaimer '" + guard.reclaimer().name()
+                    + "', not to this map's reclaimer '" + reclaimer.name()
+                    + "'; open it with map.reclaimer().enter()");
+        }
+    }
+
     private void maybeGrow() {
-        int b = bits; // volatile: pairs with the CAS in grow()
+        int b = bitsVolatile(); // volatile: pairs with casBits() (H2)
         if (b < MAX_BITS && core.size() > ((long) LOAD_FACTOR << b)) {
             grow(b);
         }
@@ -521,38 +410,29 @@ public final class LongHashMap implements LongLongMap {
     /** Doubles the table from {@code 2^b} buckets, unless another thread did or memory is exhausted. */
     private void grow(int b) {
         int seg = b + 1 - baseBits; // the segment of buckets [2^b, 2^(b+1))
-        if ((long) SEGMENTS.getAcquire(segments, seg) == 0) { // acquire: pairs with the CAS below
+        if (segmentAcquire(seg) == 0) { // acquire: pairs with casSegment() below (H1)
             long raw;
             try {
-                raw = allocator.allocateZeroed(segmentBytes(seg));
+                raw = allocator.allocateZeroed(LongHashMapLayout.segmentBytes(baseBits, seg));
             } catch (OffHeapExhaustedException e) {
                 return; // keep the table; chains get longer, growth is retried by a later put
             }
-            if (!SEGMENTS.compareAndSet(segments, seg, 0L, raw)) { // CAS: publishes the zeroed segment
+            if (!casSegment(seg, raw)) { // CAS: publishes the zeroed segment (H1, S1)
                 allocator.free(raw); // another thread installed it first; ours was never shared
             }
         }
-        BITS.compareAndSet(this, b, b + 1); // CAS: after the segment is installed; pairs with bucketOf()
-    }
-
-    private long segmentBytes(int seg) {
-        long slots = seg == 0 ? 1L << baseBits : 1L << (baseBits + seg - 1);
-        return slots * NODE_SIZE + 64; // + 64: room to align the first slot to a cache line
-    }
-
-    private static long align(long raw) {
-        return (raw + 63) & ~63L;
+        casBits(b, b + 1); // CAS: after the segment is installed (S1); pairs with bitsVolatile() (H2)
     }
 
     /** The start node for hash {@code h}: its bucket's node, initialised if needed (or an ancestor's). */
     private long bucketOf(Guard g, long h) {
-        int b = bits; // volatile: pairs with the CAS in grow(); the segment of every bucket < 2^b is installed
+        int b = bitsVolatile(); // volatile: pairs with casBits() (H2); every bucket < 2^b has its segment (S1)
         return bucket(g, h & ((1L << b) - 1));
     }
 
     private long bucket(Guard g, long b) {
         long node = slot(b);
-        if (stateAcquire(node) == READY) { // acquire: pairs with setStateRelease in initBucket()
+        if (stateAcquire(node) == READY) { // acquire: pairs with setStateRelease() in initBucket() (H3)
             return node;
         }
         return initBucket(g, b, node);
@@ -560,28 +440,20 @@ public final class LongHashMap implements LongLongMap {
 
     private long initBucket(Guard g, long b, long node) {
         long parent = bucket(g, b & ~Long.highestOneBit(b)); // b > 0: bucket 0 is READY from the start
-        if (casState(node, UNINITIALISED, CLAIMED)) { // CAS: one thread links this bucket node
-            OrderedListCore.setOkeyPlain(node, Long.reverse(b)); // plain: published by the linking CAS
-            OrderedListCore.setMetaPlain(node, DUMMY);
+        if (casState(node, UNINITIALISED, CLAIMED)) { // CAS: one thread links this bucket node (S2)
+            OrderedListCore.setOkeyPlain(node, Long.reverse(b)); // plain: published by the linking CAS (P1)
+            OrderedListCore.setMetaPlain(node, DUMMY); // plain: as above
             core.insertDummy(g, parent, node);
-            setStateRelease(node, READY); // release: pairs with stateAcquire in bucket()
+            setStateRelease(node, READY); // release: after the linking CAS; pairs with stateAcquire() (H3)
             return node;
         }
         return stateAcquire(node) == READY ? node : parent; // acquire: as in bucket(); CLAIMED: start earlier
     }
 
+    /** The node of bucket {@code b}, whose segment is installed (S1). */
     private long slot(long b) {
-        int seg;
-        long off;
-        if (b < (1L << baseBits)) {
-            seg = 0;
-            off = b;
-        } else {
-            int hb = 63 - Long.numberOfLeadingZeros(b);
-            seg = hb - baseBits + 1;
-            off = b - (1L << hb);
-        }
-        return align(segmentAcquire(seg)) + off * NODE_SIZE;
+        int seg = LongHashMapLayout.segmentOf(baseBits, b);
+        return LongHashMapLayout.slotAddress(baseBits, segmentAcquire(seg), b); // acquire: H1
     }
 
     /**
@@ -592,53 +464,72 @@ public final class LongHashMap implements LongLongMap {
     long slotOkey(long address) {
         long[] segs = segments;
         for (int i = 0; i < segs.length; i++) {
-            long raw = (long) SEGMENTS.getOpaque(segs, i); // opaque: a stale 0 only disables this shortcut
+            long raw = segmentOpaque(i); // opaque: a stale 0 only disables this shortcut (H1)
             if (raw == 0) {
-                return OrderedListCore.NOT_A_SLOT; // segments are installed in index order
+                return OrderedListCore.NOT_A_SLOT; // segments are installed in index order (S1)
             }
-            long off = address - align(raw);
-            long slots = i == 0 ? 1L << baseBits : 1L << (baseBits + i - 1);
-            if (Long.compareUnsigned(off, slots * NODE_SIZE) < 0) {
-                long first = i == 0 ? 0 : slots; // segment i >= 1 starts at bucket 2^(baseBits+i-1)
-                return Long.reverse(first + off / NODE_SIZE);
+            long off = address - LongHashMapLayout.slotsBase(raw);
+            if (Long.compareUnsigned(off, LongHashMapLayout.segmentSlots(baseBits, i) * NODE_SIZE) < 0) {
+                return Long.reverse(LongHashMapLayout.firstBucket(baseBits, i) + off / NODE_SIZE);
             }
         }
         return OrderedListCore.NOT_A_SLOT;
     }
 
+    // ---------------------------------------------------------------- accessors
+    // Named field + mode in Memory's (and VarHandle's) vocabulary; each names its pair, call sites say why.
+
     private long segmentAcquire(int seg) {
-        return (long) SEGMENTS.getAcquire(segments, seg); // acquire: pairs with the CAS in grow()
+        return (long) SEGMENTS.getAcquire(segments, seg); // acquire: pairs with casSegment() (H1)
+    }
+
+    private long segmentOpaque(int seg) {
+        return (long) SEGMENTS.getOpaque(segments, seg); // opaque: an address only, no pair needed (H1)
+    }
+
+    private long segmentVolatile(int seg) {
+        return (long) SEGMENTS.getVolatile(segments, seg); // volatile: pairs with casSegment() (H1)
+    }
+
+    private void setSegmentRelease(int seg, long raw) {
+        SEGMENTS.setRelease(segments, seg, raw); // release: pairs with segmentAcquire() (H1)
+    }
+
+    private boolean casSegment(int seg, long raw) {
+        return SEGMENTS.compareAndSet(segments, seg, 0L, raw); // CAS: pairs with segmentAcquire() (H1)
+    }
+
+    private int bitsVolatile() {
+        return bits; // volatile: pairs with casBits() (H2)
+    }
+
+    private void setBitsVolatile(int b) {
+        BITS.setVolatile(this, b); // volatile: the first value, before the map is shared (H2)
+    }
+
+    private boolean casBits(int expected, int b) {
+        return BITS.compareAndSet(this, expected, b); // CAS: pairs with bitsVolatile() (H2)
     }
 
     private static long stateAcquire(long bucketNode) {
-        return Memory.getLongAcquire(bucketNode + VALUE_OFFSET); // acquire: pairs with setStateRelease()
+        return Memory.getLongAcquire(bucketNode + STATE_OFFSET); // acquire: pairs with setStateRelease() (H3)
     }
 
     private static void setStateRelease(long bucketNode, long state) {
-        Memory.putLongRelease(bucketNode + VALUE_OFFSET, state); // release: pairs with stateAcquire()
+        Memory.putLongRelease(bucketNode + STATE_OFFSET, state); // release: pairs with stateAcquire() (H3)
     }
 
     private static boolean casState(long bucketNode, long expected, long state) {
-        return Memory.compareAndSetLong(bucketNode + VALUE_OFFSET, expected, state); // CAS: claims the bucket
-    }
-
-    private void checkOpen(String op) {
-        if (closed) { // volatile read: pairs with the CAS in close()
-            throw new IllegalStateException("LongHashMap is closed; call " + op
-                    + " before close(), or create a new map");
-        }
+        return Memory.compareAndSetLong(bucketNode + STATE_OFFSET, expected, state); // CAS: claims (S2, H3)
     }
 
     // VarHandle mechanics
-    private static final VarHandle CLOSED;
     private static final VarHandle BITS;
     private static final VarHandle SEGMENTS = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            CLOSED = l.findVarHandle(LongHashMap.class, "closed", boolean.class);
-            BITS = l.findVarHandle(LongHashMap.class, "bits", int.class);
+            BITS = MethodHandles.lookup().findVarHandle(LongHashMap.class, "bits", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -1,5 +1,12 @@
 package dev.reclaim.collections;
 
+import static dev.reclaim.collections.LongOpenHashMapLayout.ABSENT;
+import static dev.reclaim.collections.LongOpenHashMapLayout.KEY_OFFSET;
+import static dev.reclaim.collections.LongOpenHashMapLayout.MAX_CAPACITY;
+import static dev.reclaim.collections.LongOpenHashMapLayout.MIN_CAPACITY;
+import static dev.reclaim.collections.LongOpenHashMapLayout.MOVED;
+import static dev.reclaim.collections.LongOpenHashMapLayout.VALUE_OFFSET;
+
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.Memory;
@@ -40,7 +47,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       to time. Each resize copies the whole table; the thread that starts it copies most of it, so that
  *       operation takes time proportional to the table (other threads help in chunks and never wait).</li>
  *   <li>Memory is 16 bytes per slot with between 2 and 8 slots per present key (about 32 to 128 bytes per
- *       entry), allocated as one block per table.</li>
+ *       entry), allocated as one block per table ({@code LongOpenHashMapLayout} in the sources).</li>
  * </ul>
  *
  * <h2>Memory and failure</h2>
@@ -53,28 +60,36 @@ import java.util.concurrent.atomic.LongAdder;
  * the reclaimer (frees tables retired by resizes), then the allocator. {@link #close()} must not run
  * concurrently with other operations; afterwards every operation throws {@link IllegalStateException}.
  */
-public final class LongOpenHashMap implements LongLongMap {
+public final class LongOpenHashMap extends OffHeapCollection implements LongLongMap {
 
     /*
      * Implementation notes
      *
-     * Table. One allocation of (capacity + 1) 16-byte entries {key, stored value}, 64-byte aligned, so four
-     * entries share a cache line. Entry `capacity` is the home of key 0 (0 is the empty-key mark of the other
-     * entries). Linear probing from mix(key) & mask. Stored value s = v ^ Long.MIN_VALUE, so zeroed memory is
-     * ABSENT (s = 0, user value Long.MIN_VALUE) and MOVED is s = 1 (user value Long.MIN_VALUE + 1): the two
-     * reserved values.
+     * Table (LongOpenHashMapLayout). One zeroed allocation of (capacity + 1) 16-byte entries {key, stored
+     * value}, 64-byte aligned, so four entries share a cache line. Entry `capacity` is the home of key 0 (0 is
+     * the empty-key mark of the other entries). Linear probing from Hashing.mix(key) & mask. The stored value is
+     * s = v ^ Long.MIN_VALUE, so zeroed memory is ABSENT and MOVED is 1: the two reserved user values.
      *
-     * Invariants. A key word goes 0 -> k once (CAS) and never changes again in this table, so a key occupies
-     * at most one entry per table and probing stops at the first 0 key. A value word holds ABSENT (never set,
-     * or removed: a tombstone), a live value, or MOVED (final: the key's current value lives in `next`).
+     * Invariants.
+     *   T1. A key word goes 0 -> k once (CAS) and never changes again in this table, so a key occupies at most
+     *       one entry per table and a probe for k may stop at the first 0 key word.
+     *   T2. A value word holds ABSENT (never set, or removed: a tombstone), a live value, or MOVED. MOVED is
+     *       final: the key's current value lives in `next` (or further on).
+     *   T3. A key's current value is in exactly one entry: the first entry for it, from the `table` an operation
+     *       started in, that is not MOVED. Until the copier freezes an entry, every operation on its key uses
+     *       that entry, so a forwarded copy in `next` is invisible and its only writer is the copier.
+     *   T4. `next` is installed (CAS, once) before any chunk of the table is claimed, hence before any of its
+     *       entries is MOVED. `table` moves past a table only when all its capacity + 1 entries are MOVED
+     *       (done == capacity + 1); the table is then freed through guard.defer(), after every guard that may
+     *       have loaded it has closed.
      *
      * Linearization points. get: the acquire load of the value word (live or ABSENT); or, at the first empty
      * key word of the probe, the load of that entry's value word finding it not frozen (ABSENT): the key is
-     * in none of the entries before it (claimed by other keys forever); it has not claimed this one with a
-     * value; the table is not yet replaced (replacing needs every entry frozen), so no operation has inserted
-     * the key straight into `next`; and it cannot have reached `next` through a full table. An empty entry
-     * that IS frozen sends the probe on to `next`. Updates: their successful value CAS; a failed conditional
-     * update: the value load that decided it.
+     * in none of the entries before it (claimed by other keys forever, T1); it has not claimed this one with a
+     * value; the table is not yet replaced (replacing needs every entry frozen, T4), so no operation has
+     * inserted the key straight into `next`; and it cannot have reached `next` through a full table. An empty
+     * entry that IS frozen sends the probe on to `next`. Updates: their successful value CAS; a failed
+     * conditional update: the value load that decided it.
      *
      * Resize (cooperative, no thread waits). A writer that claims an entry past the load limit (claimed
      * entries > capacity / 2), or finds the table full, installs `next` (CAS; a loser frees its block). Then
@@ -83,22 +98,30 @@ public final class LongOpenHashMap implements LongLongMap {
      *   - ABSENT (empty or tombstone): CAS ABSENT -> MOVED; the key is absent from now on in every table.
      *   - live s: forward(next, key, s) claims the key's entry in `next` and CASes its value to s; then CAS
      *     s -> MOVED in the old entry. If that CAS fails (a writer changed s), forward the new value (ABSENT
-     *     included) and retry. Until the old entry says MOVED every operation on that key uses the old entry,
-     *     so the forwarded copy is invisible and its only writer is the copier; a `next` that is itself being
-     *     copied forwards onward the same way (a MOVED value in `next` sends forward() one table further).
+     *     included) and retry. A `next` that is itself being copied forwards onward the same way (a MOVED value
+     *     in `next` sends forward() one table further).
      * Writers seeing MOVED, or a full table, continue in `next` after copying one chunk themselves; readers
      * just follow. The thread that brings `done` to capacity + 1 advances `table` past every fully copied
-     * table (CAS) and retires each through guard.defer(free): a reader that loaded it had its guard open
-     * before the CAS. A copier that stalls delays only the end of the resize and the freeing of the old table;
-     * one that throws (the allocator failed further on) gives the rest of its chunk back to `returned`.
+     * table (CAS) and retires each (T4). A copier that stalls delays only the end of the resize and the
+     * freeing of the old table; one that throws (the allocator failed further on) gives the rest of its chunk
+     * back to `returned`.
      *
-     * Memory-order pairs. key word: CAS (claim) -> acquire load in probes. value word: CAS -> acquire load;
-     * the key is claimed (CAS) before its value is first set, so a live value implies a visible key.
-     * `next`: CAS in ensureNext() -> volatile reads; it happens before any MOVED in that table, so a reader
-     * that saw MOVED (acquire) sees `next`. `table`: CAS in advance() -> volatile read per operation.
-     * cursor/done: getAndAdd (volatile). closed: CAS in close() -> volatile read in checkOpen().
+     * Memory-order pairs.
+     *   O1. Key claim: caeKey() (CAS) pairs with keyAcquire() in probes and in copyEntry(): a thread that sees
+     *       the key sees the claim (T1).
+     *   O2. Values: casValue() pairs with valueAcquire()/valueVolatile(). The key is claimed (O1) before its
+     *       value is first set, by the same thread, so a live value read with acquire implies a visible key:
+     *       copyEntry() reads the value, then the key.
+     *   O3. next: casNext() in ensureNext() publishes a zeroed table (allocateZeroed happens before the CAS) and
+     *       pairs with nextVolatile(). By T4 it happens before every MOVED of the table, so a thread that read
+     *       MOVED (acquire, O2) reads a non-null `next`.
+     *   O4. table: casTable() in advance() pairs with tableVolatile() at the start of every operation.
+     *   O5. Resize counters: getAndAddCursor() hands out chunks (one owner each); getAndAddDone() after a chunk's
+     *       last MOVED CAS pairs with doneVolatile() in advance(), so advancing sees every entry frozen.
+     *   Lifecycle: OffHeapCollection's L1 and L2.
      *
-     * Garbage: only whole tables, one per completed resize, freed after a grace period of the reclaimer.
+     * Garbage: only whole tables, one per completed resize, freed after a grace period of the reclaimer
+     * (guard.defer: under every scheme a stalled guard holds them back, as under EBR).
      *
      * References. C. Click, "A Lock-Free Wait-Free Hash Table" (2007; the key-claim/value-CAS split and
      * cooperative copy with a frozen-value mark); M. Herlihy, N. Shavit, "The Art of Multiprocessor
@@ -110,19 +133,8 @@ public final class LongOpenHashMap implements LongLongMap {
     /** The value that marks a moved entry during a resize; it cannot be stored. */
     public static final long RESERVED_MOVED = Long.MIN_VALUE + 1;
 
-    /** Bytes per entry: key word then value word. */
-    static final int ENTRY = 16;
-    private static final int VALUE_OFFSET = 8;
-    /** Stored value of an empty or removed entry (zeroed memory). */
-    private static final long ABSENT = 0;
-    /** Stored value of an entry whose key now lives in the next table. */
-    private static final long MOVED = 1;
     /** Entries copied per chunk claim. */
     static final int CHUNK = 1024;
-    /** Smallest table. */
-    static final long MIN_CAPACITY = 16;
-    /** Largest table: 2^30 entries (16 GiB). */
-    static final long MAX_CAPACITY = 1L << 30;
 
     // update modes
     private static final int PUT = 0;
@@ -132,14 +144,11 @@ public final class LongOpenHashMap implements LongLongMap {
     private static final int REMOVE = 4;
     private static final int REMOVE_IF_EQUAL = 5;
 
-    private final Reclaimer reclaimer;
-    private final SlabAllocator allocator;
     private final long minCapacity;
     /** Present keys (an estimate while operations run). */
     private final LongAdder count = new LongAdder();
-    private volatile Table table; // volatile: read per operation, CASed by advance()
+    private volatile Table table; // volatile: read per operation, CASed by advance() (O4)
     private volatile long resizes; // volatile: getAndAdd by advance(); diagnostics and tests
-    private volatile boolean closed; // volatile: read by every operation, CASed by close()
 
     /**
      * Creates an empty map with a small table.
@@ -170,115 +179,50 @@ public final class LongOpenHashMap implements LongLongMap {
 
     /** Tests: {@code smallest} (a power of two >= 2) replaces MIN_CAPACITY, so that tiny maps resize often. */
     LongOpenHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long smallest) {
-        this.reclaimer = Objects.requireNonNull(reclaimer,
-                "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
-        this.allocator = Objects.requireNonNull(allocator,
-                "allocator must not be null; pass e.g. SlabAllocator.create()");
+        super(reclaimer, allocator, "map");
         if (expectedSize < 0) {
             throw new IllegalArgumentException("expectedSize must be >= 0, got " + expectedSize);
-        }
-        if (reclaimer.isClosed()) {
-            throw new IllegalStateException("reclaimer '" + reclaimer.name()
-                    + "' is closed; create the map with an open reclaimer");
         }
         if (smallest < 2 || Long.bitCount(smallest) != 1) {
             throw new IllegalArgumentException("smallest capacity must be a power of two >= 2, got " + smallest);
         }
-        this.minCapacity = capacityFor(expectedSize * 2, smallest);
-        TABLE.setVolatile(this, newTable(minCapacity)); // volatile: the first table, before the map is shared
+        this.minCapacity = LongOpenHashMapLayout.capacityFor(expectedSize * 2, smallest);
+        setTableVolatile(newTable(minCapacity)); // volatile: the first table, before the map is shared (O4)
     }
 
-    // ---------------------------------------------------------------- operations
+    // ---------------------------------------------------------------- map operations (docs: LongLongMap)
 
-    /**
-     * The value mapped to {@code key}.
-     *
-     * @param key    the key
-     * @param absent returned when the key is not present
-     * @return the value, or {@code absent}
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
     @Override
     public long get(long key, long absent) {
         checkOpen("get()");
         try (Guard g = reclaimer.enter()) {
-            return decode(storedValue(table, key, OrderedListCore.mix(key)), absent); // volatile table: pairs with advance()
+            return decode(storedValue(tableVolatile(), key, Hashing.mix(key)), absent); // volatile: O4
         }
     }
 
-    /**
-     * Whether {@code key} is present.
-     *
-     * @param key the key
-     * @return {@code true} if present at the linearization point
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
     @Override
     public boolean containsKey(long key) {
         checkOpen("containsKey()");
         try (Guard g = reclaimer.enter()) {
-            return storedValue(table, key, OrderedListCore.mix(key)) != ABSENT; // volatile table: as in get()
+            return storedValue(tableVolatile(), key, Hashing.mix(key)) != ABSENT; // volatile: O4
         }
     }
 
-    /**
-     * Maps {@code key} to {@code value}, inserting or replacing.
-     *
-     * @param key    the key
-     * @param value  the value; not {@link #RESERVED_EMPTY} or {@link #RESERVED_MOVED}
-     * @param absent returned when the key was not present
-     * @return the previous value, or {@code absent}
-     * @throws IllegalArgumentException  if {@code value} is reserved
-     * @throws IllegalStateException     if the map or its reclaimer is closed
-     * @throws OffHeapExhaustedException if a larger table is needed and does not fit (the map is unchanged)
-     */
     @Override
     public long put(long key, long value, long absent) {
         return decode(update("put()", key, encode(value), PUT, 0), absent);
     }
 
-    /**
-     * Maps {@code key} to {@code value} only if the key is not present.
-     *
-     * @param key    the key
-     * @param value  the value; not {@link #RESERVED_EMPTY} or {@link #RESERVED_MOVED}
-     * @param absent returned when the key was not present (and the value was inserted)
-     * @return the present value (nothing changed), or {@code absent} (inserted)
-     * @throws IllegalArgumentException  if {@code value} is reserved
-     * @throws IllegalStateException     if the map or its reclaimer is closed
-     * @throws OffHeapExhaustedException if a larger table is needed and does not fit (the map is unchanged)
-     */
     @Override
     public long putIfAbsent(long key, long value, long absent) {
         return decode(update("putIfAbsent()", key, encode(value), PUT_IF_ABSENT, 0), absent);
     }
 
-    /**
-     * Replaces the value of {@code key} only if it is present.
-     *
-     * @param key    the key
-     * @param value  the new value; not {@link #RESERVED_EMPTY} or {@link #RESERVED_MOVED}
-     * @param absent returned when the key was not present (nothing changed)
-     * @return the previous value, or {@code absent}
-     * @throws IllegalArgumentException if {@code value} is reserved
-     * @throws IllegalStateException    if the map or its reclaimer is closed
-     */
     @Override
     public long replaceIfPresent(long key, long value, long absent) {
         return decode(update("replaceIfPresent()", key, encode(value), REPLACE, 0), absent);
     }
 
-    /**
-     * Replaces the value of {@code key} only if it is present and equal to {@code expected}: a
-     * compare-and-set on the entry, the building block of compute-style updates.
-     *
-     * @param key      the key
-     * @param expected the value the entry must have
-     * @param value    the new value; not {@link #RESERVED_EMPTY} or {@link #RESERVED_MOVED}
-     * @return {@code true} if replaced
-     * @throws IllegalArgumentException if {@code value} is reserved
-     * @throws IllegalStateException    if the map or its reclaimer is closed
-     */
     @Override
     public boolean replace(long key, long expected, long value) {
         long s = encode(value);
@@ -289,27 +233,11 @@ public final class LongOpenHashMap implements LongLongMap {
         return update("replace()", key, s, REPLACE_IF_EQUAL, expected ^ Long.MIN_VALUE) != ABSENT;
     }
 
-    /**
-     * Removes {@code key}.
-     *
-     * @param key    the key
-     * @param absent returned when the key was not present
-     * @return the removed value, or {@code absent}
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
     @Override
     public long remove(long key, long absent) {
         return decode(update("remove()", key, ABSENT, REMOVE, 0), absent);
     }
 
-    /**
-     * Removes {@code key} only if it is mapped to {@code expected}.
-     *
-     * @param key      the key
-     * @param expected the value the entry must have
-     * @return {@code true} if removed
-     * @throws IllegalStateException if the map or its reclaimer is closed
-     */
     @Override
     public boolean removeIfEquals(long key, long expected) {
         if (isReserved(expected)) {
@@ -320,35 +248,31 @@ public final class LongOpenHashMap implements LongLongMap {
     }
 
     /**
-     * Calls {@code action} for every entry, in table order; weakly consistent like
-     * {@code ConcurrentHashMap}'s iteration: each key at most once, every entry present for the whole call is
-     * seen, concurrent insertions and removals may or may not be, and the table may be resized meanwhile.
-     * Allocates nothing per entry. The call holds one guard throughout (with EBR it holds back reclamation
-     * for its duration); {@code action} may read and update the map.
+     * {@inheritDoc}
      *
-     * @param action what to do with each entry
-     * @throws NullPointerException  if {@code action} is null
-     * @throws IllegalStateException if the map or its reclaimer is closed
+     * <p>Entries come in table order, and the table may be resized meanwhile. The call holds one guard
+     * throughout (with EBR it holds back reclamation for its duration); {@code action} may read and update
+     * the map.
      */
     @Override
     public void forEach(LongLongConsumer action) {
         Objects.requireNonNull(action, "action must not be null");
         checkOpen("forEach()");
         try (Guard g = reclaimer.enter()) {
-            Table first = table; // volatile: pairs with advance(); the guard keeps it and its successors
-            for (Table t = first; t != null; t = t.next) { // volatile next: pairs with ensureNext()
+            Table first = tableVolatile(); // volatile: O4; the guard keeps it and its successors (T4)
+            for (Table t = first; t != null; t = t.nextVolatile()) { // volatile: O3
                 for (long i = 0; i <= t.capacity; i++) {
-                    long e = t.base + i * ENTRY;
-                    long k = i == t.capacity ? 0 : keyAcquire(e); // acquire: pairs with the claim CAS
+                    long e = t.entry(i);
+                    long k = i == t.capacity ? 0 : keyAcquire(e); // acquire: pairs with the claim CAS (O1)
                     if (i != t.capacity && k == 0) {
                         continue;
                     }
                     if (t != first && claimedEarlier(first, t, k)) {
                         continue; // reported (or found absent) through the older table's entry
                     }
-                    long s = valueAcquire(e); // acquire: pairs with the value CASes
+                    long s = valueAcquire(e); // acquire: pairs with the value CASes (O2)
                     if (s == MOVED) {
-                        s = storedValue(t.next, k, OrderedListCore.mix(k)); // volatile next: set before MOVED
+                        s = storedValue(t.nextVolatile(), k, Hashing.mix(k)); // volatile: set before MOVED (O3)
                     }
                     if (s != ABSENT) {
                         action.accept(k, s ^ Long.MIN_VALUE);
@@ -358,24 +282,12 @@ public final class LongOpenHashMap implements LongLongMap {
         }
     }
 
-    /**
-     * An estimate of the number of entries: exact when no operation is in progress. Never negative.
-     *
-     * @return the estimated size
-     * @throws IllegalStateException if the map is closed
-     */
     @Override
     public long size() {
         checkOpen("size()");
         return Math.max(0, count.sum());
     }
 
-    /**
-     * Whether the {@linkplain #size() size estimate} is 0.
-     *
-     * @return {@code true} if no entry is counted
-     * @throws IllegalStateException if the map is closed
-     */
     @Override
     public boolean isEmpty() {
         return size() == 0;
@@ -387,7 +299,7 @@ public final class LongOpenHashMap implements LongLongMap {
      * @return the capacity of the table new operations start in
      */
     public long capacity() {
-        return table.capacity; // volatile: pairs with advance()
+        return tableVolatile().capacity; // volatile: O4
     }
 
     /**
@@ -396,72 +308,35 @@ public final class LongOpenHashMap implements LongLongMap {
      * @return the number of completed resizes
      */
     public long resizeCount() {
-        return resizes; // volatile: pairs with the getAndAdd in advance()
+        return resizesVolatile();
     }
 
     /**
-     * The reclaimer that frees this map's replaced tables.
-     *
-     * @return the reclaimer given at construction
-     */
-    public Reclaimer reclaimer() {
-        return reclaimer;
-    }
-
-    /**
-     * The allocator this map's tables live in.
-     *
-     * @return the allocator given at construction
-     */
-    public SlabAllocator allocator() {
-        return allocator;
-    }
-
-    /**
-     * Whether {@link #close()} has been called.
-     *
-     * @return {@code true} once closed
+     * Frees the current table and any table a resize in progress was filling (see {@link #close()}); tables
+     * replaced by finished resizes are the reclaimer's. Quiescent (L2).
      */
     @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Frees the current table (and any table a resize in progress was filling). Tables replaced by finished
-     * resizes are freed by the reclaimer (close it after the map). Must not run concurrently with other
-     * operations; the allocator must be open.
-     *
-     * @throws IllegalStateException if the map is already closed
-     */
-    @Override
-    public void close() {
-        if (!CLOSED.compareAndSet(this, false, true)) { // CAS: exactly one closer; pairs with checkOpen()
-            throw new IllegalStateException("LongOpenHashMap is already closed; close it exactly once"
-                    + " (try-with-resources does it for you)");
-        }
-        for (Table t = table; t != null; t = t.next) { // volatile: quiescent by contract; pairs with the CASes
+    void freeContents() {
+        for (Table t = tableVolatile(); t != null; t = t.nextVolatile()) { // volatile: O3, O4; quiescent
             allocator.free(t.raw);
         }
     }
 
     @Override
-    public String toString() {
-        return closed ? "LongOpenHashMap[closed]"
-                : "LongOpenHashMap[size~" + Math.max(0, count.sum()) + ", capacity=" + table.capacity
-                + ", reclaimer=" + reclaimer.name() + "]";
+    String describe() {
+        return "size~" + Math.max(0, count.sum()) + ", capacity=" + tableVolatile().capacity + ", ";
     }
 
     // ---------------------------------------------------------------- lookups
 
     /** Test hook: the table new operations start in (valid while the caller holds a guard). */
     Table currentTable() {
-        return table; // volatile: pairs with advance()
+        return tableVolatile(); // volatile: O4
     }
 
     /** Test hook: get() as a reader that loaded {@code t} earlier would run it (the caller holds a guard). */
     static long getFrom(Table t, long key, long absent) {
-        return decode(storedValue(t, key, OrderedListCore.mix(key)), absent);
+        return decode(storedValue(t, key, Hashing.mix(key)), absent);
     }
 
     /** The stored value of {@code key} from table {@code t} on (ABSENT if absent); the caller holds a guard. */
@@ -472,12 +347,12 @@ public final class LongOpenHashMap implements LongLongMap {
                 return ABSENT; // an empty key word: linearization point of "absent"
             }
             if (e != Table.FULL) {
-                long s = valueAcquire(e); // acquire: pairs with the value CASes
+                long s = valueAcquire(e); // acquire: pairs with the value CASes (O2)
                 if (s != MOVED) {
                     return s;
                 }
             }
-            t = t.next; // volatile: set before any MOVED or before the table filled for good
+            t = t.nextVolatile(); // volatile: set before any MOVED or before the table filled for good (O3)
             if (t == null) {
                 return ABSENT; // full and not resizing: absent
             }
@@ -486,8 +361,8 @@ public final class LongOpenHashMap implements LongLongMap {
 
     /** Whether a table from {@code first} up to (excluding) {@code t} has an entry claimed for {@code k}. */
     private static boolean claimedEarlier(Table first, Table t, long k) {
-        long h = OrderedListCore.mix(k);
-        for (Table u = first; u != t; u = u.next) { // volatile next: pairs with ensureNext()
+        long h = Hashing.mix(k);
+        for (Table u = first; u != t; u = u.nextVolatile()) { // volatile: O3
             long e = u.find(k, h);
             if (e != 0 && e != Table.FULL) {
                 return true;
@@ -501,11 +376,11 @@ public final class LongOpenHashMap implements LongLongMap {
     /** Applies {@code mode}; returns the stored value it replaced or found (ABSENT: none / failed). */
     private long update(String op, long key, long s, int mode, long expected) {
         checkOpen(op);
-        long h = OrderedListCore.mix(key);
+        long h = Hashing.mix(key);
         boolean inserts = mode == PUT || mode == PUT_IF_ABSENT;
         try (Guard g = reclaimer.enter()) {
-            Table t = table; // volatile: pairs with advance()
-            if (t.next != null) { // volatile: a resize is running; help it with one chunk
+            Table t = tableVolatile(); // volatile: O4
+            if (t.nextVolatile() != null) { // volatile: a resize is running; help it with one chunk (O3)
                 helpCopy(g, t);
             }
             outer:
@@ -515,7 +390,7 @@ public final class LongOpenHashMap implements LongLongMap {
                     return ABSENT; // not present, nothing to insert
                 }
                 if (e == Table.FULL) {
-                    Table n = inserts ? ensureNext(g, t, true) : t.next; // volatile next
+                    Table n = inserts ? ensureNext(g, t, true) : t.nextVolatile(); // volatile: O3
                     if (n == null) {
                         return ABSENT;
                     }
@@ -523,10 +398,10 @@ public final class LongOpenHashMap implements LongLongMap {
                     continue;
                 }
                 while (true) {
-                    long cur = valueVolatile(e); // volatile: the CAS below needs the latest value anyway
+                    long cur = valueVolatile(e); // volatile: the CAS below needs the latest value anyway (O2)
                     if (cur == MOVED) {
                         helpCopy(g, t);
-                        t = t.next; // volatile: set before this MOVED
+                        t = t.nextVolatile(); // volatile: set before this MOVED (O3)
                         continue outer;
                     }
                     switch (mode) {
@@ -547,7 +422,7 @@ public final class LongOpenHashMap implements LongLongMap {
                         }
                         default -> { }
                     }
-                    if (casValue(e, cur, s)) { // CAS: the linearization point of the update
+                    if (casValue(e, cur, s)) { // CAS: the linearization point of the update (O2)
                         if (cur == ABSENT && s != ABSENT) {
                             count.increment();
                         } else if (cur != ABSENT && s == ABSENT) {
@@ -569,7 +444,7 @@ public final class LongOpenHashMap implements LongLongMap {
         if (e < 0 && e != Table.FULL) { // a new claim: e is -address
             e = -e;
             t.claimed.increment();
-            long probes = ((e - t.base) / ENTRY - h) & t.mask; // distance from the key's home entry
+            long probes = (t.index(e) - h) & t.mask; // distance from the key's home entry
             if (((h >>> 59) == 0 || probes > 8) && t.claimed.sum() > t.capacity >>> 1) {
                 Table n = ensureNext(g, t, false);
                 if (n != null) {
@@ -587,7 +462,7 @@ public final class LongOpenHashMap implements LongLongMap {
      * else returns null (the resize is skipped for now).
      */
     private Table ensureNext(Guard g, Table t, boolean needed) {
-        Table n = t.next; // volatile: pairs with the CAS below
+        Table n = t.nextVolatile(); // volatile: pairs with casNext() below (O3)
         if (n != null) {
             return n;
         }
@@ -606,10 +481,10 @@ public final class LongOpenHashMap implements LongLongMap {
             }
             return null;
         }
-        if (!NEXT.compareAndSet(t, null, fresh)) { // CAS: publishes the zeroed table; pairs with next reads
+        if (!t.casNext(fresh)) { // CAS: publishes the zeroed table (O3)
             allocator.free(fresh.raw); // another thread installed one first; ours was never shared
         }
-        return t.next; // volatile: whichever won
+        return t.nextVolatile(); // volatile: whichever won (O3)
     }
 
     /** Copies one chunk of {@code t} into its next table; false when no chunk was left to claim. */
@@ -622,16 +497,16 @@ public final class LongOpenHashMap implements LongLongMap {
             start = range[0];
             end = range[1];
         } else {
-            if (t.cursorOpaque() >= total) { // opaque: a hint; the getAndAdd below decides
+            if (t.cursorOpaque() >= total) { // opaque: a hint; the getAndAdd below decides (O5)
                 return false;
             }
-            start = (long) CURSOR.getAndAdd(t, (long) CHUNK); // volatile RMW: claims [start, start + CHUNK)
+            start = t.getAndAddCursor(CHUNK); // volatile RMW: claims [start, start + CHUNK) (O5)
             if (start >= total) {
                 return false;
             }
             end = Math.min(start + CHUNK, total);
         }
-        Table n = t.next; // volatile: installed before any chunk is claimed
+        Table n = t.nextVolatile(); // volatile: installed before any chunk is claimed (T4, O3)
         long i = start;
         try {
             for (; i < end; i++) {
@@ -649,30 +524,30 @@ public final class LongOpenHashMap implements LongLongMap {
     }
 
     private void addDone(Guard g, Table t, long entries) {
-        if ((long) DONE.getAndAdd(t, entries) + entries == t.capacity + 1) { // volatile RMW: pairs with advance()
+        if (t.getAndAddDone(entries) + entries == t.capacity + 1) { // volatile RMW: pairs with advance() (O5)
             advance(g);
         }
     }
 
     /** Moves entry {@code i} of {@code t} into {@code n}; only the owner of its chunk calls this. */
     private void copyEntry(Guard g, Table t, Table n, long i) {
-        long e = t.base + i * ENTRY;
+        long e = t.entry(i);
         long key = 0;
         boolean forwarded = false;
         while (true) {
-            long s = valueAcquire(e); // acquire: pairs with the value CASes (a live value implies its key)
+            long s = valueAcquire(e); // acquire: pairs with the value CASes; a live value implies its key (O2)
             if (s == ABSENT && !forwarded) {
-                if (casValue(e, ABSENT, MOVED)) { // CAS: freezes an empty or removed entry
+                if (casValue(e, ABSENT, MOVED)) { // CAS: freezes an empty or removed entry (T2, O2)
                     return;
                 }
                 continue;
             }
             if (!forwarded && i != t.capacity) {
-                key = keyAcquire(e); // acquire: claimed before the value was first set
+                key = keyAcquire(e); // acquire: claimed before the value was first set (O1, O2)
             }
-            forward(g, n, key, OrderedListCore.mix(key), s);
+            forward(g, n, key, Hashing.mix(key), s);
             forwarded = true;
-            if (casValue(e, s, MOVED)) { // CAS: from now on the key's value lives in n
+            if (casValue(e, s, MOVED)) { // CAS: from now on the key's value lives in n (T3, O2)
                 return;
             }
         }
@@ -686,12 +561,12 @@ public final class LongOpenHashMap implements LongLongMap {
                 t = ensureNext(g, t, true);
                 continue;
             }
-            long cur = valueVolatile(e); // volatile: read for the CAS
+            long cur = valueVolatile(e); // volatile: read for the CAS (O2)
             if (cur == MOVED) {
-                t = t.next; // volatile: set before this MOVED
+                t = t.nextVolatile(); // volatile: set before this MOVED (O3)
                 continue;
             }
-            if (casValue(e, cur, s)) { // CAS: races only with the copier of t moving this entry on
+            if (casValue(e, cur, s)) { // CAS: races only with the copier of t moving this entry on (T3, O2)
                 return;
             }
         }
@@ -700,15 +575,15 @@ public final class LongOpenHashMap implements LongLongMap {
     /** Moves {@code table} past every fully copied table and retires each after a grace period. */
     private void advance(Guard g) {
         while (true) {
-            Table h = table; // volatile: pairs with the CAS below
-            Table n = h.next; // volatile: pairs with ensureNext()
-            if (n == null || h.doneVolatile() != h.capacity + 1) {
+            Table h = tableVolatile(); // volatile: pairs with casTable() below (O4)
+            Table n = h.nextVolatile(); // volatile: pairs with ensureNext() (O3)
+            if (n == null || h.doneVolatile() != h.capacity + 1) { // volatile: O5
                 return;
             }
-            if (TABLE.compareAndSet(this, h, n)) { // CAS: new operations start in n; pairs with the table reads
-                RESIZES.getAndAdd(this, 1L); // volatile RMW: a counter only
+            if (casTable(h, n)) { // CAS: new operations start in n; pairs with tableVolatile() (O4)
+                getAndAddResizes(); // volatile RMW: a counter only
                 long raw = h.raw;
-                g.defer(() -> allocator.free(raw)); // after every guard that may have loaded h has closed
+                g.defer(() -> allocator.free(raw)); // after every guard that may have loaded h has closed (T4)
             }
         }
     }
@@ -716,13 +591,8 @@ public final class LongOpenHashMap implements LongLongMap {
     // ---------------------------------------------------------------- tables
 
     private Table newTable(long capacity) {
-        long raw = allocator.allocateZeroed((capacity + 1) * ENTRY + 64); // + 64: room to align to a line
+        long raw = allocator.allocateZeroed(LongOpenHashMapLayout.tableBytes(capacity));
         return new Table(raw, capacity);
-    }
-
-    private static long capacityFor(long slots, long smallest) {
-        long c = Math.max(smallest, Math.min(slots, MAX_CAPACITY));
-        return Long.highestOneBit(c - 1) << 1;
     }
 
     /** One table: its off-heap entries and its resize state (on the heap; one object per resize). */
@@ -737,15 +607,25 @@ public final class LongOpenHashMap implements LongLongMap {
         final LongAdder claimed = new LongAdder();
         /** Chunk remainders given back by copiers that threw; taken before new chunks. */
         final ConcurrentLinkedQueue<long[]> returned = new ConcurrentLinkedQueue<>();
-        volatile Table next; // volatile: CASed once by ensureNext(); read by operations that saw MOVED or FULL
-        volatile long cursor; // volatile: getAndAdd by chunk claims
-        volatile long done; // volatile: getAndAdd by finished chunks
+        private volatile Table next; // volatile: CASed once by ensureNext() (O3)
+        private volatile long cursor; // volatile: getAndAdd by chunk claims (O5)
+        private volatile long done; // volatile: getAndAdd by finished chunks (O5)
 
         Table(long raw, long capacity) {
             this.raw = raw;
-            this.base = (raw + 63) & ~63L;
+            this.base = LongOpenHashMapLayout.entriesBase(raw);
             this.capacity = capacity;
             this.mask = capacity - 1;
+        }
+
+        /** The address of entry {@code i} ({@code 0 <= i <= capacity}). */
+        long entry(long i) {
+            return LongOpenHashMapLayout.entry(base, i);
+        }
+
+        /** The index of the entry at address {@code e}. */
+        long index(long e) {
+            return LongOpenHashMapLayout.index(base, e);
         }
 
         /**
@@ -763,14 +643,14 @@ public final class LongOpenHashMap implements LongLongMap {
 
         private long probe(long key, long h, boolean claim) {
             if (key == 0) {
-                return base + capacity * ENTRY;
+                return entry(capacity);
             }
             long i = h & mask;
             for (long n = 0; n < capacity; n++) {
-                long e = base + i * ENTRY;
-                long k = keyAcquire(e); // acquire: pairs with the claim CAS below
+                long e = entry(i);
+                long k = keyAcquire(e); // acquire: pairs with the claim CAS below (O1)
                 if (k == 0) {
-                    // acquire: pairs with the copier's freezing CAS. Frozen: the table may already be
+                    // acquire: pairs with the copier's freezing CAS (O2). Frozen: the table may already be
                     // replaced and the key inserted straight into `next`, so the caller must look there.
                     if (valueAcquire(e) == MOVED) {
                         return FULL;
@@ -778,7 +658,7 @@ public final class LongOpenHashMap implements LongLongMap {
                     if (!claim) {
                         return 0;
                     }
-                    k = Memory.compareAndExchangeLong(e, 0, key); // CAS: claims the entry (once, forever)
+                    k = caeKey(e, key); // CAS: claims the entry (once, forever: T1, O1)
                     if (k == 0) {
                         return -e;
                     }
@@ -791,32 +671,77 @@ public final class LongOpenHashMap implements LongLongMap {
             return FULL;
         }
 
+        // resize-state accessors: named field + mode, each with its pair
+
+        Table nextVolatile() {
+            return next; // volatile: pairs with casNext() (O3)
+        }
+
+        boolean casNext(Table fresh) {
+            return NEXT.compareAndSet(this, (Table) null, fresh); // CAS: pairs with nextVolatile() (O3)
+        }
+
         long cursorOpaque() {
-            return (long) CURSOR.getOpaque(this); // opaque: a hint before the getAndAdd
+            return (long) CURSOR.getOpaque(this); // opaque: a hint before getAndAddCursor() (O5)
+        }
+
+        long getAndAddCursor(long delta) {
+            return (long) CURSOR.getAndAdd(this, delta); // volatile RMW: one owner per chunk (O5)
+        }
+
+        long getAndAddDone(long delta) {
+            return (long) DONE.getAndAdd(this, delta); // volatile RMW: pairs with doneVolatile() (O5)
         }
 
         long doneVolatile() {
-            return done; // volatile: pairs with the getAndAdd in helpCopy()
+            return done; // volatile: pairs with getAndAddDone() (O5)
         }
     }
 
-    // ---------------------------------------------------------------- entry accessors
+    // ---------------------------------------------------------------- accessors
+    // Named field + mode in Memory's (and VarHandle's) vocabulary; each names its pair, call sites say why.
+
+    private Table tableVolatile() {
+        return table; // volatile: pairs with casTable()/setTableVolatile() (O4)
+    }
+
+    private void setTableVolatile(Table t) {
+        TABLE.setVolatile(this, t); // volatile: the first table, before the map is shared (O4)
+    }
+
+    private boolean casTable(Table expected, Table t) {
+        return TABLE.compareAndSet(this, expected, t); // CAS: pairs with tableVolatile() (O4)
+    }
+
+    private long resizesVolatile() {
+        return resizes; // volatile: pairs with getAndAddResizes()
+    }
+
+    private void getAndAddResizes() {
+        RESIZES.getAndAdd(this, 1L); // volatile RMW: a counter for diagnostics only
+    }
 
     private static long keyAcquire(long entry) {
-        return Memory.getLongAcquire(entry); // acquire: pairs with the claim CAS
+        return Memory.getLongAcquire(entry + KEY_OFFSET); // acquire: pairs with caeKey() (O1)
+    }
+
+    private static long caeKey(long entry, long key) {
+        return Memory.compareAndExchangeLong(entry + KEY_OFFSET, 0L, key); // CAS: pairs with keyAcquire() (O1)
     }
 
     private static long valueAcquire(long entry) {
-        return Memory.getLongAcquire(entry + VALUE_OFFSET); // acquire: pairs with the value CASes
+        return Memory.getLongAcquire(entry + VALUE_OFFSET); // acquire: pairs with casValue() (O2)
     }
 
     private static long valueVolatile(long entry) {
-        return Memory.getLongVolatile(entry + VALUE_OFFSET); // volatile: pairs with the value CASes
+        return Memory.getLongVolatile(entry + VALUE_OFFSET); // volatile: pairs with casValue() (O2)
     }
 
     private static boolean casValue(long entry, long expected, long value) {
-        return Memory.compareAndSetLong(entry + VALUE_OFFSET, expected, value); // CAS: see the callers
+        return Memory.compareAndSetLong(entry + VALUE_OFFSET, expected, value); // CAS: pairs with O2's loads
     }
+
+    // ---------------------------------------------------------------- value encoding
 
     private static boolean isReserved(long value) {
         return value == RESERVED_EMPTY || value == RESERVED_MOVED;
@@ -835,15 +760,7 @@ public final class LongOpenHashMap implements LongLongMap {
         return value ^ Long.MIN_VALUE;
     }
 
-    private void checkOpen(String op) {
-        if (closed) { // volatile read: pairs with the CAS in close()
-            throw new IllegalStateException("LongOpenHashMap is closed; call " + op
-                    + " before close(), or create a new map");
-        }
-    }
-
     // VarHandle mechanics
-    private static final VarHandle CLOSED;
     private static final VarHandle TABLE;
     private static final VarHandle RESIZES;
     private static final VarHandle NEXT;
@@ -853,7 +770,6 @@ public final class LongOpenHashMap implements LongLongMap {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            CLOSED = l.findVarHandle(LongOpenHashMap.class, "closed", boolean.class);
             TABLE = l.findVarHandle(LongOpenHashMap.class, "table", Table.class);
             RESIZES = l.findVarHandle(LongOpenHashMap.class, "resizes", long.class);
             NEXT = l.findVarHandle(Table.class, "next", Table.class);

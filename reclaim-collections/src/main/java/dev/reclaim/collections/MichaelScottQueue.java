@@ -14,9 +14,6 @@ import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.Objects;
 
 /**
  * A lock-free unbounded FIFO queue of {@code long} values (the Michael-Scott queue) whose nodes live off-heap in
@@ -55,7 +52,7 @@ import java.util.Objects;
  * A polled node is retired to the reclaimer (with the birth era stamped at its offer) and freed when the scheme
  * allows: see the implementation notes for the bound per scheme.
  */
-public final class MichaelScottQueue implements AutoCloseable {
+public final class MichaelScottQueue extends OffHeapCollection {
 
     /*
      * Implementation notes
@@ -111,9 +108,9 @@ public final class MichaelScottQueue implements AutoCloseable {
      *       with the CASes of those words in offer()/poll(). offer's acquire load of t.next pairs with the CAS of
      *       t.next by another offer (to learn the successor it helps tail to).
      *   M3. The constructor's release stores of head and tail publish the dummy before the queue is shared.
-     *   M4. `closed` is a volatile field; close() sets it with a CAS so that exactly one closer frees the nodes.
-     *       Operations read it on entry to fail fast on use after close; they are not safe against a concurrent
-     *       close(), which is documented misuse.
+     *   M4. The closed flag is OffHeapCollection's (L1: a CAS in close() picks the one closer that frees the
+     *       nodes; L2: a volatile read on entry to every operation). Operations are not safe against a
+     *       concurrent close(), which is documented misuse.
      *
      * ABA. Every CAS compares a pointer the thread holds protected (t in offer, h in poll): the address cannot be
      *   freed and reused while protected (I4), so an equal value at the CAS means the same node. The words
@@ -143,15 +140,12 @@ public final class MichaelScottQueue implements AutoCloseable {
      *   Objects", IEEE TPDS 2004 (the queue with two hazard pointers and the head re-validation).
      */
 
-    private final Reclaimer reclaimer;
-    private final SlabAllocator allocator;
     /** Address of the root block. */
     private final long root;
     /** {@code root + HEAD_OFFSET}, cached for the hot paths. */
     private final long headAddress;
     /** {@code root + TAIL_OFFSET}, cached for the hot paths. */
     private final long tailAddress;
-    private volatile boolean closed; // volatile: read by every operation, CASed by close() (M4)
 
     /**
      * Creates an empty queue. It allocates its root block and a dummy node from {@code allocator} at once.
@@ -164,14 +158,7 @@ public final class MichaelScottQueue implements AutoCloseable {
      *                                                      (nothing stays allocated)
      */
     public MichaelScottQueue(Reclaimer reclaimer, SlabAllocator allocator) {
-        this.reclaimer = Objects.requireNonNull(reclaimer,
-                "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
-        this.allocator = Objects.requireNonNull(allocator,
-                "allocator must not be null; pass e.g. SlabAllocator.create()");
-        if (reclaimer.isClosed()) {
-            throw new IllegalStateException("reclaimer '" + reclaimer.name()
-                    + "' is closed; create the queue with an open reclaimer");
-        }
+        super(reclaimer, allocator, "queue");
         long r = MichaelScottQueueLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         long dummy;
         try {
@@ -212,7 +199,7 @@ public final class MichaelScottQueue implements AutoCloseable {
             setNextPlain(node, 0L); // plain: as above
             setBirthPlain(node, g.birthEra()); // plain: as above
             for (;;) {
-                long t = g.protect(0, tailAddress); // acquire + hazard: pairs with the CASes of tail (M2)
+                long t = protectTail(g, 0); // acquire + hazard: pairs with the CASes of tail (M2)
                 long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
                 if (next == 0) {
                     // plain: t.seq was written before t was published (M1), and t is protected
@@ -244,8 +231,8 @@ public final class MichaelScottQueue implements AutoCloseable {
         checkOpen("poll()");
         try (Guard g = reclaimer.enter()) {
             for (;;) {
-                long h = g.protect(0, headAddress); // P-1 acquire + hazard: pairs with the CAS of head (M2)
-                long next = g.protect(1, h + NEXT_OFFSET); // P-2 acquire + hazard: pairs with CAS t.next (M1)
+                long h = protectHead(g, 0); // P-1 acquire + hazard: pairs with the CAS of head (M2)
+                long next = protectNext(g, 1, h); // P-2 acquire + hazard: pairs with CAS t.next (M1)
                 if (h != headAcquire()) { // P-3 acquire: pairs with the CAS of head; re-validates next's hazard
                     Thread.onSpinWait();
                     continue;
@@ -310,55 +297,20 @@ public final class MichaelScottQueue implements AutoCloseable {
     public long size() {
         checkOpen("size()");
         try (Guard g = reclaimer.enter()) {
-            long h = g.protect(0, headAddress); // acquire + hazard: pairs with the CAS of head (M2)
-            long t = g.protect(1, tailAddress); // acquire + hazard: pairs with the CASes of tail (M2)
+            long h = protectHead(g, 0); // acquire + hazard: pairs with the CAS of head (M2)
+            long t = protectTail(g, 1); // acquire + hazard: pairs with the CASes of tail (M2)
             // plain: seq is written before its node is published (M1); both nodes are protected
             return Math.max(0L, seqPlain(t) - seqPlain(h));
         }
     }
 
     /**
-     * The reclaimer this queue retires polled nodes to.
-     *
-     * @return the reclaimer given at construction
-     */
-    public Reclaimer reclaimer() {
-        return reclaimer;
-    }
-
-    /**
-     * The allocator this queue's nodes live in.
-     *
-     * @return the allocator given at construction
-     */
-    public SlabAllocator allocator() {
-        return allocator;
-    }
-
-    /**
-     * Whether {@link #close()} has been called.
-     *
-     * @return {@code true} once the queue is closed
-     */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Frees every node still in the queue (the dummy included) and the root block. Nodes polled earlier are not
-     * affected: they are freed by the reclaimer (close the reclaimer after the queue to free them all). Must not
-     * be called while other threads are still using the queue; the reclaimer may already be closed, the
-     * allocator must not.
-     *
-     * @throws IllegalStateException if the queue is already closed
+     * Frees every node still in the queue (the dummy included) and the root block (see {@link #close()}).
+     * Nodes polled earlier are the reclaimer's; it may already be closed.
      */
     @Override
-    public void close() {
-        if (!casClosed(false, true)) {
-            throw new IllegalStateException("MichaelScottQueue is already closed; close it exactly once"
-                    + " (try-with-resources does it for you)");
-        }
-        // Quiescent: no other thread operates on the queue (documented), so nodes can be freed directly.
+    void freeContents() {
+        // Quiescent: no other thread operates on the queue (L2), so nodes can be freed directly.
         long node = headVolatile(); // volatile: pairs with the last CAS of head by any thread (M2)
         while (node != 0) {
             long next = nextVolatile(node); // volatile: pairs with the CAS that linked next (M1); quiescent
@@ -374,8 +326,8 @@ public final class MichaelScottQueue implements AutoCloseable {
     }
 
     @Override
-    public String toString() {
-        return closed ? "MichaelScottQueue[closed]" : "MichaelScottQueue[reclaimer=" + reclaimer.name() + "]";
+    String describe() {
+        return "";
     }
 
     /**
@@ -383,8 +335,8 @@ public final class MichaelScottQueue implements AutoCloseable {
      */
     private long firstProtected(Guard g) {
         for (;;) {
-            long h = g.protect(0, headAddress); // acquire + hazard: pairs with the CAS of head (M2)
-            long next = g.protect(1, h + NEXT_OFFSET); // acquire + hazard: pairs with the CAS of t.next (M1)
+            long h = protectHead(g, 0); // acquire + hazard: pairs with the CAS of head (M2)
+            long next = protectNext(g, 1, h); // acquire + hazard: pairs with the CAS of t.next (M1)
             if (h == headAcquire()) { // acquire: pairs with the CAS of head; re-validates next's hazard (P-3)
                 return next;
             }
@@ -392,95 +344,86 @@ public final class MichaelScottQueue implements AutoCloseable {
         }
     }
 
-    private void checkOpen(String op) {
-        if (closed) { // volatile read: pairs with the CAS in close() (M4)
-            throw new IllegalStateException("MichaelScottQueue is closed; call " + op
-                    + " before close(), or create a new queue");
-        }
+    // ---------------------------------------------------------------- off-heap accessors
+    // Named field + mode in Memory's vocabulary; each names the pair it belongs to, the call sites say why.
+
+    private long protectHead(Guard g, int slot) {
+        return g.protect(slot, headAddress); // acquire (+ hazard): pairs with casHead/setHeadRelease (M2, M3)
     }
 
-    // ---------------------------------------------------------------- off-heap accessors
-
     private long headAcquire() {
-        return Memory.getLongAcquire(headAddress);
+        return Memory.getLongAcquire(headAddress); // acquire: pairs with casHead (M2)
     }
 
     private long headVolatile() {
-        return Memory.getLongVolatile(headAddress);
+        return Memory.getLongVolatile(headAddress); // volatile: pairs with casHead (M2)
     }
 
     private void setHeadRelease(long node) {
-        Memory.putLongRelease(headAddress, node);
+        Memory.putLongRelease(headAddress, node); // release: pairs with protectHead() (M3)
     }
 
     private boolean casHead(long expected, long node) {
-        return Memory.compareAndSetLong(headAddress, expected, node);
+        return Memory.compareAndSetLong(headAddress, expected, node); // CAS: pairs with protectHead/headAcquire (M2)
+    }
+
+    private long protectTail(Guard g, int slot) {
+        return g.protect(slot, tailAddress); // acquire (+ hazard): pairs with casTail/setTailRelease (M2, M3)
     }
 
     private long tailAcquire() {
-        return Memory.getLongAcquire(tailAddress);
+        return Memory.getLongAcquire(tailAddress); // acquire: pairs with casTail (M2)
     }
 
     private void setTailRelease(long node) {
-        Memory.putLongRelease(tailAddress, node);
+        Memory.putLongRelease(tailAddress, node); // release: pairs with protectTail() (M3)
     }
 
     private boolean casTail(long expected, long node) {
-        return Memory.compareAndSetLong(tailAddress, expected, node);
+        return Memory.compareAndSetLong(tailAddress, expected, node); // CAS: pairs with protectTail/tailAcquire (M2)
+    }
+
+    private static long protectNext(Guard g, int slot, long node) {
+        return g.protect(slot, node + NEXT_OFFSET); // acquire (+ hazard): pairs with casNext in offer() (M1)
     }
 
     private static long nextAcquire(long node) {
-        return Memory.getLongAcquire(node + NEXT_OFFSET);
+        return Memory.getLongAcquire(node + NEXT_OFFSET); // acquire: pairs with casNext (M1, M2)
     }
 
     private static long nextVolatile(long node) {
-        return Memory.getLongVolatile(node + NEXT_OFFSET);
+        return Memory.getLongVolatile(node + NEXT_OFFSET); // volatile: pairs with casNext (M1)
     }
 
     private static void setNextPlain(long node, long next) {
-        Memory.putLong(node + NEXT_OFFSET, next);
+        Memory.putLong(node + NEXT_OFFSET, next); // plain: unpublished; casNext/setTailRelease publish it (M1, M3)
     }
 
     private static boolean casNext(long node, long expected, long next) {
-        return Memory.compareAndSetLong(node + NEXT_OFFSET, expected, next);
+        return Memory.compareAndSetLong(node + NEXT_OFFSET, expected, next); // CAS: pairs with protectNext (M1)
     }
 
     private static long valuePlain(long node) {
-        return Memory.getLong(node + VALUE_OFFSET);
+        return Memory.getLong(node + VALUE_OFFSET); // plain: immutable once published (M1)
     }
 
     private static void setValuePlain(long node, long value) {
-        Memory.putLong(node + VALUE_OFFSET, value);
+        Memory.putLong(node + VALUE_OFFSET, value); // plain: unpublished; casNext publishes it (M1)
     }
 
     private static long seqPlain(long node) {
-        return Memory.getLong(node + SEQ_OFFSET);
+        return Memory.getLong(node + SEQ_OFFSET); // plain: immutable once published (M1)
     }
 
     private static void setSeqPlain(long node, long seq) {
-        Memory.putLong(node + SEQ_OFFSET, seq);
+        Memory.putLong(node + SEQ_OFFSET, seq); // plain: unpublished; casNext publishes it (M1)
     }
 
     private static long birthPlain(long node) {
-        return Memory.getLong(node + BIRTH_OFFSET);
+        return Memory.getLong(node + BIRTH_OFFSET); // plain: immutable once published (M1)
     }
 
     private static void setBirthPlain(long node, long era) {
-        Memory.putLong(node + BIRTH_OFFSET, era);
-    }
-
-    private boolean casClosed(boolean expected, boolean value) {
-        return CLOSED.compareAndSet(this, expected, value);
-    }
-
-    // VarHandle mechanics
-    private static final VarHandle CLOSED;
-
-    static {
-        try {
-            CLOSED = MethodHandles.lookup().findVarHandle(MichaelScottQueue.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        Memory.putLong(node + BIRTH_OFFSET, era); // plain: unpublished; casNext publishes it (M1)
     }
 }

@@ -73,11 +73,6 @@ final class MichaelScottQueueLayout {
      * @throws IllegalStateException if the block is null or not {@link #REQUIRED_ALIGNMENT}-aligned
      */
     static long checkAligned(long address, String what) {
-        if (address == 0 || (address & (REQUIRED_ALIGNMENT - 1)) != 0) {
-            throw new IllegalStateException("allocator returned " + what + " block 0x" + Long.toHexString(address)
-                    + ", which is not " + REQUIRED_ALIGNMENT + "-byte aligned; MichaelScottQueue needs a"
-                    + " SlabAllocator (blocks are at least 16-byte aligned)");
-        }
-        return address;
+        return OffHeapLayout.checkAligned(address, REQUIRED_ALIGNMENT, what, "MichaelScottQueue");
     }
 }

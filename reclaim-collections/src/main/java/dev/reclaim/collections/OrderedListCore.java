@@ -64,18 +64,32 @@ final class OrderedListCore {
      *   pred.next; update of a present key: the CAS c.next n -> r|MARK (I3); remove: the CAS that marks c.next.
      *   The unlink CASes are not linearization points (they only clean up).
      *
-     * Memory-order pairs. Every write of a next word is a CAS (volatile), and node fields are initialised with
-     *   plain writes before the CAS that publishes the node. Every read of a next word is an acquire load
-     *   (protect or getLongAcquire) that pairs with that CAS, so the plain reads of okey/value/meta after it see
-     *   the initialised fields. The hash map's bucket state word: written release after the bucket node is
-     *   linked, read acquire before the node is used as a start node (pairs in LongHashMap).
+     * Memory-order pairs. After construction every write of a next word is a CAS (volatile); every read of a
+     *   next word in an operation is an acquire load (protectNext, nextAcquire).
+     *   P1. Publication. A node's okey, value, meta and next are plain writes before the CAS that links it
+     *       (casNext of pred.next in an insert, of c.next to r|MARK in a replacement, of pred.next in
+     *       insertDummy). A thread reaches a node only through an acquire read of a next word that returned it,
+     *       so its plain reads of okey/value/meta see them initialised, and they never change (I3).
+     *   P2. Deletion. The marking CAS of c.next pairs with the acquire reads of c.next (protectNext in the
+     *       traversal, nextAcquire in update/remove): a reader that saw the word unmarked read it before the
+     *       deletion, and a marked word never changes again (I2).
+     *   P3. Validation. The unlinking CAS of pred.next pairs with the acquire re-read nextAcquire(pred) that
+     *       follows protectNext(curr): seeing pred.next == curr after next's protection was published shows
+     *       curr was still linked then, hence next not yet retired (see find()).
+     *   P4. Start nodes are reached without a next-word read, so their owner publishes them: the list's head
+     *       sentinel by the release store setNextRelease() before the list is shared (HarrisMichaelList), a hash
+     *       map bucket node by its READY state (a release store after the linking CAS, read with acquire
+     *       before the node is used: LongHashMap's S2 and H3).
+     *   Quiescent accesses (freeAll, under the lifecycle's L2) are plain.
      *
      * ABA. Every CAS compares a next word with a node that this thread protects (pred and curr are protected
      *   while the CAS runs), so that address cannot be freed and reused in between (I4 + the reclaimer contract).
      *
      * Garbage. Each deleted or replaced node is retired once it is unlinked, with its birth era (meta >>> 1).
      *   Per scheme: EBR holds back every node unlinked during the longest open guard; hazard pointers at most
-     *   3 protected nodes per guard plus the retire batch per thread.
+     *   3 protected nodes per guard plus the retire batch per thread (HazardReclaimer.garbageBound()); robust:
+     *   the birth era lets a stalled reader hold back only the nodes alive at its last read
+     *   (RobustReclaimer.garbageBound(G, L)).
      *
      * References. T. Harris, "A Pragmatic Implementation of Non-Blocking Linked-Lists", DISC 2001.
      *   M. M. Michael, "High Performance Dynamic Lock-Free Hash Tables and List-Based Sets", SPAA 2002.
@@ -104,8 +118,10 @@ final class OrderedListCore {
     /** remove() mode: unconditional; returns 1 if removed, 0 if absent. */
     static final int DELETE = 2;
 
-    /** Returned by {@link LongHashMap#slotOkey(long)} for an address that is not a bucket node (okeys of bucket
-     *  nodes are even). */
+    /**
+     * Returned by {@link LongHashMap#slotOkey(long)} for an address that is not a bucket node (okeys of bucket
+     * nodes are even).
+     */
     static final long NOT_A_SLOT = 1;
 
     private final SlabAllocator allocator;
@@ -137,87 +153,67 @@ final class OrderedListCore {
         return key ^ Long.MIN_VALUE;
     }
 
-    /**
-     * The map's 64-bit hash: MurmurHash3's fmix64 finaliser, a bijection on 64 bits, so a regular node's okey
-     * ({@code Long.reverse(hash)}) identifies its key and the node needs no key word.
-     */
-    static long mix(long key) {
-        long h = key;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    /** The inverse of {@link #mix(long)}. */
-    static long unmix(long hash) {
-        long h = hash;
-        h ^= h >>> 33;
-        h *= INV_C2;
-        h ^= h >>> 33;
-        h *= INV_C1;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    private static final long INV_C1 = inverse(0xff51afd7ed558ccdL);
-    private static final long INV_C2 = inverse(0xc4ceb9fe1a85ec53L);
-
-    /** Multiplicative inverse of an odd number modulo 2^64 (Newton iteration). */
-    private static long inverse(long odd) {
-        long x = odd; // correct to 3 bits for odd numbers
-        for (int i = 0; i < 5; i++) {
-            x *= 2 - odd * x;
-        }
-        return x;
-    }
-
     private long keyOf(long okey) {
-        return hashed ? unmix(Long.reverse(okey)) : okey ^ Long.MIN_VALUE;
+        return hashed ? Hashing.unmix(Long.reverse(okey)) : okey ^ Long.MIN_VALUE;
     }
 
     // ---------------------------------------------------------------- node fields
+    // Named field + mode in Memory's vocabulary; each names the pair it belongs to, the call sites say why.
+
+    static long protectNext(Guard g, int slot, long node) {
+        return g.protect(slot, node + NEXT_OFFSET); // acquire (+ hazard): pairs with casNext (P1, P2)
+    }
 
     static long nextAcquire(long node) {
-        return Memory.getLongAcquire(node + NEXT_OFFSET); // acquire: pairs with the CAS that wrote it
+        return Memory.getLongAcquire(node + NEXT_OFFSET); // acquire: pairs with casNext (P1, P2, P3)
     }
 
     private static boolean casNext(long node, long expected, long value) {
-        return Memory.compareAndSetLong(node + NEXT_OFFSET, expected, value); // CAS: pairs with acquire reads of next
+        return Memory.compareAndSetLong(node + NEXT_OFFSET, expected, value); // CAS: pairs with the acquire reads
     }
 
     static void setNextPlain(long node, long next) {
-        Memory.putLong(node + NEXT_OFFSET, next); // plain: node not yet published; the publishing CAS orders it
+        Memory.putLong(node + NEXT_OFFSET, next); // plain: unpublished; the linking CAS publishes it (P1)
     }
 
-    static long nextPlain(long node) {
-        return Memory.getLong(node + NEXT_OFFSET); // plain: quiescent callers only (close)
+    static void setNextRelease(long node, long next) {
+        Memory.putLongRelease(node + NEXT_OFFSET, next); // release: a start node's link, pairs with P4
     }
 
-    static long okeyPlain(long node) {
-        return Memory.getLong(node + OKEY_OFFSET); // plain: written before publication (I3)
+    private static long nextPlain(long node) {
+        return Memory.getLong(node + NEXT_OFFSET); // plain: quiescent callers only (freeAll)
+    }
+
+    private static long okeyPlain(long node) {
+        return Memory.getLong(node + OKEY_OFFSET); // plain: immutable once published (P1, I3)
     }
 
     static void setOkeyPlain(long node, long okey) {
-        Memory.putLong(node + OKEY_OFFSET, okey); // plain: before publication
+        Memory.putLong(node + OKEY_OFFSET, okey); // plain: unpublished; the linking CAS publishes it (P1)
     }
 
     static long valuePlain(long node) {
-        return Memory.getLong(node + VALUE_OFFSET); // plain: written before publication, immutable (I3)
+        return Memory.getLong(node + VALUE_OFFSET); // plain: immutable once published (P1, I3)
+    }
+
+    /**
+     * Loads a regular node's value word as a pointer and protects what it points to (BytesHashMap's blobs). The
+     * word itself is immutable once published (P1); the protection is for the block it names.
+     */
+    static long protectValue(Guard g, int slot, long node) {
+        return g.protect(slot, node + VALUE_OFFSET); // acquire (+ hazard): pairs with the linking CAS (P1)
     }
 
     private static void setValuePlain(long node, long value) {
-        Memory.putLong(node + VALUE_OFFSET, value); // plain: before publication
+        Memory.putLong(node + VALUE_OFFSET, value); // plain: unpublished; the linking CAS publishes it (P1)
     }
 
-    static long metaPlain(long node) {
-        return Memory.getLong(node + META_OFFSET); // plain: written before publication (I3)
+    private static long metaPlain(long node) {
+        return Memory.getLong(node + META_OFFSET); // plain: immutable once published (P1, I3)
     }
 
     static void setMetaPlain(long node, long meta) {
-        Memory.putLong(node + META_OFFSET, meta); // plain: before publication
+        Memory.putLong(node + META_OFFSET, meta); // plain: unpublished; the linking CAS publishes it (P1)
     }
 
     private static boolean isDummy(long node) {
@@ -254,8 +250,22 @@ final class OrderedListCore {
         return nd == td ? 0 : (nd ? -1 : 1);
     }
 
+    /** Retires an unlinked node with its birth era (I4): only the thread whose CAS unlinked it calls this. */
     private void retire(Guard g, long node) {
-        g.retire(node, metaPlain(node) >>> 1, allocator);
+        g.retire(node, metaPlain(node) >>> 1, allocator); // plain meta: immutable, node still protected (P1)
+    }
+
+    /**
+     * Unlinks the marked node {@code curr} from {@code pred} (whose next word held it unmarked when validated)
+     * and retires it; false if pred.next changed meanwhile (the caller restarts from its start node).
+     */
+    private boolean unlink(Guard g, long pred, long curr, long succ) {
+        if (!casNext(pred, curr, succ)) { // CAS: unlink; pairs with the acquire reads of pred.next (P3)
+            Thread.onSpinWait();
+            return false;
+        }
+        retire(g, curr);
+        return true;
     }
 
     // ---------------------------------------------------------------- traversal
@@ -283,7 +293,7 @@ final class OrderedListCore {
             int sc = 1;
             int sn = 2;
             long pred = start;
-            long curr = g.protect(sc, pred + NEXT_OFFSET); // acquire: pairs with the CAS that linked curr
+            long curr = protectNext(g, sc, pred); // acquire: pairs with the CAS that linked curr (P1, P4)
             for (;;) {
                 if (curr == 0) {
                     return node ? 0 : pred | sc;
@@ -297,17 +307,15 @@ final class OrderedListCore {
                         return node ? (cmp == 0 ? curr : 0) : pred | sc;
                     }
                 }
-                long next = g.protect(sn, curr + NEXT_OFFSET); // acquire: pairs with the CAS that wrote curr.next
-                if (nextAcquire(pred) != curr) { // acquire: validates curr was still linked after protecting next
+                long next = protectNext(g, sn, curr); // acquire: pairs with the CASes of curr.next (P1, P2)
+                if (nextAcquire(pred) != curr) { // acquire: curr still linked after next's protection (P3)
                     continue retry;
                 }
                 if ((next & MARK) != 0) {
                     long succ = next & ~MARK;
-                    if (!casNext(pred, curr, succ)) { // CAS: unlink; pairs with acquire reads of pred.next
-                        Thread.onSpinWait();
+                    if (!unlink(g, pred, curr, succ)) {
                         continue retry;
                     }
-                    retire(g, curr);
                     curr = succ;
                     int t = sc;
                     sc = sn;
@@ -345,12 +353,16 @@ final class OrderedListCore {
     long first(Guard g, long start) {
         for (;;) {
             long pos = find(g, start, 0, true, false); // (0, dummy) is below every node
-            long pred = pos & ~SLOT_MASK;
-            long c = g.protect((int) (pos & SLOT_MASK), pred + NEXT_OFFSET); // acquire: pairs with the linking CAS
+            long c = protectCurr(g, pos); // acquire: pairs with the linking CAS (P1)
             if ((c & MARK) == 0) {
                 return c;
             }
         }
+    }
+
+    /** Re-protects curr from pred.next into the slot find() named: {@code pos} is find()'s result. */
+    private static long protectCurr(Guard g, long pos) {
+        return protectNext(g, (int) (pos & SLOT_MASK), pos & ~SLOT_MASK); // acquire: see the call sites
     }
 
     /**
@@ -366,8 +378,7 @@ final class OrderedListCore {
         for (;;) {
             long pos = find(g, start, tk, false, false);
             long pred = pos & ~SLOT_MASK;
-            int cs = (int) (pos & SLOT_MASK);
-            long c = g.protect(cs, pred + NEXT_OFFSET); // acquire: pairs with the CAS that linked c
+            long c = protectCurr(g, pos); // acquire: pairs with the CAS that linked c (P1)
             if ((c & MARK) != 0) {
                 continue;
             }
@@ -376,21 +387,21 @@ final class OrderedListCore {
                 continue;
             }
             if (cmp == 0) {
-                long old = valuePlain(c); // plain: immutable while c is protected (I3)
+                long old = valuePlain(c); // plain: immutable while c is protected (P1, I3)
                 if (mode == PUT_IF_ABSENT || mode == ADD || (mode == REPLACE_IF_EQUAL && old != expected)) {
                     freeUnpublished(fresh);
                     return mode == PUT_IF_ABSENT ? old : 0;
                 }
-                long cn = nextAcquire(c); // acquire: pairs with the CAS that wrote c.next
+                long cn = nextAcquire(c); // acquire: pairs with the CASes of c.next (P2)
                 if ((cn & MARK) != 0) {
                     continue; // c was deleted meanwhile
                 }
                 if (fresh == 0) {
                     fresh = newNode(g, tk, value);
                 }
-                setNextPlain(fresh, cn);
-                if (casNext(c, cn, fresh | MARK)) { // CAS: replaces c by fresh (I3); publishes fresh
-                    if (casNext(pred, c, fresh)) { // CAS: unlink c at once if pred is unchanged
+                setNextPlain(fresh, cn); // plain: published by the CAS below (P1)
+                if (casNext(c, cn, fresh | MARK)) { // CAS: replaces c by fresh (I3), publishes fresh (P1, P2)
+                    if (casNext(pred, c, fresh)) { // CAS: unlink c at once if pred is unchanged (P3)
                         retire(g, c);
                     } else {
                         find(g, start, tk, false, false); // unlinks (and retires) c, or someone else did
@@ -407,8 +418,8 @@ final class OrderedListCore {
             if (fresh == 0) {
                 fresh = newNode(g, tk, value);
             }
-            setNextPlain(fresh, c);
-            if (casNext(pred, c, fresh)) { // CAS: publishes fresh; pairs with acquire reads of pred.next
+            setNextPlain(fresh, c); // plain: published by the CAS below (P1)
+            if (casNext(pred, c, fresh)) { // CAS: publishes fresh; pairs with acquire reads of pred.next (P1)
                 size.increment();
                 return mode == ADD ? 1 : absent;
             }
@@ -427,7 +438,7 @@ final class OrderedListCore {
         for (;;) {
             long pos = find(g, start, tk, false, false);
             long pred = pos & ~SLOT_MASK;
-            long c = g.protect((int) (pos & SLOT_MASK), pred + NEXT_OFFSET); // acquire: pairs with the linking CAS
+            long c = protectCurr(g, pos); // acquire: pairs with the CAS that linked c (P1)
             if ((c & MARK) != 0) {
                 continue;
             }
@@ -438,17 +449,17 @@ final class OrderedListCore {
             if (cmp > 0) {
                 return fail;
             }
-            long old = valuePlain(c); // plain: immutable while c is protected (I3)
+            long old = valuePlain(c); // plain: immutable while c is protected (P1, I3)
             if (mode == REMOVE_IF_EQUAL && old != expected) {
                 return 0;
             }
-            long cn = nextAcquire(c); // acquire: pairs with the CAS that wrote c.next
+            long cn = nextAcquire(c); // acquire: pairs with the CASes of c.next (P2)
             if ((cn & MARK) != 0) {
                 continue;
             }
-            if (casNext(c, cn, cn | MARK)) { // CAS: the linearization point (logical deletion)
+            if (casNext(c, cn, cn | MARK)) { // CAS: the linearization point (logical deletion, P2)
                 size.decrement();
-                if (casNext(pred, c, cn)) { // CAS: physical unlink
+                if (casNext(pred, c, cn)) { // CAS: physical unlink (P3)
                     retire(g, c);
                 } else {
                     find(g, start, tk, false, false); // unlinks c unless another thread already did
@@ -464,19 +475,19 @@ final class OrderedListCore {
      * {@code start}. Called by exactly one thread per bucket node (the one that claimed it).
      */
     void insertDummy(Guard g, long start, long dummy) {
-        long tk = okeyPlain(dummy);
+        long tk = okeyPlain(dummy); // plain: written by this thread, unpublished
         for (;;) {
             long pos = find(g, start, tk, true, false);
             long pred = pos & ~SLOT_MASK;
-            long c = g.protect((int) (pos & SLOT_MASK), pred + NEXT_OFFSET); // acquire: pairs with the linking CAS
+            long c = protectCurr(g, pos); // acquire: pairs with the CAS that linked c (P1)
             if ((c & MARK) != 0) {
                 continue;
             }
             if (c != 0 && compare(c, tk, true) <= 0) {
                 continue; // stale position (equal is impossible: one claimant per bucket)
             }
-            setNextPlain(dummy, c);
-            if (casNext(pred, c, dummy)) { // CAS: publishes the bucket node; pairs with acquire reads of next
+            setNextPlain(dummy, c); // plain: published by the CAS below (P1)
+            if (casNext(pred, c, dummy)) { // CAS: publishes the bucket node; pairs with acquire reads of next (P1)
                 return;
             }
             Thread.onSpinWait();
@@ -505,32 +516,27 @@ final class OrderedListCore {
             int sc = 1;
             int sn = 2;
             long pred = start;
-            long curr = g.protect(sc, pred + NEXT_OFFSET); // acquire: pairs with the CAS that linked curr
-            for (;;) {
-                if (curr == 0) {
-                    return;
-                }
-                long next = g.protect(sn, curr + NEXT_OFFSET); // acquire: pairs with the CAS that wrote curr.next
-                if (nextAcquire(pred) != curr) { // acquire: validation as in find()
+            long curr = protectNext(g, sc, pred); // acquire: pairs with the CAS that linked curr (P1, P4)
+            while (curr != 0) {
+                long next = protectNext(g, sn, curr); // acquire: pairs with the CASes of curr.next (P1, P2)
+                if (nextAcquire(pred) != curr) { // acquire: validation as in search() (P3)
                     continue retry;
                 }
                 if ((next & MARK) != 0) {
-                    long succ = next & ~MARK;
-                    if (!casNext(pred, curr, succ)) { // CAS: unlink, as in find()
+                    if (!unlink(g, pred, curr, next & ~MARK)) {
                         continue retry;
                     }
-                    retire(g, curr);
-                    curr = succ;
+                    curr = next & ~MARK;
                     int t = sc;
                     sc = sn;
                     sn = t;
                     continue;
                 }
-                long k = okeyPlain(curr);
+                long k = okeyPlain(curr); // plain: immutable, curr protected (P1)
                 if (!isDummy(curr) && (!delivered || Long.compareUnsigned(k, bound) > 0)) {
                     delivered = true;
                     bound = k;
-                    action.accept(nodes ? curr : keyOf(k), valuePlain(curr));
+                    action.accept(nodes ? curr : keyOf(k), valuePlain(curr)); // plain: as for k
                 }
                 pred = curr;
                 curr = next;
@@ -539,19 +545,15 @@ final class OrderedListCore {
                 sc = sn;
                 sn = t;
             }
+            return;
         }
-    }
-
-    /** The key of regular node {@code node}. */
-    long keyOfNode(long node) {
-        return keyOf(okeyPlain(node));
     }
 
     private long newNode(Guard g, long tk, long value) {
         long n = allocator.allocate(NODE_SIZE); // may throw OffHeapExhaustedException: nothing changed yet
-        setOkeyPlain(n, tk);
-        setValuePlain(n, value);
-        setMetaPlain(n, g.birthEra() << 1);
+        setOkeyPlain(n, tk); // plain: unpublished; the caller's linking CAS publishes it (P1)
+        setValuePlain(n, value); // plain: as above
+        setMetaPlain(n, g.birthEra() << 1); // plain: as above
         return n;
     }
 
@@ -566,9 +568,9 @@ final class OrderedListCore {
      * retired, I4). Quiescent callers only.
      */
     void freeAll(long start) {
-        long n = nextPlain(start) & ~MARK;
+        long n = nextPlain(start) & ~MARK; // plain: quiescent
         while (n != 0) {
-            long next = nextPlain(n) & ~MARK;
+            long next = nextPlain(n) & ~MARK; // plain: quiescent
             if (!isDummy(n)) {
                 allocator.free(n);
             }

@@ -18,9 +18,21 @@ package dev.reclaim.collections;
  *          LongHashMap bucket (dummy) node it is the bucket's state word instead (UNINITIALISED, CLAIMED, READY)
  *   meta : birthEra &lt;&lt; 1 | DUMMY; written once, before the node is published
  *
- * list root (ROOT_SIZE = 128 bytes, a slab block): the head sentinel's next word at HEAD_OFFSET = 64, alone in
- *   its cache line (same argument as TreiberStackLayout)
+ * list root (ROOT_SIZE = 128 bytes, a slab block, >= 16-byte aligned)
+ *   0                               64              72                            128
+ *   +-------------------------------+---------------+-----------------------------+
+ *   | padding (64)                  | head next (8) | padding (56)                |
+ *   +-------------------------------+---------------+-----------------------------+
+ *   head next: the next word of the list's head sentinel (a start node: never marked, unlinked or retired);
+ *              the sentinel's okey, value and meta words would be at 72..95, in the padding: never read
  * </pre>
+ *
+ * <p>The head word sits alone in its cache line by the argument of {@link TreiberStackLayout}: with a 16-byte
+ * aligned block start {@code b}, the line holding {@code b + 64} lies within {@code [b + 16, b + 127]}. Bucket
+ * nodes of a {@link LongHashMap} are not blocks of their own: they are slots of the bucket segments described
+ * by {@link LongHashMapLayout}. Every word is naturally aligned (nodes are 32-byte slab blocks or 32-byte slots
+ * of a 64-byte aligned segment), as the atomic accessors and {@link dev.reclaim.Guard#protect(int, long)}
+ * require.
  */
 final class OrderedListLayout {
 
@@ -51,6 +63,21 @@ final class OrderedListLayout {
     /** Size of the list's root block. */
     static final long ROOT_SIZE = 128;
 
+    /** The alignment the root block must have for the head word to own its cache line (see the class comment). */
+    static final long REQUIRED_ALIGNMENT = 16;
+
     private OrderedListLayout() {
+    }
+
+    /**
+     * Checks that a block handed out by an allocator satisfies the layout's alignment assumption.
+     *
+     * @param address a freshly allocated block
+     * @param what    what the block is for (for the message)
+     * @return {@code address}
+     * @throws IllegalStateException if the block is null or not {@link #REQUIRED_ALIGNMENT}-aligned
+     */
+    static long checkAligned(long address, String what) {
+        return OffHeapLayout.checkAligned(address, REQUIRED_ALIGNMENT, what, "HarrisMichaelList");
     }
 }

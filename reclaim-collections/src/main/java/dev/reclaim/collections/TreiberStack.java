@@ -13,9 +13,6 @@ import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -46,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A popped node is retired to the reclaimer and freed when the scheme allows: see the implementation notes
  * for the bound per scheme.
  */
-public final class TreiberStack implements AutoCloseable {
+public final class TreiberStack extends OffHeapCollection {
 
     /*
      * Implementation notes
@@ -96,9 +93,9 @@ public final class TreiberStack implements AutoCloseable {
      *   P2. The initial opaque read of head in push() needs no ordering: its value is only stored into n.next
      *       and validated by the CAS, never dereferenced.
      *   P3. isEmpty() reads head volatile so that it is ordered with the CASes of push()/pop().
-     *   P4. `closed` is a volatile field; close() sets it with a CAS so that exactly one closer frees the
-     *       nodes. Operations read it (volatile) on entry to fail fast on use after close; they are not made
-     *       safe against a concurrent close(), which is documented misuse.
+     *   P4. The closed flag is OffHeapCollection's (L1: a CAS in close() picks the one closer that frees the
+     *       nodes; L2: a volatile read on entry to every operation). Operations are not made safe against a
+     *       concurrent close(), which is documented misuse.
      *
      * ABA. pop()'s CAS head h -> next is only wrong if, between reading next = h.next and the CAS, h left the
      *   list and an incarnation of the same address came back on top with a different next. Leaving the list
@@ -128,8 +125,6 @@ public final class TreiberStack implements AutoCloseable {
      *   (the stack example). K. Fraser, "Practical lock-freedom", 2004 (epoch-based reclamation).
      */
 
-    private final Reclaimer reclaimer;
-    private final SlabAllocator allocator;
     /** Address of the root block; the head pointer is at {@code root + HEAD_OFFSET}. */
     private final long root;
     /** {@code root + HEAD_OFFSET}, cached for the hot paths. */
@@ -137,7 +132,6 @@ public final class TreiberStack implements AutoCloseable {
     private final LongAdder size = new LongAdder();
     /** {@code root + ERA_HINT_OFFSET}: the latest birth era a pop saw; push stamps it into new nodes. */
     private final long eraHintAddress;
-    private volatile boolean closed; // volatile: read by every operation, CASed by close()
 
     /**
      * Creates an empty stack. It allocates its root block from {@code allocator} at once.
@@ -148,14 +142,7 @@ public final class TreiberStack implements AutoCloseable {
      * @throws IllegalStateException if the reclaimer is already closed
      */
     public TreiberStack(Reclaimer reclaimer, SlabAllocator allocator) {
-        this.reclaimer = Objects.requireNonNull(reclaimer,
-                "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
-        this.allocator = Objects.requireNonNull(allocator,
-                "allocator must not be null; pass e.g. SlabAllocator.create()");
-        if (reclaimer.isClosed()) {
-            throw new IllegalStateException("reclaimer '" + reclaimer.name()
-                    + "' is closed; create the stack with an open reclaimer");
-        }
+        super(reclaimer, allocator, "stack");
         long r = TreiberStackLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         this.root = r;
         this.headAddress = r + HEAD_OFFSET;
@@ -215,7 +202,7 @@ public final class TreiberStack implements AutoCloseable {
         checkOpen("pop()");
         try (Guard g = reclaimer.enter()) {
             for (;;) {
-                long h = g.protect(0, headAddress); // acquire: pairs with the CAS of head in push()/pop() (P1)
+                long h = protectHead(g); // acquire: pairs with the CAS of head in push()/pop() (P1)
                 if (h == 0) {
                     return emptyValue;
                 }
@@ -259,46 +246,12 @@ public final class TreiberStack implements AutoCloseable {
     }
 
     /**
-     * The reclaimer this stack retires popped nodes to.
-     *
-     * @return the reclaimer given at construction
-     */
-    public Reclaimer reclaimer() {
-        return reclaimer;
-    }
-
-    /**
-     * The allocator this stack's nodes live in.
-     *
-     * @return the allocator given at construction
-     */
-    public SlabAllocator allocator() {
-        return allocator;
-    }
-
-    /**
-     * Whether {@link #close()} has been called.
-     *
-     * @return {@code true} once the stack is closed
-     */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Frees every node still on the stack and the root block. Nodes popped earlier are not affected: they are
-     * freed by the reclaimer (close the reclaimer after the stack to free them all). Must not be called while
-     * other threads are still using the stack; the reclaimer may already be closed, the allocator must not.
-     *
-     * @throws IllegalStateException if the stack is already closed
+     * Frees every node still on the stack and the root block (see {@link #close()}). Nodes popped earlier are
+     * the reclaimer's; it may already be closed.
      */
     @Override
-    public void close() {
-        if (!casClosed(false, true)) {
-            throw new IllegalStateException("TreiberStack is already closed; close it exactly once"
-                    + " (try-with-resources does it for you)");
-        }
-        // Quiescent: no other thread operates on the stack (documented), so nodes can be freed directly.
+    void freeContents() {
+        // Quiescent: no other thread operates on the stack (L2), so nodes can be freed directly.
         long node = headVolatile(); // volatile: pairs with the last CAS of head by any thread (P1)
         while (node != 0) {
             long next = nextPlain(node); // plain: initialised before publication (P1); quiescent
@@ -315,84 +268,66 @@ public final class TreiberStack implements AutoCloseable {
     }
 
     @Override
-    public String toString() {
-        return closed ? "TreiberStack[closed]"
-                : "TreiberStack[size~" + Math.max(0L, size.sum()) + ", reclaimer=" + reclaimer.name() + "]";
-    }
-
-    private void checkOpen(String op) {
-        if (closed) { // volatile read: pairs with the CAS in close() (P4)
-            throw new IllegalStateException("TreiberStack is closed; call " + op
-                    + " before close(), or create a new stack");
-        }
+    String describe() {
+        return "size~" + Math.max(0L, size.sum()) + ", ";
     }
 
     // ---------------------------------------------------------------- off-heap accessors
+    // Named field + mode in Memory's vocabulary; each names the pair it belongs to, the call sites say why.
 
     private long eraHintOpaque() {
-        return Memory.getLongOpaque(eraHintAddress);
+        return Memory.getLongOpaque(eraHintAddress); // opaque: a value only, no pair (birth eras in the notes)
     }
 
     private void setEraHintOpaque(long era) {
-        Memory.putLongOpaque(eraHintAddress, era);
+        Memory.putLongOpaque(eraHintAddress, era); // opaque: read by eraHintOpaque(); no ordering needed
+    }
+
+    private long protectHead(Guard g) {
+        return g.protect(0, headAddress); // acquire (+ hazard in slot 0): pairs with casHead/caeHead (P1)
     }
 
     private long headOpaque() {
-        return Memory.getLongOpaque(headAddress);
+        return Memory.getLongOpaque(headAddress); // opaque: only fed to caeHead, never dereferenced (P2)
     }
 
     private long headVolatile() {
-        return Memory.getLongVolatile(headAddress);
+        return Memory.getLongVolatile(headAddress); // volatile: pairs with casHead/caeHead (P1, P3)
     }
 
     private void setHeadRelease(long node) {
-        Memory.putLongRelease(headAddress, node);
+        Memory.putLongRelease(headAddress, node); // release: pairs with protectHead() (P1)
     }
 
     private boolean casHead(long expected, long node) {
-        return Memory.compareAndSetLong(headAddress, expected, node);
+        return Memory.compareAndSetLong(headAddress, expected, node); // CAS: pairs with protectHead() (P1)
     }
 
     private long caeHead(long expected, long node) {
-        return Memory.compareAndExchangeLong(headAddress, expected, node);
+        return Memory.compareAndExchangeLong(headAddress, expected, node); // CAS: pairs with protectHead() (P1)
     }
 
     private static long nextPlain(long node) {
-        return Memory.getLong(node + NEXT_OFFSET);
+        return Memory.getLong(node + NEXT_OFFSET); // plain: immutable once published (P1, I1)
     }
 
     private static void setNextPlain(long node, long next) {
-        Memory.putLong(node + NEXT_OFFSET, next);
+        Memory.putLong(node + NEXT_OFFSET, next); // plain: unpublished; the CAS of head publishes it (P1)
     }
 
     private static long valuePlain(long node) {
-        return Memory.getLong(node + VALUE_OFFSET);
+        return Memory.getLong(node + VALUE_OFFSET); // plain: immutable once published (P1)
     }
 
     private static void setValuePlain(long node, long value) {
-        Memory.putLong(node + VALUE_OFFSET, value);
+        Memory.putLong(node + VALUE_OFFSET, value); // plain: unpublished; the CAS of head publishes it (P1)
     }
 
     private static long birthPlain(long node) {
-        return Memory.getLong(node + BIRTH_OFFSET);
+        return Memory.getLong(node + BIRTH_OFFSET); // plain: immutable once published (P1)
     }
 
     private static void setBirthPlain(long node, long era) {
-        Memory.putLong(node + BIRTH_OFFSET, era);
-    }
-
-    private boolean casClosed(boolean expected, boolean value) {
-        return CLOSED.compareAndSet(this, expected, value);
-    }
-
-    // VarHandle mechanics
-    private static final VarHandle CLOSED;
-
-    static {
-        try {
-            CLOSED = MethodHandles.lookup().findVarHandle(TreiberStack.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        Memory.putLong(node + BIRTH_OFFSET, era); // plain: unpublished; the CAS of head publishes it (P1)
     }
 }

@@ -1,0 +1,146 @@
+package dev.reclaim.collections;
+
+import dev.reclaim.Reclaimer;
+import dev.reclaim.memory.SlabAllocator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * The lifecycle every off-heap structure of this package shares: the reclaimer and allocator it was built
+ * with (neither owned), the closed flag, the use-after-close check and the one-shot {@link #close()}.
+ * Subclasses free what they own in {@link #freeContents()} and describe themselves in {@link #describe()}.
+ */
+abstract class OffHeapCollection implements AutoCloseable {
+
+    /*
+     * Implementation notes
+     *
+     * Lifecycle. `closed` goes false -> true once, and nothing else changes it.
+     *   L1. close() sets it with a CAS (volatile), so exactly one caller runs freeContents(); a second close()
+     *       fails, it never frees twice.
+     *   L2. Every operation reads it (volatile) on entry, in checkOpen(), and fails fast after close. This
+     *       does not make an operation safe against a concurrent close(): closing while other threads still
+     *       use the structure is documented misuse, and freeContents() may assume quiescence.
+     *
+     * Hot paths. reclaimer and allocator are final fields; checkOpen() is final and small, so it inlines into
+     * push/pop/get/put like a private method. Nothing virtual runs on a hot path: the two abstract methods
+     * run only in close() and toString().
+     *
+     * Public methods. They are not final on purpose: javac then gives each public subclass (all final) a
+     * public bridge for them, so that they are also reachable by reflection through the public class, as
+     * they were when every structure declared them itself.
+     */
+
+    /** Decides when what the structure unlinks is freed; not owned. */
+    final Reclaimer reclaimer;
+    /** Where the structure's blocks live; not owned. */
+    final SlabAllocator allocator;
+    /** What the structure is called in messages: "stack", "queue", "list", "map". */
+    private final String kind;
+    private volatile boolean closed; // volatile: read by every operation (L2), CASed by close() (L1)
+
+    /**
+     * Checks the arguments every structure takes.
+     *
+     * @param kind what to call the structure in messages ("create the " + kind + " with an open reclaimer")
+     * @throws NullPointerException  if {@code reclaimer} or {@code allocator} is null
+     * @throws IllegalStateException if the reclaimer is closed
+     */
+    OffHeapCollection(Reclaimer reclaimer, SlabAllocator allocator, String kind) {
+        this.reclaimer = Objects.requireNonNull(reclaimer,
+                "reclaimer must not be null; pass e.g. Scheme.EBR.create()");
+        this.allocator = Objects.requireNonNull(allocator,
+                "allocator must not be null; pass e.g. SlabAllocator.create()");
+        this.kind = kind;
+        if (reclaimer.isClosed()) {
+            throw new IllegalStateException("reclaimer '" + reclaimer.name()
+                    + "' is closed; create the " + kind + " with an open reclaimer");
+        }
+    }
+
+    /**
+     * The reclaimer this structure retires what it unlinks to (nodes, value blocks or replaced tables).
+     *
+     * @return the reclaimer given at construction
+     */
+    public Reclaimer reclaimer() {
+        return reclaimer;
+    }
+
+    /**
+     * The allocator this structure's off-heap blocks live in.
+     *
+     * @return the allocator given at construction
+     */
+    public SlabAllocator allocator() {
+        return allocator;
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return closed; // volatile: pairs with the CAS in close() (L1)
+    }
+
+    /**
+     * Frees every block the structure still holds (its entries or nodes and its root or tables). What it
+     * removed earlier is freed by the reclaimer: close the reclaimer after the structure to free it all, and
+     * the allocator last. Must not run while other threads still use the structure; the allocator must be
+     * open. Afterwards every operation throws {@link IllegalStateException}.
+     *
+     * @throws IllegalStateException if the structure is already closed
+     */
+    @Override
+    public void close() {
+        if (!casClosed(false, true)) { // CAS: exactly one closer (L1); pairs with checkOpen() (L2)
+            throw new IllegalStateException(getClass().getSimpleName() + " is already closed; close it exactly"
+                    + " once (try-with-resources does it for you)");
+        }
+        freeContents();
+    }
+
+    /** Frees what the structure owns. Runs once, in the one successful {@link #close()}; quiescent (L2). */
+    abstract void freeContents();
+
+    /** The state shown by {@link #toString()} before the reclaimer's name, e.g. {@code "size~3, "}. */
+    abstract String describe();
+
+    /**
+     * Fails fast once the structure is closed.
+     *
+     * @param op the operation, for the message, e.g. {@code "push()"}
+     * @throws IllegalStateException if {@link #close()} has been called
+     */
+    final void checkOpen(String op) {
+        if (closed) { // volatile: pairs with the CAS in close() (L2)
+            throw new IllegalStateException(getClass().getSimpleName() + " is closed; call " + op
+                    + " before close(), or create a new " + kind);
+        }
+    }
+
+    @Override
+    public String toString() {
+        String name = getClass().getSimpleName();
+        return closed ? name + "[closed]" // volatile: as in checkOpen()
+                : name + "[" + describe() + "reclaimer=" + reclaimer.name() + "]";
+    }
+
+    private boolean casClosed(boolean expected, boolean value) {
+        return CLOSED.compareAndSet(this, expected, value); // CAS: pairs with the volatile reads of closed (L1, L2)
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(OffHeapCollection.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
