@@ -330,9 +330,20 @@ class ReclaimerContractTest {
             other.join();
             assertTrue(r.synchronize(Duration.ofSeconds(10)));
             // another thread's open guard is not this thread's: synchronize waits for it (or, leak, returns)
+            try (OpenGuardOnAnotherThread _ = new OpenGuardOnAnotherThread(r, "reader")) {
+                r.synchronize(Duration.ofMillis(20)); // no exception, whatever it returns
+            }
+        }
+    }
+
+    /** A thread that holds a guard of a reclaimer open until {@link #close()}. */
+    private static final class OpenGuardOnAnotherThread implements AutoCloseable {
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Thread thread;
+
+        OpenGuardOnAnotherThread(Reclaimer r, String name) throws InterruptedException {
             CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread reader = Thread.ofPlatform().start(() -> {
+            thread = Thread.ofPlatform().name(name).start(() -> {
                 try (Guard g = r.enter()) {
                     entered.countDown();
                     release.await();
@@ -341,9 +352,12 @@ class ReclaimerContractTest {
                 }
             });
             entered.await();
-            r.synchronize(Duration.ofMillis(20)); // no exception, whatever it returns
+        }
+
+        @Override
+        public void close() throws InterruptedException {
             release.countDown();
-            reader.join();
+            thread.join();
         }
     }
 
@@ -352,21 +366,11 @@ class ReclaimerContractTest {
     @MethodSource("schemes")
     void closeTimeoutNamesTheHolderWithoutAMadeUpAge(Scheme scheme) throws Exception {
         Reclaimer r = create(scheme, "timeout", FailureHandler.LOG, Duration.ofMillis(300));
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread reader = Thread.ofPlatform().name("slow-reader").start(() -> {
-            try (Guard g = r.enter()) {
-                entered.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        entered.await();
-        Thread.sleep(100);
-        IllegalStateException e = assertThrows(IllegalStateException.class, r::close);
-        release.countDown();
-        reader.join();
+        IllegalStateException e;
+        try (OpenGuardOnAnotherThread _ = new OpenGuardOnAnotherThread(r, "slow-reader")) {
+            Thread.sleep(100);
+            e = assertThrows(IllegalStateException.class, r::close);
+        }
         r.close();
         assertTrue(e.getMessage().contains("slow-reader"), e.getMessage());
         assertFalse(e.getMessage().contains("open for 0 ms"), e.getMessage());
