@@ -9,7 +9,9 @@
  * ({@code dev.reclaim.sync}) are separate modules built on this one.
  */
 module dev.reclaim {
-    requires jdk.jfr;
+    // Optional: the EBR events are recorded when jdk.jfr is resolved (-XX:StartFlightRecording resolves it, or
+    // --add-modules jdk.jfr); without it the library runs the same, with no events.
+    requires static jdk.jfr;
 
     exports dev.reclaim;
     exports dev.reclaim.epoch;

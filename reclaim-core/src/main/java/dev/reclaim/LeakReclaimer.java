@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
  * of another scheme to it is the price of reclamation. Never use it in production: memory grows without bound.
  *
  * <p>Its guards are per-thread pooled objects with a plain open flag (no atomic instruction on enter or close),
- * so that misuse (a closed guard) is still reported. {@link #synchronize()} and {@link #flush()} return at once;
+ * so that misuse (a closed guard) is still reported. {@link #synchronize()} and {@link #flush()} return at once
+ * (synchronize() refuses, as every scheme does, to run inside the calling thread's own open guard);
  * {@link #close()} runs no deleter, and {@link #stats()} reports every retired pointer as pending forever.
  */
 public final class LeakReclaimer implements Reclaimer {
@@ -44,7 +45,7 @@ public final class LeakReclaimer implements Reclaimer {
             throw new IllegalStateException("reclaimer '" + name + "' is closed; enter() guards before closing it");
         }
         Pool pool = pools.get();
-        LeakGuard g = pool.size == 0 ? new LeakGuard(this, pool) : pool.guards[--pool.size];
+        LeakGuard g = pool.size == 0 ? pool.create(this) : pool.guards[--pool.size];
         return g.reopen();
     }
 
@@ -56,13 +57,29 @@ public final class LeakReclaimer implements Reclaimer {
     @Override
     public void synchronize() {
         checkOpen("synchronize()");
+        checkNoOwnGuard("synchronize()");
     }
 
     @Override
     public boolean synchronize(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout must not be null");
         checkOpen("synchronize()");
+        checkNoOwnGuard("synchronize()");
         return true;
+    }
+
+    /**
+     * The contract of {@link Reclaimer#synchronize()}: a thread inside its own guard may not wait for a grace
+     * period (under a freeing scheme it would wait for itself forever). Returning at once would hide that bug
+     * until the scheme is switched, so the baseline refuses it too.
+     */
+    private void checkNoOwnGuard(String op) {
+        Thread t = Thread.currentThread();
+        if (pools.get().holdsOpenGuard()) {
+            throw new IllegalStateException(op + " called on reclaimer '" + name + "' by thread \"" + t.getName()
+                    + "\" while it holds an open guard of it (under a freeing scheme it would wait for itself"
+                    + " forever); close the guard first");
+        }
     }
 
     @Override
@@ -105,11 +122,45 @@ public final class LeakReclaimer implements Reclaimer {
         return "LeakReclaimer[" + name + (closed ? ", closed]" : "]");
     }
 
-    /** Free guards of one thread, used as a stack so nested guards are distinct objects. */
+    /**
+     * Free guards of one thread, used as a stack so nested guards are distinct objects, and every guard the
+     * pool made that has not been dropped ({@code made}): the ones not in the stack are open, or were closed on
+     * another thread (then dropped here when the pool next makes a guard).
+     */
     private static final class Pool {
         final Thread owner = Thread.currentThread();
         LeakGuard[] guards = new LeakGuard[4];
         int size;
+        LeakGuard[] made = new LeakGuard[4];
+        int madeCount;
+
+        /** A new guard, when the stack is empty: every guard made before is open or was dropped. */
+        LeakGuard create(LeakReclaimer owner) {
+            int kept = 0;
+            for (int i = 0; i < madeCount; i++) {
+                if (made[i].isOpen()) { // plain: a guard closed on another thread may still read open; kept then
+                    made[kept++] = made[i];
+                }
+            }
+            java.util.Arrays.fill(made, kept, madeCount, null);
+            madeCount = kept;
+            if (madeCount == made.length) {
+                made = java.util.Arrays.copyOf(made, madeCount * 2);
+            }
+            LeakGuard g = new LeakGuard(owner, this);
+            made[madeCount++] = g;
+            return g;
+        }
+
+        /** Whether a guard entered by this thread is open (not in the free stack and not closed). */
+        boolean holdsOpenGuard() {
+            for (int i = 0; i < madeCount; i++) {
+                if (made[i].isOpen()) { // plain: this thread's own guards; handed-over ones carry an HB edge
+                    return true;
+                }
+            }
+            return false;
+        }
 
         void push(LeakGuard g) {
             if (size == guards.length) {

@@ -48,7 +48,17 @@ public interface Reclaimer extends AutoCloseable {
      * @throws IllegalStateException    if the reclaimer is closed
      */
     default void retire(long pointer, Deleter deleter) {
-        try (Guard g = enter()) {
+        Guard g;
+        try {
+            g = enter();
+        } catch (IllegalStateException e) {
+            if (isClosed()) { // name the call that was made, not the enter() inside it
+                throw new IllegalStateException("reclaimer '" + name() + "' is closed; retire() must be called"
+                        + " before close(): retire what you unlink while the reclaimer is open, and close it last", e);
+            }
+            throw e;
+        }
+        try (g) {
             g.retire(pointer, deleter);
         }
     }

@@ -73,6 +73,18 @@ class MisuseCatalogueTest {
                 r.close();
                 r.enter();
             });
+            misuse(s + "retire through the reclaimer after close", IllegalStateException.class,
+                    "is closed; retire\\(\\) must be called before close\\(\\)", () -> {
+                        Reclaimer r = scheme.create();
+                        r.close();
+                        r.retire(64, p -> { });
+                    });
+            misuse(s + "synchronize inside its own guard", IllegalStateException.class,
+                    "holds an open guard of it.*close the guard first", () -> {
+                        try (Reclaimer r = scheme.create(); Guard g = r.enter()) {
+                            r.synchronize();
+                        }
+                    });
             misuse(s + "flush after close", IllegalStateException.class, "(?i)closed.*before", () -> {
                 Reclaimer r = scheme.create();
                 r.close();
@@ -133,6 +145,23 @@ class MisuseCatalogueTest {
                 withAllocator(false, a -> a.free(0)));
         misuse("free a misaligned address", IllegalArgumentException.class, "pass an address returned by allocate",
                 withAllocator(false, a -> a.free(a.allocate(32) + 8)));
+        misuse("atomic long access at a misaligned address", IllegalArgumentException.class,
+                "^misaligned 8-byte access at address 0x[0-9a-f]+: .*multiple of 8", withAllocator(false, a -> {
+                    long p = a.allocate(32);
+                    Memory.compareAndSetLong(p + 1, 0, 1);
+                }));
+        misuse("int access at a misaligned address", IllegalArgumentException.class,
+                "^misaligned 4-byte access at address 0x[0-9a-f]+: .*multiple of 4", withAllocator(false, a -> {
+                    long p = a.allocate(32);
+                    Memory.getInt(p + 2);
+                }));
+        misuse("fast mode: close with blocks never freed (OnLeak.THROW)", MemoryLeakException.class,
+                "closed with 2 block\\(s\\) \\(48 bytes\\) never freed.*sanitize\\(true\\)", () -> {
+                    SlabAllocator a = SlabAllocator.builder().sanitize(false).onLeak(SlabAllocator.OnLeak.THROW).build();
+                    a.allocate(16);
+                    a.allocate(32);
+                    a.close();
+                });
         misuse("free a negative address", IllegalArgumentException.class, "pass an address returned by allocate",
                 withAllocator(false, a -> a.free(-64)));
         misuse("allocate after close", IllegalStateException.class, "Use an allocator only before close", () -> {
@@ -203,7 +232,9 @@ class MisuseCatalogueTest {
 
     private static Executable withAllocator(boolean sanitize, AllocatorAction action) {
         return () -> {
-            SlabAllocator a = SlabAllocator.builder().sanitize(sanitize).build();
+            // blocks a misuse leaves behind are expected: only sanitizer mode reports them at close
+            SlabAllocator a = SlabAllocator.builder().sanitize(sanitize).onLeak(sanitize
+                    ? SlabAllocator.OnLeak.THROW : SlabAllocator.OnLeak.IGNORE).build();
             try {
                 action.accept(a);
             } finally {

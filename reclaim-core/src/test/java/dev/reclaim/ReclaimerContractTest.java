@@ -308,6 +308,78 @@ class ReclaimerContractTest {
         }
     }
 
+    static Stream<Scheme> everyScheme() {
+        return Stream.of(Scheme.values());
+    }
+
+    /** The synchronize contract holds for the leak baseline too: it must not hide a self-wait bug. */
+    @ParameterizedTest
+    @MethodSource("everyScheme")
+    void synchronizeInsideOwnGuardThrowsUnderEveryScheme(Scheme scheme) throws Exception {
+        try (Reclaimer r = scheme.create()) {
+            try (Guard g = r.enter(); Guard nested = r.enter()) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, r::synchronize);
+                assertTrue(e.getMessage().contains("close the guard first"), e.getMessage());
+                assertThrows(IllegalStateException.class, () -> r.synchronize(Duration.ofSeconds(1)));
+                assertTrue(g.isOpen() && nested.isOpen());
+            }
+            r.synchronize(); // outside every guard: allowed
+            // a guard closed on another thread is not held by this one any more
+            Guard handed = r.enter();
+            Thread other = Thread.ofPlatform().start(handed::close);
+            other.join();
+            assertTrue(r.synchronize(Duration.ofSeconds(10)));
+            // another thread's open guard is not this thread's: synchronize waits for it (or, leak, returns)
+            try (OpenGuardOnAnotherThread _ = new OpenGuardOnAnotherThread(r, "reader")) {
+                r.synchronize(Duration.ofMillis(20)); // no exception, whatever it returns
+            }
+        }
+    }
+
+    /** A thread that holds a guard of a reclaimer open until {@link #close()}. */
+    private static final class OpenGuardOnAnotherThread implements AutoCloseable {
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Thread thread;
+
+        OpenGuardOnAnotherThread(Reclaimer r, String name) throws InterruptedException {
+            CountDownLatch entered = new CountDownLatch(1);
+            thread = Thread.ofPlatform().name(name).start(() -> {
+                try (Guard g = r.enter()) {
+                    entered.countDown();
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            entered.await();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            release.countDown();
+            thread.join();
+        }
+    }
+
+    /** A close timeout names the holder, and says nothing untrue about how long its guard was open. */
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void closeTimeoutNamesTheHolderWithoutAMadeUpAge(Scheme scheme) throws Exception {
+        Reclaimer r = create(scheme, "timeout", FailureHandler.LOG, Duration.ofMillis(300));
+        IllegalStateException e;
+        try (OpenGuardOnAnotherThread _ = new OpenGuardOnAnotherThread(r, "slow-reader")) {
+            Thread.sleep(100);
+            e = assertThrows(IllegalStateException.class, r::close);
+        }
+        r.close();
+        assertTrue(e.getMessage().contains("slow-reader"), e.getMessage());
+        assertFalse(e.getMessage().contains("open for 0 ms"), e.getMessage());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("open for at least (\\d+) ms").matcher(e.getMessage());
+        if (m.find()) { // a scheme that keeps a timestamp: at least the time it really was open before close
+            assertTrue(Long.parseLong(m.group(1)) > 0, e.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("schemes")
     void closeRunsEveryPendingDeleter(Scheme scheme) {

@@ -299,9 +299,11 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         for (;;) {
             Counted<?> cur;
             Arc<T> next;
-            try (ArcGuard<T> g = load()) {
+            try (DebtGuard g = acquire(null)) {
                 cur = g.counted();
-                next = update.apply(g.get());
+                @SuppressWarnings("unchecked")
+                T value = (T) g.get();
+                next = update.apply(value);
             }
             Counted<?> n = take(next, "rcu() update result");
             if (casCurrent(cur, n)) {
@@ -358,17 +360,17 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     // ---------------------------------------------------------------- reader machinery
 
     /** The load of every reader: a guard on the current block, with {@code projection} applied if not null. */
-    final ArcGuard<Object> acquire(Function<Object, Object> projection) {
+    final DebtGuard acquire(Function<Object, Object> projection) {
         Counted<?> x = currentVolatile(); // f1
         if (x == null) {
-            return ArcGuard.EMPTY;
+            return DebtGuard.EMPTY;
         }
         if (x == Counted.CLOSED) {
             throw closedError("load()");
         }
         Thread me = Thread.currentThread();
         if (DebtLane.ENABLED && !helpingOnly) {
-            ArcGuard<Object> s = DebtLane.freeSlot(me);
+            DebtGuard s = DebtLane.freeSlot(me);
             if (s != null) {
                 s.setDebtOpaque(x); // L2: the lane debt (owner-only slot: no CAS)
                 AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim
@@ -382,7 +384,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                 }
                 x = currentVolatile(); // the value moved: take the pool path (with its helping) on the new one
                 if (x == null) {
-                    return ArcGuard.EMPTY;
+                    return DebtGuard.EMPTY;
                 }
                 if (x == Counted.CLOSED) {
                     throw closedError("load()");
@@ -405,7 +407,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     }
 
     /** Every slot was busy: claim one of a grown table without a debt and take the helping path. */
-    private ArcGuard<Object> acquireSlow(Function<Object, Object> projection) {
+    private DebtGuard acquireSlow(Function<Object, Object> projection) {
         for (;;) {
             DebtSlot[] t = DebtPool.tableVolatile();
             int mask = t.length - 1;
@@ -421,7 +423,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     }
 
     /** Steps 1-4 of the helping path on a slot we own; {@code prev} is our debt from the fast path, or null. */
-    private ArcGuard<Object> helped(DebtSlot s, Counted<?> prev, Function<Object, Object> projection) {
+    private DebtGuard helped(DebtSlot s, Counted<?> prev, Function<Object, Object> projection) {
         if (prev != null && !s.casDebt(prev, DebtSlot.CLAIMED)) { // it was PAID: we own a count on prev
             s.setDebtVolatile(DebtSlot.CLAIMED);
             dropOrFreeSlot(s, prev);
@@ -439,7 +441,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             }
             s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
             if (y == null) {
-                return ArcGuard.EMPTY;
+                return DebtGuard.EMPTY;
             }
             throw closedError("load()");
         }
@@ -452,7 +454,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         if (v == Counted.NONE || v == Counted.CLOSED) {
             s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
             if (v == Counted.NONE) {
-                return ArcGuard.EMPTY;
+                return DebtGuard.EMPTY;
             }
             throw closedError("load()");
         }
@@ -469,7 +471,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         }
     }
 
-    private static ArcGuard<Object> openLane(ArcGuard<Object> g, Counted<?> c, Function<Object, Object> projection) {
+    private static DebtGuard openLane(DebtGuard g, Counted<?> c, Function<Object, Object> projection) {
         if (projection == null) {
             g.openLane();
             return g;
@@ -486,8 +488,8 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         return g;
     }
 
-    private static ArcGuard<Object> open(DebtSlot s, Counted<?> c, boolean full, Function<Object, Object> projection) {
-        ArcGuard<Object> g = s.guard();
+    private static DebtGuard open(DebtSlot s, Counted<?> c, boolean full, Function<Object, Object> projection) {
+        DebtGuard g = s.guard();
         Object v = c.value;
         if (projection != null) {
             try {
@@ -512,7 +514,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
 
     /** A full count on the current block, or {@link Counted#NONE} (empty) or {@link Counted#CLOSED}. */
     final Counted<?> loadCounted() {
-        ArcGuard<Object> g;
+        DebtGuard g;
         try {
             g = acquire(null);
         } catch (IllegalStateException closed) {

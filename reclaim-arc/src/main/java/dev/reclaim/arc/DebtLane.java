@@ -33,7 +33,7 @@ final class DebtLane {
 
     final DebtSlot[] slots = new DebtSlot[SLOTS];
     /** slots[0], the one a thread without nested guards always uses: a field, to spare the array load. */
-    private final ArcGuard<Object> first;
+    private final DebtGuard first;
     /** The thread that owns the lane; cleared (by the GC, or found dead) when it ended. Guarded by LOCK. */
     private WeakReference<Thread> owner;
 
@@ -61,11 +61,11 @@ final class DebtLane {
      * A free slot of the calling thread's lane, or null for a virtual thread or when all its slots are busy
      * (nested guards). The hot path is one hash-table load, an id compare and the first slot's debt.
      */
-    static ArcGuard<Object> freeSlot(Thread me) {
+    static DebtGuard freeSlot(Thread me) {
         long id = me.threadId();
         DebtLane l = BY_HASH[SlotSupport.spread(id) & (BY_HASH.length - 1)]; // plain: a hint, checked by the id
         if (l != null && l.ownerId == id) { // ids are never reused: a hit is our own lane (never a virtual thread's)
-            ArcGuard<Object> s = l.first;
+            DebtGuard s = l.first;
             if (s.debtAcquire() == null) { // acquire: pairs with the closer's release; its guard writes precede ours
                 return s;
             }
@@ -75,7 +75,7 @@ final class DebtLane {
     }
 
     /** The first free slot from index {@code from} (owner thread only), or null. */
-    private ArcGuard<Object> otherFreeSlot(int from) {
+    private DebtGuard otherFreeSlot(int from) {
         for (int i = from; i < SLOTS; i++) {
             DebtSlot s = slots[i];
             if (s.debtAcquire() == null) { // acquire: as in freeSlot(Thread)

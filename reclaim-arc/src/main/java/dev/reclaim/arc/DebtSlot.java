@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /** Left padding: keeps the slot's hot words off the cache lines of whatever the heap put before it. */
-abstract class DebtSlotPadLeft {
+abstract class DebtSlotPadLeft extends ArcGuard<Object> {
     /**
      * Fills the 4-byte gap after the object header: without it HotSpot's field layout puts the slot's boolean
      * guard flags there, outside the padding, next to the neighbouring slot's words.
@@ -53,7 +53,7 @@ abstract class DebtSlotPadRight extends DebtSlotFields {
 
 /**
  * One debt slot, of the global {@link DebtPool} (claimed per {@link ArcSwap#load()}, not per thread) or of a
- * thread's {@link DebtLane}. Every slot is an {@link ArcGuard} (the only subclass): the guard a load returns is
+ * thread's {@link DebtLane}. Every slot is a {@link DebtGuard} (the only subclass): the guard a load returns is
  * its slot, so the hot path reaches the debt word and the guard state with no extra load (a separate guard
  * object pointing at its slot cost two dependent loads per load and about 30% of {@code load()}+close).
  * Padded by class hierarchy against false sharing between readers.
@@ -97,7 +97,7 @@ abstract class DebtSlot extends DebtSlotPadRight {
     static final int GUARD_DEBT = 3;
     /** A pool guard owning a full count on guardCounted (a writer's hand-over). */
     static final int GUARD_FULL = 4;
-    /** {@link ArcGuard#EMPTY}: a load that found no value; never in a table, get() is null, close() nothing. */
+    /** {@link DebtGuard#EMPTY}: a load that found no value; never in a table, get() is null, close() nothing. */
     static final int GUARD_EMPTY = 5;
 
     /**
@@ -110,15 +110,15 @@ abstract class DebtSlot extends DebtSlotPadRight {
         this.inLane = inLane;
     }
 
-    /** A new slot; its only concrete class is {@link ArcGuard}: a slot is its own pooled guard. */
-    static ArcGuard<Object> create(boolean inLane) {
-        return new ArcGuard<>(inLane);
+    /** A new slot; its only concrete class is {@link DebtGuard}: a slot is its own pooled guard. */
+    static DebtGuard create(boolean inLane) {
+        return new DebtGuard(inLane);
     }
 
-    /** This slot as the guard a load returns (every slot is an ArcGuard). */
+    /** This slot as the guard a load returns (every slot is a DebtGuard). */
     @SuppressWarnings("unchecked")
-    final ArcGuard<Object> guard() {
-        return (ArcGuard<Object>) this;
+    final DebtGuard guard() {
+        return (DebtGuard) this;
     }
 
     // ---------------------------------------------------------------- debt

@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +27,7 @@ import java.util.concurrent.Callable;
  *
  * <p>{@code demo synth} runs the realtime synth ({@link SynthDemo}).
  */
-@Command(name = "reclaim", mixinStandardHelpOptions = true, version = "reclaim 0.1.0-SNAPSHOT",
+@Command(name = "reclaim", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Safe memory reclamation for the JVM: demos and benchmarks.",
         subcommands = {Main.Demo.class, BenchCommand.class, TortureCommand.class, Main.Jmh.class})
 public final class Main implements Callable<Integer> {
@@ -67,12 +68,21 @@ public final class Main implements Callable<Integer> {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        setVersion(cl, new Version());
         CommandLine jmh = cl.getSubcommands().get("jmh");
         // Everything after "jmh" belongs to JMH, in order: unknown options are kept as positional arguments.
         jmh.setUnmatchedOptionsArePositionalParams(true);
         jmh.setStopAtPositional(true);
         jmh.setExpandAtFiles(false);
         return cl;
+    }
+
+    /** Every command of the tree answers {@code -V} with the same version lines. */
+    private static void setVersion(CommandLine cl, Version version) {
+        cl.getCommandSpec().versionProvider(version);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            setVersion(sub, version);
+        }
     }
 
     /**
@@ -116,10 +126,10 @@ public final class Main implements Callable<Integer> {
 
     /** {@code reclaim jmh [regex...] [JMH options]}: delegates to JMH's own command line. */
     @Command(name = "jmh",
-            description = {"Runs the JMH microbenchmarks (package dev.reclaim.bench.jmh) through JMH's command line.",
-                    "Arguments are JMH's: benchmark regexes and options (-h lists them, -l lists benchmarks).",
-                    "When no option is given (only regexes, or nothing), the modest defaults",
-                    "  " + Jmh.DEFAULTS_TEXT + "  are used instead of JMH's 5 forks x 10 s iterations."})
+            description = {"Runs the JMH microbenchmarks (package dev.reclaim.bench.jmh) through JMH's command line."
+                    + " Arguments are JMH's: benchmark regexes and options (-h or --help lists them, -l lists the"
+                    + " benchmarks). When no option is given (only regexes, or nothing), the modest defaults '"
+                    + Jmh.DEFAULTS_TEXT + "' are used instead of JMH's 5 forks x 10 s iterations."})
     public static final class Jmh implements Callable<Integer> {
 
         /** The options added when the user gives none. */
@@ -160,6 +170,19 @@ public final class Main implements Callable<Integer> {
          */
         @Override
         public Integer call() throws IOException {
+            if (args.contains("--help") || args.contains("-help")) {
+                // JMH knows only -h: show this command's usage, then JMH's options.
+                PrintWriter out = spec.commandLine().getOut();
+                spec.commandLine().usage(out);
+                out.println();
+                out.flush();
+                try {
+                    new CommandLineOptions("-h").showHelp();
+                } catch (CommandLineOptionException e) {
+                    throw new IllegalStateException("JMH rejected its own -h option", e);
+                }
+                return 0;
+            }
             String[] jmhArgs = jmhArgs(args);
             try {
                 new CommandLineOptions(jmhArgs);

@@ -98,6 +98,16 @@ public final class AsymmetricFence {
     }
 
     /**
+     * Whether the asymmetric mode is in use, without the {@code require} check of {@link #isAsymmetric()}: for
+     * reports and {@link dev.reclaim.FenceMode#current()}.
+     *
+     * @return true when {@link #light()} is a compiler barrier only
+     */
+    public static boolean inUse() {
+        return ASYMMETRIC;
+    }
+
+    /**
      * A one-line description of the mode and why, for reports: {@code "asymmetric (membarrier)"} or
      * {@code "symmetric: <reason>"}.
      *
@@ -172,5 +182,22 @@ public final class AsymmetricFence {
         STATUS = status;
         SYSCALL = handle;
         SYS_MEMBARRIER = nr;
+        if (!on && mode.equals("auto")) {
+            report(status, !os.startsWith("linux") || nr < 0);
+        }
+    }
+
+    /**
+     * The one line at first use (class initialization) when the fallback was not asked for: what is slower and
+     * how to fix it or to choose it. A fixable cause (native access, the kernel) is a warning; a platform
+     * without membarrier is information.
+     */
+    private static void report(String status, boolean platform) {
+        System.getLogger("dev.reclaim").log(platform ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "reclaim: asymmetric fences are unavailable (" + status.substring("symmetric: ".length()) + "):"
+                        + " ArcSwap loads, Mutex unlocks and asymmetric hazard-pointer protects pay a full fence"
+                        + " instead (ArcSwap.load() and close() take about twice as long). Set"
+                        + " -Dreclaim.asymmetricFence=off to choose the full fences and silence this line;"
+                        + " dev.reclaim.FenceMode reports the mode");
     }
 }

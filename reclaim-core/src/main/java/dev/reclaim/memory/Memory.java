@@ -22,8 +22,8 @@ import java.lang.invoke.VarHandle;
  *   <li>{@code compareAndSetLong}, {@code compareAndExchangeLong}, {@code getAndSetLong},
  *       {@code getAndAddLong}: sequentially consistent read-modify-write.</li>
  * </ul>
- * Atomic accessors need naturally aligned addresses (8 bytes for longs, 4 for ints); a misaligned atomic
- * access throws {@link IllegalArgumentException}.
+ * Every accessor needs a naturally aligned address (a multiple of 8 for longs, 4 for ints); a misaligned
+ * access throws {@link IllegalArgumentException} saying so.
  *
  * <h2>Safety</h2>
  * These accessors trust the address: in the default fast mode an address that is not a live block of an
@@ -48,6 +48,18 @@ public final class Memory {
     private Memory() {
     }
 
+    /**
+     * The exception for a misaligned access, in place of the FFM message (which names an internal segment):
+     * the address, the alignment it needs, and how blocks are aligned. The accessors catch the VarHandle's
+     * exception rather than test the address first, so that an aligned access pays nothing for the message.
+     */
+    static IllegalArgumentException misaligned(long address, int bytes, IllegalArgumentException cause) {
+        return new IllegalArgumentException("misaligned " + bytes + "-byte access at address 0x"
+                + Long.toHexString(address) + ": Memory's " + (bytes == 8 ? "long" : "int") + " accessors need an"
+                + " address that is a multiple of " + bytes + " (SlabAllocator blocks start 16-byte aligned; keep "
+                + (bytes == 8 ? "long" : "int") + " fields at offsets that are multiples of " + bytes + ")", cause);
+    }
+
     private static void check(long address, long bytes) {
         if (Sanitizer.enabled) { // plain static read: set once before any sanitizing allocator hands out memory
             Sanitizer.check(address, bytes);
@@ -64,7 +76,11 @@ public final class Memory {
      */
     public static long getLong(long address) {
         check(address, 8);
-        return (long) LONG.get(ALL, address);
+        try {
+            return (long) LONG.get(ALL, address);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -75,7 +91,11 @@ public final class Memory {
      */
     public static void putLong(long address, long value) {
         check(address, 8);
-        LONG.set(ALL, address, value);
+        try {
+            LONG.set(ALL, address, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -86,7 +106,11 @@ public final class Memory {
      */
     public static long getLongOpaque(long address) {
         check(address, 8);
-        return (long) LONG.getOpaque(ALL, address);
+        try {
+            return (long) LONG.getOpaque(ALL, address);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -97,7 +121,11 @@ public final class Memory {
      */
     public static void putLongOpaque(long address, long value) {
         check(address, 8);
-        LONG.setOpaque(ALL, address, value);
+        try {
+            LONG.setOpaque(ALL, address, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -108,7 +136,11 @@ public final class Memory {
      */
     public static long getLongAcquire(long address) {
         check(address, 8);
-        return (long) LONG.getAcquire(ALL, address);
+        try {
+            return (long) LONG.getAcquire(ALL, address);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -119,7 +151,11 @@ public final class Memory {
      */
     public static void putLongRelease(long address, long value) {
         check(address, 8);
-        LONG.setRelease(ALL, address, value);
+        try {
+            LONG.setRelease(ALL, address, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -130,7 +166,11 @@ public final class Memory {
      */
     public static long getLongVolatile(long address) {
         check(address, 8);
-        return (long) LONG.getVolatile(ALL, address);
+        try {
+            return (long) LONG.getVolatile(ALL, address);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -141,7 +181,11 @@ public final class Memory {
      */
     public static void putLongVolatile(long address, long value) {
         check(address, 8);
-        LONG.setVolatile(ALL, address, value);
+        try {
+            LONG.setVolatile(ALL, address, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -154,7 +198,11 @@ public final class Memory {
      */
     public static boolean compareAndSetLong(long address, long expected, long value) {
         check(address, 8);
-        return LONG.compareAndSet(ALL, address, expected, value);
+        try {
+            return LONG.compareAndSet(ALL, address, expected, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -167,7 +215,11 @@ public final class Memory {
      */
     public static long compareAndExchangeLong(long address, long expected, long value) {
         check(address, 8);
-        return (long) LONG.compareAndExchange(ALL, address, expected, value);
+        try {
+            return (long) LONG.compareAndExchange(ALL, address, expected, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -179,7 +231,11 @@ public final class Memory {
      */
     public static long getAndSetLong(long address, long value) {
         check(address, 8);
-        return (long) LONG.getAndSet(ALL, address, value);
+        try {
+            return (long) LONG.getAndSet(ALL, address, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     /**
@@ -191,7 +247,11 @@ public final class Memory {
      */
     public static long getAndAddLong(long address, long delta) {
         check(address, 8);
-        return (long) LONG.getAndAdd(ALL, address, delta);
+        try {
+            return (long) LONG.getAndAdd(ALL, address, delta);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 8, e);
+        }
     }
 
     // ---------------------------------------------------------------- int
@@ -204,7 +264,11 @@ public final class Memory {
      */
     public static int getInt(long address) {
         check(address, 4);
-        return (int) INT.get(ALL, address);
+        try {
+            return (int) INT.get(ALL, address);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 4, e);
+        }
     }
 
     /**
@@ -215,7 +279,11 @@ public final class Memory {
      */
     public static void putInt(long address, int value) {
         check(address, 4);
-        INT.set(ALL, address, value);
+        try {
+            INT.set(ALL, address, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 4, e);
+        }
     }
 
     /**
@@ -226,7 +294,11 @@ public final class Memory {
      */
     public static int getIntAcquire(long address) {
         check(address, 4);
-        return (int) INT.getAcquire(ALL, address);
+        try {
+            return (int) INT.getAcquire(ALL, address);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 4, e);
+        }
     }
 
     /**
@@ -237,7 +309,11 @@ public final class Memory {
      */
     public static void putIntRelease(long address, int value) {
         check(address, 4);
-        INT.setRelease(ALL, address, value);
+        try {
+            INT.setRelease(ALL, address, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 4, e);
+        }
     }
 
     /**
@@ -250,7 +326,11 @@ public final class Memory {
      */
     public static boolean compareAndSetInt(long address, int expected, int value) {
         check(address, 4);
-        return INT.compareAndSet(ALL, address, expected, value);
+        try {
+            return INT.compareAndSet(ALL, address, expected, value);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 4, e);
+        }
     }
 
     /**
@@ -262,7 +342,11 @@ public final class Memory {
      */
     public static int getAndAddInt(long address, int delta) {
         check(address, 4);
-        return (int) INT.getAndAdd(ALL, address, delta);
+        try {
+            return (int) INT.getAndAdd(ALL, address, delta);
+        } catch (IllegalArgumentException e) { // only a misaligned address: ALL spans every address
+            throw misaligned(address, 4, e);
+        }
     }
 
     // ---------------------------------------------------------------- bulk

@@ -3,9 +3,11 @@ package dev.reclaim.memory;
 import java.util.List;
 
 /**
- * Thrown by {@link SlabAllocator#close()} in sanitizer mode when blocks were never freed. The allocator has
- * already freed them and is closed when this is thrown; the message lists up to 20 blocks with their
- * allocation sites, {@link #getLeaks()} returns all of them.
+ * Thrown by {@link SlabAllocator#close()} when blocks were never freed (always in sanitizer mode; in fast mode
+ * when the allocator was built with {@link SlabAllocator.Builder#onLeak onLeak(OnLeak.THROW)}). The
+ * allocator has already returned their memory and is closed when this is thrown. In sanitizer mode the message
+ * lists up to 20 blocks with their allocation sites and {@link #getLeaks()} returns all of them; fast mode keeps
+ * no sites, so the message gives the count and bytes only and {@link #getLeaks()} is empty.
  *
  * <p>Fix: free (or retire through a reclaimer, and close or synchronize the reclaimer) every block before
  * closing the allocator.
@@ -17,12 +19,49 @@ public final class MemoryLeakException extends IllegalStateException {
     /** How many leaks the message lists. */
     static final int MAX_LISTED = 20;
 
-    /** Every leaked block (not serialized). */
+    /** Every leaked block (not serialized); empty in fast mode. */
     private final transient List<LeakedBlock> leaks;
+    private final long leakedBlocks;
+    private final long leakedBytes;
 
     MemoryLeakException(String allocatorName, List<LeakedBlock> leaks) {
         super(message(allocatorName, leaks));
         this.leaks = List.copyOf(leaks);
+        this.leakedBlocks = leaks.size();
+        this.leakedBytes = leaks.stream().mapToLong(LeakedBlock::size).sum();
+    }
+
+    /** Fast mode: the count and bytes, no sites. */
+    MemoryLeakException(String allocatorName, long blocks, long bytes) {
+        super(fastMessage(allocatorName, blocks, bytes));
+        this.leaks = List.of();
+        this.leakedBlocks = blocks;
+        this.leakedBytes = bytes;
+    }
+
+    static String fastMessage(String allocatorName, long blocks, long bytes) {
+        return "allocator '" + allocatorName + "' closed with " + blocks + " block(s) (" + bytes + " bytes) never"
+                + " freed; their memory has been returned now. Free or retire every block before close(). Fast mode"
+                + " keeps no allocation sites: build the allocator with sanitize(true), or run with -D"
+                + SlabAllocator.SANITIZE_PROPERTY + "=true, to list them";
+    }
+
+    /**
+     * How many blocks were never freed.
+     *
+     * @return the count
+     */
+    public long leakedBlocks() {
+        return leakedBlocks;
+    }
+
+    /**
+     * The usable bytes of the blocks never freed.
+     *
+     * @return the bytes
+     */
+    public long leakedBytes() {
+        return leakedBytes;
     }
 
     private static String message(String allocatorName, List<LeakedBlock> leaks) {

@@ -42,6 +42,7 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
     private final long capacity;
     private final FastSlab fast;
     private final SanitizingSlab sanitizer;
+    private final OnLeak onLeak;
     /** Set once by close(); read on every call (volatile: pairs with the write in close()). */
     private volatile boolean closed;
 
@@ -55,6 +56,7 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         this.capacity = b.capacity;
         this.fast = sanitizing ? null : new FastSlab(id, name, capacity);
         this.sanitizer = sanitizing ? new SanitizingSlab(name, capacity) : null;
+        this.onLeak = b.onLeak != null ? b.onLeak : sanitizing ? OnLeak.THROW : OnLeak.WARN;
     }
 
     /**
@@ -76,13 +78,37 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         return new Builder();
     }
 
+    /** What {@link #close()} does with blocks that were never freed ({@link Builder#onLeak(OnLeak)}). */
+    public enum OnLeak {
+        /** Throw a {@link MemoryLeakException} (after returning the memory and closing the allocator). */
+        THROW,
+        /** Log one warning with the count and bytes through {@link System.Logger} {@code dev.reclaim.memory}. */
+        WARN,
+        /** Say nothing: for baselines that never free by design, such as {@code Scheme.LEAK} benchmarks. */
+        IGNORE
+    }
+
     /** Configures and builds a {@link SlabAllocator}. Not thread-safe; reusable. */
     public static final class Builder {
         private String name;
         private long capacity = Long.MAX_VALUE;
         private Boolean sanitize;
+        private OnLeak onLeak;
 
         private Builder() {
+        }
+
+        /**
+         * What {@link SlabAllocator#close()} does when blocks were never freed. Whatever the choice, the memory
+         * is returned; the report gives the count and bytes, and in sanitizer mode each block's allocation site.
+         * Default: {@link OnLeak#THROW} in sanitizer mode, {@link OnLeak#WARN} in fast mode.
+         *
+         * @param onLeak the action; non-null
+         * @return this builder
+         */
+        public Builder onLeak(OnLeak onLeak) {
+            this.onLeak = Objects.requireNonNull(onLeak, "onLeak must not be null; pass OnLeak.THROW, WARN or IGNORE");
+            return this;
         }
 
         /**
@@ -318,8 +344,13 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
      * {@link #name()}, {@link #isSanitizing()} and {@link #toString()} throws {@link IllegalStateException},
      * including a second {@code close()}. Must happen after every other use of the allocator has finished.
      *
-     * @throws MemoryLeakException   in sanitizer mode, if blocks were never freed (they are freed, and the
-     *                               allocator closed, before it is thrown)
+     * <p>Blocks never freed are reported, with their count and bytes (and, in sanitizer mode, their allocation
+     * sites): thrown as a {@link MemoryLeakException}, logged as a warning, or ignored, as chosen by
+     * {@link Builder#onLeak(OnLeak)}.
+     *
+     * @throws MemoryLeakException   if blocks were never freed and the allocator throws on a leak (the default in
+     *                               sanitizer mode); the memory is returned, and the allocator closed, before it
+     *                               is thrown
      * @throws IllegalStateException if already closed
      */
     @Override
@@ -328,13 +359,25 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
             checkOpen();
             closed = true; // volatile write: pairs with the read in checkOpen()
         }
+        MemoryLeakException leak = null;
         if (sanitizing) {
             List<LeakedBlock> leaks = sanitizer.close();
             if (!leaks.isEmpty()) {
-                throw new MemoryLeakException(name, leaks);
+                leak = new MemoryLeakException(name, leaks);
             }
         } else {
+            AllocatorStats s = fast.stats();
             fast.close();
+            if (s.liveBlocks() > 0) {
+                leak = new MemoryLeakException(name, s.liveBlocks(), s.liveBytes());
+            }
+        }
+        if (leak != null) {
+            switch (onLeak) {
+                case THROW -> throw leak;
+                case WARN -> System.getLogger("dev.reclaim.memory").log(System.Logger.Level.WARNING, leak.getMessage());
+                case IGNORE -> { }
+            }
         }
     }
 

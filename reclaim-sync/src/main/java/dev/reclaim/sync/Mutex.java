@@ -219,8 +219,7 @@ public final class Mutex {
      */
     public void unlock() {
         if (ownerId != Thread.currentThread().threadId()) { // plain: only the owner can read itself here (ids are never reused)
-            throw new IllegalStateException("Mutex.unlock() by " + Thread.currentThread()
-                    + ", which does not hold the mutex; unlock it from the thread that locked it");
+            throw notOwner();
         }
         ownerId = 0; // plain: ordered before the release store / release half of the swap below
         if (ASYMMETRIC) {
@@ -233,6 +232,17 @@ public final class Mutex {
         } else if (getAndSetState(UNLOCKED) == CONTENDED) {
             ParkingLot.wakeOne(this);
         }
+    }
+
+    /** The misuse of an unlock by a thread that is not the owner: not locked at all, or locked by another. */
+    private IllegalStateException notOwner() {
+        if (stateVolatile() == UNLOCKED) { // volatile: a diagnostic read on the error path only
+            return new IllegalStateException("Mutex.unlock() by " + Thread.currentThread() + ", but the mutex is not"
+                    + " locked: its guard was closed twice, or unlock() was called without a lock; unlock exactly once"
+                    + " per lock (try (MutexGuard g = mutex.lock()) { ... } does it)");
+        }
+        return new IllegalStateException("Mutex.unlock() by " + Thread.currentThread()
+                + ", which does not hold the mutex; unlock it from the thread that locked it");
     }
 
     /**

@@ -42,7 +42,7 @@ class MutexTest {
         MutexGuard g = m.lock();
         g.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, g::close);
-        assertTrue(e.getMessage().contains("does not hold"), e.getMessage());
+        assertTrue(e.getMessage().contains("not locked: its guard was closed twice"), e.getMessage());
     }
 
     @Test

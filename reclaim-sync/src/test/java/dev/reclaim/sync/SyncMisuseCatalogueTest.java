@@ -17,9 +17,17 @@ class SyncMisuseCatalogueTest {
 
     static {
         // dev.reclaim.sync
-        CATALOGUE.misuse("sync: unlock a mutex this thread does not hold", IllegalStateException.class, "(?i)owner|hold|lock",
-                () -> new Mutex().unlock());
-        CATALOGUE.misuse("sync: close a mutex guard twice", IllegalStateException.class, "(?i)close|unlock", () -> {
+        CATALOGUE.misuse("sync: unlock a mutex that is not locked", IllegalStateException.class,
+                "not locked.*unlock exactly once per lock", () -> new Mutex().unlock());
+        CATALOGUE.misuse("sync: unlock a mutex another thread holds", IllegalStateException.class,
+                "does not hold the mutex; unlock it from the thread that locked it", () -> {
+                    Mutex m = new Mutex();
+                    Thread t = Thread.ofPlatform().start(m::lock);
+                    t.join();
+                    m.unlock();
+                });
+        CATALOGUE.misuse("sync: close a mutex guard twice", IllegalStateException.class,
+                "guard was closed twice.*unlock exactly once per lock", () -> {
             Mutex m = new Mutex();
             MutexGuard g = m.lock();
             g.close();

@@ -1,5 +1,6 @@
 package dev.reclaim.bench.suite;
 
+import dev.reclaim.bench.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -268,13 +269,15 @@ public final class BenchCommand implements Callable<Integer> {
         Forker forker = new Forker(dir);
         List<Result> results = new ArrayList<>();
         long t0 = System.nanoTime();
+        Progress progress = new Progress(Long.MAX_VALUE);
         int i = 0;
         for (Config c : plan.configs()) {
             i++;
             Result r = forker.run(c);
             results.add(r);
-            o.printf(Locale.ROOT, "  [%2d/%d] %-40s %s  (%.1f s)%n", i, plan.configs().size(), c.name(),
-                    r.ok() ? Report.humanOps(r.opsMedian()) + " ops/s" : r.status(), r.seconds());
+            o.printf(Locale.ROOT, "  [%2d/%d] %-40s %s  (%.1f s; %s)%n", i, plan.configs().size(), c.name(),
+                    r.ok() ? Report.humanOps(r.opsMedian()) + " ops/s" : r.status(), r.seconds(),
+                    progress.line(i, plan.configs().size()));
             o.flush();
         }
         double total = (System.nanoTime() - t0) / 1e9;

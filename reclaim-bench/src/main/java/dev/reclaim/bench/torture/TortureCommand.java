@@ -1,11 +1,13 @@
 package dev.reclaim.bench.torture;
 
+import dev.reclaim.bench.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,33 +18,50 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code ./reclaim torture}: every scheme x structure under the sanitizer with randomized operations, plus
  * fault injection (stalled readers, threads dying inside guards, allocator exhaustion, throwing deleters).
  *
- * <p>Runs rounds of every case until {@code --minutes} is used up (at least one round), each case in its own
- * thread under a watchdog, with a seed derived from {@code --seed} and the round. It prints one line per case
- * run and ends with {@code N passed, M failed}; a failure line carries the seed that reproduces it
- * ({@code --seed S --rounds 1 --only NAME}). Exit code 0 when nothing failed, 1 otherwise, 2 on bad options.
+ * <p>Runs rounds of every case, each case in its own thread under a watchdog, with a seed derived from
+ * {@code --seed} and the round: one round by default, or as many as fit in {@code --minutes}. The time limit is
+ * a bound on wall time: when it is reached, the case in progress is cut short (reported as {@code CUT}, neither
+ * passed nor failed), the rest of the round is not run, and the round is reported as incomplete. It prints one
+ * line per case run, a progress line with an ETA every few cases, and ends with {@code N passed, M failed}; a
+ * failure line carries the seed that reproduces it ({@code --seed S --rounds 1 --only NAME}). Exit code 0 when
+ * nothing failed, 1 otherwise, 2 on bad options.
  */
-@Command(name = "torture", mixinStandardHelpOptions = true,
-        description = {"Every scheme x structure under the use-after-free sanitizer with randomized operations,",
-                "plus fault injection. Prints one line per case and ends with 'N passed, M failed'."})
+@Command(name = "torture", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs every scheme x structure under the use-after-free sanitizer with randomized"
+                + " operations, plus fault injection: stalled readers, threads dying inside guards, interrupts,"
+                + " allocator exhaustion and throwing deleters. Each case checks its own results (every value out"
+                + " exactly once, no leak, garbage within the scheme's bound) under a watchdog.",
+                "",
+                "Prints one line per case (PASS, FAIL with the command that reproduces it, or CUT when the time"
+                + " limit stopped it), a progress line with an ETA, and ends with 'N passed, M failed'."
+                + " Exit code: 0 nothing failed, 1 a case failed or hung, 2 bad options.",
+                ""})
 public final class TortureCommand implements Callable<Integer> {
 
-    @Option(names = "--minutes", description = "run rounds until this many minutes have passed (default: one round)")
+    @Option(names = "--minutes", paramLabel = "M",
+            description = "run rounds for at most M minutes of wall time (fractions allowed); the case running"
+                    + " at the limit is cut short and reported (default: one whole round, no limit)")
     double minutes = 0;
 
-    @Option(names = "--threads", description = "worker threads per case (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", paramLabel = "T", description = "worker threads per case (default: ${DEFAULT-VALUE})")
     int threads = 4;
 
-    @Option(names = "--seed", description = "master seed (default: random, printed)")
+    @Option(names = "--seed", paramLabel = "S", description = "master seed (default: random, printed)")
     Long seed;
 
-    @Option(names = "--rounds", description = "stop after this many rounds (default: as many as --minutes allows)")
-    int rounds = Integer.MAX_VALUE;
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "stop after N rounds (default: 1, or as many as --minutes allows)")
+    Integer rounds;
 
-    @Option(names = "--only", description = "run only the cases whose name contains this text")
+    @Option(names = "--only", paramLabel = "TEXT", description = "run only the cases whose name contains TEXT")
     String only;
 
-    @Option(names = "--watchdog-seconds", description = "a case running longer is a hang (default: ${DEFAULT-VALUE})")
+    @Option(names = "--watchdog-seconds", paramLabel = "S",
+            description = "a case running longer is a hang, reported as a failure (default: ${DEFAULT-VALUE})")
     int watchdogSeconds = 180;
+
+    /** A progress line is printed after this many cases, and at the end of each round. */
+    static final int PROGRESS_EVERY = 10;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +73,7 @@ public final class TortureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (threads < 1 || minutes < 0 || rounds < 1 || watchdogSeconds < 1) {
+        if (threads < 1 || minutes < 0 || (rounds != null && rounds < 1) || watchdogSeconds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--threads, --rounds and --watchdog-seconds must be at least 1 and --minutes at least 0");
         }
@@ -64,33 +83,66 @@ public final class TortureCommand implements Callable<Integer> {
         if (cases.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no case name contains '" + only + "'");
         }
+        int maxRounds = rounds != null ? rounds : minutes > 0 ? Integer.MAX_VALUE : 1;
+        long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
         out.printf("torture: %d cases, %d threads, seed %d, %s; %s%n", cases.size(), threads, master,
-                minutes > 0 ? minutes + " minutes" : "one round", memoryLine());
+                minutes > 0 ? "at most " + minutes + " minutes" : maxRounds + (maxRounds == 1 ? " round" : " rounds"),
+                memoryLine());
         out.flush();
-        long deadline = System.nanoTime() + (long) (minutes * 60e9);
+        Progress progress = new Progress(deadline);
         int passed = 0;
         int failed = 0;
-        for (int round = 0; round < rounds; round++) {
+        int done = 0;
+        // With a time limit the total is unknown: the estimate runs to the deadline.
+        int planned = maxRounds == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxRounds * cases.size();
+        boolean timeUp = false;
+        for (int round = 0; round < maxRounds && !timeUp; round++) {
             long roundSeed = master + round * 0x9E3779B97F4A7C15L;
+            int ranInRound = 0;
             for (TortureCase c : cases) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    timeUp = true;
+                    break;
+                }
                 long t0 = System.nanoTime();
-                String[] outcome = runWatched(c, roundSeed, threads, watchdogSeconds);
+                Outcome outcome = runWatched(c, roundSeed, threads, watchdogSeconds, remaining);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                boolean ok = outcome[0] == null;
-                if (ok) {
-                    passed++;
-                    out.printf("PASS %-32s %6d ms  %s%n", c.name(), ms, outcome[1]);
-                } else {
-                    failed++;
-                    out.printf("FAIL %-32s %6d ms  %s%n     reproduce: ./reclaim torture --seed %d --threads %d"
-                                    + " --rounds 1 --only '%s'  (round %d)%n",
-                            c.name(), ms, outcome[0], roundSeed, threads, c.name(), round);
+                ranInRound++;
+                done++;
+                switch (outcome.kind()) {
+                    case PASS -> {
+                        passed++;
+                        out.printf("PASS %-32s %6d ms  %s%n", c.name(), ms, outcome.text());
+                    }
+                    case FAIL -> {
+                        failed++;
+                        out.printf("FAIL %-32s %6d ms  %s%n     reproduce: ./reclaim torture --seed %d --threads %d"
+                                        + " --rounds 1 --only '%s'  (round %d)%n",
+                                c.name(), ms, outcome.text(), roundSeed, threads, c.name(), round + 1);
+                    }
+                    case CUT -> {
+                        timeUp = true;
+                        out.printf("CUT  %-32s %6d ms  the --minutes limit was reached while it ran; not counted%n",
+                                c.name(), ms);
+                    }
+                }
+                if (timeUp) {
+                    break;
+                }
+                if (done % PROGRESS_EVERY == 0 && ranInRound < cases.size()) {
+                    out.printf("torture: round %d, %d/%d cases; %s%n", round + 1, ranInRound, cases.size(),
+                            progress.line(done, planned));
                 }
                 out.flush();
             }
-            if (System.nanoTime() >= deadline) {
-                break;
+            if (ranInRound == cases.size() && !timeUp) {
+                out.printf("torture: round %d complete; %s%n", round + 1, progress.line(done, planned));
+            } else if (ranInRound > 0) {
+                out.printf("torture: round %d cut short by the --minutes limit after %d of %d cases; %s elapsed%n",
+                        round + 1, ranInRound, cases.size(), Progress.duration(progress.elapsedNanos()));
             }
+            out.flush();
         }
         System.gc();
         out.printf("torture: end; %s%n", memoryLine());
@@ -99,8 +151,18 @@ public final class TortureCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    /** Runs one case in its own thread; returns {failure message or null, summary}. */
-    private static String[] runWatched(TortureCase c, long seed, int threads, int watchdogSeconds) {
+    /** How a case ended: {@code text} is the summary (PASS), the failure (FAIL) or empty (CUT). */
+    record Outcome(Kind kind, String text) {
+        enum Kind { PASS, FAIL, CUT }
+    }
+
+    /**
+     * Runs one case in its own thread, for at most the watchdog's time and at most {@code remainingNanos} (the
+     * time left before the --minutes limit). A case still running at the watchdog is a hang (FAIL); one still
+     * running at the limit is interrupted and abandoned (CUT): its thread is a daemon and the command ends next.
+     */
+    private static Outcome runWatched(TortureCase c, long seed, int threads, int watchdogSeconds,
+                                      long remainingNanos) {
         AtomicReference<String> summary = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread runner = Thread.ofPlatform().name("torture-case").daemon(true).start(() -> {
@@ -110,22 +172,28 @@ public final class TortureCommand implements Callable<Integer> {
                 failure.set(e);
             }
         });
+        long watchdogNanos = watchdogSeconds * 1_000_000_000L;
+        boolean limitFirst = remainingNanos < watchdogNanos;
         try {
-            runner.join(watchdogSeconds * 1000L);
+            runner.join(Duration.ofNanos(Math.min(watchdogNanos, remainingNanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new String[]{"interrupted", null};
+            return new Outcome(Outcome.Kind.FAIL, "interrupted");
         }
         if (runner.isAlive()) {
-            return new String[]{"HANG: still running after " + watchdogSeconds + " s" + stacks(), null};
+            if (limitFirst) {
+                runner.interrupt();
+                return new Outcome(Outcome.Kind.CUT, "");
+            }
+            return new Outcome(Outcome.Kind.FAIL, "HANG: still running after " + watchdogSeconds + " s" + stacks());
         }
         Throwable e = failure.get();
         if (e != null) {
             String where = e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : "";
-            return new String[]{e + where + (e.getCause() != null && e.getCause() != e ? " caused by " + e.getCause() : ""),
-                    null};
+            return new Outcome(Outcome.Kind.FAIL,
+                    e + where + (e.getCause() != null && e.getCause() != e ? " caused by " + e.getCause() : ""));
         }
-        return new String[]{null, summary.get()};
+        return new Outcome(Outcome.Kind.PASS, summary.get());
     }
 
     /** The process's resident set now and at its peak (Linux), and the Java heap in use. */

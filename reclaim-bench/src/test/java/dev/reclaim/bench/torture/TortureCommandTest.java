@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,42 @@ class TortureCommandTest {
         long cases = TortureCases.all().stream().filter(c -> c.name().contains("thread-death")).count();
         assertEquals(cases + " passed, 0 failed", lines[lines.length - 1]);
         assertEquals(cases, java.util.Arrays.stream(lines).filter(l -> l.startsWith("PASS ")).count(), io[0]);
+    }
+
+    @Test
+    void minutesBoundsTheWallTimeAndReportsTheRoundItCut() {
+        int[] exit = new int[1];
+        // 0.01 minutes = 600 ms: far less than one round of the churn cases (each runs 100k operations per worker)
+        String[] io = run(exit, "torture", "--minutes", "0.01", "--threads", "2", "--seed", "3", "--only", "churn");
+        String[] lines = io[0].strip().split("\n");
+        assertEquals(0, exit[0], io[0] + io[1]);
+        long cases = TortureCases.all().stream().filter(c -> c.name().contains("churn")).count();
+        assertTrue(io[0].contains("torture: round 1 cut short by the --minutes limit after "), io[0]);
+        assertFalse(io[0].contains("round 2"), io[0]);
+        long ran = java.util.Arrays.stream(lines).filter(l -> l.matches("(PASS|FAIL|CUT ) .*")).count();
+        assertTrue(ran < cases, ran + " of " + cases + " cases ran in 600 ms: " + io[0]);
+        assertTrue(lines[lines.length - 1].matches("\\d+ passed, 0 failed"), lines[lines.length - 1]);
+    }
+
+    @Test
+    void roundsWithoutMinutesRunThatManyRoundsWithProgressLines() {
+        int[] exit = new int[1];
+        String[] io = run(exit, "torture", "--rounds", "2", "--threads", "2", "--seed", "5", "--only", "interrupts ebr");
+        assertEquals(0, exit[0], io[0] + io[1]);
+        assertTrue(io[0].contains("torture: round 1 complete; "), io[0]);
+        assertTrue(io[0].contains("torture: round 2 complete; "), io[0]);
+        assertTrue(io[0].contains(" elapsed, ETA "), io[0]);
+    }
+
+    @Test
+    void helpDescribesTheCommandInWholeSentences() {
+        int[] exit = new int[1];
+        String[] io = run(exit, "torture", "--help");
+        assertEquals(0, exit[0]);
+        String text = io[0].replaceAll("\\s+", " ");
+        assertTrue(text.contains("ends with 'N passed, M failed'."), text);
+        assertTrue(text.contains("--minutes=M"), text);
+        assertTrue(text.contains("Exit code: 0 nothing failed, 1 a case failed or hung, 2 bad options."), text);
     }
 
     @Test

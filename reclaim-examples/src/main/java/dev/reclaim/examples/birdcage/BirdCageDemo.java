@@ -36,8 +36,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BirdCageDemo implements Callable<Integer> {
 
     @Option(names = "--scheme", paramLabel = "ID", defaultValue = "ebr",
-            description = "reclamation scheme id (ebr, leak, ...; default: ${DEFAULT-VALUE})")
+            completionCandidates = SchemeIds.class,
+            description = "reclamation scheme: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String scheme;
+
+    /** The scheme ids, for the help text. */
+    static final class SchemeIds extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        SchemeIds() {
+            for (Scheme s : Scheme.values()) {
+                add(s.id());
+            }
+        }
+    }
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "4",
             description = "worker threads (default: ${DEFAULT-VALUE})")
@@ -140,7 +152,11 @@ public final class BirdCageDemo implements Callable<Integer> {
                 chosen.id(), threads, slots, iterations, sanitize ? "sanitizer" : "fast");
         out.flush();
 
-        SlabAllocator allocator = SlabAllocator.builder().name("birdcage").sanitize(sanitize).build();
+        SlabAllocator.Builder allocatorBuilder = SlabAllocator.builder().name("birdcage").sanitize(sanitize);
+        if (leak) { // the leak scheme never frees canaries by design: closing with live blocks is expected
+            allocatorBuilder.onLeak(SlabAllocator.OnLeak.IGNORE);
+        }
+        SlabAllocator allocator = allocatorBuilder.build();
         Reclaimer reclaimer = chosen.create();
         BirdCage cage = null;
         AtomicReference<Throwable> workerError = new AtomicReference<>();

@@ -71,4 +71,13 @@ class BirdCageDemoTest {
     void nonPositiveThreadCountIsAUsageError() {
         assertEquals(2, run("--threads", "0", "--iterations", "10").exitCode());
     }
+
+    @Test
+    void helpListsEverySchemeTheDemoTakes() {
+        Run r = run("--help");
+        assertEquals(0, r.exitCode());
+        for (dev.reclaim.Scheme s : dev.reclaim.Scheme.values()) {
+            assertTrue(r.out().contains(s.id()), s.id() + " missing from the help:\n" + r.out());
+        }
+    }
 }

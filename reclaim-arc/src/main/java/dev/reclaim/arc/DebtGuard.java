@@ -1,0 +1,100 @@
+package dev.reclaim.arc;
+
+import dev.reclaim.internal.AsymmetricFence;
+
+/**
+ * The only implementation of {@link ArcGuard}: a debt slot that is its own pooled guard. A load returns its
+ * slot, so the hot path reaches the slot's words from the guard without another load; the public type
+ * {@link ArcGuard} sits at the top of the hierarchy and shows none of them.
+ */
+final class DebtGuard extends DebtSlot {
+
+    /** The guard of a load that found no value (ArcSwapOption): in no table; get() is null, close() nothing. */
+    static final DebtGuard EMPTY = new DebtGuard(false);
+
+    static {
+        EMPTY.guardMode = GUARD_EMPTY; // plain: published to every user by class initialisation (JLS 12.4.2)
+    }
+
+    DebtGuard(boolean inLane) {
+        super(inLane);
+    }
+
+    @Override
+    public Object get() {
+        int mode = guardMode; // plain: written by this guard's load (same thread, or published with the guard)
+        if (mode == GUARD_LANE) {
+            return ((Counted<?>) debtPlain()).value; // a lane guard's block is its debt (no extra field store)
+        }
+        if (mode == GUARD_CLOSED) {
+            throw new IllegalStateException("get() on a closed ArcGuard; read inside the try-with-resources block,"
+                    + " or use loadFull() for a reference that outlives it");
+        }
+        return guardValue; // null for EMPTY
+    }
+
+    @Override
+    public void close() {
+        int mode = guardMode; // plain: see get()
+        if (mode == GUARD_LANE || mode == GUARD_LANE_PROJECTED) {
+            Counted<?> c = (Counted<?>) debtPlain(); // our own debt: the block this guard keeps alive
+            guardMode = GUARD_CLOSED;
+            if (mode == GUARD_LANE_PROJECTED) {
+                guardValue = null;
+            }
+            setDebtRelease(null); // C1 release: our reads of the value precede; pairs with the scans' acquire
+            AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim (C1 before C2)
+            if (PendingReleases.mayHold(c)) { // C2: a writer held c back for us
+                PendingReleases.reclaim();
+            }
+            return;
+        }
+        if (mode == GUARD_EMPTY) {
+            return;
+        }
+        if (mode == GUARD_CLOSED) {
+            throw new IllegalStateException("ArcGuard closed twice; close each guard from load() exactly once");
+        }
+        Counted<?> c = guardCounted; // read before the slot is freed: the slot is reused after that
+        guardMode = GUARD_CLOSED;
+        guardCounted = null;
+        guardValue = null;
+        if (mode == GUARD_FULL) {
+            setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
+            c.decrement();
+        } else if (!casDebt(c, null)) { // volatile CAS: clears our debt unless a writer paid it (PAID)
+            setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+            c.decrement(); // the paid count is ours
+        }
+    }
+
+    // ---------------------------------------------------------------- package-private: ArcSwap
+
+    void openDebt(Counted<?> c, Object v) {
+        guardCounted = c;
+        guardValue = v;
+        guardMode = GUARD_DEBT;
+    }
+
+    /** Opens a lane guard whose value is its debt's (no reference store: these long-lived slots pay a GC barrier). */
+    void openLane() {
+        guardMode = GUARD_LANE;
+    }
+
+    /** Opens a lane guard on a projection of its debt's value. */
+    void openLaneProjected(Object projected) {
+        guardValue = projected;
+        guardMode = GUARD_LANE_PROJECTED;
+    }
+
+    void openFull(Counted<?> c, Object v) {
+        guardCounted = c;
+        guardValue = v;
+        guardMode = GUARD_FULL;
+    }
+
+    /** The block this guard keeps alive (loadFull converts the guard into a count); null for EMPTY. */
+    Counted<?> counted() {
+        return inLane ? (Counted<?>) debtPlain() : guardCounted; // EMPTY: guardCounted is null
+    }
+}
