@@ -9,9 +9,11 @@ import java.util.Objects;
 /**
  * The lifecycle every off-heap structure of this package shares: the reclaimer and allocator it was built
  * with (neither owned), the closed flag, the use-after-close check and the one-shot {@link #close()}.
- * Subclasses free what they own in {@link #freeContents()} and describe themselves in {@link #describe()}.
+ * Every structure of this package extends it; it cannot be extended elsewhere (its constructor and the hooks a
+ * structure implements are package-private), so it is public only so that the structures' public hierarchy
+ * holds no hidden type.
  */
-abstract class OffHeapCollection implements AutoCloseable {
+public abstract class OffHeapCollection implements AutoCloseable {
 
     /*
      * Implementation notes
@@ -27,9 +29,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      * push/pop/get/put like a private method. Nothing virtual runs on a hot path: the two abstract methods
      * run only in close() and toString().
      *
-     * Public methods. They are not final on purpose: javac then gives each public subclass (all final) a
-     * public bridge for them, so that they are also reachable by reflection through the public class, as
-     * they were when every structure declared them itself.
+     * Public methods are final: the lifecycle is the same for every structure.
      */
 
     /** Decides when what the structure unlinks is freed; not owned. */
@@ -64,7 +64,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      *
      * @return the reclaimer given at construction
      */
-    public Reclaimer reclaimer() {
+    public final Reclaimer reclaimer() {
         return reclaimer;
     }
 
@@ -73,7 +73,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      *
      * @return the allocator given at construction
      */
-    public SlabAllocator allocator() {
+    public final SlabAllocator allocator() {
         return allocator;
     }
 
@@ -82,7 +82,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      *
      * @return {@code true} once closed
      */
-    public boolean isClosed() {
+    public final boolean isClosed() {
         return closed; // volatile: pairs with the CAS in close() (L1)
     }
 
@@ -95,7 +95,7 @@ abstract class OffHeapCollection implements AutoCloseable {
      * @throws IllegalStateException if the structure is already closed
      */
     @Override
-    public void close() {
+    public final void close() {
         if (!casClosed(false, true)) { // CAS: exactly one closer (L1); pairs with checkOpen() (L2)
             throw new IllegalStateException(getClass().getSimpleName() + " is already closed; close it exactly"
                     + " once (try-with-resources does it for you)");
@@ -123,7 +123,7 @@ abstract class OffHeapCollection implements AutoCloseable {
     }
 
     @Override
-    public String toString() {
+    public final String toString() {
         String name = getClass().getSimpleName();
         return closed ? name + "[closed]" // volatile: as in checkOpen()
                 : name + "[" + describe() + "reclaimer=" + reclaimer.name() + "]";
