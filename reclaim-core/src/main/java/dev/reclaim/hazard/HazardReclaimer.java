@@ -81,7 +81,9 @@ public final class HazardReclaimer implements Reclaimer {
      * Retire and scan
      * ---------------
      * Retired lists and the scan loop are SlotTable's. This scheme's snapshot (Table.snapshot) copies the
-     * non-zero hazards of every slot (volatile reads, after the scan's fullFence) into the scanning slot's
+     * non-zero hazards of every open slot (volatile reads, after the scan's fullFence; a slot read FREE claims
+     * after that read in the SC order, hence after the unlink, so its guard cannot reach a listed pointer) into
+     * the scanning slot's
      * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold is
      * T = max(R0, K x H), H = 4 x table length (every hazard word that exists), K = 2, R0 = the builder's
      * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot,
@@ -167,6 +169,10 @@ public final class HazardReclaimer implements Reclaimer {
             int nh = 0;
             for (GuardSlot b : slots) {
                 HazardSlot t = (HazardSlot) b;
+                // volatile: a slot not open now claims after this read (SC), after the unlink: skip its words
+                if (!GuardSlot.isOpen(t.stateVolatile())) {
+                    continue;
+                }
                 for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                     long h = t.hazardVolatile(i); // volatile: pairs with setHazardVolatile in protect
                     if (h != 0) {

@@ -23,7 +23,7 @@ final class HazardSlot extends SlotBase {
     /** Hazard words at {@code HZ_BASE + i}; accessed via HAZARDS only. */
     private final long[] hazards = new long[2 * HZ_BASE + Guard.PROTECT_SLOTS];
     /** Sorted snapshot of published hazards (a scan's buffer; owner of the slot only). */
-    long[] snapshot = new long[64];
+    long[] snapshot = new long[0];
 
     HazardSlot(int index) {
         super(index);
