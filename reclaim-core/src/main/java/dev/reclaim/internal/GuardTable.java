@@ -427,7 +427,7 @@ public abstract class GuardTable<S extends GuardSlot> {
     protected final boolean maybeShrink() {
         GuardSlot[] t = slotsAcquire();
         int n = t.length;
-        if (n <= initialLength) {
+        if (n <= initialLength || !SHRINK) {
             return false;
         }
         int half = n >>> 1;
@@ -483,6 +483,9 @@ public abstract class GuardTable<S extends GuardSlot> {
      * @return how many slots were drained
      */
     protected final int sweep() {
+        if (!SWEEP) {
+            return 0;
+        }
         GuardSlot[] t = slotsAcquire();
         int n = t.length;
         int words = (n + 63) >>> 6;
@@ -916,6 +919,10 @@ public abstract class GuardTable<S extends GuardSlot> {
 
     /** Probes of the slow claim path before the table grows. */
     private static final int PROBE_LIMIT = 32;
+    /** Test seam (negative controls): {@code -Dreclaim.sweep=false} turns the idle-slot sweep off. */
+    private static final boolean SWEEP = !"false".equals(System.getProperty("reclaim.sweep"));
+    /** Test seam (negative controls): {@code -Dreclaim.shrink=false} keeps the table at its largest. */
+    private static final boolean SHRINK = !"false".equals(System.getProperty("reclaim.shrink"));
 
     // VarHandle mechanics
     private static final VarHandle SLOTS =
