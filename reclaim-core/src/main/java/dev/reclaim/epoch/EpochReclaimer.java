@@ -75,7 +75,9 @@ public final class EpochReclaimer implements Reclaimer {
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
      * deleters of bags with sealEpoch <= global - 2 (Reclamation.runAll: one Deleter.deleteAll per run of
      * consecutive entries with the same deleter), recycles them, and pushes the rest back as one chain.
-     * maintain() (after each seal and every advanceEvery pins) skips the collection while the epoch equals the
+     * maintain() (after each seal, and on one close in advanceEvery on average over the table: see
+     * GuardTable.maintenance) tries to advance, sweeps idle slots' partial bags into a staging bag sealed at
+     * the end of the sweep (GuardTable.sweep), and skips the collection while the epoch equals the
      * one the last collection read (collectedEpoch): the walk is O(sealed bags), and while a guard stalls that
      * is the whole backlog, which made every seal cost microseconds. Nothing becomes ready until the epoch
      * moves, except a bag whose seal read an older epoch just before the last collection: it waits one advance.
@@ -108,7 +110,14 @@ public final class EpochReclaimer implements Reclaimer {
      * append (published later by the bag's seal and push); advance = the CAS of the global epoch.
      *
      * Garbage bound: while a guard stalls, unbounded (the epoch cannot advance). Otherwise at most about
-     * slots x bagCapacity unsealed entries, plus two epochs' worth of sealed bags.
+     * active slots x bagCapacity unsealed entries, plus two epochs' worth of sealed bags (idle slots' partial
+     * bags are swept within two maintenance runs).
+     *
+     * Advance scan: resumable. A blocked attempt stores (epoch, blocking index) with a release
+     * (GarbageState.advanceCursor); the next attempt at the same epoch (read after its acquire of the cursor)
+     * starts at that index. Every read of the split scan was made after a read of the global epoch returned
+     * g, hence after the write of g, and before the CAS g -> g+1: the pin-vs-advance argument above uses
+     * nothing else, so an attempt blocked by one slot costs O(1) and the table is walked once per epoch.
      *
      * References: K. Fraser, "Practical lock-freedom", 2004 (EBR); crossbeam-epoch (Rust) internals;
      * T. Hart et al., "Performance of memory reclamation for lockless synchronization", JPDC 2007.

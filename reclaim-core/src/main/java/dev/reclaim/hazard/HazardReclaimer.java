@@ -84,10 +84,11 @@ public final class HazardReclaimer implements Reclaimer {
      * non-zero hazards of every open slot (volatile reads, after the scan's fullFence; a slot read FREE claims
      * after that read in the SC order, hence after the unlink, so its guard cannot reach a listed pointer) into
      * the scanning slot's
-     * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold is
-     * T = max(R0, K x H), H = 4 x table length (every hazard word that exists), K = 2, R0 = the builder's
+     * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold of a
+     * slot's list is T = max(R0, K x H0), H0 = 4 x the first table's length, K = 2, R0 = the builder's
      * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot,
-     * each costing O(H log H + list length), so amortised O(log H) per retire.
+     * each costing O(H log H + list length). On a table grown for a burst a full list goes to SlotTable's
+     * domain list instead, scanned every max(T, S / 32) entries (S = table length; see SlotTable's notes).
      *
      * Garbage bound: after a scan a slot keeps at most H pointers (each equals a distinct published hazard:
      * an address is reused only after it was freed); before the next scan it gains fewer than T more. So a

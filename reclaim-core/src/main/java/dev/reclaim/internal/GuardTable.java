@@ -33,8 +33,10 @@ public abstract class GuardTable<S extends GuardSlot> {
      *
      * Slots
      * -----
-     * A copy-on-write table of padded slots (doubled under tableLock when a probe finds no free slot; read
-     * with acquire; slots never move, so an index stays valid in every later table). A slot is claimed per
+     * A copy-on-write table of padded slots (doubled under tableLock when a bounded probe finds no free slot,
+     * halved by maybeShrink when its upper half is idle; read with acquire, or volatile by scans that must see
+     * every guard opened after them; a slot never moves, so an index names the same slot in every table that
+     * has it). A slot is claimed per
      * guard, not per thread: no ThreadLocal, so a virtual thread that unmounts inside a guard, or a guard
      * handed to another thread, keeps working because everything lives in the slot, and a thread that dies
      * strands nothing because the slot's garbage is the slot's, not the thread's.
@@ -80,8 +82,16 @@ public abstract class GuardTable<S extends GuardSlot> {
      * reclaimer (it would wait for itself): a volatile read of the state, then the plain holderId (see
      * GuardSlot.isHeldBy).
      *
-     * Counters: per-slot retired/retiredBytes (owner writes, opaque), shared reclaimed/reclaimedBytes/failures
-     * and the peak pending count in the padded Reclamation.
+     * Counters: per-slot retired/retiredBytes (owner writes, opaque) plus the bases of slots a shrink cut
+     * off, shared reclaimed/reclaimedBytes/failures and the peak pending count in the padded Reclamation.
+     *
+     * Following the load (thread-per-task bursts): maintenance is counted per close with a random phase per
+     * slot (one run per maintenanceEvery closes across the table, whatever slots the closes hit); the scheme's
+     * maintenance sweeps slots idle since the previous sweep (dirty map, aging by the retired counter) and
+     * calls maybeShrink, which cuts off an all-FREE upper half (FREE -> LOCKED -> evict -> DEAD, counters
+     * folded into retiredBase/retiredBytesBase, smaller table published). DEAD is terminal and even, so
+     * neither a claim nor a steal nor a scanner's isOpen ever takes it. See docs/design-notes.md, "Reclamation
+     * follows thread-per-task load".
      *
      * Linearization points: enter = the claim CAS; close = the release store of FREE.
      */

@@ -101,8 +101,8 @@ public final class RobustReclaimer implements Reclaimer {
      *
      * Garbage bound
      * -------------
-     * Between two scans a slot gains fewer than T = max(R0, S) entries (S = slots, R0 = scanThreshold,
-     * default 64), and after a scan it keeps only entries whose [b, r] overlaps an open reservation. A
+     * Between two scans a slot gains fewer than T = max(R0, S) entries (S = slots of the first table, R0 =
+     * scanThreshold, default 64; lists of a table grown for a burst go to SlotTable's domain list), and after a scan it keeps only entries whose [b, r] overlaps an open reservation. A
      * reservation [l, u] keeps only nodes born at an era <= u and retired at an era >= l: nodes that were
      * alive when era l began, or allocated during eras l..u. A guard that stops running (a stalled reader, but
      * just as well a worker descheduled for a time slice in the middle of an operation) has a fixed [l, u], so
@@ -405,7 +405,7 @@ public final class RobustReclaimer implements Reclaimer {
 
         /**
          * Tuning knob and test seam: R0, the smallest number of retirements a slot collects between two scans
-         * (default 64). The scan threshold is {@code max(R0, slots)}.
+         * (default 64). The scan threshold is {@code max(R0, slots of the first table)}.
          *
          * @param r0 at least 1
          * @return this builder
