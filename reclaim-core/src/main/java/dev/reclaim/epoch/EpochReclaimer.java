@@ -453,7 +453,9 @@ public final class EpochReclaimer implements Reclaimer {
          */
         private boolean tryAdvance() {
             long g = epochVolatile(); // volatile: SC with pins (see notes)
-            GuardSlot[] t = slots();
+            // volatile, after the epoch: a slot missing from this table was created after the write of g, so a
+            // pin in it is a CAS after that write, whose loads see every unlink sealed before g
+            GuardSlot[] t = slotsVolatile();
             int start = 0;
             long cursor = garbage.advanceCursorAcquire(); // acquire: pairs with setAdvanceCursorRelease below
             if (t.length <= CURSOR_INDEX_MASK && (cursor >>> CURSOR_INDEX_BITS) == (g & CURSOR_EPOCH_MASK)) {

@@ -166,13 +166,16 @@ public final class HazardReclaimer implements Reclaimer {
 
         @Override
         protected int snapshot(HazardSlot scanner, GuardSlot[] slots) {
-            long[] hz = scanner.snapshotBuffer(slots.length * Guard.PROTECT_SLOTS);
+            long[] hz = scanner.snapshotBuffer(64);
             int nh = 0;
             for (GuardSlot b : slots) {
                 HazardSlot t = (HazardSlot) b;
                 // volatile: a slot not open now claims after this read (SC), after the unlink: skip its words
                 if (!GuardSlot.isOpen(t.stateVolatile())) {
                     continue;
+                }
+                if (nh + Guard.PROTECT_SLOTS > hz.length) {
+                    hz = scanner.snapshotBuffer(nh + Guard.PROTECT_SLOTS);
                 }
                 for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                     long h = t.hazardVolatile(i); // volatile: pairs with setHazardVolatile in protect

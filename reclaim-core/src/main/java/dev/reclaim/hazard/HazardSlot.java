@@ -29,9 +29,13 @@ final class HazardSlot extends SlotBase {
         super(index);
     }
 
+    /**
+     * The snapshot buffer with room for {@code capacity} hazards, keeping its entries (a scan grows it as it
+     * finds open slots, so a table grown for a burst does not cost 4 words per slot).
+     */
     long[] snapshotBuffer(int capacity) {
         if (snapshot.length < capacity) {
-            snapshot = new long[Math.max(capacity, 2 * snapshot.length)];
+            snapshot = java.util.Arrays.copyOf(snapshot, Math.max(capacity, 2 * snapshot.length));
         }
         return snapshot;
     }

@@ -432,9 +432,20 @@ public abstract class GuardTable<S extends GuardSlot> {
      * smaller table is published. Slots of the first table are never cut off. Cheap when the table is busy:
      * the pre-check stops at the first slot that is not free, scanning down from the top.
      *
+     * <p>Halves repeatedly while the new upper half is idle too, so the first maintenance after a burst drains
+     * gives the memory back.
+     *
      * @return whether the table shrank
      */
     protected final boolean maybeShrink() {
+        boolean shrank = false;
+        while (shrinkOnce()) {
+            shrank = true;
+        }
+        return shrank;
+    }
+
+    private boolean shrinkOnce() {
         GuardSlot[] t = slotsAcquire();
         int n = t.length;
         if (n <= initialLength || !SHRINK) {

@@ -355,7 +355,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     }
 
     final void defer(SlotBase s, Runnable action) {
-        append(s, 0, Deferred.of(action, slots()), 0, 0, 0);
+        // volatile: a guard opening in a slot this table lacks claims it after this read (see Deferred)
+        append(s, 0, Deferred.of(action, slotsVolatile()), 0, 0, 0);
     }
 
     private void append(SlotBase s, long pointer, Object action, long sizeBytes, long birth, long era) {

@@ -175,7 +175,7 @@ public final class RobustReclaimer implements Reclaimer {
 
         @Override
         protected int snapshot(RobustSlot scanner, GuardSlot[] slots) {
-            scanner.ensureSnapshotCapacity(slots.length);
+            scanner.ensureSnapshotCapacity(32);
             long[] lo = scanner.lowers;
             long[] up = scanner.uppers;
             long min = Long.MAX_VALUE;
@@ -185,6 +185,11 @@ public final class RobustReclaimer implements Reclaimer {
                 if (GuardSlot.isOpen(t.stateVolatile())) { // volatile: pairs with the claim CAS (see notes, (3))
                     long u = t.upperVolatile(); // volatile: pairs with setUpperVolatile in enter/protect
                     long l = t.lowerVolatile(); // volatile: pairs with setLowerRelease; stale = smaller = safe
+                    if (n == lo.length) {
+                        scanner.ensureSnapshotCapacity(n + 1);
+                        lo = scanner.lowers;
+                        up = scanner.uppers;
+                    }
                     lo[n] = l;
                     up[n] = u;
                     n++;

@@ -34,11 +34,12 @@ final class RobustSlot extends SlotBase {
         this.advanceCountdown = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.max(1, eraEvery));
     }
 
+    /** Makes room for {@code capacity} reservations, keeping the ones already copied (a scan grows them as it goes). */
     void ensureSnapshotCapacity(int capacity) {
         if (lowers.length < capacity) {
             int c = Math.max(capacity, 2 * lowers.length);
-            lowers = new long[c];
-            uppers = new long[c];
+            lowers = java.util.Arrays.copyOf(lowers, c);
+            uppers = java.util.Arrays.copyOf(uppers, c);
         }
     }
 
