@@ -4,7 +4,6 @@ import dev.reclaim.Deleter;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerBuilder;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,8 +81,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
 
     /** The domain list's slot (never in the table); created on first use. Plain: guarded by domainLock. */
     private S domain;
-    /** 1 while a thread owns the domain list (sweeps, domain scans, shrinks). Via DOMAIN_LOCK. */
-    private volatile int domainLock;
+    /** Held while a thread owns the domain list (sweeps, domain scans, shrinks). */
+    private final DomainLock domainLock = new DomainLock();
     /** Maintenance runs since the domain list was last scanned. Plain: guarded by domainLock. */
     private int domainIdleRuns;
     /** A domain list holding kept entries is rescanned after this many maintenance runs without a scan. */
@@ -279,18 +278,18 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     }
 
     private boolean tryLockDomain() {
-        return DOMAIN_LOCK.compareAndSet(this, 0, 1); // CAS: acquire; pairs with unlockDomain's release
+        return domainLock.tryLock();
     }
 
     private void lockDomain() {
         int round = 0;
-        while ((int) DOMAIN_LOCK.getOpaque(this) != 0 || !tryLockDomain()) { // opaque: test before test-and-set
+        while (domainLock.lockOpaque() != 0 || !tryLockDomain()) {
             SlotSupport.backoff(round++);
         }
     }
 
     private void unlockDomain() {
-        DOMAIN_LOCK.setRelease(this, 0); // release: the domain list's writes; pairs with the next CAS
+        domainLock.unlockRelease();
     }
 
     /** Scans the domain list (blocking on its lock): flush. */
@@ -520,8 +519,4 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
             SlotSupport.backoff(round++);
         }
     }
-
-    // VarHandle mechanics
-    private static final VarHandle DOMAIN_LOCK =
-            FieldHandles.of(MethodHandles.lookup(), SlotTable.class, "domainLock", int.class);
 }

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the shared node, sleeping inside the guard (it unmounts), swapping its block in and retiring the old one;
  * nobody calls {@code flush()} or {@code synchronize()}. Then a quiet phase: one platform thread keeps a trickle
  * of load ({@link #QUIET_OPS} enter/retire/close). Checks counts, never times: every block the burst retired is
- * reclaimed by then, and the slot table, grown for the burst, is back within 2x of its size before it.
+ * reclaimed by then, and the slot table, grown for the burst, is back within 2x of its size before it; then
+ * {@code synchronize()} leaves nothing pending.
  */
 public final class ThreadPerTaskBurst {
     /** Tasks of the burst. */
@@ -107,6 +108,8 @@ public final class ThreadPerTaskBurst {
                 + o.reclaimed() + " of " + TASKS + " (" + o + ")");
         assertTrue(o.slotsAfter() <= 2 * o.slotsBefore(), r.scheme() + ": the table did not shrink back: " + o);
         assertEquals(0, r.stats().openGuards());
+        r.synchronize(); // after a grow and a shrink: waits for the shared batch / domain list too
+        assertEquals(0, r.stats().pending(), r.scheme() + ": synchronize() left garbage pending");
         return o;
     }
 }
