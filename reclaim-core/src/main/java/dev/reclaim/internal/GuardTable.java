@@ -495,6 +495,22 @@ public abstract class GuardTable<S extends GuardSlot> {
     // ---------------------------------------------------------------- sweep
 
     /**
+     * Whether any slot of the current table may hold local garbage (a dirty bit is set): lets a maintenance
+     * run with nothing to sweep return before taking its lock.
+     *
+     * @return whether a dirty bit was seen (opaque reads: a hint)
+     */
+    protected final boolean anyDirty() {
+        int words = (slotsAcquire().length + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            if (dirty.word(w) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Drains the local garbage of every dirty slot that stayed idle since the previous sweep: a slot whose
      * retired counter moved since then is only remembered (its owner is active: its batch keeps filling), one
      * whose counter did not move and that is FREE is stolen, {@link #drainIdle drained} and its dirty bit

@@ -83,6 +83,11 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     private S domain;
     /** Held while a thread owns the domain list (sweeps, domain scans, shrinks). */
     private final DomainLock domainLock = new DomainLock();
+    /**
+     * The domain list's size after the last change, for maintenance's lock-free early exit. Plain: written
+     * under domainLock, read racily as a hint (a stale value only delays or adds one maintenance run).
+     */
+    private int domainSize;
     /** Maintenance runs since the domain list was last scanned. Plain: guarded by domainLock. */
     private int domainIdleRuns;
     /** A domain list holding kept entries is rescanned after this many maintenance runs without a scan. */
@@ -170,6 +175,10 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     /** Maintenance: sweep idle slots into the domain list, scan it when due, shrink the table when idle. */
     @Override
     protected final void maintenance() {
+        // nothing to sweep, scan or shrink (a reader-only load on the first table): skip the lock
+        if (domainSize == 0 && slots().length == initialLength() && !anyDirty()) { // plain: a racy hint
+            return;
+        }
         if (!tryLockDomain()) {
             return; // another maintainer is at it
         }
@@ -289,6 +298,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     }
 
     private void unlockDomain() {
+        S d = domain;
+        domainSize = d == null ? 0 : d.list.size; // plain: the racy hint read by maintenance()
         domainLock.unlockRelease();
     }
 
