@@ -107,6 +107,8 @@ public abstract class GuardTable<S extends GuardSlot> {
     private final Object tableLock = new Object();
     /** The length of the first table: the table never shrinks below it. */
     private int initialLength;
+    /** {@link #maintenanceEvery()}, read once in start(). Plain: published with the first table. */
+    private int every;
     /** Which slots hold local garbage (set by owners, cleared by sweeps). */
     private final DirtyMap dirty = new DirtyMap();
     /** Retired counts of slots cut off by a shrink. Written under tableLock; read by stats (volatile). */
@@ -145,6 +147,7 @@ public abstract class GuardTable<S extends GuardSlot> {
         GuardSlot[] table = new GuardSlot[n];
         synchronized (tableLock) {
             initialLength = n;
+            every = maintenanceEvery();
             for (int i = 0; i < n; i++) {
                 table[i] = build(i, n);
             }
@@ -160,7 +163,7 @@ public abstract class GuardTable<S extends GuardSlot> {
         s.guardRef = new WeakReference<>(g);
         dirty.attach(s);
         // uniform in [1, every]: one maintenance per `every` enters on average, however enters spread over slots
-        s.maintenanceCountdown = 1 + ThreadLocalRandom.current().nextInt(maintenanceEvery());
+        s.maintenanceCountdown = 1 + ThreadLocalRandom.current().nextInt(every);
         return s;
     }
 
@@ -399,14 +402,22 @@ public abstract class GuardTable<S extends GuardSlot> {
         if (s.requestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
             answerRequest((S) s);
         }
-        boolean due = --s.maintenanceCountdown <= 0; // plain: owner only
-        if (due) {
-            s.maintenanceCountdown = maintenanceEvery();
-        }
+        int left = s.maintenanceCountdown - 1; // plain: owner only
+        s.maintenanceCountdown = left > 0 ? left : every; // plain: owner only; `every` is final after start()
         s.holderId = 0;  // plain: published by the release below (the self-checks)
         s.freeGuard = g; // plain: published by the release below; the next claimer takes it after its CAS
         s.setStateRelease(GuardSlot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
-        if (due && !closed) { // volatile read of closed, only when due: close() drains by itself
+        if (left <= 0) {
+            maintenanceDue();
+        }
+    }
+
+    /**
+     * The rare end of {@link #release}: the slot's countdown expired (and was reset); the slot is already
+     * released. Kept out of line so that the release path stays small.
+     */
+    private void maintenanceDue() {
+        if (!closed) { // volatile read: close() drains by itself
             maintenance();
         }
     }
