@@ -88,7 +88,7 @@ public final class HazardReclaimer implements Reclaimer {
      * slot's list is T = max(R0, K x H0), H0 = 4 x the first table's length, K = 2, R0 = the builder's
      * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot,
      * each costing O(H log H + list length). On a table grown for a burst a full list goes to SlotTable's
-     * domain list instead, scanned every max(T, S / 32) entries (S = table length; see SlotTable's notes).
+     * domain list instead, scanned every max(T, S / 64) entries (S = table length; see SlotTable's notes).
      *
      * Garbage bound: after a scan a slot keeps at most H pointers (each equals a distinct published hazard:
      * an address is reused only after it was freed); before the next scan it gains fewer than T more. So a

@@ -56,8 +56,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      * domain list (a slot outside the table, owned by the domain lock's holder; entries get the domain's own
      * sequence numbers), the slot's oldestPending becomes empty (release, after the move). The domain list is
      * scanned, with the same snapshot and rule as a slot's list, when it reaches kept + domainThreshold(S),
-     * max(T(16), S / 8): the snapshot is O(S) (a state read per slot, the payload of open ones), so S / 8
-     * keeps it at about 8 reads per retire while the threshold follows the table, which shrinks when the load
+     * max(T(first table), S / 64): the snapshot is O(S) (a state read per slot, the payload of open ones), so
+     * S / 64 costs about 64 reads per retire while the threshold follows the table, which shrinks when the load
      * goes (GuardTable.maybeShrink, called under the domain lock because evicting a slot moves its list there).
      * flush() and synchronize() scan the domain list too; synchronize, once no slot holds an entry retired
      * before the call, waits until the domain's oldestPending passes the domain's count read under its lock
@@ -248,12 +248,12 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     }
 
     /**
-     * The domain list's scan threshold for a table of {@code n} slots: {@code max(T(initial), n / 32)}. A scan
-     * reads the state of every slot (and the payload of the open ones): about 32 reads per retire on a
+     * The domain list's scan threshold for a table of {@code n} slots: {@code max(T(initial), n / 64)}. A scan
+     * reads the state of every slot (and the payload of the open ones): about 64 reads per retire on a
      * large table, while the threshold stays a small fraction of the guards that are open.
      */
     private int domainThreshold(int n) {
-        return Math.max(slotThreshold(), n >>> 5);
+        return Math.max(slotThreshold(), n >>> 6);
     }
 
     /**
