@@ -180,20 +180,22 @@ public abstract class GuardTable<S extends GuardSlot> {
     protected abstract S newSlot(int index, int tableLength);
 
     /**
-     * How many guard closes of a slot, on average, between two runs of {@link #maintenance}. Each slot starts
-     * at a random phase in {@code [1, every]}, so across the table one maintenance runs per {@code every}
-     * closes on average whether they come from a few threads on their home slots or from a million tasks
-     * spread over a large table.
+     * How many counted events of a slot (closes for a scheme that calls {@link #releaseCounted}, retirements
+     * for one that calls {@link #countRetire}), on average, between two runs of {@link #maintenance}. Each slot
+     * starts at a random phase in {@code [1, every]}, so across the table one maintenance runs per
+     * {@code every} events on average whether they come from a few threads on their home slots or from a
+     * million tasks spread over a large table.
      *
      * @return at least 1
      */
     protected abstract int maintenanceEvery();
 
     /**
-     * The scheme's periodic work, run by a closing thread whose slot's countdown expired, after it released
-     * the slot (so its own guard holds nothing back): advance the clock, {@link #sweep} idle slots, reclaim,
-     * {@link #maybeShrink}. Counted on close rather than on enter because close is where garbage appears: a
-     * burst whose tasks all entered before any retired still gets its maintenance. Never blocks.
+     * The scheme's periodic work, run by a thread whose slot's countdown expired: after it released the slot
+     * ({@link #releaseCounted}: its own guard holds nothing back) or while it retires ({@link #countRetire}):
+     * advance the clock, {@link #sweep} idle slots, reclaim, {@link #maybeShrink}. Never counted on enter: a
+     * burst whose tasks all entered before any retired must still get its maintenance when the retirements
+     * come. Never blocks.
      */
     protected abstract void maintenance();
 
@@ -402,14 +404,44 @@ public abstract class GuardTable<S extends GuardSlot> {
         if (s.requestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
             answerRequest((S) s);
         }
-        int left = s.maintenanceCountdown - 1; // plain: owner only
-        s.maintenanceCountdown = left > 0 ? left : every; // plain: owner only; `every` is final after start()
         s.holderId = 0;  // plain: published by the release below (the self-checks)
         s.freeGuard = g; // plain: published by the release below; the next claimer takes it after its CAS
         s.setStateRelease(GuardSlot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
-        if (left <= 0) {
+    }
+
+    /**
+     * {@link #release} for a scheme that counts maintenance on close: counts the close down on the slot's
+     * countdown (before the slot is released: the field is the owner's) and runs {@link #maintenance} after
+     * the release when it expired.
+     *
+     * @param s the guard's slot, held by the caller
+     * @param g the guard
+     */
+    public final void releaseCounted(GuardSlot s, PooledGuard g) {
+        boolean due = countDown(s);
+        release(s, g);
+        if (due) {
             maintenanceDue();
         }
+    }
+
+    /**
+     * Counts one retirement of the caller's slot down on its countdown, for a scheme that counts maintenance on
+     * retire, and runs {@link #maintenance} when it expired (the caller's guard is still open).
+     *
+     * @param s the retiring guard's slot, owned by the caller
+     */
+    protected final void countRetire(GuardSlot s) {
+        if (countDown(s)) {
+            maintenanceDue();
+        }
+    }
+
+    /** One step of the slot's maintenance countdown (owner only); true when it expired (it restarts). */
+    private boolean countDown(GuardSlot s) {
+        int left = s.maintenanceCountdown - 1; // plain: owner only
+        s.maintenanceCountdown = left > 0 ? left : every; // plain: owner only; `every` is final after start()
+        return left <= 0;
     }
 
     /**

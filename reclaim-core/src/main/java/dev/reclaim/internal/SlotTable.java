@@ -164,7 +164,10 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         return s;
     }
 
-    /** Guard closes between two maintenance runs, on average over the table (GuardTable's random phases). */
+    /**
+     * Retirements between two maintenance runs, on average over the table (GuardTable's random phases). Counted
+     * on retire, not on close: the list-based schemes' enter+close stays free of the countdown.
+     */
     private static final int MAINTENANCE_EVERY = 128;
 
     @Override
@@ -381,6 +384,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         if (l.size >= l.scanAt) {
             listFull(s);
         }
+        countRetire(s); // maintenance counted on retire: enter+close carries no countdown
     }
 
     /**
