@@ -40,7 +40,7 @@ final class EpochGuard extends PooledGuard {
     @Override
     public void close() {
         markClosed();
-        table.release(slot, this);
+        table.releaseCounted(slot, this);
     }
 
     @Override

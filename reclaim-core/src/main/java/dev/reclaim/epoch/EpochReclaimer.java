@@ -75,7 +75,9 @@ public final class EpochReclaimer implements Reclaimer {
      * Collection: one collector at a time (CAS on `collecting`) takes the whole sealed stack, runs the
      * deleters of bags with sealEpoch <= global - 2 (Reclamation.runAll: one Deleter.deleteAll per run of
      * consecutive entries with the same deleter), recycles them, and pushes the rest back as one chain.
-     * maintain() (after each seal and every advanceEvery pins) skips the collection while the epoch equals the
+     * maintain() (after each seal, and on one close in advanceEvery on average over the table: see
+     * GuardTable.maintenance) tries to advance, sweeps idle slots' partial bags into a staging bag sealed at
+     * the end of the sweep (GuardTable.sweep), and skips the collection while the epoch equals the
      * one the last collection read (collectedEpoch): the walk is O(sealed bags), and while a guard stalls that
      * is the whole backlog, which made every seal cost microseconds. Nothing becomes ready until the epoch
      * moves, except a bag whose seal read an older epoch just before the last collection: it waits one advance.
@@ -108,13 +110,24 @@ public final class EpochReclaimer implements Reclaimer {
      * append (published later by the bag's seal and push); advance = the CAS of the global epoch.
      *
      * Garbage bound: while a guard stalls, unbounded (the epoch cannot advance). Otherwise at most about
-     * slots x bagCapacity unsealed entries, plus two epochs' worth of sealed bags.
+     * active slots x bagCapacity unsealed entries, plus two epochs' worth of sealed bags (idle slots' partial
+     * bags are swept within two maintenance runs).
+     *
+     * Advance scan: resumable. A blocked attempt stores (epoch, blocking index) with a release
+     * (GarbageState.advanceCursor); the next attempt at the same epoch (read after its acquire of the cursor)
+     * starts at that index. Every read of the split scan was made after a read of the global epoch returned
+     * g, hence after the write of g, and before the CAS g -> g+1: the pin-vs-advance argument above uses
+     * nothing else, so an attempt blocked by one slot costs O(1) and the table is walked once per epoch.
      *
      * References: K. Fraser, "Practical lock-freedom", 2004 (EBR); crossbeam-epoch (Rust) internals;
      * T. Hart et al., "Performance of memory reclamation for lockless synchronization", JPDC 2007.
      */
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Bits of a slot index in the advance cursor (GarbageState.advanceCursor); the rest hold the epoch. */
+    private static final int CURSOR_INDEX_BITS = 24;
+    private static final long CURSOR_INDEX_MASK = (1L << CURSOR_INDEX_BITS) - 1;
+    private static final long CURSOR_EPOCH_MASK = (1L << (64 - CURSOR_INDEX_BITS)) - 1;
 
     private final Table table;
     /** The table's global epoch, read by every enter straight from here. */
@@ -185,17 +198,17 @@ public final class EpochReclaimer implements Reclaimer {
         }
     }
 
+    /** The length of the current slot table (tests: the table follows the load). */
+    int slotCount() {
+        return table.slots().length;
+    }
+
     // ---------------------------------------------------------------- the Reclaimer interface
 
     @Override
     public Guard enter() {
         long pin = Slot.pinOf(global.epochVolatile()); // volatile: SC with the advancer's CAS (see notes)
-        EpochGuard g = (EpochGuard) table.claim(first, pin);
-        Slot s = g.slot;
-        if (--s.advanceCountdown <= 0) { // plain: owner only
-            table.advanceCountdownExpired(s);
-        }
-        return g;
+        return table.claim(first, pin);
     }
 
     @Override
@@ -291,9 +304,14 @@ public final class EpochReclaimer implements Reclaimer {
 
         // ------------------------------------------------------------ enter / repin / retire
 
-        /** Every advanceEvery pins of a slot, its owner tries to advance the epoch and collect. */
-        void advanceCountdownExpired(Slot s) {
-            s.advanceCountdown = advanceEvery; // plain: owner only
+        @Override
+        protected int maintenanceEvery() {
+            return advanceEvery;
+        }
+
+        /** One close in advanceEvery on average over the table: advance, sweep, collect, shrink. */
+        @Override
+        protected void maintenance() {
             maintain();
         }
 
@@ -309,6 +327,9 @@ public final class EpochReclaimer implements Reclaimer {
                 b = replaceBag(s, b);
             }
             b.add(pointer, action, sizeBytes);
+            if (b.size == 1) { // plain: our own bag
+                s.markDirty(); // a sweep finds the partial bag once the slot goes idle
+            }
         }
 
         private Bag replaceBag(Slot s, Bag full) {
@@ -354,13 +375,75 @@ public final class EpochReclaimer implements Reclaimer {
             tryAdvance();
             if (garbage.tryLockCollector()) {
                 try {
+                    sweep();
+                    sealStaging();
                     if (epochVolatile() != garbage.collectedEpoch) { // volatile: as in collect(); plain field: ours
                         collect(false);
                     }
+                    maybeShrink();
                 } finally {
                     garbage.unlockCollector();
                 }
             }
+        }
+
+        /**
+         * Sweep: merges the partial bag of an idle slot (held LOCKED by the caller, who holds the collector flag)
+         * into the staging bag, and gives the slot's bag back to the pool. Entries keep their order; the bag's
+         * byte count moves with its first entry.
+         */
+        @Override
+        protected void drainIdle(Slot s) {
+            Bag b = s.bag;
+            if (b == null) {
+                return;
+            }
+            int n = b.sizeAcquire(); // acquire: pairs with Bag.add's release (the owner's writes, also via our CAS)
+            s.bag = null;
+            Bag st = garbage.staging; // plain: ours while we hold the collector flag
+            long bytes = b.bytes;
+            for (int i = 0; i < n; i++) {
+                if (st == null || st.isFull()) {
+                    if (st != null) {
+                        seal(st);
+                    }
+                    st = garbage.takeEmptyBag(bagCapacity);
+                }
+                st.add(b.pointers[i], b.actions[i], bytes);
+                bytes = 0;
+            }
+            garbage.staging = st;
+            garbage.recycle(b, maxPooledBags());
+        }
+
+        /** Shrink: hands the bag of a slot being cut off to the collector and answers its request, if any. */
+        @Override
+        protected void evict(Slot s) {
+            answerRequest(s);
+        }
+
+        /** Seals the staging bag of this sweep, if any. The caller holds the collector flag. */
+        private void sealStaging() {
+            Bag st = garbage.staging; // plain: ours while we hold the collector flag
+            if (st != null) {
+                garbage.staging = null;
+                if (st.size > 0) {
+                    seal(st);
+                } else {
+                    garbage.recycle(st, maxPooledBags());
+                }
+            }
+        }
+
+        /** Seals a bag the caller owns with the epoch now (read after every retire in it) and pushes it. */
+        private void seal(Bag b) {
+            b.sealEpoch = epochVolatile(); // volatile: read after the retires (see notes)
+            garbage.pushSealed(b, b);
+        }
+
+        /** The pool keeps at most this many empty bags: two per slot, up to 512 slots' worth. */
+        private int maxPooledBags() {
+            return 16 + 2 * Math.min(512, slots().length);
         }
 
         /**
@@ -370,9 +453,23 @@ public final class EpochReclaimer implements Reclaimer {
          */
         private boolean tryAdvance() {
             long g = epochVolatile(); // volatile: SC with pins (see notes)
-            for (GuardSlot gs : slots()) {
+            // volatile, after the epoch: a slot missing from this table was created after the write of g, so a
+            // pin in it is a CAS after that write, whose loads see every unlink sealed before g
+            GuardSlot[] t = slotsVolatile();
+            int start = 0;
+            long cursor = garbage.advanceCursorAcquire(); // acquire: pairs with setAdvanceCursorRelease below
+            if (t.length <= CURSOR_INDEX_MASK && (cursor >>> CURSOR_INDEX_BITS) == (g & CURSOR_EPOCH_MASK)) {
+                // slots below the index were seen free or pinned at g by reads made while the epoch was g
+                start = Math.min(t.length, (int) (cursor & CURSOR_INDEX_MASK));
+            }
+            for (int i = start; i < t.length; i++) {
+                GuardSlot gs = t[i];
                 long v = gs.stateVolatile(); // volatile: Dekker with the pin CAS / repin store
                 if (GuardSlot.isOpen(v) && Slot.epochOf(v) != g) {
+                    if (t.length <= CURSOR_INDEX_MASK) {
+                        // release: our reads of slots start..i-1 happen-before a resumer's CAS
+                        garbage.setAdvanceCursorRelease(((g & CURSOR_EPOCH_MASK) << CURSOR_INDEX_BITS) | i);
+                    }
                     onBlocked((Slot) gs, v, g);
                     return epochVolatile() != g; // volatile: someone else may have advanced
                 }
@@ -422,7 +519,7 @@ public final class EpochReclaimer implements Reclaimer {
                         ran = true;
                     }
                     runBag(list, g);
-                    garbage.recycle(list, 16 + 2 * slots().length);
+                    garbage.recycle(list, maxPooledBags());
                 } else {
                     list.next = keepHead;
                     keepHead = list;
@@ -487,11 +584,14 @@ public final class EpochReclaimer implements Reclaimer {
                 int round = 0;
                 boolean requested = false;
                 while (true) {
-                    long v = s.stateVolatile(); // volatile: pairs with the pin CAS / release of FREE
+                    long v = s.stateVolatile(); // volatile: pairs with the pin CAS / release of FREE / DEAD
                     if (v == GuardSlot.FREE && tryLock(s)) {
                         answerRequest(s);
                         unlock(s);
                         break;
+                    }
+                    if (v == GuardSlot.DEAD) {
+                        break; // a shrink sealed its bag before storing DEAD (release; our read acquired it)
                     }
                     if (!requested) {
                         s.setRequestVolatile(1); // volatile: the owner's close() seals; Dekker with its opaque read
@@ -514,6 +614,19 @@ public final class EpochReclaimer implements Reclaimer {
                 }
             }
             // Slots added by a concurrent grow() start empty, so their bags hold only later retires.
+            // A sweep may hold entries of a slot handled above in its staging bag: wait for the collector flag,
+            // which a sweep holds until it has sealed and pushed them.
+            int waited = 0;
+            while (!garbage.tryLockCollector()) {
+                if (closeCompleted()) {
+                    return true;
+                }
+                if (expired(deadline)) {
+                    return false;
+                }
+                SlotSupport.backoff(waited++);
+            }
+            garbage.unlockCollector();
             long e1 = epochVolatile(); // volatile: every bag sealed so far has sealEpoch <= e1
             // Phase 2: advance to e1 + 2, then collect once while holding the collector flag.
             int round = 0;
@@ -547,7 +660,7 @@ public final class EpochReclaimer implements Reclaimer {
 
         @Override
         protected Slot newSlot(int index, int tableLength) {
-            return new Slot(index, advanceEvery);
+            return new Slot(index);
         }
 
         @Override
@@ -666,8 +779,9 @@ public final class EpochReclaimer implements Reclaimer {
         }
 
         /**
-         * Test seam and tuning knob: a slot tries to advance the epoch and collect on every
-         * {@code pins}-th pin (default 128).
+         * Test seam and tuning knob: on average one guard close in {@code pins}, over the whole slot table,
+         * tries to advance the epoch, sweeps idle slots' partial bags and collects (default 128; each slot
+         * counts its closes from a random phase).
          *
          * @param pins at least 1
          * @return this builder

@@ -28,6 +28,16 @@ abstract class GarbageStateFields extends GarbageStatePadLeft {
      * holder of the collector flag (its CAS acquire and release store order the accesses).
      */
     long collectedEpoch = -1;
+    /**
+     * The bag a sweep merges idle slots' partial bags into; null between sweeps (each sweep seals what it
+     * merged). Plain: owned by the holder of the collector flag.
+     */
+    Bag staging;
+    /**
+     * Where the last blocked advance attempt stopped: the low 40 bits of the epoch it scanned at, and the index
+     * of the slot that blocked it (low 24 bits). Via ADVANCE_CURSOR.
+     */
+    long advanceCursor = -1;
 }
 
 /**
@@ -67,6 +77,14 @@ final class GarbageState extends GarbageStateFields {
 
     private boolean casSealed(Bag expect, Bag update) {
         return SEALED.compareAndSet(this, expect, update); // CAS: publishes the chain; pairs with takeAllSealed
+    }
+
+    long advanceCursorAcquire() {
+        return (long) ADVANCE_CURSOR.getAcquire(this); // acquire: the writer's slot reads happen-before our CAS
+    }
+
+    void setAdvanceCursorRelease(long cursor) {
+        ADVANCE_CURSOR.setRelease(this, cursor); // release: our slot reads before it; pairs with advanceCursorAcquire
     }
 
     boolean tryLockCollector() {
@@ -130,4 +148,6 @@ final class GarbageState extends GarbageStateFields {
     private static final VarHandle SEALED = FieldHandles.of(L, GarbageStateFields.class, "sealed", Bag.class);
     private static final VarHandle COLLECTING = FieldHandles.of(L, GarbageStateFields.class, "collecting", int.class);
     private static final VarHandle POOL_LOCK = FieldHandles.of(L, GarbageStateFields.class, "poolLock", int.class);
+    private static final VarHandle ADVANCE_CURSOR =
+            FieldHandles.of(L, GarbageStateFields.class, "advanceCursor", long.class);
 }

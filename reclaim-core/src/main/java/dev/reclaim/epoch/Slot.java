@@ -6,8 +6,6 @@ import dev.reclaim.internal.GuardSlot;
 abstract class SlotFields extends GuardSlot {
     /** Garbage retired through this slot and not yet sealed; null until the first retire. Owner only. */
     Bag bag;
-    /** Pins left until this slot's owner tries to advance the epoch. Plain: owner only. */
-    int advanceCountdown;
     /** The pin (state) a slow-guard JFR event was last emitted for (once per pin). Plain: scanners only. */
     long slowReportedPin;
 
@@ -28,14 +26,13 @@ abstract class SlotPadRight extends SlotFields {
 
 /**
  * One guard slot of an {@link EpochReclaimer}: the {@link GuardSlot} state (whose open value is the pin
- * {@code (epoch << 1) | 1}) plus the slot's garbage bag and its advance countdown. Padded by class hierarchy:
+ * {@code (epoch << 1) | 1}) plus the slot's garbage bag. Padded by class hierarchy:
  * {@link GuardSlot} on the left, {@link SlotPadRight} on the right.
  */
 final class Slot extends SlotPadRight {
 
-    Slot(int index, int advanceEvery) {
+    Slot(int index) {
         super(index);
-        this.advanceCountdown = advanceEvery;
     }
 
     /**

@@ -58,8 +58,10 @@
  * <h2>Garbage bound</h2>
  * While a guard stays open, the epoch can advance at most once more, so garbage retired after it is
  * <em>unbounded</em>: a reader that stalls (blocked on I/O, descheduled, stuck) stops all reclamation. Otherwise
- * pending garbage is at most about {@code slots x bagCapacity} unsealed retirements plus two epochs' worth
- * of sealed bags. {@link dev.reclaim.Reclaimer#flush() flush()} seals partially filled bags when you need
+ * pending garbage is at most about {@code active slots x bagCapacity} unsealed retirements plus two epochs'
+ * worth of sealed bags: partial bags of slots that went idle are swept into sealed bags by the reclaimer's
+ * periodic maintenance (about one guard close in {@code advanceEvery}), so nobody has to call
+ * {@code flush()} after a burst of thread-per-task work. {@link dev.reclaim.Reclaimer#flush() flush()} seals partially filled bags when you need
  * garbage to go sooner. {@link dev.reclaim.epoch.EpochReclaimer#oldestGuard(boolean)} and the
  * {@code dev.reclaim.epoch.SlowGuard} JFR event find the reader that holds things back.
  *

@@ -81,11 +81,14 @@ public final class HazardReclaimer implements Reclaimer {
      * Retire and scan
      * ---------------
      * Retired lists and the scan loop are SlotTable's. This scheme's snapshot (Table.snapshot) copies the
-     * non-zero hazards of every slot (volatile reads, after the scan's fullFence) into the scanning slot's
-     * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold is
-     * T = max(R0, K x H), H = 4 x table length (every hazard word that exists), K = 2, R0 = the builder's
+     * non-zero hazards of every open slot (volatile reads, after the scan's fullFence; a slot read FREE claims
+     * after that read in the SC order, hence after the unlink, so its guard cannot reach a listed pointer) into
+     * the scanning slot's
+     * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold of a
+     * slot's list is T = max(R0, K x H0), H0 = 4 x the first table's length, K = 2, R0 = the builder's
      * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot,
-     * each costing O(H log H + list length), so amortised O(log H) per retire.
+     * each costing O(H log H + list length). On a table grown for a burst a full list goes to SlotTable's
+     * domain list instead, scanned every max(T, S / 64) entries (S = table length; see SlotTable's notes).
      *
      * Garbage bound: after a scan a slot keeps at most H pointers (each equals a distinct published hazard:
      * an address is reused only after it was freed); before the next scan it gains fewer than T more. So a
@@ -163,10 +166,17 @@ public final class HazardReclaimer implements Reclaimer {
 
         @Override
         protected int snapshot(HazardSlot scanner, GuardSlot[] slots) {
-            long[] hz = scanner.snapshotBuffer(slots.length * Guard.PROTECT_SLOTS);
+            long[] hz = scanner.snapshotBuffer(64);
             int nh = 0;
             for (GuardSlot b : slots) {
                 HazardSlot t = (HazardSlot) b;
+                // volatile: a slot not open now claims after this read (SC), after the unlink: skip its words
+                if (!GuardSlot.isOpen(t.stateVolatile())) {
+                    continue;
+                }
+                if (nh + Guard.PROTECT_SLOTS > hz.length) {
+                    hz = scanner.snapshotBuffer(nh + Guard.PROTECT_SLOTS);
+                }
                 for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                     long h = t.hazardVolatile(i); // volatile: pairs with setHazardVolatile in protect
                     if (h != 0) {
@@ -259,6 +269,11 @@ public final class HazardReclaimer implements Reclaimer {
     /** The scan threshold T = max(R0, K x H) for the current slot table (tests). */
     int scanThreshold() {
         return table.scanThreshold(table.slots().length);
+    }
+
+    /** The length of the current slot table (tests: the table follows the load). */
+    int slotCount() {
+        return table.slots().length;
     }
 
     // ---------------------------------------------------------------- the Reclaimer interface

@@ -23,15 +23,19 @@ final class HazardSlot extends SlotBase {
     /** Hazard words at {@code HZ_BASE + i}; accessed via HAZARDS only. */
     private final long[] hazards = new long[2 * HZ_BASE + Guard.PROTECT_SLOTS];
     /** Sorted snapshot of published hazards (a scan's buffer; owner of the slot only). */
-    long[] snapshot = new long[64];
+    long[] snapshot = new long[0];
 
     HazardSlot(int index) {
         super(index);
     }
 
+    /**
+     * The snapshot buffer with room for {@code capacity} hazards, keeping its entries (a scan grows it as it
+     * finds open slots, so a table grown for a burst does not cost 4 words per slot).
+     */
     long[] snapshotBuffer(int capacity) {
         if (snapshot.length < capacity) {
-            snapshot = new long[Math.max(capacity, 2 * snapshot.length)];
+            snapshot = java.util.Arrays.copyOf(snapshot, Math.max(capacity, 2 * snapshot.length));
         }
         return snapshot;
     }

@@ -15,11 +15,14 @@ package dev.reclaim.internal;
  */
 final class Deferred implements Runnable {
     private final Runnable action;
-    /** {@code generations[i]} = generation of slot i at defer time if it was open, else -1. Immutable. */
+    /** The table at defer time (never mutated: tables are copy-on-write), so the slots checked are the same objects. */
+    private final GuardSlot[] table;
+    /** {@code generations[i]} = generation of {@code table[i]} at defer time if it was open, else -1. Immutable. */
     private final long[] generations;
 
-    private Deferred(Runnable action, long[] generations) {
+    private Deferred(Runnable action, GuardSlot[] table, long[] generations) {
         this.action = action;
+        this.table = table;
         this.generations = generations;
     }
 
@@ -37,14 +40,14 @@ final class Deferred implements Runnable {
             // volatile state read (SC with every guard's claim CAS), then the generation (see the class notes)
             generations[i] = GuardSlot.isOpen(s.stateVolatile()) ? s.generationVolatile() : -1;
         }
-        return new Deferred(action, generations);
+        return new Deferred(action, table, generations);
     }
 
-    /** Whether every guard open at defer time has ended (slots never leave the table; indices are stable). */
-    boolean ready(GuardSlot[] table) {
-        if (generations.length > table.length) {
-            return false; // a stale table (cannot happen with the ownership edges; conservative anyway)
-        }
+    /**
+     * Whether every guard open at defer time has ended. Checks the slot objects of the defer-time table: a
+     * slot a shrink cut off since was FREE when it was cut, so its guard had ended and its generation changed.
+     */
+    boolean ready() {
         for (int i = 0; i < generations.length; i++) {
             long g = generations[i];
             if (g != -1 && table[i].generationVolatile() == g) { // volatile: pairs with the owner's generation stores

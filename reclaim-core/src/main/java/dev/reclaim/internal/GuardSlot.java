@@ -40,6 +40,16 @@ abstract class GuardSlotFields extends GuardSlotPadLeft {
     long retiredBytes;
     /** 1 while a synchronize() waits for the owner to hand over this slot's garbage when it closes. Via REQUEST. */
     volatile int request;
+    /** Enters left until this slot's owner runs the reclaimer's maintenance. Plain: owner only. */
+    int maintenanceCountdown;
+    /** {@link #retired} as the last sweep saw it (aging: drain only slots idle since then). Plain: sweepers only. */
+    long sweptRetired;
+    /** The dirty-map chunk holding this slot's bit (see {@link DirtyMap}); set before the table is published. */
+    long[] dirtyWords;
+    /** The index of this slot's word in {@link #dirtyWords}. */
+    int dirtyWord;
+    /** This slot's bit in that word. */
+    long dirtyBit;
 }
 
 /**
@@ -66,8 +76,13 @@ public abstract class GuardSlot extends GuardSlotFields {
     public static final long FREE = 0;
     /** The open value of the schemes whose open state carries nothing. */
     public static final long OPEN = 1;
-    /** Held by a stealer (flush, synchronize, close, recovery), not by a reader. */
+    /** Held by a stealer (flush, synchronize, close, recovery, a sweep), not by a reader. */
     public static final long LOCKED = 2;
+    /**
+     * Terminal: the slot was cut off by a shrink of the table (its garbage handed over, its counters folded
+     * into the table's). Never claimable, never open; only holders of an older table still see it.
+     */
+    public static final long DEAD = 4;
 
     /** This slot's index in the table (stable: slots never move, the table only grows). */
     public final int index;
@@ -256,6 +271,24 @@ public abstract class GuardSlot extends GuardSlotFields {
      */
     public final void setRequestRelease(int value) {
         REQUEST.setRelease(this, value); // release: what was handed over happens-before the requester's acquire read
+    }
+
+    // ---------------------------------------------------------------- dirty bit (local garbage)
+
+    /**
+     * Marks this slot as holding local garbage (its owner calls it on the empty to non-empty transition), so
+     * that a sweep finds it once it goes idle. Costs an atomic read-modify-write only when the bit is clear.
+     */
+    public final void markDirty() {
+        // opaque: a hint; a sweeper clears the bit only while holding the slot, which our claim CAS acquired
+        if ((DirtyMap.wordOpaque(dirtyWords, dirtyWord) & dirtyBit) == 0) {
+            DirtyMap.setBits(dirtyWords, dirtyWord, dirtyBit);
+        }
+    }
+
+    /** Clears the dirty bit; the caller holds the slot (LOCKED) and has taken its local garbage. */
+    final void clearDirty() {
+        DirtyMap.clearBits(dirtyWords, dirtyWord, dirtyBit);
     }
 
     // VarHandle mechanics

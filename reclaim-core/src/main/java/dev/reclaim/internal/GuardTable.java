@@ -12,6 +12,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,8 +33,10 @@ public abstract class GuardTable<S extends GuardSlot> {
      *
      * Slots
      * -----
-     * A copy-on-write table of padded slots (doubled under tableLock when a probe finds no free slot; read
-     * with acquire; slots never move, so an index stays valid in every later table). A slot is claimed per
+     * A copy-on-write table of padded slots (doubled under tableLock when a bounded probe finds no free slot,
+     * halved by maybeShrink when its upper half is idle; read with acquire, or volatile by scans that must see
+     * every guard opened after them; a slot never moves, so an index names the same slot in every table that
+     * has it). A slot is claimed per
      * guard, not per thread: no ThreadLocal, so a virtual thread that unmounts inside a guard, or a guard
      * handed to another thread, keeps working because everything lives in the slot, and a thread that dies
      * strands nothing because the slot's garbage is the slot's, not the thread's.
@@ -79,8 +82,16 @@ public abstract class GuardTable<S extends GuardSlot> {
      * reclaimer (it would wait for itself): a volatile read of the state, then the plain holderId (see
      * GuardSlot.isHeldBy).
      *
-     * Counters: per-slot retired/retiredBytes (owner writes, opaque), shared reclaimed/reclaimedBytes/failures
-     * and the peak pending count in the padded Reclamation.
+     * Counters: per-slot retired/retiredBytes (owner writes, opaque) plus the bases of slots a shrink cut
+     * off, shared reclaimed/reclaimedBytes/failures and the peak pending count in the padded Reclamation.
+     *
+     * Following the load (thread-per-task bursts): maintenance is counted per close with a random phase per
+     * slot (one run per maintenanceEvery closes across the table, whatever slots the closes hit); the scheme's
+     * maintenance sweeps slots idle since the previous sweep (dirty map, aging by the retired counter) and
+     * calls maybeShrink, which cuts off an all-FREE upper half (FREE -> LOCKED -> evict -> DEAD, counters
+     * folded into retiredBase/retiredBytesBase, smaller table published). DEAD is terminal and even, so
+     * neither a claim nor a steal nor a scanner's isOpen ever takes it. See docs/design-notes.md, "Reclamation
+     * follows thread-per-task load".
      *
      * Linearization points: enter = the claim CAS; close = the release store of FREE.
      */
@@ -94,6 +105,18 @@ public abstract class GuardTable<S extends GuardSlot> {
     /** Slot table; replaced (never mutated in place) under tableLock. Accessed via SLOTS. */
     private volatile GuardSlot[] slots;
     private final Object tableLock = new Object();
+    /** The length of the first table: the table never shrinks below it. */
+    private int initialLength;
+    /** {@link #maintenanceEvery()}, read once in start(). Plain: published with the first table. */
+    private int every;
+    /** Which slots hold local garbage (set by owners, cleared by sweeps). */
+    private final DirtyMap dirty = new DirtyMap();
+    /** Retired counts of slots cut off by a shrink. Written under tableLock; read by stats (volatile). */
+    private volatile long retiredBase;
+    /** Retired bytes of slots cut off by a shrink. As {@link #retiredBase}. */
+    private volatile long retiredBytesBase;
+    /** When {@link #updatePeak} last summed a large table (System.nanoTime). Plain: a racy rate limit. */
+    private long lastPeakNanos;
     /** Set (volatile) when close() starts; see the Dekker note. */
     private volatile boolean closed;
     /** Set once close() has run every deleter. */
@@ -122,17 +145,25 @@ public abstract class GuardTable<S extends GuardSlot> {
     protected final void start() {
         int n = Integer.highestOneBit(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()) - 1) << 1;
         GuardSlot[] table = new GuardSlot[n];
-        for (int i = 0; i < n; i++) {
-            table[i] = build(i, n);
+        synchronized (tableLock) {
+            initialLength = n;
+            every = maintenanceEvery();
+            for (int i = 0; i < n; i++) {
+                table[i] = build(i, n);
+            }
+            SLOTS.setVolatile(this, table); // volatile: pairs with slotsAcquire() and the scanners' slotsVolatile()
         }
-        SLOTS.setRelease(this, table); // release: pairs with slotsAcquire()
     }
 
+    /** Builds slot {@code index} with its guard, its dirty bit and a random maintenance phase. Under tableLock. */
     private S build(int index, int tableLength) {
         S s = newSlot(index, tableLength);
         PooledGuard g = newGuard(s);
         s.freeGuard = g;
         s.guardRef = new WeakReference<>(g);
+        dirty.attach(s);
+        // uniform in [1, every]: one maintenance per `every` enters on average, however enters spread over slots
+        s.maintenanceCountdown = 1 + ThreadLocalRandom.current().nextInt(every);
         return s;
     }
 
@@ -147,6 +178,42 @@ public abstract class GuardTable<S extends GuardSlot> {
      * @return a new free slot
      */
     protected abstract S newSlot(int index, int tableLength);
+
+    /**
+     * How many counted events of a slot (closes for a scheme that calls {@link #releaseCounted}, retirements
+     * for one that calls {@link #countRetire}), on average, between two runs of {@link #maintenance}. Each slot
+     * starts at a random phase in {@code [1, every]}, so across the table one maintenance runs per
+     * {@code every} events on average whether they come from a few threads on their home slots or from a
+     * million tasks spread over a large table.
+     *
+     * @return at least 1
+     */
+    protected abstract int maintenanceEvery();
+
+    /**
+     * The scheme's periodic work, run by a thread whose slot's countdown expired: after it released the slot
+     * ({@link #releaseCounted}: its own guard holds nothing back) or while it retires ({@link #countRetire}):
+     * advance the clock, {@link #sweep} idle slots, reclaim, {@link #maybeShrink}. Never counted on enter: a
+     * burst whose tasks all entered before any retired must still get its maintenance when the retirements
+     * come. Never blocks.
+     */
+    protected abstract void maintenance();
+
+    /**
+     * Takes the local garbage of an idle slot the caller holds LOCKED into the scheme's shared batch (a sweep;
+     * the caller holds the scheme's sweep lock).
+     *
+     * @param slot the slot
+     */
+    protected abstract void drainIdle(S slot);
+
+    /**
+     * Hands over the garbage of a slot a shrink cuts off (the caller holds it LOCKED; it becomes DEAD next).
+     * Called under the table lock, from {@link #maybeShrink}, so from wherever the scheme calls that.
+     *
+     * @param slot the slot
+     */
+    protected abstract void evict(S slot);
 
     /**
      * Creates the guard of a slot (once per slot, and again when an abandoned guard was recovered).
@@ -283,19 +350,34 @@ public abstract class GuardTable<S extends GuardSlot> {
             GuardSlot[] table = slotsAcquire();
             long open = openState();
             int mask = table.length - 1;
-            int start = SlotSupport.spread(t.threadId()) & mask;
-            for (int i = 0; i <= mask; i++) {
-                GuardSlot s = table[(start + i) & mask];
-                if (s.stateOpaque() == GuardSlot.FREE && s.casState(GuardSlot.FREE, open)) { // CAS: as in claim()
-                    return claimed(s, t);
+            // Bounded probing, so that a near-full table grows instead of costing O(slots) per enter: two rounds
+            // of PROBE_LIMIT probes with an odd stride (a full cycle of a power-of-two table, and no primary
+            // clustering: a run of busy slots does not lengthen every later probe), the first from the thread's
+            // hash, the second from a random point. A table grows at a load of about 90% (0.9^64 ~ 0.1%).
+            int probes = Math.min(table.length, PROBE_LIMIT);
+            long id = t.threadId();
+            int start = SlotSupport.spread(id);
+            int step = SlotSupport.spread(~id) | 1;
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < probes; i++) {
+                    GuardSlot s = table[(start + i * step) & mask];
+                    if (s.stateOpaque() == GuardSlot.FREE && s.casState(GuardSlot.FREE, open)) { // CAS: as in claim()
+                        return claimed(s, t);
+                    }
                 }
+                if (probes == table.length) {
+                    break; // every slot was probed
+                }
+                start = ThreadLocalRandom.current().nextInt();
+                step = ThreadLocalRandom.current().nextInt() | 1;
             }
             grow(table);
         }
     }
 
     private PooledGuard claimed(GuardSlot s, Thread t) {
-        if (closed && t != drainingThread) { // volatile reads: Dekker with close()'s write-then-scan
+        boolean isClosed = closed; // volatile read: Dekker with close()'s write-then-scan
+        if (isClosed && t != drainingThread) { // volatile read of drainingThread only while closing
             s.setStateRelease(GuardSlot.FREE); // release: undo the claim; pairs with close()'s volatile scan
             throw closedException("enter()");
         }
@@ -327,6 +409,51 @@ public abstract class GuardTable<S extends GuardSlot> {
         s.setStateRelease(GuardSlot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
     }
 
+    /**
+     * {@link #release} for a scheme that counts maintenance on close: counts the close down on the slot's
+     * countdown (before the slot is released: the field is the owner's) and runs {@link #maintenance} after
+     * the release when it expired.
+     *
+     * @param s the guard's slot, held by the caller
+     * @param g the guard
+     */
+    public final void releaseCounted(GuardSlot s, PooledGuard g) {
+        boolean due = countDown(s);
+        release(s, g);
+        if (due) {
+            maintenanceDue();
+        }
+    }
+
+    /**
+     * Counts one retirement of the caller's slot down on its countdown, for a scheme that counts maintenance on
+     * retire, and runs {@link #maintenance} when it expired (the caller's guard is still open).
+     *
+     * @param s the retiring guard's slot, owned by the caller
+     */
+    protected final void countRetire(GuardSlot s) {
+        if (countDown(s)) {
+            maintenanceDue();
+        }
+    }
+
+    /** One step of the slot's maintenance countdown (owner only); true when it expired (it restarts). */
+    private boolean countDown(GuardSlot s) {
+        int left = s.maintenanceCountdown - 1; // plain: owner only
+        s.maintenanceCountdown = left > 0 ? left : every; // plain: owner only; `every` is final after start()
+        return left <= 0;
+    }
+
+    /**
+     * The rare end of {@link #release}: the slot's countdown expired (and was reset); the slot is already
+     * released. Kept out of line so that the release path stays small.
+     */
+    private void maintenanceDue() {
+        if (!closed) { // volatile read: close() drains by itself
+            maintenance();
+        }
+    }
+
     private void grow(GuardSlot[] seen) {
         synchronized (tableLock) {
             if (slotsAcquire() != seen) {
@@ -336,8 +463,136 @@ public abstract class GuardTable<S extends GuardSlot> {
             for (int i = seen.length; i < bigger.length; i++) {
                 bigger[i] = build(i, bigger.length);
             }
-            SLOTS.setRelease(this, bigger); // release: pairs with slotsAcquire(); new slots are fully built
+            // volatile: new slots fully built; pairs with slotsAcquire() and the scanners' slotsVolatile()
+            SLOTS.setVolatile(this, bigger);
         }
+    }
+
+    /**
+     * Halves the table when its upper half is idle: every slot there is FREE and can be stolen. The stolen
+     * slots hand their garbage over ({@link #evict}), their counters are folded into the table's, they become
+     * DEAD (never claimable again, so a holder of the older table cannot open a guard in them) and the
+     * smaller table is published. Slots of the first table are never cut off. Cheap when the table is busy:
+     * the pre-check stops at the first slot that is not free, scanning down from the top.
+     *
+     * <p>Halves repeatedly while the new upper half is idle too, so the first maintenance after a burst drains
+     * gives the memory back.
+     *
+     * @return whether the table shrank
+     */
+    protected final boolean maybeShrink() {
+        boolean shrank = false;
+        while (shrinkOnce()) {
+            shrank = true;
+        }
+        return shrank;
+    }
+
+    private boolean shrinkOnce() {
+        GuardSlot[] t = slotsAcquire();
+        int n = t.length;
+        if (n <= initialLength || !SHRINK) {
+            return false;
+        }
+        int half = n >>> 1;
+        for (int i = n - 1; i >= half; i--) {
+            if (t[i].stateOpaque() != GuardSlot.FREE) { // opaque: a hint; the steals below validate it
+                return false;
+            }
+        }
+        synchronized (tableLock) {
+            if (slotsAcquire() != t || closed) { // volatile read of closed: close() drains the current table
+                return false;
+            }
+            int i = n - 1;
+            while (i >= half && tryLock(t[i])) {
+                i--;
+            }
+            if (i >= half) {
+                for (int j = n - 1; j > i; j--) {
+                    unlock(t[j]); // a guard opened meanwhile: give the slots back, nobody saw them DEAD
+                }
+                return false;
+            }
+            long r = 0;
+            long rb = 0;
+            for (int j = half; j < n; j++) {
+                S s = cast(t[j]);
+                evict(s);
+                s.clearDirty();
+                r += s.retiredOpaque();
+                rb += s.retiredBytesOpaque();
+                s.freeGuard = null;
+                // release: the hand-over above happens-before whoever reads DEAD (synchronize, drains)
+                s.setStateRelease(GuardSlot.DEAD);
+            }
+            // volatile writes after the DEAD stores: a stats() that reads the new base then reads DEAD (and
+            // skips the slot); one that reads the old base counts the slot or skips it: never twice
+            retiredBytesBase = retiredBytesBase + rb;
+            retiredBase = retiredBase + r;
+            SLOTS.setVolatile(this, Arrays.copyOf(t, half)); // volatile: as in grow()
+            return true;
+        }
+    }
+
+    // ---------------------------------------------------------------- sweep
+
+    /**
+     * Whether any slot of the current table may hold local garbage (a dirty bit is set): lets a maintenance
+     * run with nothing to sweep return before taking its lock.
+     *
+     * @return whether a dirty bit was seen (opaque reads: a hint)
+     */
+    protected final boolean anyDirty() {
+        int words = (slotsAcquire().length + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            if (dirty.word(w) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drains the local garbage of every dirty slot that stayed idle since the previous sweep: a slot whose
+     * retired counter moved since then is only remembered (its owner is active: its batch keeps filling), one
+     * whose counter did not move and that is FREE is stolen, {@link #drainIdle drained} and its dirty bit
+     * cleared. Visits only dirty slots (one map word per 64 slots otherwise). The caller holds the scheme's
+     * sweep lock, which also guards every slot's {@code sweptRetired}.
+     *
+     * @return how many slots were drained
+     */
+    protected final int sweep() {
+        if (!SWEEP) {
+            return 0;
+        }
+        GuardSlot[] t = slotsAcquire();
+        int n = t.length;
+        int words = (n + 63) >>> 6;
+        int drained = 0;
+        for (int w = 0; w < words; w++) {
+            long bits = dirty.word(w);
+            while (bits != 0) {
+                int i = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                if (i >= n) {
+                    break;
+                }
+                GuardSlot s = t[i];
+                long r = s.retiredOpaque(); // opaque: the owner's counter; a stale value only delays the drain
+                if (r != s.sweptRetired) { // plain: guarded by the sweep lock
+                    s.sweptRetired = r;
+                    continue;
+                }
+                if (s.stateOpaque() == GuardSlot.FREE && tryLock(s)) { // opaque: skip busy slots without a CAS
+                    drainIdle(cast(s));
+                    s.clearDirty();
+                    unlock(s);
+                    drained++;
+                }
+            }
+        }
+        return drained;
     }
 
     /**
@@ -601,13 +856,17 @@ public abstract class GuardTable<S extends GuardSlot> {
         if (!closed) {
             recoverAbandoned();
         }
-        long retired = 0;
-        long retiredBytes = 0;
+        long retiredBytes = retiredBytesBase; // volatile: before the slots (see maybeShrink)
+        long retired = retiredBase; // volatile: before the slots (see maybeShrink)
         int open = 0;
         for (GuardSlot s : slotsAcquire()) {
+            long v = s.stateVolatile(); // volatile: pairs with the claim CAS and the DEAD store of a shrink
+            if (v == GuardSlot.DEAD) {
+                continue; // folded into the base
+            }
             retired += s.retiredOpaque();
             retiredBytes += s.retiredBytesOpaque();
-            if (GuardSlot.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
+            if (GuardSlot.isOpen(v)) {
                 open++;
             }
         }
@@ -620,11 +879,24 @@ public abstract class GuardTable<S extends GuardSlot> {
                 r.failuresVolatile());
     }
 
-    /** Raises the peak pending count to the backlog now (at a reclamation step, before it shrinks). */
+    /**
+     * Raises the peak pending count to the backlog now (at a reclamation step, before it shrinks). The sum is
+     * O(slots): on a large table it runs at most once a millisecond.
+     */
     protected final void updatePeak() {
-        long retired = 0;
-        for (GuardSlot s : slotsAcquire()) {
-            retired += s.retiredOpaque();
+        GuardSlot[] t = slotsAcquire();
+        if (t.length > initialLength) {
+            long now = System.nanoTime();
+            if (now - lastPeakNanos < 1_000_000L) { // plain: a racy rate limit is enough
+                return;
+            }
+            lastPeakNanos = now;
+        }
+        long retired = retiredBase; // volatile: before the slots (see maybeShrink)
+        for (GuardSlot s : t) {
+            if (s.stateVolatile() != GuardSlot.DEAD) { // volatile: as in stats()
+                retired += s.retiredOpaque();
+            }
         }
         reclamation.updatePeak(Math.max(0, retired - reclamation.reclaimedVolatile()));
     }
@@ -654,6 +926,16 @@ public abstract class GuardTable<S extends GuardSlot> {
      */
     public final GuardSlot[] slots() {
         return slotsAcquire();
+    }
+
+    /**
+     * The length of the first table, below which the table never shrinks (what a reclaimer used by a few
+     * platform threads keeps).
+     *
+     * @return a power of two
+     */
+    protected final int initialLength() {
+        return initialLength; // plain: written in start() before the table's volatile publication
     }
 
     /**
@@ -700,9 +982,27 @@ public abstract class GuardTable<S extends GuardSlot> {
                 + " must be called before close() (create a new reclaimer if you need one)");
     }
 
-    private GuardSlot[] slotsAcquire() {
-        return (GuardSlot[]) SLOTS.getAcquire(this); // acquire: pairs with the release in grow()/start()
+    /**
+     * The current slots for a scan that must see every guard that could have opened after it started (the
+     * list-based schemes' snapshots): a volatile read, in the SC order with the table stores, after the
+     * scan's fence.
+     *
+     * @return the table; do not modify
+     */
+    protected final GuardSlot[] slotsVolatile() {
+        return (GuardSlot[]) SLOTS.getVolatile(this); // volatile: SC with grow()/maybeShrink()'s volatile stores
     }
+
+    private GuardSlot[] slotsAcquire() {
+        return (GuardSlot[]) SLOTS.getAcquire(this); // acquire: pairs with the volatile stores of start/grow/shrink
+    }
+
+    /** Probes of the slow claim path before the table grows. */
+    private static final int PROBE_LIMIT = 32;
+    /** Test seam (negative controls): {@code -Dreclaim.sweep=false} turns the idle-slot sweep off. */
+    private static final boolean SWEEP = !"false".equals(System.getProperty("reclaim.sweep"));
+    /** Test seam (negative controls): {@code -Dreclaim.shrink=false} keeps the table at its largest. */
+    private static final boolean SHRINK = !"false".equals(System.getProperty("reclaim.shrink"));
 
     // VarHandle mechanics
     private static final VarHandle SLOTS =

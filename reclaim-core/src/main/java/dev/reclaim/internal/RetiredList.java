@@ -5,32 +5,36 @@ import java.util.Arrays;
 /**
  * The retired list of one {@link SlotBase}: retired pointers (with their deleter, size, sequence number, birth
  * era and retire era) and deferred actions (pointer 0, action a {@link Deferred}), in retire order, plus the
- * reusable buffers of a scan. Arrays grow by doubling and are never shrunk, so a slot in steady state
- * allocates nothing. Schemes without eras leave the era columns 0.
+ * reusable buffers of a scan. Arrays are allocated at the first retire, grow by doubling and are never
+ * shrunk, so a slot in steady state allocates nothing. Schemes without eras leave the era columns 0.
  *
  * <p>Owned by whoever owns the slot (the open guard's user, or a stealer holding it LOCKED); ownership moves
  * with the slot state's CAS/release, so every field is plain.
  */
 final class RetiredList {
-    long[] pointers = new long[16];
-    Object[] actions = new Object[16];
-    long[] sizes = new long[16];
-    long[] seqs = new long[16];
-    long[] births = new long[16];
-    long[] eras = new long[16];
+    long[] pointers = NO_LONGS;
+    Object[] actions = NO_OBJECTS;
+    long[] sizes = NO_LONGS;
+    long[] seqs = NO_LONGS;
+    long[] births = NO_LONGS;
+    long[] eras = NO_LONGS;
     /** Entries in use. */
     int size;
     /** A scan runs when {@code size} reaches this (kept entries of the last scan + the threshold). */
     int scanAt;
 
     /** Entries a scan frees: pointer/action pairs, run after the list was compacted. */
-    long[] freePointers = new long[16];
-    Object[] freeActions = new Object[16];
+    long[] freePointers = NO_LONGS;
+    Object[] freeActions = NO_OBJECTS;
+
+    /** Shared empty arrays: a slot that never retires (most of a table grown for a burst) costs no arrays. */
+    private static final long[] NO_LONGS = new long[0];
+    private static final Object[] NO_OBJECTS = new Object[0];
 
     void add(long pointer, Object action, long sizeBytes, long seq, long birth, long era) {
         int n = size;
         if (n == pointers.length) {
-            grow(n * 2);
+            grow(Math.max(16, n * 2));
         }
         pointers[n] = pointer;
         actions[n] = action;

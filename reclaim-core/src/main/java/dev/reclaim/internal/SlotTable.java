@@ -47,6 +47,22 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      *
      * close(): GuardTable's; a drained slot's list is freed regardless of protections (no guard is open).
      *
+     * Domain list (garbage that does not depend on which slot a task landed in)
+     * ---------------------------------------------------------------------------
+     * A slot's list is scanned by its owner when it reaches scanAt, which a slot that sees a few retires and
+     * goes idle (thread-per-task load over a large table) never does. Maintenance (GuardTable: one per
+     * maintenanceEvery enters across the table, random phases) takes the domain lock (a try-lock: a busy
+     * maintainer skips) and sweeps: the lists of dirty slots idle since the previous sweep are moved into the
+     * domain list (a slot outside the table, owned by the domain lock's holder; entries get the domain's own
+     * sequence numbers), the slot's oldestPending becomes empty (release, after the move). The domain list is
+     * scanned, with the same snapshot and rule as a slot's list, when it reaches kept + domainThreshold(S),
+     * max(T(first table), S / 64): the snapshot is O(S) (a state read per slot, the payload of open ones), so
+     * S / 64 costs about 64 reads per retire while the threshold follows the table, which shrinks when the load
+     * goes (GuardTable.maybeShrink, called under the domain lock because evicting a slot moves its list there).
+     * flush() and synchronize() scan the domain list too; synchronize, once no slot holds an entry retired
+     * before the call, waits until the domain's oldestPending passes the domain's count read under its lock
+     * (every entry moved before that read has a sequence number at most that count). close() frees it.
+     *
      * Linearization points: retire = the plain append (published by the slot's next release); a pointer's
      * reclamation = the snapshot that missed it.
      */
@@ -62,6 +78,20 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     protected SlotTable(Reclaimer owner, ReclaimerBuilder<?> config, String schemeId, AtomicInteger instances) {
         super(owner, config, schemeId, instances);
     }
+
+    /** The domain list's slot (never in the table); created on first use. Plain: guarded by domainLock. */
+    private S domain;
+    /** Held while a thread owns the domain list (sweeps, domain scans, shrinks). */
+    private final DomainLock domainLock = new DomainLock();
+    /**
+     * The domain list's size after the last change, for maintenance's lock-free early exit. Plain: written
+     * under domainLock, read racily as a hint (a stale value only delays or adds one maintenance run).
+     */
+    private int domainSize;
+    /** Maintenance runs since the domain list was last scanned. Plain: guarded by domainLock. */
+    private int domainIdleRuns;
+    /** A domain list holding kept entries is rescanned after this many maintenance runs without a scan. */
+    private static final int DOMAIN_RESCAN_RUNS = 8;
 
     // ---------------------------------------------------------------- scheme hooks
 
@@ -130,8 +160,160 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     @Override
     protected final S newSlot(int index, int tableLength) {
         S s = createSlot(index);
-        s.list.scanAt = scanThreshold(tableLength);
+        s.list.scanAt = slotThreshold();
         return s;
+    }
+
+    /**
+     * Retirements between two maintenance runs, on average over the table (GuardTable's random phases). Counted
+     * on retire, not on close: the list-based schemes' enter+close stays free of the countdown.
+     */
+    private static final int MAINTENANCE_EVERY = 128;
+
+    @Override
+    protected final int maintenanceEvery() {
+        return MAINTENANCE_EVERY;
+    }
+
+    /** Maintenance: sweep idle slots into the domain list, scan it when due, shrink the table when idle. */
+    @Override
+    protected final void maintenance() {
+        // nothing to sweep, scan or shrink (a reader-only load on the first table): skip the lock
+        if (domainSize == 0 && slots().length == initialLength() && !anyDirty()) { // plain: a racy hint
+            return;
+        }
+        if (!tryLockDomain()) {
+            return; // another maintainer is at it
+        }
+        try {
+            sweep();
+            S d = domain();
+            int size = d.list.size;
+            // due, or holding entries an earlier scan kept (their readers may have gone since): rescan
+            if (size >= d.list.scanAt || (size > 0 && ++domainIdleRuns >= DOMAIN_RESCAN_RUNS)) {
+                domainIdleRuns = 0;
+                scan(d, false);
+            }
+            maybeShrink();
+        } finally {
+            unlockDomain();
+        }
+    }
+
+    /** Sweep: the caller holds the domain lock and the slot. */
+    @Override
+    protected final void drainIdle(S slot) {
+        moveToDomain(slot);
+    }
+
+    /** Shrink: the caller holds the domain lock (maybeShrink runs inside maintenance) and the slot. */
+    @Override
+    protected final void evict(S slot) {
+        moveToDomain(slot);
+    }
+
+    /** Moves the list of {@code s} (held by the caller) into the domain list (whose lock the caller holds). */
+    private void moveToDomain(SlotBase s) {
+        RetiredList from = s.list;
+        int n = from.size;
+        if (n == 0) {
+            return;
+        }
+        S d = domain();
+        RetiredList to = d.list;
+        boolean wasEmpty = to.size == 0;
+        long firstSeq = 0;
+        for (int i = 0; i < n; i++) {
+            long seq = d.countRetired(0);
+            if (i == 0) {
+                firstSeq = seq;
+            }
+            to.add(from.pointers[i], from.actions[i], from.sizes[i], seq, from.births[i], from.eras[i]);
+        }
+        Arrays.fill(from.actions, 0, n, null);
+        from.size = 0;
+        from.scanAt = slotThreshold();
+        if (wasEmpty) {
+            d.setOldestPendingRelease(firstSeq); // release: pairs with synchronize()'s oldestPendingAcquire
+        }
+        s.setOldestPendingRelease(Long.MAX_VALUE); // release: after the move; synchronize then looks at the domain
+    }
+
+    /** The domain list's slot. The caller holds the domain lock. */
+    private S domain() {
+        S d = domain; // plain: guarded by the domain lock
+        if (d == null) {
+            d = createSlot(-1);
+            d.list.scanAt = domainThreshold(slots().length);
+            domain = d;
+        }
+        return d;
+    }
+
+    /**
+     * The domain list's scan threshold for a table of {@code n} slots: {@code max(T(initial), n / 64)}. A scan
+     * reads the state of every slot (and the payload of the open ones): about 64 reads per retire on a
+     * large table, while the threshold stays a small fraction of the guards that are open.
+     */
+    private int domainThreshold(int n) {
+        return Math.max(slotThreshold(), n >>> 6);
+    }
+
+    /**
+     * A slot list's scan threshold: the scheme's threshold for the first table, whatever the table's length
+     * now (a slot's list never waits for more retires because a burst grew the table).
+     */
+    private int slotThreshold() {
+        return scanThreshold(initialLength());
+    }
+
+    /**
+     * A slot's list reached its threshold (the caller owns the slot): on the first table the owner scans it;
+     * on a grown table, where a scan reads every slot, it hands the list to the domain list instead (when the
+     * domain lock is free), whose threshold grows with the table.
+     */
+    private void listFull(SlotBase s) {
+        if (slots().length > initialLength() && tryLockDomain()) {
+            try {
+                moveToDomain(s);
+                S d = domain();
+                if (d.list.size >= d.list.scanAt) {
+                    domainIdleRuns = 0;
+                    scan(d, false);
+                }
+            } finally {
+                unlockDomain();
+            }
+        } else {
+            scan(s, false);
+        }
+    }
+
+    private boolean tryLockDomain() {
+        return domainLock.tryLock();
+    }
+
+    private void lockDomain() {
+        int round = 0;
+        while (domainLock.lockOpaque() != 0 || !tryLockDomain()) {
+            SlotSupport.backoff(round++);
+        }
+    }
+
+    private void unlockDomain() {
+        S d = domain;
+        domainSize = d == null ? 0 : d.list.size; // plain: the racy hint read by maintenance()
+        domainLock.unlockRelease();
+    }
+
+    /** Scans the domain list (blocking on its lock): flush. */
+    private void scanDomain(boolean all) {
+        lockDomain();
+        try {
+            scan(domain(), all);
+        } finally {
+            unlockDomain();
+        }
     }
 
     @Override
@@ -161,6 +343,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         if (busy) {
             return false;
         }
+        scanDomain(true);
         for (GuardSlot s : slots()) {
             if (((SlotBase) s).oldestPendingAcquire() != Long.MAX_VALUE) { // acquire: pairs with retire/scan releases
                 return false;
@@ -185,7 +368,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     }
 
     final void defer(SlotBase s, Runnable action) {
-        append(s, 0, Deferred.of(action, slots()), 0, 0, 0);
+        // volatile: a guard opening in a slot this table lacks claims it after this read (see Deferred)
+        append(s, 0, Deferred.of(action, slotsVolatile()), 0, 0, 0);
     }
 
     private void append(SlotBase s, long pointer, Object action, long sizeBytes, long birth, long era) {
@@ -195,10 +379,12 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         l.add(pointer, action, sizeBytes, seq, birth, era);
         if (wasEmpty) {
             s.setOldestPendingRelease(seq); // release: pairs with synchronize()'s oldestPendingAcquire
+            s.markDirty(); // a sweep finds the list once the slot goes idle
         }
         if (l.size >= l.scanAt) {
-            scan(s, false);
+            listFull(s);
         }
+        countRetire(s); // maintenance counted on retire: enter+close carries no countdown
     }
 
     /**
@@ -208,8 +394,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     @SuppressWarnings("unchecked")
     private void scan(SlotBase s, boolean all) {
         RetiredList l = s.list;
-        GuardSlot[] table = slots();
-        int threshold = scanThreshold(table.length);
+        int threshold = s == domain ? domainThreshold(slots().length) : slotThreshold();
         int n = l.size;
         if (n == 0) {
             l.scanAt = threshold;
@@ -218,7 +403,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         int snap = 0;
         if (!all) {
             scanFence(); // "heavy" side: pairs with the readers' publications (see notes and scanFence)
-            snap = snapshot((S) s, table);
+            // volatile, after the fence: a guard opened in a slot this table lacks claimed it after our read
+            snap = snapshot((S) s, slotsVolatile());
         }
         updatePeak();
         l.ensureFreeCapacity(n);
@@ -242,7 +428,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
             } else if (p != 0) {
                 free = !isProtected((S) s, snap, p, births[i], eras[i]);
             } else {
-                free = ((Deferred) a).ready(table);
+                free = ((Deferred) a).ready();
             }
             if (free) {
                 freeP[nf] = p;
@@ -285,6 +471,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
                 unlock(s);
             }
         }
+        scanDomain(false);
     }
 
     @Override
@@ -296,6 +483,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
             target[i] = table[i].retiredOpaque(); // opaque: every retire that happened-before us is counted
         }
         // Slots added by a concurrent grow() start empty, so their lists hold only later retires.
+        long domainTarget = -1;
         int round = 0;
         while (true) {
             if (closeCompleted()) {
@@ -324,8 +512,21 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
                     }
                 }
             }
-            if (done) {
-                return true;
+            if (done && tryLockDomain()) {
+                // no slot holds an entry from before the call: the rest are in the domain list, numbered
+                // at most its count now (moved under the lock we hold; see the notes)
+                try {
+                    S d = domain();
+                    if (domainTarget < 0) {
+                        domainTarget = d.retiredOpaque(); // opaque: our own lock orders it; plain would do
+                    }
+                    scan(d, false);
+                    if (d.oldestPendingAcquire() > domainTarget) { // acquire: pairs with scan's release
+                        return true;
+                    }
+                } finally {
+                    unlockDomain();
+                }
             }
             if (expired(deadline)) {
                 return false;

@@ -101,8 +101,8 @@ public final class RobustReclaimer implements Reclaimer {
      *
      * Garbage bound
      * -------------
-     * Between two scans a slot gains fewer than T = max(R0, S) entries (S = slots, R0 = scanThreshold,
-     * default 64), and after a scan it keeps only entries whose [b, r] overlaps an open reservation. A
+     * Between two scans a slot gains fewer than T = max(R0, S) entries (S = slots of the first table, R0 =
+     * scanThreshold, default 64; lists of a table grown for a burst go to SlotTable's domain list), and after a scan it keeps only entries whose [b, r] overlaps an open reservation. A
      * reservation [l, u] keeps only nodes born at an era <= u and retired at an era >= l: nodes that were
      * alive when era l began, or allocated during eras l..u. A guard that stops running (a stalled reader, but
      * just as well a worker descheduled for a time slice in the middle of an operation) has a fixed [l, u], so
@@ -175,7 +175,7 @@ public final class RobustReclaimer implements Reclaimer {
 
         @Override
         protected int snapshot(RobustSlot scanner, GuardSlot[] slots) {
-            scanner.ensureSnapshotCapacity(slots.length);
+            scanner.ensureSnapshotCapacity(32);
             long[] lo = scanner.lowers;
             long[] up = scanner.uppers;
             long min = Long.MAX_VALUE;
@@ -185,6 +185,11 @@ public final class RobustReclaimer implements Reclaimer {
                 if (GuardSlot.isOpen(t.stateVolatile())) { // volatile: pairs with the claim CAS (see notes, (3))
                     long u = t.upperVolatile(); // volatile: pairs with setUpperVolatile in enter/protect
                     long l = t.lowerVolatile(); // volatile: pairs with setLowerRelease; stale = smaller = safe
+                    if (n == lo.length) {
+                        scanner.ensureSnapshotCapacity(n + 1);
+                        lo = scanner.lowers;
+                        up = scanner.uppers;
+                    }
                     lo[n] = l;
                     up[n] = u;
                     n++;
@@ -316,6 +321,11 @@ public final class RobustReclaimer implements Reclaimer {
         return table.clock.eraVolatile(); // volatile: a fresh value for diagnostics
     }
 
+    /** The length of the current slot table (tests: the table follows the load). */
+    int slotCount() {
+        return table.slots().length;
+    }
+
     // ---------------------------------------------------------------- the Reclaimer interface
 
     @Override
@@ -400,7 +410,7 @@ public final class RobustReclaimer implements Reclaimer {
 
         /**
          * Tuning knob and test seam: R0, the smallest number of retirements a slot collects between two scans
-         * (default 64). The scan threshold is {@code max(R0, slots)}.
+         * (default 64). The scan threshold is {@code max(R0, slots of the first table)}.
          *
          * @param r0 at least 1
          * @return this builder

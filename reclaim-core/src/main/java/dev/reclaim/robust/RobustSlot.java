@@ -22,21 +22,24 @@ final class RobustSlot extends SlotBase {
     /** Retirements left until this slot's owner advances the era. Plain: owner only. */
     int advanceCountdown;
     /** Scan buffers (owner of the slot only): the open reservations' lower and upper eras. */
-    long[] lowers = new long[32];
-    long[] uppers = new long[32];
+    long[] lowers = new long[0];
+    long[] uppers = new long[0];
     /** The smallest lower era of the last snapshot. Owner only. */
     long minLower;
 
     RobustSlot(int index, int eraEvery) {
         super(index);
-        this.advanceCountdown = eraEvery;
+        // random phase: the era advances once per eraEvery retires on average over the table, however
+        // retires spread over slots (a task per slot retiring once would otherwise never advance it)
+        this.advanceCountdown = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.max(1, eraEvery));
     }
 
+    /** Makes room for {@code capacity} reservations, keeping the ones already copied (a scan grows them as it goes). */
     void ensureSnapshotCapacity(int capacity) {
         if (lowers.length < capacity) {
             int c = Math.max(capacity, 2 * lowers.length);
-            lowers = new long[c];
-            uppers = new long[c];
+            lowers = java.util.Arrays.copyOf(lowers, c);
+            uppers = java.util.Arrays.copyOf(uppers, c);
         }
     }
 

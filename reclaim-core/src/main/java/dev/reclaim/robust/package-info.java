@@ -28,12 +28,13 @@
  * the future.
  *
  * <h2>How it works</h2>
- * A global era advances every {@code R} retirements of a slot ({@code eraEvery}, default 64). A guard
+ * A global era advances every {@code R} retirements of a slot ({@code eraEvery}, default 64; each slot
+ * starts its count at a random phase, so one task per slot still advances it once per {@code R}). A guard
  * reserves an interval of eras {@code [lower, upper]}: both are the current era when it opens, and
  * {@code protect} raises {@code upper} to the current era (a volatile store: the only fence a read pays, once
  * per era per guard; while the era does not move, protect is an acquire load, an era load and a compare). A
  * retired node carries {@code [birth, retire]}; a scan (every {@code T = max(R0, slots)} retirements of a
- * slot) frees each node whose interval overlaps no open reservation. Guards live in slots claimed per guard
+ * slot, or of the reclaimer's shared list that idle slots' garbage is swept into) frees each node whose interval overlaps no open reservation. Guards live in slots claimed per guard
  * (shared with hazard pointers: {@code dev.reclaim.internal.SlotTable}), so virtual threads, guards handed
  * between threads and dying threads need no special case; abandoned guards are detected after a GC. The
  * memory-order argument is in {@link dev.reclaim.robust.RobustReclaimer}'s implementation notes.

@@ -1,0 +1,43 @@
+package dev.reclaim.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Left padding of {@link DomainLock}. */
+abstract class DomainLockPad {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The lock word of {@link DomainLock}, between paddings. */
+abstract class DomainLockValue extends DomainLockPad {
+    /** 1 while a thread owns the domain list. Via LOCK only. */
+    volatile int lock;
+}
+
+/**
+ * The try-lock of a {@link SlotTable}'s domain list, in its own padded object: it is taken by one close in 128
+ * (maintenance), while the table's own fields (the closed flag, the slot array) are read by every enter.
+ *
+ * <p>Accessor vocabulary: {@code tryLock()} (CAS), {@code lockOpaque()}, {@code unlockRelease()}.
+ */
+final class DomainLock extends DomainLockValue {
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q08, q09, q10, q11, q12, q13, q14, q15;
+
+    boolean tryLock() {
+        return LOCK.compareAndSet(this, 0, 1); // CAS: acquire; pairs with unlockRelease
+    }
+
+    int lockOpaque() {
+        return (int) LOCK.getOpaque(this); // opaque: test before test-and-set; no ordering needed
+    }
+
+    void unlockRelease() {
+        LOCK.setRelease(this, 0); // release: the domain list's writes; pairs with the next tryLock's CAS
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle LOCK =
+            FieldHandles.of(MethodHandles.lookup(), DomainLockValue.class, "lock", int.class);
+}
