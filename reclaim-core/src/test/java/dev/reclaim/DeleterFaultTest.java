@@ -106,11 +106,7 @@ class DeleterFaultTest {
         // (one link per pass, a millisecond each) takes a minute
         assertTimeoutPreemptively(Duration.ofSeconds(30), r::close, scheme + ": close() with deleters that retire");
         d.assertEachDeletedOnce();
-        ReclaimerStats st = r.stats();
-        assertEquals(n, st.retired());
-        assertEquals(n, st.reclaimed());
-        assertEquals(0, st.pending());
-        assertEquals(0, st.failures());
+        assertClosedWithNothingPending(r, n, 0);
         assertTrue(d.maxDepth < 1_000, scheme + ": a deleter's retirement nested the deleters " + d.maxDepth
                 + " frames deep for a chain of " + n + "; the stack must not grow with the chain");
     }
@@ -124,11 +120,7 @@ class DeleterFaultTest {
         r.retire(16, d);
         assertTimeoutPreemptively(Duration.ofSeconds(60), r::close, scheme + ": close() with deleters that retire");
         d.assertEachDeletedOnce();
-        ReclaimerStats st = r.stats();
-        assertEquals(n, st.retired());
-        assertEquals(n, st.reclaimed());
-        assertEquals(0, st.pending());
-        assertEquals(0, st.failures());
+        assertClosedWithNothingPending(r, n, 0);
     }
 
     @ParameterizedTest
@@ -176,10 +168,7 @@ class DeleterFaultTest {
         for (int i = 101; i <= 200; i++) {
             assertTrue(ok.count(i) >= 1, scheme + ": pointer " + i + " after the Errors");
         }
-        ReclaimerStats st = r.stats();
-        assertEquals(st.retired(), st.reclaimed());
-        assertEquals(0, st.pending());
-        assertEquals(200, st.failures());
+        assertClosedWithNothingPending(r, r.stats().retired(), 200);
     }
 
     @ParameterizedTest
@@ -227,6 +216,15 @@ class DeleterFaultTest {
         assertEquals(1, ok.count(3));
         assertEquals(1, r.stats().failures());
         assertEquals(4, r.stats().reclaimed());
+    }
+
+    /** After close: {@code retired} entries retired, all reclaimed, none pending, {@code failures} counted. */
+    private static void assertClosedWithNothingPending(Reclaimer r, long retired, long failures) {
+        ReclaimerStats st = r.stats();
+        assertEquals(retired, st.retired());
+        assertEquals(retired, st.reclaimed());
+        assertEquals(0, st.pending());
+        assertEquals(failures, st.failures());
     }
 
     /** Recurses until the stack overflows (the deleter's own bug). */
