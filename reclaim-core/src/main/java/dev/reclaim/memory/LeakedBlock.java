@@ -6,12 +6,13 @@ package dev.reclaim.memory;
  *
  * @param address        the block's address
  * @param size           its usable size in bytes
- * @param allocationSite the allocating thread and its stack, one {@code "\tat frame"} line per frame
+ * @param allocationSite "allocated by thread 'name'", then its stack when it was recorded (one
+ *                       {@code "\tat frame"} line per frame; see {@link SlabAllocator.Builder#siteSampling(int)})
  */
 public record LeakedBlock(long address, long size, String allocationSite) {
 
     @Override
     public String toString() {
-        return "block 0x" + Long.toHexString(address) + " (" + size + " bytes) allocated " + allocationSite;
+        return "block 0x" + Long.toHexString(address) + " (" + size + " bytes) " + allocationSite;
     }
 }
