@@ -16,7 +16,9 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
  * The control for {@link SharedCellReadVsReplaceTest}: the same race, but the reader uses
  * {@link SharedCell#peek()}, which holds nothing (documented: the value may be destroyed at any moment after a
  * concurrent set). Outcome 3 shows up here, which shows that the writer's collection pass does destroy a value
- * under a reader that is not registered as holding it.
+ * under a reader that is not registered as holding it: either the reader sees the destructor's mark, or
+ * {@code peek()} returns null because the collector cleared the destroyed value out of its node between the
+ * load of the node and the read of its value.
  */
 @JCStressTest
 @Description("Control: peek() holds nothing, so the collector destroys values under it")
@@ -41,7 +43,7 @@ public class SharedCellPeekTest {
     @Actor
     public void reader(I_Result r) {
         HeapCell.Value v = cell.peek();
-        r.r1 = v.closed ? HeapCell.SAW_CLOSED : v.id; // volatile read: pairs with the destructor's write
+        r.r1 = v == null || v.closed ? HeapCell.SAW_CLOSED : v.id; // volatile read: pairs with the destructor's write
     }
 
     /** The writer: replace, then a collection pass. */

@@ -49,7 +49,7 @@ public class SharedCellReadVsReplaceTest {
     @Actor
     public void reader(I_Result r) {
         HeapCell.Value v = reader.get();
-        r.r1 = v.closed ? HeapCell.SAW_CLOSED : v.id; // volatile read: pairs with the destructor's write
+        r.r1 = v == null || v.closed ? HeapCell.SAW_CLOSED : v.id; // volatile read: pairs with the destructor's write
     }
 
     /** The writer: replace, then a collection pass that destroys the old value unless the reader holds it. */
