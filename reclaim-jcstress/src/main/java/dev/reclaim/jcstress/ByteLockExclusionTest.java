@@ -18,10 +18,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * ByteLock: two threads increment a plain counter under a lock byte that shares its 4-byte word with a
- * neighbour byte, which a third thread writes at the same time. Forbidden: a lost update, a lock left held, or
- * the neighbour's write lost, which happens if both lockers enter, the release does not order the critical
- * sections, or the word-wide CAS that changes the lock byte overwrites a concurrent write to another byte of
- * the word. {@link UnlockedCounterTest} is the control for the counter.
+ * neighbour byte; the second thread first writes the neighbour byte, racing with the first thread's lock CAS on
+ * the same word. Forbidden: a lost update, a lock left held, or the neighbour's write lost, which happens if
+ * both lockers enter, the release does not order the critical sections, or the word-wide CAS that changes the
+ * lock byte overwrites a concurrent write to another byte of the word. {@link UnlockedCounterTest} is the
+ * control for the counter. (Two actors: jcstress skips tests with more actors than CPUs.)
  */
 @JCStressTest
 @Description("ByteLock: mutual exclusion, and the neighbour byte of the CASed word survives")
@@ -47,22 +48,17 @@ public class ByteLockExclusionTest {
         }
     }
 
-    /** Second incrementer. */
+    /** Writes the neighbour byte (racing with the first incrementer's lock CAS), then increments. */
     @Actor
     public void second() {
+        record.set(ValueLayout.JAVA_BYTE, 1, (byte) 7); // plain byte store: the lock's word CAS must not lose it
         try (ByteLockGuard g = lock.lock()) {
             counter++;
         }
     }
 
-    /** Writes the neighbour byte while the lock byte is CASed. */
-    @Actor
-    public void neighbour() {
-        record.set(ValueLayout.JAVA_BYTE, 1, (byte) 7); // plain byte store: the lock's word CAS must not lose it
-    }
-
     /**
-     * Reads the counter, the lock and the neighbour after all three.
+     * Reads the counter, the lock and the neighbour after both.
      *
      * @param r r1: the counter; r2: 1 if the lock is still held; r3: the neighbour byte
      */
