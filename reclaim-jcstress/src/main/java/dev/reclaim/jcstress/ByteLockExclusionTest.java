@@ -66,6 +66,6 @@ public class ByteLockExclusionTest {
     public void check(III_Result r) {
         r.r1 = counter;
         r.r2 = ByteLock.isLocked(record, 0) ? 1 : 0;
-        r.r3 = record.get(ValueLayout.JAVA_BYTE, 1);
+        r.r3 = record.get(ValueLayout.JAVA_BYTE, 1); // plain: the arbiter runs after both actors
     }
 }

@@ -18,7 +18,8 @@ final class CollectionState {
     /** The fast slab allocator every collection race allocates from; never closed (the JVM's exit releases it). */
     static final SlabAllocator MEMORY = SlabAllocator.builder().name("jcstress-collections").build();
     /** Hazard pointers that scan on every retire. */
-    static final HazardReclaimer HP = HazardReclaimer.builder().name("jcstress-collections-hp").scanThreshold(1).build();
+    static final HazardReclaimer HP =
+            HazardReclaimer.builder().name("jcstress-collections-hp").scanThreshold(1).build();
     /** EBR that tries to advance on every flush. */
     static final EpochReclaimer EBR = EpochReclaimer.builder().name("jcstress-collections-ebr").advanceEvery(1).build();
     /** IBR whose era moves on every allocation and that scans on every retire. */
@@ -27,7 +28,7 @@ final class CollectionState {
 
     /** Poisons a node's first word with {@link OffHeapCell#POISON}, then frees it to {@link #MEMORY}. */
     static final Deleter POISON_AND_FREE = pointer -> {
-        Memory.putLong(pointer, OffHeapCell.POISON);
+        Memory.putLong(pointer, OffHeapCell.POISON); // plain: the node is unreachable; read only by a racing bug
         MEMORY.free(pointer);
     };
 

@@ -40,15 +40,15 @@ public class UnprotectedStackPopPopTest {
 
     /** Creates the state: a stack holding 1 under 2. */
     public UnprotectedStackPopPopTest() {
-        Memory.putLong(head, 0);
+        Memory.putLong(head, 0); // plain: setup, published with the state
         push(1);
         push(2);
     }
 
     private void push(long value) {
         long node = CollectionState.MEMORY.allocate(16);
-        Memory.putLong(node, value);
-        Memory.putLong(node + NEXT, Memory.getLong(head));
+        Memory.putLong(node, value); // plain: published by the release store of head below
+        Memory.putLong(node + NEXT, Memory.getLong(head)); // plain: setup thread only; published as above
         Memory.putLongRelease(head, node); // release: single-threaded setup; pairs with the acquire in pop()
     }
 
@@ -59,8 +59,8 @@ public class UnprotectedStackPopPopTest {
             if (h == 0) {
                 return CollectionState.EMPTY;
             }
-            long value = Memory.getLong(h);
-            long next = Memory.getLong(h + NEXT);
+            long value = Memory.getLong(h); // plain: after the acquire of head (may read freed memory: the point)
+            long next = Memory.getLong(h + NEXT); // plain: as above
             if (value != 1 && value != 2) { // the poison, the allocator's free-list word or a stranger's value
                 sawFreed = 1; // volatile: read by the arbiter after both actors
                 continue;
