@@ -117,7 +117,8 @@ public final class SharedCell<T> implements AutoCloseable {
      * The current value, for threads that do not need the value to stay alive (statistics, tests): it may be
      * destroyed at any moment after a concurrent {@link #set}. Readers use {@link Reader#get()}.
      *
-     * @return the current value, or null if the cell is closed
+     * @return the current value, or null if the cell is closed, or if a concurrent {@link #set} replaced the value
+     *         and the collector destroyed it between this method's load of it and its return
      */
     public T peek() {
         Value<T> v = currentVolatile();

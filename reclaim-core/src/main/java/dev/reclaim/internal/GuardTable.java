@@ -824,6 +824,7 @@ public abstract class GuardTable<S extends GuardSlot> {
     private void drainAll() {
         int round = 0;
         while (true) {
+            long reclaimedBefore = reclamation.reclaimedVolatile();
             boolean busy = false;
             for (GuardSlot s : slotsAcquire()) {
                 if (tryLock(s)) {
@@ -835,6 +836,9 @@ public abstract class GuardTable<S extends GuardSlot> {
             }
             if (drained(busy)) {
                 return;
+            }
+            if (reclamation.reclaimedVolatile() != reclaimedBefore) {
+                round = 0; // progress (deleters that retire more): pass again at once, back off only when stuck
             }
             SlotSupport.backoff(round++);
         }

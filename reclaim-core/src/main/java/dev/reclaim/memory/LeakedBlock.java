@@ -6,8 +6,8 @@ package dev.reclaim.memory;
  *
  * @param address        the block's address
  * @param size           its usable size in bytes
- * @param allocationSite the allocating thread and its stack: {@code "allocated by thread 'main' at"}, then one
- *                       {@code "\tat frame"} line per frame
+ * @param allocationSite "allocated by thread 'name'", then its stack when it was recorded (one
+ *                       {@code "\tat frame"} line per frame; see {@link SlabAllocator.Builder#siteSampling(int)})
  */
 public record LeakedBlock(long address, long size, String allocationSite) {
 

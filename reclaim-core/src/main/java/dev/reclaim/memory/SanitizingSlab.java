@@ -6,11 +6,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sanitizer-mode engine of a {@link SlabAllocator}: one libc allocation per block, with redzones, poison,
- * a quarantine of freed blocks, and allocation/free sites.
+ * a quarantine of freed blocks, and allocation/free sites (every one, or a sample).
  */
 final class SanitizingSlab {
 
@@ -21,22 +22,37 @@ final class SanitizingSlab {
      * happens-before edges between the allocating, freeing and checking threads). A block's state is its
      * freeSite: null while live, set once by the winning free() under the region's monitor (so a double free
      * sees the first free's site). Freed blocks are poisoned (FREED_POISON) and kept in a FIFO quarantine
-     * (at most QUARANTINE_BLOCKS blocks and QUARANTINE_BYTES bytes) before their memory returns to libc, so
+     * (at most quarantineBlocks blocks and quarantineBytes bytes) before their memory returns to libc, so
      * their addresses cannot be handed out again while they are quarantined: an access to a quarantined
      * block is reported with both sites. After eviction, a stale access is no longer detected.
      *
-     * Cost: a Throwable (stack capture) per allocate and per free, a skip-list insert and lookup; about
-     * 1-5 µs per allocate/free pair. Memory: block + 2 * REDZONE + the site objects.
+     * Sites. Every allocate and free makes a Site (the thread's name); one in siteSampling of them (chosen by
+     * ThreadLocalRandom, so no shared counter) also captures the stack. Detection never depends on the stack:
+     * a block's state is whether its freeSite is set, captured or not. An uncaptured Site is a small object
+     * with no backtrace; a captured one holds the VM's backtrace arrays (about 1 KB at torture's depths),
+     * which for every live and quarantined block is what dominated the sanitizer's heap.
+     *
+     * Cost: a Site per allocate and per free (a stack capture for the sampled ones), a skip-list insert and
+     * lookup; about 1-5 µs per allocate/free pair with every stack captured. Memory: block + 2 * REDZONE + the
+     * Region and Site objects.
      */
 
     static final long REDZONE = 16;
     static final byte FRESH_POISON = (byte) 0xA5;
     static final byte FREED_POISON = (byte) 0xDF;
+    /** Default quarantine length in blocks. */
     static final int QUARANTINE_BLOCKS = 4096;
+    /** Default quarantine size in bytes. */
     static final long QUARANTINE_BYTES = 16L << 20;
+    /** Default site sampling: one allocate or free in this many records its stack. */
+    static final int SITE_SAMPLING = 64;
 
     private final String name;
     private final long capacity;
+    private final int quarantineBlocks;
+    private final long quarantineBytesMax;
+    /** 0: no stacks; 1: every stack; n: one stack in n. */
+    private final int siteSampling;
 
     private final AtomicLong liveBlocks = new AtomicLong();
     private final AtomicLong liveBytes = new AtomicLong();
@@ -49,10 +65,20 @@ final class SanitizingSlab {
     private final ArrayDeque<Region> quarantine = new ArrayDeque<>();
     private long quarantineBytes;
 
-    SanitizingSlab(String name, long capacity) {
+    SanitizingSlab(String name, long capacity, int quarantineBlocks, long quarantineBytes, int siteSampling) {
         this.name = name;
         this.capacity = capacity;
+        this.quarantineBlocks = quarantineBlocks;
+        this.quarantineBytesMax = quarantineBytes;
+        this.siteSampling = siteSampling;
         Sanitizer.register();
+    }
+
+    /** A site for an allocate or free by the calling thread, with its stack if this one is sampled. */
+    private Site site(String what) {
+        boolean stack = siteSampling == 1
+                || (siteSampling > 1 && ThreadLocalRandom.current().nextInt(siteSampling) == 0);
+        return new Site(what, stack ? 0 : siteSampling == 0 ? -1 : siteSampling);
     }
 
     long allocate(long size, boolean zeroed) {
@@ -82,7 +108,7 @@ final class SanitizingSlab {
         Memory.ALL.asSlice(region, REDZONE).fill(FREED_POISON);
         Memory.ALL.asSlice(block, blockSize).fill(zeroed ? 0 : FRESH_POISON);
         Memory.ALL.asSlice(block + blockSize, REDZONE).fill(FREED_POISON);
-        Region r = new Region(this, region, block, blockSize, new Site("allocated"));
+        Region r = new Region(this, region, block, blockSize, site("allocated"));
         Sanitizer.REGIONS.put(region, r);
         reservedBytes.addAndGet(regionSize);
         liveBlocks.incrementAndGet();
@@ -113,7 +139,7 @@ final class SanitizingSlab {
 
     void free(long address) {
         Region r = lookup(address);
-        Site site = new Site("freed");
+        Site site = site("freed");
         synchronized (r) {
             Site first = r.freeSite();
             if (first != null) {
@@ -133,7 +159,7 @@ final class SanitizingSlab {
         synchronized (quarantine) {
             quarantine.addLast(r);
             quarantineBytes += r.size;
-            while (quarantine.size() > QUARANTINE_BLOCKS || quarantineBytes > QUARANTINE_BYTES) {
+            while (quarantine.size() > quarantineBlocks || quarantineBytes > quarantineBytesMax) {
                 Region old = quarantine.removeFirst();
                 quarantineBytes -= old.size;
                 evicted.add(old);
@@ -268,23 +294,36 @@ final class SanitizingSlab {
         }
     }
 
-    /** Where and by which thread a block was allocated or freed; the stack is captured, frames decoded lazily. */
+    /**
+     * Where and by which thread a block was allocated or freed: the stack when this site was sampled (captured
+     * now, frames decoded lazily), else only the thread's name.
+     */
     static final class Site extends Throwable {
         private static final long serialVersionUID = 1L;
         private static final int MAX_FRAMES = 16;
 
         /** The thread's name at capture time. */
         private final String threadName;
+        /** 0 when the stack was captured; else the sampling rate that skipped it, or -1 with capture off. */
+        private final int skippedOneIn;
 
-        Site(String what) {
-            super(what, null, false, true);
+        Site(String what, int skippedOneIn) {
+            super(what, null, false, skippedOneIn == 0);
             this.threadName = Thread.currentThread().getName();
+            this.skippedOneIn = skippedOneIn;
         }
 
         /** "allocated by thread 'main' at\n\tat ..." with the allocator's own frames removed. */
         String describe() {
             StringBuilder sb = new StringBuilder();
-            sb.append(getMessage()).append(" by thread '").append(threadName).append("' at");
+            sb.append(getMessage()).append(" by thread '").append(threadName).append("'");
+            if (skippedOneIn != 0) {
+                return sb.append(skippedOneIn < 0 ? " (stack not recorded: site capture is off;"
+                                : " (stack not recorded: the sanitizer records 1 stack in " + skippedOneIn + ";")
+                        .append(" SlabAllocator.Builder.siteSampling(1) or -D").append(SlabAllocator.SITE_SAMPLING_PROPERTY)
+                        .append("=1 records every one)").toString();
+            }
+            sb.append(" at");
             StackTraceElement[] frames = getStackTrace();
             int i = 0;
             while (i < frames.length && (frames[i].getClassName().equals(SlabAllocator.class.getName())

@@ -34,6 +34,11 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
 
     /** System property that turns sanitizer mode on for allocators built without an explicit choice. */
     static final String SANITIZE_PROPERTY = "reclaim.sanitize";
+    /**
+     * System property that sets sanitizer mode's site sampling for allocators built without an explicit
+     * {@link Builder#siteSampling(int)} (1 records every stack, 0 none).
+     */
+    static final String SITE_SAMPLING_PROPERTY = "reclaim.sanitize.siteSampling";
 
     private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -55,8 +60,26 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         this.sanitizing = b.sanitize != null ? b.sanitize : Boolean.getBoolean(SANITIZE_PROPERTY);
         this.capacity = b.capacity;
         this.fast = sanitizing ? null : new FastSlab(id, name, capacity);
-        this.sanitizer = sanitizing ? new SanitizingSlab(name, capacity) : null;
+        this.sanitizer = sanitizing ? new SanitizingSlab(name, capacity, b.quarantineBlocks, b.quarantineBytes,
+                b.siteSampling != null ? b.siteSampling : siteSamplingProperty()) : null;
         this.onLeak = b.onLeak != null ? b.onLeak : sanitizing ? OnLeak.THROW : OnLeak.WARN;
+    }
+
+    private static int siteSamplingProperty() {
+        String v = System.getProperty(SITE_SAMPLING_PROPERTY);
+        if (v == null) {
+            return SanitizingSlab.SITE_SAMPLING;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + SITE_SAMPLING_PROPERTY + "=" + v + " is not a count >= 0; use 1 to"
+                + " record every allocation and free site, N to record one in N, 0 for none");
     }
 
     /**
@@ -94,6 +117,9 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         private long capacity = Long.MAX_VALUE;
         private Boolean sanitize;
         private OnLeak onLeak;
+        private int quarantineBlocks = SanitizingSlab.QUARANTINE_BLOCKS;
+        private long quarantineBytes = SanitizingSlab.QUARANTINE_BYTES;
+        private Integer siteSampling;
 
         private Builder() {
         }
@@ -147,6 +173,45 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
          */
         public Builder sanitize(boolean sanitize) {
             this.sanitize = sanitize;
+            return this;
+        }
+
+        /**
+         * Sanitizer mode: how many freed blocks are kept poisoned (and their addresses withheld from reuse)
+         * before their memory returns to the C library; an access to a block still in the quarantine is
+         * reported as a use after free, one that has left it is not checked. Default 4096 blocks and 16 MiB,
+         * whichever is reached first; the quarantine is per allocator. Ignored in fast mode.
+         *
+         * @param maxBlocks the most blocks quarantined, at least 0
+         * @param maxBytes  the most bytes quarantined, at least 0
+         * @return this builder
+         */
+        public Builder quarantine(int maxBlocks, long maxBytes) {
+            if (maxBlocks < 0 || maxBytes < 0) {
+                throw new IllegalArgumentException("quarantine limits must be >= 0, were " + maxBlocks + " blocks and "
+                        + maxBytes + " bytes");
+            }
+            this.quarantineBlocks = maxBlocks;
+            this.quarantineBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Sanitizer mode: how often an allocate or free records its stack for the reports (use after free,
+         * double free, leaks). Detection does not depend on it: every misuse is still caught, and every report
+         * names the threads; only the stacks are sampled. 1 records every stack (about 1 KB of heap per live
+         * or quarantined block, and a stack walk per call), N one in N (chosen at random per call), 0 none.
+         * Default: the {@code reclaim.sanitize.siteSampling} system property, else 64. Ignored in fast mode.
+         *
+         * @param oneIn 1 for every site, N for one in N, 0 for none
+         * @return this builder
+         */
+        public Builder siteSampling(int oneIn) {
+            if (oneIn < 0) {
+                throw new IllegalArgumentException("siteSampling must be >= 0 (1 = every site, N = one in N, 0 = "
+                        + "none), was " + oneIn);
+            }
+            this.siteSampling = oneIn;
             return this;
         }
 

@@ -60,9 +60,10 @@
  * allocator is open every {@link dev.reclaim.memory.Memory} access is checked against that map:
  * <ul>
  *   <li>an access to a freed block throws {@link dev.reclaim.memory.UseAfterFreeException} naming the
- *       address, the block, and the threads and stacks that allocated and freed it. Freed blocks are filled
- *       with {@code 0xDF} and kept in a quarantine (the last 4096 blocks, at most 16 MiB) so that their
- *       addresses are not handed out again meanwhile; fresh blocks are filled with {@code 0xA5} so that code
+ *       address, the block, and the threads (and, when recorded, the stacks) that allocated and freed it.
+ *       Freed blocks are filled with {@code 0xDF} and kept in a quarantine (by default the last 4096 blocks,
+ *       at most 16 MiB, per allocator; {@link dev.reclaim.memory.SlabAllocator.Builder#quarantine(int, long)})
+ *       so that their addresses are not handed out again meanwhile; fresh blocks are filled with {@code 0xA5} so that code
  *       relying on zeroed memory without {@code allocateZeroed} fails fast;</li>
  *   <li>an access that leaves its block (into a redzone) throws {@link java.lang.IndexOutOfBoundsException};</li>
  *   <li>a double free throws {@link java.lang.IllegalStateException} naming the allocation and first free
@@ -71,9 +72,15 @@
  *       {@link dev.reclaim.memory.MemoryLeakException} listing them with their allocation sites, and
  *       {@link dev.reclaim.memory.SlabAllocator#liveBlocks()} lists them at any time.</li>
  * </ul>
+ * Stacks are sampled: by default one allocate or free in 64 records its stack
+ * ({@link dev.reclaim.memory.SlabAllocator.Builder#siteSampling(int)}, or {@code -Dreclaim.sanitize.siteSampling=1}
+ * for every one). Detection does not depend on it; a recorded stack costs about 1 KB of heap for as long as its
+ * block is live or quarantined, which with every stack recorded made the heap, not the blocks, the sanitizer's
+ * main footprint. A report whose stacks were not recorded says how to record them.
  * Accesses to memory that belongs to no sanitizing allocator (fast-mode blocks, other native memory) pass
- * unchecked. Sanitizer mode costs a stack capture per allocate and per free and a map lookup per access
- * (microseconds per block, about 1M allocate/free pairs in a few seconds): it is for tests and torture runs.
+ * unchecked. Sanitizer mode costs a map insert per allocate, a map lookup per access and a stack capture per
+ * sampled allocate or free (microseconds per block, about 1M allocate/free pairs in a few seconds): it is for
+ * tests and torture runs.
  * It only sees accesses made through {@link dev.reclaim.memory.Memory} (not through
  * {@link dev.reclaim.memory.Memory#segment(long, long) segment views}), and a block that has left the
  * quarantine is no longer checked.

@@ -22,7 +22,7 @@ class SanitizerTest {
 
     @BeforeEach
     void open() {
-        slab = SlabAllocator.builder().name("san").sanitize(true).build();
+        slab = SlabAllocator.builder().name("san").sanitize(true).siteSampling(1).build(); // these tests read the stacks
     }
 
     @AfterEach

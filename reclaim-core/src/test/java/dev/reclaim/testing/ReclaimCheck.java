@@ -102,13 +102,15 @@ public final class ReclaimCheck implements BeforeEachCallback, AfterEachCallback
 
     /**
      * A new allocator configured by {@code settings}, e.g. {@code check.allocator(b -> b.sanitize(true))},
-     * named after the test unless the settings name it, checked after the test.
+     * named after the test unless the settings name it, checked after the test. In sanitizer mode it records
+     * every allocation and free stack ({@code siteSampling(1)}) unless the settings choose otherwise, so that a
+     * leak report names where each live block was allocated.
      *
      * @param settings applied to a builder that already carries the test's name
      * @return the allocator; the check closes it unless the test did
      */
     public SlabAllocator allocator(UnaryOperator<SlabAllocator.Builder> settings) {
-        SlabAllocator allocator = settings.apply(SlabAllocator.builder().name(testName)).build();
+        SlabAllocator allocator = settings.apply(SlabAllocator.builder().name(testName).siteSampling(1)).build();
         allocators.add(allocator);
         return allocator;
     }
