@@ -88,7 +88,7 @@ class AllocatorLeakReportTest {
 
     @Test
     void sanitizerLeakReportNamesTheSiteOnceAndCanWarnInstead() {
-        SlabAllocator a = SlabAllocator.builder().name("san-leak").sanitize(true).build();
+        SlabAllocator a = SlabAllocator.builder().name("san-leak").sanitize(true).siteSampling(1).build();
         a.allocate(24);
         MemoryLeakException e = assertThrows(MemoryLeakException.class, a::close);
         assertEquals(1, e.leakedBlocks());
