@@ -101,6 +101,46 @@ final class Charts {
     }
 
     /**
+     * One sampled series of the last measured burst of a burst workload against time, one line per scheme, at
+     * {@code threads} carrier threads.
+     *
+     * @param file     the PNG to write
+     * @param title    what the series is, e.g. "pending garbage"
+     * @param yTitle   the y axis title
+     * @param threads  the carrier-thread count to plot
+     * @param rs       the workload's results
+     * @param series   the series of a result (same length as its {@code seriesMs})
+     * @return whether a chart was written (false when no result has the series)
+     * @throws IOException if the file cannot be written
+     */
+    static boolean burstSeries(Path file, String title, String yTitle, int threads, List<Result> rs,
+                               java.util.function.Function<Result, long[]> series) throws IOException {
+        int tasks = rs.stream().mapToInt(r -> r.config().tasks()).max().orElse(0);
+        XYChart chart = base(String.format(Locale.ROOT, "%s: %s, %,d tasks, %d carrier thread%s (last burst)", title,
+                rs.isEmpty() ? "" : rs.getFirst().config().workload(), tasks, threads, threads == 1 ? "" : "s"),
+                "time since the first task was submitted (ms)", yTitle);
+        int n = 0;
+        for (Result r : rs) {
+            long[] y = series.apply(r);
+            // all zeros: the scheme does not report the figure (leak counts no guards)
+            if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && y.length > 0
+                    && y.length == r.seriesMs().length && java.util.Arrays.stream(y).anyMatch(v -> v != 0)) {
+                XYSeries s = chart.addSeries(r.config().scheme(), toDouble(r.seriesMs()), toDouble(y));
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineWidth(2.5f);
+                n++;
+            }
+        }
+        if (n == 0) {
+            return false;
+        }
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
+        save(chart, file);
+        return true;
+    }
+
+    /**
      * Sampled per-operation latency against percentile (x: number of nines, log y), one series per scheme,
      * at {@code threads} threads.
      */

@@ -67,6 +67,10 @@ public final class ForkMain {
     static void measure(Config c, Properties p) throws Exception {
         Workload w = Workloads.byId(c.workload());
         Workload.Params params = new Workload.Params(c.threads(), c.keyRange(), c.updateRatio(), c.sanitize(), c.seed());
+        if (w instanceof BurstWorkload b) {
+            measureBurst(b, c, params, p);
+            return;
+        }
         Histogram latency = new Histogram(MAX_LATENCY_NS, 2);
         if (c.warmupMs() > 0) {
             runOnce(w, c, params, c.warmupMs(), new Histogram(MAX_LATENCY_NS, 2));
@@ -92,6 +96,34 @@ public final class ForkMain {
             curve.append(100.0).append(':').append(latency.getMaxValue());
         }
         p.setProperty("lat_curve", curve.toString());
+    }
+
+    /**
+     * A burst workload: a warm-up burst of at most 10,000 tasks (when there is a warm-up), then {@code runs}
+     * measured bursts of {@code tasks} tasks, each on a fresh reclaimer. Throughput is tasks per second; heap per
+     * operation is the whole JVM's allocation per task; the series are the last burst's.
+     */
+    static void measureBurst(BurstWorkload b, Config c, Workload.Params params, Properties p) throws Exception {
+        if (c.warmupMs() > 0) {
+            b.burst(c.scheme(), params, Math.min(c.tasks(), 10_000));
+        }
+        for (int r = 0; r < c.runs(); r++) {
+            BurstRun br = b.burst(c.scheme(), params, c.tasks());
+            p.setProperty("ops_per_sec." + r, Double.toString(br.tasks() / br.seconds()));
+            p.setProperty("alloc_bytes_per_op." + r, Double.toString(br.heapBytesPerTask()));
+            p.setProperty("peak_pending." + r, Long.toString(br.peakPending()));
+            p.setProperty("peak_pending_bytes." + r, Long.toString(br.peakPendingBytes()));
+            br.store(r, p);
+            if (r == c.runs() - 1) {
+                p.setProperty("series_ms", join(br.seriesMs()));
+                p.setProperty("series_pending", join(br.seriesPending()));
+                p.setProperty("series_open_guards", join(br.seriesOpenGuards()));
+                p.setProperty("series_heap_mb", join(br.seriesHeapMb()));
+            }
+        }
+        p.setProperty("has_reclaimer", Boolean.toString(Workloads.isScheme(c.scheme())));
+        p.setProperty("lat_count", "0");
+        p.setProperty("lat_curve", "");
     }
 
     record RunResult(double opsPerSec, double allocPerOp, long peakPending, long peakPendingBytes,
@@ -271,7 +303,7 @@ public final class ForkMain {
         }
     }
 
-    private static String join(long[] v) {
+    static String join(long[] v) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < v.length; i++) {
             if (i > 0) {
