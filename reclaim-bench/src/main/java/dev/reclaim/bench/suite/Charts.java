@@ -77,21 +77,29 @@ final class Charts {
         int n = 0;
         for (Result r : rs) {
             if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && r.seriesMs().length > 0) {
-                double[] x = toDouble(r.seriesMs());
-                double[] y = toDouble(r.seriesPending());
-                XYSeries s = chart.addSeries(r.config().scheme() + (r.config().stall() ? " + stalled reader" : ""),
-                        x, y);
-                s.setMarker(SeriesMarkers.NONE);
-                if (r.config().stall()) {
-                    s.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
-                            new float[] {8f, 5f}, 0f));
-                } else {
-                    s.setLineWidth(2.5f);
-                }
+                line(chart, r.config().scheme() + (r.config().stall() ? " + stalled reader" : ""), r.seriesMs(),
+                        r.seriesPending(), r.config().stall());
                 n++;
             }
         }
-        if (n == 0) {
+        return saveCounts(chart, file, n);
+    }
+
+    /** Adds a time series without markers, dashed when {@code dashed}. */
+    private static void line(XYChart chart, String name, long[] x, long[] y, boolean dashed) {
+        XYSeries s = chart.addSeries(name, toDouble(x), toDouble(y));
+        s.setMarker(SeriesMarkers.NONE);
+        if (dashed) {
+            s.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+                    new float[] {8f, 5f}, 0f));
+        } else {
+            s.setLineWidth(2.5f);
+        }
+    }
+
+    /** Saves a chart of counts over time (y from 0, thousands separators) if it has a series. */
+    private static boolean saveCounts(XYChart chart, Path file, int series) throws IOException {
+        if (series == 0) {
             return false;
         }
         chart.getStyler().setYAxisMin(0.0);
@@ -125,19 +133,11 @@ final class Charts {
             // all zeros: the scheme does not report the figure (leak counts no guards)
             if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && y.length > 0
                     && y.length == r.seriesMs().length && java.util.Arrays.stream(y).anyMatch(v -> v != 0)) {
-                XYSeries s = chart.addSeries(r.config().scheme(), toDouble(r.seriesMs()), toDouble(y));
-                s.setMarker(SeriesMarkers.NONE);
-                s.setLineWidth(2.5f);
+                line(chart, r.config().scheme(), r.seriesMs(), y, false);
                 n++;
             }
         }
-        if (n == 0) {
-            return false;
-        }
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisDecimalPattern("#,##0");
-        save(chart, file);
-        return true;
+        return saveCounts(chart, file, n);
     }
 
     /**

@@ -179,7 +179,8 @@ public final class ForkMain {
             staller.start();
             stallEntered.await();
         }
-        Sampler sampler = reclaimer == null ? null : new Sampler(reclaimer, Math.max(1, durationMs / 200));
+        StatsSampler sampler = reclaimer == null ? null
+                : new StatsSampler(reclaimer, Math.max(1, durationMs / 200), "bench-pending-sampler");
         for (Thread t : threads) {
             t.start();
         }
@@ -205,8 +206,8 @@ public final class ForkMain {
         long peakBytes = 0;
         if (reclaimer != null) {
             ReclaimerStats s = reclaimer.stats();
-            peak = Math.max(sampler.maxPending, Math.max(s.pending(), s.peakPending()));
-            peakBytes = Math.max(sampler.maxPendingBytes, s.pendingBytes());
+            peak = Math.max(sampler.peakPending, Math.max(s.pending(), s.peakPending()));
+            peakBytes = Math.max(sampler.peakPendingBytes, s.pendingBytes());
         }
         trial.close();
         if (failure.get() != null) {
@@ -219,7 +220,7 @@ public final class ForkMain {
         }
         double secs = (t1 - t0) / 1e9;
         return new RunResult(totalOps / secs, totalOps == 0 ? 0 : (double) totalAlloc / totalOps, peak, peakBytes,
-                sampler == null ? new long[0] : sampler.times(), sampler == null ? new long[0] : sampler.values());
+                sampler == null ? new long[0] : sampler.times(), sampler == null ? new long[0] : sampler.pending());
     }
 
     /** The stalled reader's body: enters a guard, says so, and keeps it open until released. */
@@ -236,71 +237,6 @@ public final class ForkMain {
     /** The stop flag of a run. */
     private static final class Stop {
         volatile boolean stop; // volatile: written once by the main thread, polled by the workers
-    }
-
-    /** Samples the reclaimer's pending garbage at a fixed period while a run is going on. */
-    private static final class Sampler extends Thread {
-        private final Reclaimer reclaimer;
-        private final long periodMs;
-        private volatile boolean done; // volatile: written by finish(), polled by the sampler
-        private long startNanos;
-        private long[] times = new long[256];
-        private long[] values = new long[256];
-        private int count;
-        long maxPending;
-        long maxPendingBytes;
-
-        Sampler(Reclaimer reclaimer, long periodMs) {
-            super("bench-pending-sampler");
-            setDaemon(true);
-            this.reclaimer = reclaimer;
-            this.periodMs = periodMs;
-        }
-
-        void start(long t0) {
-            startNanos = t0;
-            start();
-        }
-
-        @Override
-        public void run() {
-            while (!done) {
-                sample();
-                try {
-                    Thread.sleep(periodMs);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void sample() {
-            ReclaimerStats s = reclaimer.stats();
-            if (count == times.length) {
-                times = Arrays.copyOf(times, count * 2);
-                values = Arrays.copyOf(values, count * 2);
-            }
-            times[count] = (System.nanoTime() - startNanos) / 1_000_000;
-            values[count] = s.pending();
-            count++;
-            maxPending = Math.max(maxPending, s.pending());
-            maxPendingBytes = Math.max(maxPendingBytes, s.pendingBytes());
-        }
-
-        void finish() throws InterruptedException {
-            done = true;
-            interrupt();
-            join();
-            sample(); // the last point, at the end of the run
-        }
-
-        long[] times() {
-            return Arrays.copyOf(times, count);
-        }
-
-        long[] values() {
-            return Arrays.copyOf(values, count);
-        }
     }
 
     static String join(long[] v) {

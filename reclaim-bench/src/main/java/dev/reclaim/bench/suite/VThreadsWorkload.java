@@ -9,8 +9,6 @@ import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,8 +76,8 @@ final class VThreadsWorkload implements BurstWorkload {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long a0 = mx.getTotalThreadAllocatedBytes();
         long t0 = System.nanoTime();
-        Sampler sampler = new Sampler(reclaimer, Math.max(10, tasks / 10_000), t0);
-        sampler.start();
+        StatsSampler sampler = new StatsSampler(reclaimer, Math.max(10, tasks / 10_000), "bench-vthreads-sampler");
+        sampler.start(t0);
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < tasks; i++) {
                 int id = i;
@@ -111,8 +109,8 @@ final class VThreadsWorkload implements BurstWorkload {
         }
         return new BurstRun(tasks, seconds, end.retired(), end.reclaimed(), retiredBeforeTail.get(), tail,
                 Math.max(sampler.peakPending, end.peakPending()), sampler.peakPendingBytes, sampler.peakGuards,
-                sampler.peakHeap, (double) allocated / tasks, sampler.times(), sampler.column(0), sampler.column(1),
-                sampler.column(2));
+                sampler.peakHeap, (double) allocated / tasks, sampler.times(), sampler.pending(), sampler.openGuards(),
+                sampler.heapMb());
     }
 
     /** One task: read the shared node inside a guard across a sleep, then swap in a fresh node and retire the old. */
@@ -168,78 +166,6 @@ final class VThreadsWorkload implements BurstWorkload {
         @Override
         public long sizeOf(long node) {
             return mem.sizeOf(node);
-        }
-    }
-
-    /** Samples pending garbage, open guards and heap at a fixed period while a burst runs. */
-    static final class Sampler extends Thread {
-        private final Reclaimer reclaimer;
-        private final long periodMs;
-        private final long t0;
-        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        private volatile boolean done; // volatile: written by finish(), polled by the sampler
-        private long[] times = new long[256];
-        private long[][] values = new long[3][256];
-        private int count;
-        long peakPending;
-        long peakPendingBytes;
-        long peakGuards;
-        long peakHeap;
-
-        Sampler(Reclaimer reclaimer, long periodMs, long t0) {
-            super("bench-vthreads-sampler");
-            setDaemon(true);
-            this.reclaimer = reclaimer;
-            this.periodMs = periodMs;
-            this.t0 = t0;
-        }
-
-        @Override
-        public void run() {
-            while (!done) {
-                sample();
-                try {
-                    Thread.sleep(periodMs);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void sample() {
-            ReclaimerStats s = reclaimer.stats();
-            long heap = memory.getHeapMemoryUsage().getUsed();
-            if (count == times.length) {
-                times = Arrays.copyOf(times, count * 2);
-                for (int k = 0; k < values.length; k++) {
-                    values[k] = Arrays.copyOf(values[k], count * 2);
-                }
-            }
-            times[count] = (System.nanoTime() - t0) / 1_000_000;
-            values[0][count] = s.pending();
-            values[1][count] = s.openGuards();
-            values[2][count] = heap >> 20;
-            count++;
-            peakPending = Math.max(peakPending, s.pending());
-            peakPendingBytes = Math.max(peakPendingBytes, s.pendingBytes());
-            peakGuards = Math.max(peakGuards, s.openGuards());
-            peakHeap = Math.max(peakHeap, heap);
-        }
-
-        /** Stops sampling after one last sample (the end of the burst). */
-        void finish() throws InterruptedException {
-            done = true;
-            interrupt();
-            join();
-            sample();
-        }
-
-        long[] times() {
-            return Arrays.copyOf(times, count);
-        }
-
-        long[] column(int k) {
-            return Arrays.copyOf(values[k], count);
         }
     }
 }
