@@ -80,7 +80,7 @@ final class DebtPool {
                 int start = half + (ThreadLocalRandom.current().nextInt() & (half - 1));
                 for (int i = 0, n = Math.min(SLOW_PROBE, t.length); i < n; i++) {
                     DebtSlot s = t[(start + i) & mask];
-                    if (s.debtOpaque() == null && s.casDebt(null, DebtSlot.CLAIMED)) {
+                    if (s.debtOpaque() == null && s.casDebt(null, DebtSlot.CLAIMED)) { // opaque hint; CAS claims
                         return s;
                     }
                 }
