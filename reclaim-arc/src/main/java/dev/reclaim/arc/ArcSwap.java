@@ -27,8 +27,9 @@ import java.util.function.Function;
  * wait for readers, and readers never wait for writers.
  *
  * <p>Progress: {@code load()} is lock-free and bounded (at most one helping round after its fast path; a
- * probe of the slot table, which grows under a lock only when more loads are open at once than there are slots);
- * writers are lock-free (their CAS retries only when another writer succeeded) and scan every debt slot.
+ * probe of a few slots of the slot table, which grows under a lock when they are all busy); writers are
+ * lock-free (their CAS retries only when another writer succeeded) and scan every debt slot, whose number follows
+ * the loads open at once (a writer shrinks the table again after a burst).
  * {@link ArcSwapOption} is the variant that may hold no value.
  *
  * @param <T> the value type
@@ -94,7 +95,10 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * the CAS, because the reader may decrement the instant it sees PAID. Then the writer drops (or returns) its
      * count on old. A writer never waits: a slot it cannot pay or help is one whose reader already finished.
      * Slots added by a concurrent table growth are safe to miss: a load that claims one read the table after
-     * its growth, after (a), so its f3/2 reads return new or later values.
+     * its growth, after (a), so its f3/2 reads return new or later values. Slots cut off by a shrink are safe to
+     * miss: each was REMOVED (from free, by CAS) before the smaller table was published, so no load holds it
+     * (DebtPool's notes). The scan also counts the claimed slots, and a table grown by a burst of open loads is
+     * shrunk by the writer whose scan finds its top three quarters free.
      *
      * Lane fast path (when AsymmetricFence is asymmetric, platform threads only)
      * --------------------------------------------------------------------------
@@ -394,7 +398,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         DebtSlot[] t = DebtPool.tableVolatile();
         int mask = t.length - 1;
         int start = SlotSupport.spread(me.threadId()) & mask;
-        for (int i = 0; i <= mask; i++) {
+        for (int i = 0, n = Math.min(DebtPool.PROBE, t.length); i < n; i++) {
             DebtSlot s = t[(start + i) & mask];
             if (s.debtOpaque() == null && s.casDebt(null, x)) { // f2: claim + debt
                 if (currentVolatile() == x && !helpingOnly) { // f3
@@ -406,20 +410,9 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         return acquireSlow(projection);
     }
 
-    /** Every slot was busy: claim one of a grown table without a debt and take the helping path. */
+    /** The probed slots were busy: claim a slot without a debt (the pool grows if needed), then help ourselves. */
     private DebtGuard acquireSlow(Function<Object, Object> projection) {
-        for (;;) {
-            DebtSlot[] t = DebtPool.tableVolatile();
-            int mask = t.length - 1;
-            int start = SlotSupport.spread(Thread.currentThread().threadId()) & mask;
-            for (int i = 0; i <= mask; i++) {
-                DebtSlot s = t[(start + i) & mask];
-                if (s.debtOpaque() == null && s.casDebt(null, DebtSlot.CLAIMED)) {
-                    return helped(s, null, projection);
-                }
-            }
-            DebtPool.grow(t);
-        }
+        return helped(DebtPool.claimSlow(), null, projection);
     }
 
     /** Steps 1-4 of the helping path on a slot we own; {@code prev} is our debt from the fast path, or null. */
@@ -558,18 +551,28 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         if (DebtLane.ENABLED) {
             PendingReleases.hold(old); // dropped by a reclaim() once no lane debt is on old
         }
-        for (DebtSlot s : DebtPool.tableVolatile()) {
+        DebtSlot[] t = DebtPool.tableVolatile();
+        int claimed = 0;
+        int highest = -1;
+        for (int i = 0; i < t.length; i++) {
+            DebtSlot s = t[i];
             Object c = s.controlVolatile(); // h
             if (c instanceof DebtSlot.Request r && r.swap == this) {
                 help(s, r);
             }
-            if (s.debtVolatile() == old) { // c
+            Object d = s.debtVolatile(); // c
+            if (d == old) {
                 old.increment(); // before the CAS: the reader may decrement as soon as it sees PAID
                 if (!s.casDebt(old, DebtSlot.PAID)) {
                     old.decrementNotLast(); // the reader cleared its debt first; we still own old's count
                 }
             }
+            if (d != null) { // claimed (or REMOVED by a shrink under way: counting it only makes shrinking later)
+                claimed++;
+                highest = i;
+            }
         }
+        DebtPool.afterScan(t, claimed, highest); // gives the free top of a table grown by a burst back
     }
 
     /**

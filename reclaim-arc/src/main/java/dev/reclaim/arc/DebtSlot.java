@@ -19,7 +19,8 @@ abstract class DebtSlotFields extends DebtSlotPadLeft {
     /**
      * null = free; a {@link Counted} = claimed by a reader that owes a reference to that block (the debt);
      * {@link DebtSlot#PAID} = claimed, the debt was paid by a writer (the reader owns one count);
-     * {@link DebtSlot#CLAIMED} = claimed without a debt (helping path, handed-over guard). Via DEBT.
+     * {@link DebtSlot#CLAIMED} = claimed without a debt (helping path, handed-over guard);
+     * {@link DebtSlot#REMOVED} = cut off the pool by a shrink, never claimed again. Via DEBT.
      */
     volatile Object debt;
     /**
@@ -75,6 +76,17 @@ abstract class DebtSlot extends DebtSlotPadRight {
         @Override
         public String toString() {
             return "CLAIMED";
+        }
+    };
+
+    /**
+     * Cut off the pool by a shrink ({@link DebtPool#shrink}): never claimable again (a claim CAS expects null),
+     * never a debt (writers compare with the block they removed). Only free slots are marked, by CAS.
+     */
+    static final Object REMOVED = new Object() {
+        @Override
+        public String toString() {
+            return "REMOVED";
         }
     };
 
@@ -144,7 +156,7 @@ abstract class DebtSlot extends DebtSlotPadRight {
     }
 
     boolean casDebt(Object expect, Object update) {
-        return DEBT.compareAndSet(this, expect, update); // volatile CAS: claim / clear / pay; SC with the other side
+        return DEBT.compareAndSet(this, expect, update); // volatile CAS: claim / clear / pay / remove; SC with the other side
     }
 
     void setDebtVolatile(Object value) {

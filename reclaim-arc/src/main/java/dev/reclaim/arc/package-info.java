@@ -61,7 +61,8 @@
  * figures in docs/performance.md); on the pool: two CAS on a slot no other thread touches (claim with the debt, clear),
  * plus two volatile reads. No allocation in steady state. A pool load that collides with a write takes one
  * helping round (one small allocation). Writers scan every debt slot and lane, and with lanes pay one or more
- * {@code membarrier} calls (microseconds) per write.
+ * {@code membarrier} calls (microseconds) per write. The pool's size follows the loads open at once: it grows
+ * for a burst (virtual threads parked inside guards) and a writer shrinks it again once the burst is over.
  * {@code ArcCache.get()}: one volatile read while the value is unchanged.
  *
  * <h2>When not to use it</h2>

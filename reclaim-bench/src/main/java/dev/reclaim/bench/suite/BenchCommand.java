@@ -57,6 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + " hashmap: default 0.1)")
     Double updateRatio;
 
+    @Option(names = "--tasks", paramLabel = "N",
+            description = "tasks per burst of the vthreads workload, 1 to 10000000 (default: 100000; with --quick 10000)")
+    Integer tasks;
+
     @Option(names = "--duration", paramLabel = "D",
             description = "length of each measured run, e.g. 1s, 500ms (default: 1s; with --quick 200ms)")
     String duration;
@@ -158,6 +162,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (updateRatio != null && !(updateRatio >= 0 && updateRatio <= 1)) {
             throw bad("--update-ratio must be in [0, 1], got " + updateRatio);
         }
+        if (tasks != null && (tasks < 1 || tasks > 10_000_000)) {
+            throw bad("--tasks must be between 1 and 10000000, got " + tasks);
+        }
         if (runs < 1) {
             throw bad("--runs must be at least 1, got " + runs);
         }
@@ -176,10 +183,12 @@ public final class BenchCommand implements Callable<Integer> {
         for (Workload w : ws) {
             int kr = keyRange != null ? keyRange : w.defaultKeyRange();
             double ur = w.defaultUpdateRatio() < 0 ? -1 : updateRatio != null ? updateRatio : w.defaultUpdateRatio();
+            int n = w instanceof BurstWorkload b ? tasks != null ? tasks : b.defaultTasks(quick) : 0;
             List<String> mine = Workloads.schemesOf(w).stream().filter(s -> ss.isEmpty() || ss.contains(s)).toList();
+            boolean st = stall && n == 0; // a burst has no stalled-reader variant
             for (String s : mine) {
                 for (int t : ts) {
-                    configs.add(new Config(w.id(), s, t, stall, kr, ur, warmupMs, durationMs, runs, sanitize, seed));
+                    configs.add(new Config(w.id(), s, t, st, kr, ur, warmupMs, durationMs, runs, sanitize, seed, n));
                 }
             }
             // The stall comparison: birdcage with every reclamation scheme, with and without a stalled reader.
@@ -187,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
                 for (String s : mine) {
                     if (Workloads.isScheme(s)) {
                         configs.add(new Config(w.id(), s, stallThreads, !stall, kr, ur, warmupMs, durationMs, runs,
-                                sanitize, seed));
+                                sanitize, seed, 0));
                     }
                 }
             }

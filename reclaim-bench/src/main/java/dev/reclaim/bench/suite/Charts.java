@@ -77,27 +77,67 @@ final class Charts {
         int n = 0;
         for (Result r : rs) {
             if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && r.seriesMs().length > 0) {
-                double[] x = toDouble(r.seriesMs());
-                double[] y = toDouble(r.seriesPending());
-                XYSeries s = chart.addSeries(r.config().scheme() + (r.config().stall() ? " + stalled reader" : ""),
-                        x, y);
-                s.setMarker(SeriesMarkers.NONE);
-                if (r.config().stall()) {
-                    s.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
-                            new float[] {8f, 5f}, 0f));
-                } else {
-                    s.setLineWidth(2.5f);
-                }
+                line(chart, r.config().scheme() + (r.config().stall() ? " + stalled reader" : ""), r.seriesMs(),
+                        r.seriesPending(), r.config().stall());
                 n++;
             }
         }
-        if (n == 0) {
+        return saveCounts(chart, file, n);
+    }
+
+    /** Adds a time series without markers, dashed when {@code dashed}. */
+    private static void line(XYChart chart, String name, long[] x, long[] y, boolean dashed) {
+        XYSeries s = chart.addSeries(name, toDouble(x), toDouble(y));
+        s.setMarker(SeriesMarkers.NONE);
+        if (dashed) {
+            s.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+                    new float[] {8f, 5f}, 0f));
+        } else {
+            s.setLineWidth(2.5f);
+        }
+    }
+
+    /** Saves a chart of counts over time (y from 0, thousands separators) if it has a series. */
+    private static boolean saveCounts(XYChart chart, Path file, int series) throws IOException {
+        if (series == 0) {
             return false;
         }
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisDecimalPattern("#,##0");
         save(chart, file);
         return true;
+    }
+
+    /**
+     * One sampled series of the last measured burst of a burst workload against time, one line per scheme, at
+     * {@code threads} carrier threads.
+     *
+     * @param file     the PNG to write
+     * @param title    what the series is, e.g. "pending garbage"
+     * @param yTitle   the y axis title
+     * @param threads  the carrier-thread count to plot
+     * @param rs       the workload's results
+     * @param series   the series of a result (same length as its {@code seriesMs})
+     * @return whether a chart was written (false when no result has the series)
+     * @throws IOException if the file cannot be written
+     */
+    static boolean burstSeries(Path file, String title, String yTitle, int threads, List<Result> rs,
+                               java.util.function.Function<Result, long[]> series) throws IOException {
+        int tasks = rs.stream().mapToInt(r -> r.config().tasks()).max().orElse(0);
+        XYChart chart = base(String.format(Locale.ROOT, "%s: %s, %,d tasks, %d carrier thread%s (last burst)", title,
+                rs.isEmpty() ? "" : rs.getFirst().config().workload(), tasks, threads, threads == 1 ? "" : "s"),
+                "time since the first task was submitted (ms)", yTitle);
+        int n = 0;
+        for (Result r : rs) {
+            long[] y = series.apply(r);
+            // all zeros: the scheme does not report the figure (leak counts no guards)
+            if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && y.length > 0
+                    && y.length == r.seriesMs().length && java.util.Arrays.stream(y).anyMatch(v -> v != 0)) {
+                line(chart, r.config().scheme(), r.seriesMs(), y, false);
+                n++;
+            }
+        }
+        return saveCounts(chart, file, n);
     }
 
     /**

@@ -20,17 +20,19 @@ import java.util.Map;
  * @param runs        measured runs
  * @param sanitize    sanitizer mode
  * @param seed        random seed
+ * @param tasks       tasks per burst of a {@link BurstWorkload} (its {@code threads} are carrier threads); 0 for
+ *                    the other workloads
  */
 public record Config(String workload, String scheme, int threads, boolean stall, int keyRange, double updateRatio,
-                     long warmupMs, long durationMs, int runs, boolean sanitize, long seed) {
+                     long warmupMs, long durationMs, int runs, boolean sanitize, long seed, int tasks) {
 
     /**
      * A short unique name, usable as a file name.
      *
-     * @return e.g. {@code birdcage-ebr-t2-stall}
+     * @return e.g. {@code birdcage-ebr-t2-stall}, {@code vthreads-ebr-t2-n100000}
      */
     public String name() {
-        return workload + "-" + scheme + "-t" + threads + (stall ? "-stall" : "");
+        return workload + "-" + scheme + "-t" + threads + (stall ? "-stall" : "") + (tasks > 0 ? "-n" + tasks : "");
     }
 
     /**
@@ -51,6 +53,7 @@ public record Config(String workload, String scheme, int threads, boolean stall,
         a.add("runs=" + runs);
         a.add("sanitize=" + sanitize);
         a.add("seed=" + seed);
+        a.add("tasks=" + tasks);
         return a;
     }
 
@@ -74,7 +77,8 @@ public record Config(String workload, String scheme, int threads, boolean stall,
                     Boolean.parseBoolean(m.get("stall")), Integer.parseInt(m.get("keyRange")),
                     Double.parseDouble(m.get("updateRatio")), Long.parseLong(m.get("warmupMs")),
                     Long.parseLong(m.get("durationMs")), Integer.parseInt(m.get("runs")),
-                    Boolean.parseBoolean(m.get("sanitize")), Long.parseLong(m.get("seed")));
+                    Boolean.parseBoolean(m.get("sanitize")), Long.parseLong(m.get("seed")),
+                    Integer.parseInt(m.get("tasks")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("bad fork configuration " + args + ": " + e, e);
         }

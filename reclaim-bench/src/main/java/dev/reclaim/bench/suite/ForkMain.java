@@ -67,6 +67,10 @@ public final class ForkMain {
     static void measure(Config c, Properties p) throws Exception {
         Workload w = Workloads.byId(c.workload());
         Workload.Params params = new Workload.Params(c.threads(), c.keyRange(), c.updateRatio(), c.sanitize(), c.seed());
+        if (w instanceof BurstWorkload b) {
+            measureBurst(b, c, params, p);
+            return;
+        }
         Histogram latency = new Histogram(MAX_LATENCY_NS, 2);
         if (c.warmupMs() > 0) {
             runOnce(w, c, params, c.warmupMs(), new Histogram(MAX_LATENCY_NS, 2));
@@ -92,6 +96,34 @@ public final class ForkMain {
             curve.append(100.0).append(':').append(latency.getMaxValue());
         }
         p.setProperty("lat_curve", curve.toString());
+    }
+
+    /**
+     * A burst workload: a warm-up burst of at most 10,000 tasks (when there is a warm-up), then {@code runs}
+     * measured bursts of {@code tasks} tasks, each on a fresh reclaimer. Throughput is tasks per second; heap per
+     * operation is the whole JVM's allocation per task; the series are the last burst's.
+     */
+    static void measureBurst(BurstWorkload b, Config c, Workload.Params params, Properties p) throws Exception {
+        if (c.warmupMs() > 0) {
+            b.burst(c.scheme(), params, Math.min(c.tasks(), 10_000));
+        }
+        for (int r = 0; r < c.runs(); r++) {
+            BurstRun br = b.burst(c.scheme(), params, c.tasks());
+            p.setProperty("ops_per_sec." + r, Double.toString(br.tasks() / br.seconds()));
+            p.setProperty("alloc_bytes_per_op." + r, Double.toString(br.heapBytesPerTask()));
+            p.setProperty("peak_pending." + r, Long.toString(br.peakPending()));
+            p.setProperty("peak_pending_bytes." + r, Long.toString(br.peakPendingBytes()));
+            br.store(r, p);
+            if (r == c.runs() - 1) {
+                p.setProperty("series_ms", join(br.seriesMs()));
+                p.setProperty("series_pending", join(br.seriesPending()));
+                p.setProperty("series_open_guards", join(br.seriesOpenGuards()));
+                p.setProperty("series_heap_mb", join(br.seriesHeapMb()));
+            }
+        }
+        p.setProperty("has_reclaimer", Boolean.toString(Workloads.isScheme(c.scheme())));
+        p.setProperty("lat_count", "0");
+        p.setProperty("lat_curve", "");
     }
 
     record RunResult(double opsPerSec, double allocPerOp, long peakPending, long peakPendingBytes,
@@ -147,7 +179,8 @@ public final class ForkMain {
             staller.start();
             stallEntered.await();
         }
-        Sampler sampler = reclaimer == null ? null : new Sampler(reclaimer, Math.max(1, durationMs / 200));
+        StatsSampler sampler = reclaimer == null ? null
+                : new StatsSampler(reclaimer, Math.max(1, durationMs / 200), "bench-pending-sampler");
         for (Thread t : threads) {
             t.start();
         }
@@ -173,8 +206,8 @@ public final class ForkMain {
         long peakBytes = 0;
         if (reclaimer != null) {
             ReclaimerStats s = reclaimer.stats();
-            peak = Math.max(sampler.maxPending, Math.max(s.pending(), s.peakPending()));
-            peakBytes = Math.max(sampler.maxPendingBytes, s.pendingBytes());
+            peak = Math.max(sampler.peakPending, Math.max(s.pending(), s.peakPending()));
+            peakBytes = Math.max(sampler.peakPendingBytes, s.pendingBytes());
         }
         trial.close();
         if (failure.get() != null) {
@@ -187,7 +220,7 @@ public final class ForkMain {
         }
         double secs = (t1 - t0) / 1e9;
         return new RunResult(totalOps / secs, totalOps == 0 ? 0 : (double) totalAlloc / totalOps, peak, peakBytes,
-                sampler == null ? new long[0] : sampler.times(), sampler == null ? new long[0] : sampler.values());
+                sampler == null ? new long[0] : sampler.times(), sampler == null ? new long[0] : sampler.pending());
     }
 
     /** The stalled reader's body: enters a guard, says so, and keeps it open until released. */
@@ -206,72 +239,7 @@ public final class ForkMain {
         volatile boolean stop; // volatile: written once by the main thread, polled by the workers
     }
 
-    /** Samples the reclaimer's pending garbage at a fixed period while a run is going on. */
-    private static final class Sampler extends Thread {
-        private final Reclaimer reclaimer;
-        private final long periodMs;
-        private volatile boolean done; // volatile: written by finish(), polled by the sampler
-        private long startNanos;
-        private long[] times = new long[256];
-        private long[] values = new long[256];
-        private int count;
-        long maxPending;
-        long maxPendingBytes;
-
-        Sampler(Reclaimer reclaimer, long periodMs) {
-            super("bench-pending-sampler");
-            setDaemon(true);
-            this.reclaimer = reclaimer;
-            this.periodMs = periodMs;
-        }
-
-        void start(long t0) {
-            startNanos = t0;
-            start();
-        }
-
-        @Override
-        public void run() {
-            while (!done) {
-                sample();
-                try {
-                    Thread.sleep(periodMs);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void sample() {
-            ReclaimerStats s = reclaimer.stats();
-            if (count == times.length) {
-                times = Arrays.copyOf(times, count * 2);
-                values = Arrays.copyOf(values, count * 2);
-            }
-            times[count] = (System.nanoTime() - startNanos) / 1_000_000;
-            values[count] = s.pending();
-            count++;
-            maxPending = Math.max(maxPending, s.pending());
-            maxPendingBytes = Math.max(maxPendingBytes, s.pendingBytes());
-        }
-
-        void finish() throws InterruptedException {
-            done = true;
-            interrupt();
-            join();
-            sample(); // the last point, at the end of the run
-        }
-
-        long[] times() {
-            return Arrays.copyOf(times, count);
-        }
-
-        long[] values() {
-            return Arrays.copyOf(values, count);
-        }
-    }
-
-    private static String join(long[] v) {
+    static String join(long[] v) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < v.length; i++) {
             if (i > 0) {

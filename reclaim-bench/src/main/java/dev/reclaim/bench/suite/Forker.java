@@ -43,6 +43,10 @@ final class Forker {
         if (fence != null) {
             cmd.add("-Dreclaim.asymmetricFence=" + fence); // RECLAIM_JAVA_OPTS=-Dreclaim.asymmetricFence=off compares modes
         }
+        if (c.tasks() > 0) {
+            // a burst's threads are the carriers of the virtual-thread scheduler
+            cmd.add("-Djdk.virtualThreadScheduler.parallelism=" + c.threads());
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ForkMain.class.getName());
@@ -59,7 +63,8 @@ final class Forker {
             Files.deleteIfExists(resultFile);
             Process p = new ProcessBuilder(command(c, resultFile)).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            long budgetMs = 3 * (c.warmupMs() + c.runs() * c.durationMs()) + 120_000;
+            long budgetMs = c.tasks() > 0 ? 3L * (c.runs() + 1) * c.tasks() + 120_000 // 3 ms per task: hung, not slow
+                    : 3 * (c.warmupMs() + c.runs() * c.durationMs()) + 120_000;
             if (!p.waitFor(budgetMs, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
                 return Result.failed(c, "error: fork timed out after " + budgetMs + " ms (log: " + log + ")",

@@ -18,7 +18,7 @@ final class Report {
     static final List<String> COLUMNS = List.of("workload", "scheme", "threads", "stall", "key_range",
             "update_ratio", "runs", "ops_per_sec", "ops_per_sec_min", "ops_per_sec_max", "alloc_bytes_per_op",
             "peak_pending", "peak_pending_bytes", "peak_rss_mb", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns",
-            "lat_max_ns", "status");
+            "lat_max_ns", "tasks", "freed_running_pct", "peak_open_guards", "status");
 
     private final Path dir;
     private final BenchCommand.Plan plan;
@@ -48,7 +48,22 @@ final class Report {
                 files.add(f);
             }
             f = "pending-" + w.id() + ".png";
-            if (Charts.pending(dir.resolve(f), w.id(), plan.stallThreads(), mine)) {
+            if (w instanceof BurstWorkload) {
+                if (Charts.burstSeries(dir.resolve(f), "pending garbage", "retired, not yet freed (objects)",
+                        plan.stallThreads(), mine, Result::seriesPending)) {
+                    files.add(f);
+                }
+                f = "guards-" + w.id() + ".png";
+                if (Charts.burstSeries(dir.resolve(f), "open guards", "guards open at once (slots in use)",
+                        plan.stallThreads(), mine, Result::seriesOpenGuards)) {
+                    files.add(f);
+                }
+                f = "heap-" + w.id() + ".png";
+                if (Charts.burstSeries(dir.resolve(f), "Java heap in use", "heap used (MiB)", plan.stallThreads(),
+                        mine, Result::seriesHeapMb)) {
+                    files.add(f);
+                }
+            } else if (Charts.pending(dir.resolve(f), w.id(), plan.stallThreads(), mine)) {
                 files.add(f);
             }
             if (w.latencyChart()) {
@@ -79,7 +94,8 @@ final class Report {
                     num(r.allocMedian()), r.hasReclaimer() && r.ok() ? Long.toString(r.peakPendingMax()) : "",
                     r.hasReclaimer() && r.ok() ? Long.toString(r.peakPendingBytesMax()) : "",
                     r.rssKb() < 0 ? "" : num(r.rssKb() / 1024.0), lat(r, 50), lat(r, 99), lat(r, 99.9), lat(r, 100),
-                    csvText(r.status()));
+                    c.tasks() > 0 ? Integer.toString(c.tasks()) : "", r.bursts().isEmpty() ? "" : num(r.freedPercentMedian()),
+                    r.bursts().isEmpty() ? "" : Long.toString(r.peakOpenGuardsMax()), csvText(r.status()));
             b.append(String.join(",", v)).append('\n');
         }
         return b.toString();
@@ -126,7 +142,7 @@ final class Report {
                     .append(", \"key_range\": ").append(c.keyRange())
                     .append(", \"update_ratio\": ").append(c.updateRatio() < 0 ? "null" : num(c.updateRatio()))
                     .append(", \"warmup_ms\": ").append(c.warmupMs()).append(", \"duration_ms\": ").append(c.durationMs())
-                    .append(", \"sanitize\": ").append(c.sanitize())
+                    .append(", \"sanitize\": ").append(c.sanitize()).append(", \"tasks\": ").append(c.tasks())
                     .append(",\n      \"status\": ").append(q(r.status()))
                     .append(", \"ops_per_sec_runs\": ").append(arr(r.opsPerSec()))
                     .append(", \"alloc_bytes_per_op_runs\": ").append(arr(r.allocBytesPerOp()))
@@ -142,7 +158,31 @@ final class Report {
                         .append(", ").append((long) lc[k][1]).append("]");
             }
             b.append("],\n      \"pending_series\": {\"ms\": ").append(arr(r.seriesMs())).append(", \"pending\": ")
-                    .append(arr(r.seriesPending())).append("}}");
+                    .append(arr(r.seriesPending()));
+            if (!r.bursts().isEmpty()) {
+                b.append(", \"open_guards\": ").append(arr(r.seriesOpenGuards())).append(", \"heap_mb\": ")
+                        .append(arr(r.seriesHeapMb()));
+            }
+            b.append("}");
+            if (!r.bursts().isEmpty()) {
+                b.append(",\n      \"bursts\": [");
+                for (int k = 0; k < r.bursts().size(); k++) {
+                    BurstRun br = r.bursts().get(k);
+                    b.append(k == 0 ? "" : ", ").append("{\"tasks\": ").append(br.tasks())
+                            .append(", \"seconds\": ").append(num(br.seconds()))
+                            .append(", \"retired\": ").append(br.retired())
+                            .append(", \"reclaimed_running\": ").append(br.reclaimedRunning())
+                            .append(", \"retired_before_tail\": ").append(br.retiredBeforeTail())
+                            .append(", \"tail_tasks\": ").append(br.tailTasks())
+                            .append(", \"freed_running_pct\": ").append(Double.isNaN(br.freedPercent()) ? "null"
+                                    : num(br.freedPercent()))
+                            .append(", \"peak_pending\": ").append(br.peakPending())
+                            .append(", \"peak_open_guards\": ").append(br.peakOpenGuards())
+                            .append(", \"peak_heap_bytes\": ").append(br.peakHeapBytes()).append("}");
+                }
+                b.append("]");
+            }
+            b.append("}");
         }
         b.append("\n  ]\n}\n");
         return b.toString();
@@ -209,6 +249,37 @@ final class Report {
                     "(" + humanOps(r.opsMin()) + " - " + humanOps(r.opsMax()) + ")", r.allocMedian(),
                     r.hasReclaimer() ? String.format(Locale.ROOT, "%,d", r.peakPendingMax()) : "-",
                     r.rssKb() / 1024.0, r.latencyAt(99) < 0 ? "-" : Long.toString(r.latencyAt(99))));
+        }
+        b.append(burstTable());
+        return b.toString();
+    }
+
+    /**
+     * The target figures of the burst workloads, one line per measured burst: freed while running as a percentage
+     * of what was retired before the tail started, and peak pending as a percentage of the tasks.
+     *
+     * @return the table, empty when no burst ran
+     */
+    String burstTable() {
+        StringBuilder b = new StringBuilder();
+        for (Result r : results) {
+            Config c = r.config();
+            for (BurstRun br : r.bursts()) {
+                if (b.isEmpty()) {
+                    b.append(String.format(Locale.ROOT, "%n%-9s %-8s %4s %9s %7s %12s %12s %8s %16s %11s %8s%n",
+                            "burst", "scheme", "carr", "tasks", "time s", "retired", "freed run", "freed %",
+                            "peak pend (%)", "peak guards", "heap MB"));
+                }
+                b.append(String.format(Locale.ROOT, "%-9s %-8s %4d %,9d %7.1f %,12d %,12d %8s %,9d (%4.1f) %,11d %8d%n",
+                        c.workload(), c.scheme(), c.threads(), br.tasks(), br.seconds(), br.retired(),
+                        br.reclaimedRunning(), Double.isNaN(br.freedPercent()) ? "-"
+                                : String.format(Locale.ROOT, "%.1f", br.freedPercent()), br.peakPending(),
+                        100.0 * br.peakPending() / br.tasks(), br.peakOpenGuards(), br.peakHeapBytes() >> 20));
+            }
+        }
+        if (!b.isEmpty()) {
+            b.append("freed %: freed while running (nobody flushed) as % of what was retired when the last 10,000 tasks"
+                    + " (a tenth of a smaller burst) started; peak pend: retired, not yet freed, at its peak.\n");
         }
         return b.toString();
     }
@@ -285,6 +356,11 @@ final class Report {
             b.append("</tr>\n");
         }
         b.append("</table>\n");
+        String bursts = burstTable();
+        if (!bursts.isEmpty()) {
+            b.append("<h2>Bursts</h2>\n<p>One line per measured burst of a burst workload (nobody calls flush or")
+                    .append(" synchronize during a burst).</p>\n<pre>").append(esc(bursts.strip())).append("</pre>\n");
+        }
         b.append("<h2>Columns</h2>\n<ul>\n")
                 .append("<li><b>ops_per_sec</b>: operations per second summed over all worker threads, median of the runs")
                 .append(" (<b>_min</b>, <b>_max</b>: the extreme runs).</li>\n")
@@ -298,6 +374,11 @@ final class Report {
                 .append(ForkMain.BATCH).append(" operations per thread, all runs merged (HdrHistogram); includes")
                 .append(" the cost of System.nanoTime (~20-30 ns).</li>\n")
                 .append("<li><b>stall</b>: a reader thread held a guard open for the whole run (a stalled reader).</li>\n")
+                .append("<li><b>tasks</b>, <b>freed_running_pct</b>, <b>peak_open_guards</b> (burst workloads): tasks per")
+                .append(" burst (threads are then carrier threads of the virtual-thread scheduler); objects freed by the")
+                .append(" time the last task finished as % of those retired when the last 10,000 tasks started (median of")
+                .append(" the bursts); the most guards open at once. For bursts, ops_per_sec is tasks per second and")
+                .append(" alloc_bytes_per_op the whole JVM's heap allocation per task.</li>\n")
                 .append("</ul>\n</body></html>\n");
         return b.toString();
     }

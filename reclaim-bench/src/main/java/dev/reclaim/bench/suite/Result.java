@@ -21,10 +21,15 @@ import java.util.Properties;
  * @param rssKb            peak resident set size of the fork (VmHWM), KiB, or -1
  * @param jvmArgs          the fork's JVM arguments
  * @param seconds          wall time of the fork
+ * @param bursts           the figures of each measured burst of a {@link BurstWorkload} (without series), empty
+ *                         for the other workloads
+ * @param seriesOpenGuards open guards at the times of {@code seriesMs} (burst workloads only, else empty)
+ * @param seriesHeapMb     Java heap in use at those times, MiB (burst workloads only, else empty)
  */
 public record Result(Config config, String status, double[] opsPerSec, double[] allocBytesPerOp, long[] peakPending,
                      long[] peakPendingBytes, boolean hasReclaimer, long[] seriesMs, long[] seriesPending,
-                     double[][] latencyCurve, long rssKb, String jvmArgs, double seconds) {
+                     double[][] latencyCurve, long rssKb, String jvmArgs, double seconds, List<BurstRun> bursts,
+                     long[] seriesOpenGuards, long[] seriesHeapMb) {
 
     /**
      * The percentiles stored in {@link #latencyCurve()}: 50 and 100 (1 - 10^(-k/4)) for k = 0..18 (up to
@@ -118,6 +123,25 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
         return -1;
     }
 
+    /**
+     * Median over the measured bursts of freed-while-running as a percentage of what was retired before the tail
+     * started ({@link BurstRun#freedPercent()}).
+     *
+     * @return the percentage, or NaN for a workload that is not a burst
+     */
+    public double freedPercentMedian() {
+        return median(bursts.stream().mapToDouble(BurstRun::freedPercent).filter(d -> !Double.isNaN(d)).toArray());
+    }
+
+    /**
+     * The largest number of guards open at once in any measured burst.
+     *
+     * @return the count, 0 for a workload that is not a burst
+     */
+    public long peakOpenGuardsMax() {
+        return bursts.stream().mapToLong(BurstRun::peakOpenGuards).max().orElse(0);
+    }
+
     static double median(double[] v) {
         if (v.length == 0) {
             return Double.NaN;
@@ -147,6 +171,10 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
             peak.add(Long.parseLong(p.getProperty("peak_pending." + r)));
             peakBytes.add(Long.parseLong(p.getProperty("peak_pending_bytes." + r)));
         }
+        List<BurstRun> bursts = new ArrayList<>();
+        for (int r = 0; BurstRun.load(r, p) != null; r++) {
+            bursts.add(BurstRun.load(r, p));
+        }
         List<double[]> curve = new ArrayList<>();
         String lc = p.getProperty("lat_curve", "");
         for (String pair : lc.split(",")) {
@@ -164,7 +192,8 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
                 Boolean.parseBoolean(p.getProperty("has_reclaimer", "false")),
                 longs(p.getProperty("series_ms", "")), longs(p.getProperty("series_pending", "")),
                 curve.toArray(double[][]::new),
-                Long.parseLong(p.getProperty("rss_hwm_kb", "-1")), p.getProperty("jvm_args", ""), seconds);
+                Long.parseLong(p.getProperty("rss_hwm_kb", "-1")), p.getProperty("jvm_args", ""), seconds, bursts,
+                longs(p.getProperty("series_open_guards", "")), longs(p.getProperty("series_heap_mb", "")));
     }
 
     /**
@@ -177,7 +206,8 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
      */
     static Result failed(Config c, String status, double seconds) {
         return new Result(c, status, new double[0], new double[0], new long[0], new long[0],
-                Workloads.isScheme(c.scheme()), new long[0], new long[0], new double[0][], -1, "", seconds);
+                Workloads.isScheme(c.scheme()), new long[0], new long[0], new double[0][], -1, "", seconds, List.of(),
+                new long[0], new long[0]);
     }
 
     private static long[] longs(String csv) {

@@ -19,7 +19,8 @@ public final class Workloads {
             SetBenchWorkload.hashmap(),
             SetBenchWorkload.openmap(),
             new AllocWorkload(),
-            new ArcSwapWorkload());
+            new ArcSwapWorkload(),
+            new VThreadsWorkload());
 
     private Workloads() {
     }

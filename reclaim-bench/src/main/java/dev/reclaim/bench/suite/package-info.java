@@ -18,6 +18,13 @@
  * {@link dev.reclaim.Reclaimer#stats()} every {@code duration/200} for the pending-garbage series and peak;
  * a {@code --stall} reader enters a guard before the first operation and closes it after the last.
  *
+ * <p>A {@link dev.reclaim.bench.suite.BurstWorkload} ({@code vthreads}) is measured by task count instead: the fork
+ * runs a warm-up burst and {@code --runs} bursts of {@code --tasks} tasks through
+ * {@link dev.reclaim.bench.suite.BurstWorkload#burst}, which samples pending garbage, open guards and heap itself
+ * and returns a {@link dev.reclaim.bench.suite.BurstRun}; its configurations' thread count is the number of
+ * carrier threads of the fork's virtual-thread scheduler. The report adds a burst table (freed while running,
+ * peak pending) and charts of the three series.
+ *
  * <h2>Adding a workload (one class)</h2>
  * <ol>
  *   <li>Write a class implementing {@link dev.reclaim.bench.suite.Workload}: an {@code id()} (the name on the

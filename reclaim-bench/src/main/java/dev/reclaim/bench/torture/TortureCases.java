@@ -23,6 +23,8 @@ final class TortureCases {
      */
     /** Loads per ArcSwap reader thread per round. */
     static final long ARCSWAP_OPS = 200_000;
+    /** Tasks per virtual-thread burst (each sleeps 1-3 ms inside its guard). */
+    static final int BURST_TASKS = 2_000;
 
     static List<TortureCase> all() {
         List<TortureCase> cases = new ArrayList<>();
@@ -51,6 +53,9 @@ final class TortureCases {
             for (LongContainer.Kind kind : LongContainer.KINDS) {
                 cases.add(new ExhaustionCase(scheme, kind));
             }
+        }
+        for (Scheme scheme : Reclaimers.freeing()) {
+            cases.add(new VThreadBurstCase(scheme, BURST_TASKS, false));
         }
         cases.add(new SyncInterruptCase());
         cases.add(new ArcSwapChurnCase(ARCSWAP_OPS));

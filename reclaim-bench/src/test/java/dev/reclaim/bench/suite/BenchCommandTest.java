@@ -48,7 +48,7 @@ class BenchCommandTest {
     void quickSmokeRunWritesReportChartsAndOneCsvRowPerConfiguration(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");
         String[] args = {"bench", "--quick", "--duration", "100ms", "--warmup", "30ms", "--runs", "1",
-                "--threads", "1,2", "--out", out.toString()};
+                "--threads", "1,2", "--tasks", "2000", "--out", out.toString()};
         BenchCommand.Plan plan = plan(args);
         Run r = run(args);
         assertEquals(0, r.exit(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
@@ -97,14 +97,55 @@ class BenchCommandTest {
     }
 
     @Test
+    void vthreadsBurstPrintsTheTargetFiguresAndChartsPendingGuardsAndHeapPerScheme(@TempDir Path dir)
+            throws Exception {
+        Path out = dir.resolve("report");
+        Run r = run("bench", "--workloads", "vthreads", "--schemes", "ebr,hp", "--threads", "1", "--tasks", "3000",
+                "--runs", "2", "--warmup", "0", "--out", out.toString());
+        assertEquals(0, r.exit(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        assertTrue(r.out().contains("freed %"), "the console prints the burst figures: " + r.out());
+        long burstLines = r.out().lines().filter(l -> l.matches("vthreads +(ebr|hp) +1 +3,000 .*")).count();
+        assertEquals(4, burstLines, "one burst line per measured burst (2 schemes x 2 runs): " + r.out());
+        for (String png : List.of("pending-vthreads.png", "guards-vthreads.png", "heap-vthreads.png")) {
+            assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(out.resolve(png)), 4), png);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        List<String> header = List.of(csv.getFirst().split(","));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",", -1);
+            assertEquals("3000", f[header.indexOf("tasks")], line);
+            String freed = f[header.indexOf("freed_running_pct")]; // empty when nothing was retired before the tail
+            assertTrue(freed.isEmpty() || Double.parseDouble(freed) >= 0 && Double.parseDouble(freed) <= 100, line);
+            assertTrue(Long.parseLong(f[header.indexOf("peak_open_guards")]) > 0, line);
+            assertTrue(Long.parseLong(f[header.indexOf("peak_pending")]) <= 3000, line);
+        }
+        String json = Files.readString(out.resolve("results.json"));
+        assertTrue(json.contains("\"retired_before_tail\"") && json.contains("\"open_guards\""), json);
+    }
+
+    @Test
+    void burstWorkloadsTakeTheirTaskCountAndHaveNoStalledVariant() {
+        BenchCommand.Plan plan = plan("bench", "--workloads", "vthreads,treiber", "--tasks", "50000", "--stall");
+        assertTrue(plan.configs().stream().filter(c -> c.workload().equals("vthreads"))
+                .allMatch(c -> c.tasks() == 50_000 && !c.stall()));
+        assertTrue(plan.configs().stream().filter(c -> c.workload().equals("treiber"))
+                .allMatch(c -> c.tasks() == 0 && c.stall()));
+        assertEquals(10_000, plan("bench", "--quick", "--workloads", "vthreads").configs().getFirst().tasks());
+        assertEquals(1, BurstRun.tailOf(5));
+        assertEquals(2_000, BurstRun.tailOf(20_000));
+        assertEquals(10_000, BurstRun.tailOf(1_000_000));
+    }
+
+    @Test
     void defaultSuiteHasThreeRunsEveryPairingAndTheStallComparison() {
         BenchCommand.Plan plan = plan("bench");
         assertTrue(plan.configs().stream().allMatch(c -> c.runs() >= 3 && c.durationMs() == 1000));
         for (Workload w : Workloads.ALL) {
             for (String s : Workloads.schemesOf(w)) {
                 for (int t : List.of(1, 2, 4)) {
+                    int tasks = w instanceof BurstWorkload b ? b.defaultTasks(false) : 0;
                     assertTrue(plan.configs().contains(new Config(w.id(), s, t, false,
-                            w.defaultKeyRange(), w.defaultUpdateRatio(), 1000, 1000, 3, false, 42)),
+                            w.defaultKeyRange(), w.defaultUpdateRatio(), 1000, 1000, 3, false, 42, tasks)),
                             w.id() + " " + s + " " + t);
                 }
             }
@@ -126,7 +167,8 @@ class BenchCommandTest {
         assertTrue(plan.configs().stream().allMatch(c -> c.keyRange() == 10));
         assertTrue(plan.configs().stream().filter(c -> c.workload().equals("birdcage"))
                 .allMatch(c -> c.updateRatio() == 0.1));
-        assertTrue(plan.configs().stream().filter(c -> !c.workload().equals("birdcage")).allMatch(Config::stall));
+        assertTrue(plan.configs().stream().filter(c -> !c.workload().equals("birdcage") && c.tasks() == 0)
+                .allMatch(Config::stall), "every timed workload gets the stalled reader (a burst has no stalled variant)");
         assertTrue(plan.configs().stream().anyMatch(c -> c.workload().equals("birdcage") && !c.stall()),
                 "with --stall the comparison runs birdcage without the stalled reader");
     }
@@ -143,7 +185,8 @@ class BenchCommandTest {
                 List.of("bench", "--duration", "fast"),
                 List.of("bench", "--runs", "0"),
                 List.of("bench", "--update-ratio", "1.5"),
-                List.of("bench", "--key-range", "0"));
+                List.of("bench", "--key-range", "0"),
+                List.of("bench", "--tasks", "0"));
         for (List<String> args : bad) {
             Run r = run(args.toArray(String[]::new));
             assertEquals(2, r.exit(), "exit code for " + args);
@@ -171,7 +214,7 @@ class BenchCommandTest {
 
     @Test
     void configRoundTripsThroughForkArguments() {
-        Config c = new Config("birdcage", "ebr", 3, true, 17, 0.25, 10, 20, 4, true, 99);
+        Config c = new Config("vthreads", "ebr", 3, true, 17, 0.25, 10, 20, 4, true, 99, 12_345);
         assertEquals(c, Config.fromArgs(c.toArgs()));
     }
 

@@ -159,4 +159,21 @@ class TortureCommandTest {
         assertTrue(caught.getMessage().contains("a worker failed") || caught.getMessage().contains("lost")
                 || caught.getMessage().contains("twice"), caught.getMessage());
     }
+
+    @Test
+    void vthreadBurstPassesForEveryFreeingScheme() throws Exception {
+        for (Scheme scheme : Reclaimers.freeing()) {
+            String summary = new VThreadBurstCase(scheme, 500, false).run(11, 2);
+            assertTrue(summary.contains("all freed once"), summary);
+        }
+    }
+
+    @Test
+    void vthreadBurstCatchesANodeFreedWhileASleepingTaskStillReadsIt() {
+        // protection removed: a task frees the node it swapped out at once, while readers sleep on it
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> new VThreadBurstCase(Scheme.EBR, 500, true).run(11, 2));
+        assertTrue(e.getMessage().contains("UseAfterFree") || e.getMessage().contains("changed under its guard"),
+                e.getMessage());
+    }
 }

@@ -1,0 +1,192 @@
+package dev.reclaim.arc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The debt-slot pool under bursts of guards held open by virtual threads: it grows for the burst, a store after
+ * the burst gives the slots back, and a shrink never cuts off a slot that holds a debt (with the negative control
+ * that publishes the smaller table without marking the removed slots).
+ */
+class ArcSwapPoolTest {
+
+    /** A value that fails the test if it is released while a guard marked as using it is open. */
+    static final class Val {
+        final int id;
+        final AtomicBoolean inUse = new AtomicBoolean();
+        final AtomicInteger releases = new AtomicInteger();
+
+        Val(int id) {
+            this.id = id;
+        }
+
+        Arc<Val> arc(ConcurrentLinkedQueue<String> failures) {
+            return Arc.of(this, v -> {
+                if (v.inUse.get()) {
+                    failures.add("value " + v.id + " released while a guard used it");
+                }
+                v.releases.incrementAndGet();
+            });
+        }
+    }
+
+    @AfterEach
+    void seamsOff() {
+        DebtPool.shrinkUnmarkedForTests = false;
+    }
+
+    /** Opens {@code n} guards on virtual threads that end with their guard open (guards may close anywhere). */
+    private static List<ArcGuard<Val>> openOnVirtualThreads(ArcSwap<Val> swap, int n) throws InterruptedException {
+        ArcGuard<?>[] guards = new ArcGuard<?>[n];
+        CountDownLatch loaded = new CountDownLatch(n);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            ts.add(Thread.ofVirtual().start(() -> {
+                guards[k] = swap.load();
+                loaded.countDown();
+                try {
+                    release.await(); // unmounted with the guard open: the guards pile up in the pool
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        loaded.await();
+        release.countDown();
+        for (Thread t : ts) {
+            t.join();
+        }
+        List<ArcGuard<Val>> out = new ArrayList<>();
+        for (ArcGuard<?> g : guards) {
+            @SuppressWarnings("unchecked")
+            ArcGuard<Val> v = (ArcGuard<Val>) g;
+            out.add(v);
+        }
+        return out;
+    }
+
+    @Test
+    void aBurstOfOpenGuardsGrowsThePoolAndTheFirstStoreAfterItGivesTheSlotsBack() throws Exception {
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ArcSwap<Val> swap = ArcSwap.of(new Val(0).arc(failures));
+        List<ArcGuard<Val>> guards = openOnVirtualThreads(swap, 5_000);
+        assertTrue(DebtPool.size() >= 5_000, "the pool grew for 5,000 open guards: " + DebtPool.size());
+        assertTrue(DebtPool.size() <= 4 * 8_192, "and not far beyond: " + DebtPool.size());
+        for (ArcGuard<Val> g : guards) {
+            g.close();
+        }
+        swap.store(new Val(1).arc(failures));
+        assertEquals(DebtPool.MIN_SIZE, DebtPool.size(), "the store's scan found every slot free and shrank the pool");
+        swap.close();
+        assertTrue(failures.isEmpty(), () -> failures.peek());
+        assertEquals(0, DebtPool.claimed());
+    }
+
+    @Test
+    void aShrinkNeverCutsOffASlotHoldingADebt() throws Exception {
+        assertTrue(heldDebtSurvivesAShrinkAttempt(), "the value was released under a guard");
+    }
+
+    @Test
+    void negativeControlAShrinkThatDoesNotMarkTheRemovedSlotsLosesTheDebt() throws Exception {
+        DebtPool.shrinkUnmarkedForTests = true;
+        assertFalse(heldDebtSurvivesAShrinkAttempt(),
+                "without the REMOVED marks the writer misses the cut-off slot's debt and releases the value");
+    }
+
+    /**
+     * Holds one guard in the top quarter of a grown pool, asks for a shrink below it, then stores: true when the
+     * held value survived until its guard closed.
+     */
+    private static boolean heldDebtSurvivesAShrinkAttempt() throws Exception {
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        Val first = new Val(0);
+        ArcSwap<Val> swap = ArcSwap.of(first.arc(failures));
+        List<ArcGuard<Val>> guards = openOnVirtualThreads(swap, 3_000);
+        DebtSlot[] table = DebtPool.tableVolatile();
+        List<DebtSlot> slots = Arrays.asList(table);
+        ArcGuard<Val> high = null;
+        for (ArcGuard<Val> g : guards) {
+            if (high == null && slots.indexOf(g) >= table.length * 3 / 4) {
+                high = g;
+            } else {
+                g.close();
+            }
+        }
+        assertNotNull(high, "some guard of 3,000 lies in the top quarter of the table");
+        assertEquals(first, high.get());
+        first.inUse.set(true);
+        boolean shrunk = DebtPool.shrink(table, DebtPool.MIN_SIZE);
+        assertEquals(DebtPool.shrinkUnmarkedForTests, shrunk, "a claimed slot above the target blocks the shrink");
+        swap.store(new Val(1).arc(failures)); // must pay the held debt on `first`
+        first.inUse.set(false);
+        high.close();
+        swap.close();
+        DebtPool.shrinkUnmarkedForTests = false;
+        swap = ArcSwap.of(new Val(2).arc(failures));
+        swap.store(new Val(3).arc(failures)); // a clean pool for the next test
+        swap.close();
+        assertEquals(1, first.releases.get(), "released exactly once");
+        return failures.isEmpty();
+    }
+
+    @Test
+    void shrinksRacingBurstsOfVirtualReadersAndWritersNeverReleaseAValueUnderAGuard() throws Exception {
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        long created0 = ArcSwapStressTest.Resource.CREATED.get();
+        long closed0 = ArcSwapStressTest.Resource.CLOSED.get();
+        ArcSwap<ArcSwapStressTest.Resource> swap = ArcSwap.of(Arc.of(new ArcSwapStressTest.Resource(0, failures)));
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (long i = 1; running.get(); i++) {
+                swap.store(Arc.of(new ArcSwapStressTest.Resource(i, failures)));
+                Thread.yield();
+            }
+        });
+        Thread shrinker = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                DebtPool.shrink(DebtPool.tableVolatile(), DebtPool.MIN_SIZE); // races the loads' claims
+                Thread.onSpinWait();
+            }
+        });
+        for (int burst = 0; burst < 5; burst++) {
+            List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 2_000; r++) {
+                readers.add(Thread.ofVirtual().start(() -> {
+                    for (int j = 0; j < 8; j++) {
+                        try (ArcGuard<ArcSwapStressTest.Resource> g = swap.load()) {
+                            g.get().use();
+                            Thread.yield(); // unmounts with the guard open: the pool grows under the shrinker
+                            g.get().use();
+                        }
+                    }
+                }));
+            }
+            for (Thread t : readers) {
+                t.join();
+            }
+        }
+        running.set(false);
+        writer.join();
+        shrinker.join();
+        swap.close();
+        assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.peek());
+        assertEquals(ArcSwapStressTest.Resource.CREATED.get() - created0,
+                ArcSwapStressTest.Resource.CLOSED.get() - closed0, "every resource closed exactly once");
+        assertEquals(0, DebtPool.claimed());
+    }
+}

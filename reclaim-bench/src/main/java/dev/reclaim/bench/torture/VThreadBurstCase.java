@@ -1,0 +1,137 @@
+package dev.reclaim.bench.torture;
+
+import dev.reclaim.Deleter;
+import dev.reclaim.Guard;
+import dev.reclaim.Reclaimer;
+import dev.reclaim.ReclaimerStats;
+import dev.reclaim.Scheme;
+import dev.reclaim.memory.Memory;
+import dev.reclaim.memory.SlabAllocator;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A thread-per-task burst under the sanitizer: tasks on {@link Executors#newVirtualThreadPerTaskExecutor()},
+ * each allocating a node, entering a guard, reading the shared node, sleeping 1-3 ms inside the guard (the
+ * virtual thread unmounts; its guard stays open on no carrier), reading the node again, swapping its own node
+ * in and retiring the old one. Nobody flushes while the burst runs. Checks: no access to a freed node (the
+ * sanitizer fails the task), the node read before the sleep is the same node after it, every retired node is
+ * freed exactly once after {@code synchronize}, nothing leaks after close. The summary reports how much was
+ * freed while the burst ran (by the reclaimer's own triggers) and the most guards open at once.
+ */
+final class VThreadBurstCase implements TortureCase {
+
+    private final Scheme scheme;
+    private final int tasks;
+    private final boolean unprotected;
+
+    /**
+     * A burst case.
+     *
+     * @param scheme      the scheme under test
+     * @param tasks       tasks in the burst
+     * @param unprotected the negative control: a task frees the node it swapped out at once instead of retiring
+     *                    it, so readers still sleeping on it touch freed memory and the case must fail
+     */
+    VThreadBurstCase(Scheme scheme, int tasks, boolean unprotected) {
+        this.scheme = scheme;
+        this.tasks = tasks;
+        this.unprotected = unprotected;
+    }
+
+    @Override
+    public String name() {
+        return "vthreads-burst " + scheme.id();
+    }
+
+    @Override
+    public String run(long seed, int threads) throws Exception {
+        Failures failures = new Failures();
+        SlabAllocator memory = SlabAllocator.builder().name("torture-vthreads").sanitize(true).build();
+        Reclaimer reclaimer = Reclaimers.create(scheme, "torture-vthreads-" + scheme.id(), failures);
+        try {
+            AtomicLong deleted = new AtomicLong();
+            Deleter counting = p -> {
+                deleted.incrementAndGet();
+                memory.free(p);
+            };
+            long cell = memory.allocateZeroed(8);
+            Memory.putLongRelease(cell, node(memory, -1)); // release: publishes the first node; pairs with protect
+            ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+            AtomicLong peakGuards = new AtomicLong();
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < tasks; i++) {
+                    long id = i;
+                    long sleepMs = 1 + Math.floorMod(seed * 31 + id * 0x9E3779B97F4A7C15L >>> 17, 3L);
+                    ex.execute(() -> {
+                        try {
+                            long mine = node(memory, id);
+                            try (Guard g = reclaimer.enter()) {
+                                long cur = g.protect(0, cell);
+                                long seen = Memory.getLong(cur); // plain: written before the node was published
+                                Thread.sleep(sleepMs);
+                                if (Memory.getLong(cur) != seen) { // plain: as above; the sanitizer checks the access
+                                    errors.add("task " + id + ": the node it read changed under its guard");
+                                }
+                                long old = Memory.getAndSetLong(cell, mine); // volatile: publishes mine; pairs with protect
+                                if (unprotected) {
+                                    memory.free(old);
+                                    deleted.incrementAndGet();
+                                } else {
+                                    g.retire(old, counting);
+                                }
+                            }
+                            if ((id & 255) == 0) {
+                                peakGuards.accumulateAndGet(reclaimer.stats().openGuards(), Math::max);
+                            }
+                        } catch (Throwable e) {
+                            errors.add("task " + id + ": " + e);
+                        }
+                    });
+                }
+            }
+            ReclaimerStats end = reclaimer.stats();
+            long freedRunning = deleted.get();
+            if (!errors.isEmpty()) {
+                throw new AssertionError(errors.size() + " task(s) failed, first: " + errors.peek());
+            }
+            if (!reclaimer.synchronize(Duration.ofSeconds(20))) {
+                throw new AssertionError("synchronize() did not complete within 20 s of the burst's end with no guard"
+                        + " open (oldest guard: " + reclaimer.stats().oldestGuard() + ")");
+            }
+            if (deleted.get() != tasks) {
+                throw new AssertionError("after synchronize " + deleted.get() + " of " + tasks + " retired nodes were"
+                        + " freed");
+            }
+            if (failures.count() != 0) {
+                throw new AssertionError("the reclaimer reported failures: " + failures.sample());
+            }
+            reclaimer.close();
+            memory.free(Memory.getLongAcquire(cell)); // acquire: pairs with the last task's getAndSet
+            memory.free(cell);
+            if (deleted.get() != tasks) {
+                throw new AssertionError("close() ran deleters again: " + deleted.get() + " for " + tasks + " retires");
+            }
+            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            return String.format("%,d virtual-thread tasks, guards open across 1-3 ms sleeps (peak %,d open), freed"
+                    + " while running %,d of %,d retired, all freed once", tasks, peakGuards.get(), freedRunning,
+                    end.retired());
+        } finally {
+            if (!reclaimer.isClosed()) {
+                reclaimer.close();
+            }
+            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
+        }
+    }
+
+    /** A fresh 16-byte node holding {@code id}. */
+    private static long node(SlabAllocator memory, long id) {
+        long n = memory.allocate(16);
+        Memory.putLong(n, id); // plain: published by the release or getAndSet that stores n in the cell
+        return n;
+    }
+}
