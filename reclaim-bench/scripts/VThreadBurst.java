@@ -1,0 +1,98 @@
+import dev.reclaim.*;
+import dev.reclaim.memory.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.*;
+
+/**
+ * A thread-per-task burst against one reclaimer, with the slot-table length the public stats do not show (read
+ * reflectively, so it runs on the class path only). N tasks on a virtual-thread-per-task executor, each:
+ * allocate, enter, read the shared node, sleep 1-3 ms inside the guard, swap in its node, retire the old one.
+ * Nobody flushes. Then a quiet phase (one platform thread, 20k enter/retire/close) and the table length after
+ * it. The harness's {@code vthreads} workload measures the same shape per scheme with charts; this program adds
+ * the table length.
+ *
+ * <pre>
+ * ./reclaim build
+ * java --enable-native-access=ALL-UNNAMED -Xmx3g -cp reclaim-bench/target/reclaim.jar \
+ *     reclaim-bench/scripts/VThreadBurst.java ebr|hp|robust TASKS
+ * </pre>
+ */
+public class VThreadBurst {
+    static int slotCount(Reclaimer r) {
+        try {
+            var f = r.getClass().getDeclaredField("table");
+            f.setAccessible(true);
+            Object t = f.get(r);
+            var m = dev.reclaim.internal.GuardTable.class.getMethod("slots");
+            return ((Object[]) m.invoke(t)).length;
+        } catch (ReflectiveOperationException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    public static void main(String[] a) throws Exception {
+        Scheme scheme = Scheme.fromId(a[0]);
+        int tasks = Integer.parseInt(a[1]);
+        try (SlabAllocator mem = SlabAllocator.create(); Reclaimer r = scheme.create()) {
+            long cell = mem.allocateZeroed(8);
+            long first = mem.allocate(24);
+            Memory.putLongRelease(cell, first);
+            int before = slotCount(r);
+            AtomicLong maxPending = new AtomicLong();
+            AtomicInteger maxSlots = new AtomicInteger(before);
+            AtomicLong retiredBeforeTail = new AtomicLong(-1);
+            long t0 = System.nanoTime();
+            Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    ReclaimerStats s = r.stats();
+                    maxPending.accumulateAndGet(s.pending(), Math::max);
+                    maxSlots.accumulateAndGet(slotCount(r), Math::max);
+                    try { Thread.sleep(50); } catch (InterruptedException e) { return; }
+                }
+            });
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < tasks; i++) {
+                    if (i == tasks - 10_000) {
+                        retiredBeforeTail.set(r.stats().retired());
+                    }
+                    final int id = i;
+                    ex.submit(() -> {
+                        long mine = mem.allocate(24);
+                        Memory.putLong(mine, id);
+                        try (Guard g = r.enter()) {
+                            long cur = g.protect(0, cell);
+                            Memory.getLong(cur);
+                            Thread.sleep(1 + (id % 3));
+                            long old = Memory.getAndSetLong(cell, mine);
+                            g.retire(old, mem);
+                        }
+                        return null;
+                    });
+                }
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            sampler.interrupt();
+            sampler.join();
+            ReclaimerStats s = r.stats();
+            maxPending.accumulateAndGet(s.pending(), Math::max);
+            maxSlots.accumulateAndGet(slotCount(r), Math::max);
+            int atEnd = slotCount(r);
+            long rbt = retiredBeforeTail.get();
+            System.out.printf("%s tasks=%d time=%.1fs retired=%d reclaimed=%d pending=%d retiredBeforeTail=%d freed=%.2f%% maxPending=%d (%.2f%% of tasks) peakPendingStat=%d slots before=%d peak=%d end=%d heap=%dMB%n",
+                scheme.id(), tasks, secs, s.retired(), s.reclaimed(), s.pending(), rbt, 100.0 * s.reclaimed() / Math.max(1, rbt),
+                maxPending.get(), 100.0 * maxPending.get() / tasks, s.peakPending(), before, maxSlots.get(), atEnd,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+            // quiet phase: one platform thread keeps a trickle of load
+            for (int i = 0; i < 20_000; i++) {
+                long mine = mem.allocate(24);
+                try (Guard g = r.enter()) {
+                    long old = Memory.getAndSetLong(cell, mine);
+                    g.retire(old, mem);
+                }
+            }
+            s = r.stats();
+            System.out.printf("%s after quiet phase (20k enters, 1 thread): slots=%d (%.2fx before) retired=%d reclaimed=%d pending=%d%n",
+                scheme.id(), slotCount(r), (double) slotCount(r) / before, s.retired(), s.reclaimed(), s.pending());
+        }
+    }
+}
