@@ -93,6 +93,8 @@ public class VThreadBurst {
             s = r.stats();
             System.out.printf("%s after quiet phase (20k enters, 1 thread): slots=%d (%.2fx before) retired=%d reclaimed=%d pending=%d%n",
                 scheme.id(), slotCount(r), (double) slotCount(r) / before, s.retired(), s.reclaimed(), s.pending());
+            mem.free(Memory.getLong(cell)); // the node still installed, then the cell: nothing left at close
+            mem.free(cell);
         }
     }
 }
