@@ -39,6 +39,8 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
      * {@link Builder#siteSampling(int)} (1 records every stack, 0 none).
      */
     static final String SITE_SAMPLING_PROPERTY = "reclaim.sanitize.siteSampling";
+    /** {@code -Dreclaim.sanitize.quarantine=unbounded}: the default quarantine keeps every freed block. */
+    static final String QUARANTINE_PROPERTY = "reclaim.sanitize.quarantine";
 
     private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -60,9 +62,26 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         this.sanitizing = b.sanitize != null ? b.sanitize : Boolean.getBoolean(SANITIZE_PROPERTY);
         this.capacity = b.capacity;
         this.fast = sanitizing ? null : new FastSlab(id, name, capacity);
-        this.sanitizer = sanitizing ? new SanitizingSlab(name, capacity, b.quarantineBlocks, b.quarantineBytes,
+        boolean unbounded = b.quarantineBlocks == null && quarantineUnboundedProperty();
+        int qBlocks = b.quarantineBlocks != null ? b.quarantineBlocks
+                : unbounded ? Integer.MAX_VALUE : SanitizingSlab.QUARANTINE_BLOCKS;
+        long qBytes = b.quarantineBlocks != null ? b.quarantineBytes
+                : unbounded ? Long.MAX_VALUE : SanitizingSlab.QUARANTINE_BYTES;
+        this.sanitizer = sanitizing ? new SanitizingSlab(name, capacity, qBlocks, qBytes,
                 b.siteSampling != null ? b.siteSampling : siteSamplingProperty()) : null;
         this.onLeak = b.onLeak != null ? b.onLeak : sanitizing ? OnLeak.THROW : OnLeak.WARN;
+    }
+
+    private static boolean quarantineUnboundedProperty() {
+        String v = System.getProperty(QUARANTINE_PROPERTY);
+        if (v == null) {
+            return false;
+        }
+        if (v.trim().equals("unbounded")) {
+            return true;
+        }
+        throw new IllegalArgumentException("-D" + QUARANTINE_PROPERTY + "=" + v + " is not understood; use"
+                + " 'unbounded' to keep every freed block quarantined, or Builder.quarantine(blocks, bytes)");
     }
 
     private static int siteSamplingProperty() {
@@ -117,8 +136,8 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         private long capacity = Long.MAX_VALUE;
         private Boolean sanitize;
         private OnLeak onLeak;
-        private int quarantineBlocks = SanitizingSlab.QUARANTINE_BLOCKS;
-        private long quarantineBytes = SanitizingSlab.QUARANTINE_BYTES;
+        private Integer quarantineBlocks;
+        private long quarantineBytes;
         private Integer siteSampling;
 
         private Builder() {
@@ -180,7 +199,9 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
          * Sanitizer mode: how many freed blocks are kept poisoned (and their addresses withheld from reuse)
          * before their memory returns to the C library; an access to a block still in the quarantine is
          * reported as a use after free, one that has left it is not checked. Default 4096 blocks and 16 MiB,
-         * whichever is reached first; the quarantine is per allocator. Ignored in fast mode.
+         * whichever is reached first, or unbounded with {@code -Dreclaim.sanitize.quarantine=unbounded} (for
+         * tests that access freed memory on purpose: an access to a block that left the quarantine can
+         * corrupt the C library's heap); the quarantine is per allocator. Ignored in fast mode.
          *
          * @param maxBlocks the most blocks quarantined, at least 0
          * @param maxBytes  the most bytes quarantined, at least 0
