@@ -21,7 +21,9 @@ public final class MemoryLeakException extends IllegalStateException {
 
     /** Every leaked block (not serialized); empty in fast mode. */
     private final transient List<LeakedBlock> leaks;
+    /** How many blocks were never freed. */
     private final long leakedBlocks;
+    /** Their usable bytes in total. */
     private final long leakedBytes;
 
     MemoryLeakException(String allocatorName, List<LeakedBlock> leaks) {
