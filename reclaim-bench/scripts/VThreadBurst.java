@@ -19,15 +19,7 @@ import java.util.concurrent.atomic.*;
  */
 public class VThreadBurst {
     static int slotCount(Reclaimer r) {
-        try {
-            var f = r.getClass().getDeclaredField("table");
-            f.setAccessible(true);
-            Object t = f.get(r);
-            var m = dev.reclaim.internal.GuardTable.class.getMethod("slots");
-            return ((Object[]) m.invoke(t)).length;
-        } catch (ReflectiveOperationException e) {
-            throw new RuntimeException(e);
-        }
+        return r.stats().guardSlots();
     }
 
     public static void main(String[] a) throws Exception {

@@ -85,7 +85,7 @@ public final class LeakReclaimer implements Reclaimer {
     @Override
     public ReclaimerStats stats() {
         long r = retired.sum();
-        return new ReclaimerStats(name, Scheme.LEAK, r, 0, r, retiredBytes.sum(), r, -1, 0, null, 0);
+        return new ReclaimerStats(name, Scheme.LEAK, r, 0, r, retiredBytes.sum(), r, -1, 0, null, 0, 0);
     }
 
     @Override

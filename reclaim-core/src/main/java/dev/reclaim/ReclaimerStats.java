@@ -15,8 +15,11 @@ package dev.reclaim;
  * @param openGuards      guards open at the time of the snapshot
  * @param oldestGuard     the open guard holding back reclamation the longest, or null when none is open
  * @param failures        deleters that threw plus guards found abandoned
+ * @param guardSlots      guard slots the reclaimer holds now (each is padded to its own cache lines): the table
+ *                        grows while many guards are open at once, e.g. a burst of virtual threads each holding
+ *                        a guard, and shrinks back once the burst is over; 0 for a scheme without slots
  */
 public record ReclaimerStats(String name, Scheme scheme, long retired, long reclaimed, long pending,
                              long pendingBytes, long peakPending, long epoch, int openGuards,
-                             GuardInfo oldestGuard, long failures) {
+                             GuardInfo oldestGuard, long failures, int guardSlots) {
 }

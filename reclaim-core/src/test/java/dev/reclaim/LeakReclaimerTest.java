@@ -56,6 +56,7 @@ class LeakReclaimerTest {
         assertEquals(0, s.openGuards());
         assertNull(s.oldestGuard());
         assertEquals(0, s.failures());
+        assertEquals(0, s.guardSlots());
     }
 
     @Test

@@ -123,6 +123,7 @@ class ReclaimerContractTest {
             }
             assertNotSame(gs[0], gs[1]);
             assertEquals(100, r.stats().openGuards());
+            assertTrue(r.stats().guardSlots() >= 100, "100 open guards need 100 slots: " + r.stats());
             for (Guard g : gs) {
                 g.close();
             }

@@ -198,11 +198,6 @@ public final class EpochReclaimer implements Reclaimer {
         }
     }
 
-    /** The length of the current slot table (tests: the table follows the load). */
-    int slotCount() {
-        return table.slots().length;
-    }
-
     // ---------------------------------------------------------------- the Reclaimer interface
 
     @Override

@@ -271,11 +271,6 @@ public final class HazardReclaimer implements Reclaimer {
         return table.scanThreshold(table.slots().length);
     }
 
-    /** The length of the current slot table (tests: the table follows the load). */
-    int slotCount() {
-        return table.slots().length;
-    }
-
     // ---------------------------------------------------------------- the Reclaimer interface
 
     @Override

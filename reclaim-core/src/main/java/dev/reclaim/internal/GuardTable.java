@@ -863,11 +863,13 @@ public abstract class GuardTable<S extends GuardSlot> {
         long retiredBytes = retiredBytesBase; // volatile: before the slots (see maybeShrink)
         long retired = retiredBase; // volatile: before the slots (see maybeShrink)
         int open = 0;
+        int live = 0;
         for (GuardSlot s : slotsAcquire()) {
             long v = s.stateVolatile(); // volatile: pairs with the claim CAS and the DEAD store of a shrink
             if (v == GuardSlot.DEAD) {
                 continue; // folded into the base
             }
+            live++;
             retired += s.retiredOpaque();
             retiredBytes += s.retiredBytesOpaque();
             if (GuardSlot.isOpen(v)) {
@@ -880,7 +882,7 @@ public abstract class GuardTable<S extends GuardSlot> {
         long pendingBytes = Math.max(0, retiredBytes - r.reclaimedBytesVolatile());
         return new ReclaimerStats(name, scheme(), retired, reclaimed, pendingCount, pendingBytes,
                 Math.max(pendingCount, r.peakPendingVolatile()), currentEpoch(), open, oldestGuard(false),
-                r.failuresVolatile());
+                r.failuresVolatile(), live);
     }
 
     /**

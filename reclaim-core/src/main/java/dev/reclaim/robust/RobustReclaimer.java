@@ -321,11 +321,6 @@ public final class RobustReclaimer implements Reclaimer {
         return table.clock.eraVolatile(); // volatile: a fresh value for diagnostics
     }
 
-    /** The length of the current slot table (tests: the table follows the load). */
-    int slotCount() {
-        return table.slots().length;
-    }
-
     // ---------------------------------------------------------------- the Reclaimer interface
 
     @Override

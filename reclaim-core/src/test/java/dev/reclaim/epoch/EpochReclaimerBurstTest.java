@@ -15,6 +15,6 @@ class EpochReclaimerBurstTest {
     void virtualThreadBurstIsReclaimedWithoutFlushAndTheTableShrinksBack() throws Exception {
         SlabAllocator mem = check.allocator();
         EpochReclaimer r = check.reclaimer(EpochReclaimer::create);
-        ThreadPerTaskBurst.check(r, mem, r::slotCount);
+        ThreadPerTaskBurst.check(r, mem);
     }
 }

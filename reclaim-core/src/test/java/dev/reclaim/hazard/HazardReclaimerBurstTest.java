@@ -15,6 +15,6 @@ class HazardReclaimerBurstTest {
     void virtualThreadBurstIsReclaimedWithoutFlushAndTheTableShrinksBack() throws Exception {
         SlabAllocator mem = check.allocator();
         HazardReclaimer r = check.reclaimer(HazardReclaimer::create);
-        ThreadPerTaskBurst.check(r, mem, r::slotCount);
+        ThreadPerTaskBurst.check(r, mem);
     }
 }

@@ -15,6 +15,6 @@ class RobustReclaimerBurstTest {
     void virtualThreadBurstIsReclaimedWithoutFlushAndTheTableShrinksBack() throws Exception {
         SlabAllocator mem = check.allocator();
         RobustReclaimer r = check.reclaimer(RobustReclaimer::create);
-        ThreadPerTaskBurst.check(r, mem, r::slotCount);
+        ThreadPerTaskBurst.check(r, mem);
     }
 }

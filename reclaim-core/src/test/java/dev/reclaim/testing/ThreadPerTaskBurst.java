@@ -47,11 +47,11 @@ public final class ThreadPerTaskBurst {
      *
      * @param r     the reclaimer (left open)
      * @param mem   the allocator of the blocks
-     * @param slots the reclaimer's current table length
      * @return what was observed
      * @throws Exception if a task failed
      */
-    public static Observed run(Reclaimer r, SlabAllocator mem, IntSupplier slots) throws Exception {
+    public static Observed run(Reclaimer r, SlabAllocator mem) throws Exception {
+        IntSupplier slots = () -> r.stats().guardSlots();
         long cell = mem.allocateZeroed(8);
         Memory.putLongRelease(cell, mem.allocate(24));
         int before = slots.getAsInt();
@@ -97,12 +97,11 @@ public final class ThreadPerTaskBurst {
      *
      * @param r     the reclaimer (left open)
      * @param mem   the allocator of the blocks
-     * @param slots the reclaimer's current table length
      * @return what was observed
      * @throws Exception if a task failed
      */
-    public static Observed check(Reclaimer r, SlabAllocator mem, IntSupplier slots) throws Exception {
-        Observed o = run(r, mem, slots);
+    public static Observed check(Reclaimer r, SlabAllocator mem) throws Exception {
+        Observed o = run(r, mem);
         assertTrue(o.slotsPeak() >= 4 * o.slotsBefore(), "the burst should have grown the table: " + o);
         assertTrue(o.reclaimed() >= TASKS, r.scheme() + ": the burst's garbage was not reclaimed without a flush: "
                 + o.reclaimed() + " of " + TASKS + " (" + o + ")");

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Measured per burst ({@link BurstRun}): pending garbage, open guards and heap over time (a sampler thread
  * reads {@link Reclaimer#stats()}); freed while running as a percentage of what was retired when the last 10,000
- * tasks started; peak pending; heap. The public stats have no slot-table size: open guards (the slots in use
- * at a sample) is the figure recorded for it.
+ * tasks started; peak pending; heap. The series record open guards (the slots in use at a sample); the slot
+ * table's own size ({@link ReclaimerStats#guardSlots()}) is asserted by the reclaimers' burst tests and printed
+ * by {@code scripts/VThreadBurst.java}.
  *
  * <p>Checks: a node read inside a guard is still alive and still the same node after the sleep (a freed node
  * has its magic overwritten by the deleter before it is freed; a reused one has another id); every block is
