@@ -4,17 +4,18 @@ import java.util.concurrent.*;
 import java.util.concurrent.atomic.*;
 
 /**
- * A thread-per-task burst against one reclaimer, with the slot-table length the public stats do not show (read
- * reflectively, so it runs on the class path only). N tasks on a virtual-thread-per-task executor, each:
- * allocate, enter, read the shared node, sleep 1-3 ms inside the guard, swap in its node, retire the old one.
- * Nobody flushes. Then a quiet phase (one platform thread, 20k enter/retire/close) and the table length after
+ * A thread-per-task burst against one reclaimer, with the slot-table length ({@code stats().guardSlots()}). N
+ * tasks on a virtual-thread-per-task executor, each: allocate, enter, read the shared node, sleep 1-3 ms inside
+ * the guard, swap in its node, retire the old one. Nobody flushes. With {@code birth} as the third argument each
+ * node carries its birth era ({@code Guard.birthEra()} when it is published, passed back at retire), which lets
+ * the robust scheme free a node no sleeping reader can have seen. Then a quiet phase (one platform thread, 20k enter/retire/close) and the table length after
  * it. The harness's {@code vthreads} workload measures the same shape per scheme with charts; this program adds
  * the table length.
  *
  * <pre>
  * ./reclaim build
  * java --enable-native-access=ALL-UNNAMED -Xmx3g -cp reclaim-bench/target/reclaim.jar \
- *     reclaim-bench/scripts/VThreadBurst.java ebr|hp|robust TASKS
+ *     reclaim-bench/scripts/VThreadBurst.java ebr|hp|robust TASKS [birth]
  * </pre>
  */
 public class VThreadBurst {
@@ -25,9 +26,10 @@ public class VThreadBurst {
     public static void main(String[] a) throws Exception {
         Scheme scheme = Scheme.fromId(a[0]);
         int tasks = Integer.parseInt(a[1]);
+        boolean births = a.length > 2 && a[2].equals("birth");
         try (SlabAllocator mem = SlabAllocator.create(); Reclaimer r = scheme.create()) {
             long cell = mem.allocateZeroed(8);
-            long first = mem.allocate(24);
+            long first = mem.allocateZeroed(24);
             Memory.putLongRelease(cell, first);
             int before = slotCount(r);
             AtomicLong maxPending = new AtomicLong();
@@ -55,8 +57,9 @@ public class VThreadBurst {
                             long cur = g.protect(0, cell);
                             Memory.getLong(cur);
                             Thread.sleep(1 + (id % 3));
+                            Memory.putLong(mine + 8, births ? g.birthEra() : 0); // published by the getAndSet
                             long old = Memory.getAndSetLong(cell, mine);
-                            g.retire(old, mem);
+                            g.retire(old, Memory.getLong(old + 8), mem);
                         }
                         return null;
                     });
@@ -70,8 +73,8 @@ public class VThreadBurst {
             maxSlots.accumulateAndGet(slotCount(r), Math::max);
             int atEnd = slotCount(r);
             long rbt = retiredBeforeTail.get();
-            System.out.printf("%s tasks=%d time=%.1fs retired=%d reclaimed=%d pending=%d retiredBeforeTail=%d freed=%.2f%% maxPending=%d (%.2f%% of tasks) peakPendingStat=%d slots before=%d peak=%d end=%d heap=%dMB%n",
-                scheme.id(), tasks, secs, s.retired(), s.reclaimed(), s.pending(), rbt, 100.0 * s.reclaimed() / Math.max(1, rbt),
+            System.out.printf("%s%s tasks=%d time=%.1fs retired=%d reclaimed=%d pending=%d retiredBeforeTail=%d freed=%.2f%% maxPending=%d (%.2f%% of tasks) peakPendingStat=%d slots before=%d peak=%d end=%d heap=%dMB%n",
+                scheme.id(), births ? "+birth" : "", tasks, secs, s.retired(), s.reclaimed(), s.pending(), rbt, 100.0 * s.reclaimed() / Math.max(1, rbt),
                 maxPending.get(), 100.0 * maxPending.get() / tasks, s.peakPending(), before, maxSlots.get(), atEnd,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
             // quiet phase: one platform thread keeps a trickle of load
