@@ -279,8 +279,6 @@ public final class EpochReclaimer implements Reclaimer {
         private final long slowGuardNanos;
         private final int bagCapacity;
         private final int advanceEvery;
-        /** Epochs a sealed bag waits before its deleters run: 2, or fewer in the negative control. */
-        private final int graceEpochs;
         /** The global epoch, padded against the fields above (read by every enter). */
         final EpochCell global = new EpochCell();
         /** Sealed bags, collector flag and bag pool: written often, so padded away from the fields above. */
@@ -293,7 +291,6 @@ public final class EpochReclaimer implements Reclaimer {
             this.slowGuardNanos = b.slowGuardThreshold.toNanos();
             this.bagCapacity = b.bagCapacity;
             this.advanceEvery = b.advanceEvery;
-            this.graceEpochs = b.graceEpochs;
             long now = System.nanoTime();
             for (int i = 0; i < 4; i++) {
                 epochStart.set(i, now); // volatile: published with the table by start()'s release
@@ -516,7 +513,7 @@ public final class EpochReclaimer implements Reclaimer {
             boolean ran = false;
             while (list != null) {
                 Bag next = list.next;
-                if (all || list.sealEpoch <= g - graceEpochs) {
+                if (all || list.sealEpoch <= g - 2) {
                     if (!ran) {
                         updatePeak(); // the backlog at this reclamation step, before it shrinks
                         ran = true;
@@ -753,22 +750,8 @@ public final class EpochReclaimer implements Reclaimer {
         private Duration slowGuardThreshold = Duration.ofSeconds(1);
         private int bagCapacity = 64;
         private int advanceEvery = 128;
-        private int graceEpochs = 2;
 
         private Builder() {
-        }
-
-        /**
-         * Negative control for the model checker (package-private, tests only): bags sealed at epoch {@code s}
-         * are freed once the global epoch reaches {@code s + epochs}; anything below 2 is unsafe (a reader
-         * pinned at {@code s} may still hold a pointer unlinked at {@code s}).
-         *
-         * @param epochs 0, 1 or 2
-         * @return this builder
-         */
-        Builder graceEpochs(int epochs) {
-            this.graceEpochs = epochs;
-            return this;
         }
 
         /**

@@ -19,15 +19,11 @@ final class HazardGuard extends SlotGuard {
 
     /** The reclaimer's fence mode (final: read once per protect, no indirection). */
     private final boolean asymmetric;
-    /** False only in the model checker's negative control: read on the retry path only. */
-    private final boolean validate;
 
-    HazardGuard(Reclaimer reclaimer, HazardReclaimer.Table table, HazardSlot slot, boolean asymmetric,
-                boolean validate) {
+    HazardGuard(Reclaimer reclaimer, HazardReclaimer.Table table, HazardSlot slot, boolean asymmetric) {
         super(reclaimer, table, slot);
         this.slot = slot;
         this.asymmetric = asymmetric;
-        this.validate = validate;
     }
 
     /**
@@ -52,9 +48,6 @@ final class HazardGuard extends SlotGuard {
             long q = Memory.getLongAcquire(address); // acquire: the validation re-read, ordered after the publish
             if (q == p) {
                 return p;
-            }
-            if (!validate) {
-                return p; // negative control only: keeps the unvalidated first load (unsafe)
             }
             p = q;
         }

@@ -132,13 +132,10 @@ public final class HazardReclaimer implements Reclaimer {
         private final int r0;
         /** Whether protect publishes with a compiler barrier and scans run AsymmetricFence.heavy(). */
         private final boolean asymmetric;
-        /** False only in the model checker's negative control (Builder.unvalidatedProtect). */
-        private final boolean validate;
 
         Table(Reclaimer owner, Builder b) {
             super(owner, b, "hp", INSTANCES);
             this.asymmetric = b.asymmetricFence && AsymmetricFence.isAsymmetric();
-            this.validate = !b.unvalidatedProtect;
             this.r0 = b.scanThreshold > 0 ? b.scanThreshold : asymmetric ? ASYMMETRIC_R0 : SYMMETRIC_R0;
             start();
         }
@@ -150,7 +147,7 @@ public final class HazardReclaimer implements Reclaimer {
 
         @Override
         protected PooledGuard newGuard(HazardSlot slot) {
-            return new HazardGuard(owner(), this, slot, asymmetric, validate);
+            return new HazardGuard(owner(), this, slot, asymmetric);
         }
 
         @Override
@@ -353,21 +350,8 @@ public final class HazardReclaimer implements Reclaimer {
     public static final class Builder extends ReclaimerBuilder<Builder> {
         private int scanThreshold;
         private boolean asymmetricFence;
-        private boolean unvalidatedProtect;
 
         private Builder() {
-        }
-
-        /**
-         * Negative control for the model checker (package-private, tests only): protect keeps the pointer it
-         * loaded first even when the re-read after publishing the hazard differs, which is unsafe: the hazard may
-         * have been published after a scan freed the pointer.
-         *
-         * @return this builder
-         */
-        Builder unvalidatedProtect() {
-            this.unvalidatedProtect = true;
-            return this;
         }
 
         /**

@@ -59,7 +59,7 @@ final class RobustGuard extends SlotGuard {
             s.setUpperVolatile(e); // volatile: publish the upper era, then StoreLoad before the re-load
             long p = Memory.getLongAcquire(address); // acquire: the re-load, ordered after the publish
             long e2 = clock.eraAcquire(); // acquire: after the re-load, as in protect
-            if (e2 == e || !rt.validate) { // !validate: the negative control only (unsafe)
+            if (e2 == e) {
                 return p;
             }
             e = e2;

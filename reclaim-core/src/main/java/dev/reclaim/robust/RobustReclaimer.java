@@ -150,14 +150,11 @@ public final class RobustReclaimer implements Reclaimer {
         final int eraEvery;
         /** The global era. */
         final EraClock clock = new EraClock();
-        /** False only in the model checker's negative control (Builder.unvalidatedProtect). */
-        final boolean validate;
 
         Table(Reclaimer owner, Builder b) {
             super(owner, b, "robust", INSTANCES);
             this.r0 = b.scanThreshold;
             this.eraEvery = b.eraEvery;
-            this.validate = !b.unvalidatedProtect;
             start();
         }
 
@@ -407,21 +404,8 @@ public final class RobustReclaimer implements Reclaimer {
     public static final class Builder extends ReclaimerBuilder<Builder> {
         private int scanThreshold = 64;
         private int eraEvery = 64;
-        private boolean unvalidatedProtect;
 
         private Builder() {
-        }
-
-        /**
-         * Negative control for the model checker (package-private, tests only): protect's slow path returns the
-         * pointer it loaded after publishing its upper era without checking that the era did not move in between,
-         * which is unsafe: the pointer may have been born after the published era.
-         *
-         * @return this builder
-         */
-        Builder unvalidatedProtect() {
-            this.unvalidatedProtect = true;
-            return this;
         }
 
         /**

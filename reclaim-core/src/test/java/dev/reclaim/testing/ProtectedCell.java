@@ -21,7 +21,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 public final class ProtectedCell implements AutoCloseable {
 
     /** What the running check hands to the cells the model checker makes. */
-    private record Fixture(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers) {
+    private record Fixture(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers, boolean retire) {
     }
 
     private static volatile Fixture fixture;
@@ -34,11 +34,14 @@ public final class ProtectedCell implements AutoCloseable {
     private final Reclaimer reclaimer;
     private final SlabAllocator allocator;
     private final long root;
+    /** False in the negative control: replace frees the old node at once instead of retiring it. */
+    private final boolean retire;
 
     /** Lincheck makes one per interleaving, on the reclaimer factory and check of {@link #use}. */
     public ProtectedCell() {
         Fixture f = fixture;
         reclaimer = f.check().reclaimer(f.reclaimers());
+        retire = f.retire();
         allocator = f.check().allocator(b -> b.sanitize(true).siteSampling(0).quarantine(1 << 16, 1L << 24));
         root = allocator.allocate(8);
         long node = allocator.allocate(NODE_SIZE);
@@ -52,11 +55,13 @@ public final class ProtectedCell implements AutoCloseable {
      * Makes the cells of the next {@link ModelCheck#run} use reclaimers from {@code reclaimers}, obtained from and
      * checked by {@code check}.
      *
-     * @param check       the test's check
-     * @param reclaimers  makes one reclaimer per interleaving
+     * @param check      the test's check
+     * @param reclaimers makes one reclaimer per interleaving
+     * @param retire     true to retire replaced nodes; false (the negative control) to free them at once, without
+     *                   a grace period
      */
-    public static void use(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers) {
-        fixture = new Fixture(check, reclaimers);
+    public static void use(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers, boolean retire) {
+        fixture = new Fixture(check, reclaimers, retire);
     }
 
     /**
@@ -87,7 +92,11 @@ public final class ProtectedCell implements AutoCloseable {
                 long v = Memory.getLong(p + VERSION) + 1; // checked, as in read()
                 Memory.putLong(next + VERSION, v); // plain: published by the CAS
                 if (Memory.compareAndSetLong(root, p, next)) { // volatile CAS: pairs with protect's loads
-                    g.retire(p, Memory.getLong(p + BIRTH), allocator);
+                    if (retire) {
+                        g.retire(p, Memory.getLong(p + BIRTH), allocator);
+                    } else {
+                        allocator.free(p); // negative control: no grace period
+                    }
                     return v;
                 }
             }
