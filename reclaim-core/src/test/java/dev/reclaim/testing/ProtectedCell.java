@@ -21,7 +21,21 @@ import org.jetbrains.lincheck.datastructures.Operation;
 public final class ProtectedCell implements AutoCloseable {
 
     /** What the running check hands to the cells the model checker makes. */
-    private record Fixture(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers, boolean retire) {
+    private record Fixture(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers, Control control) {
+    }
+
+    /** The client's negative controls: each breaks the protocol's contract on the client's side. */
+    public enum Control {
+        /** None: the client follows the contract. */
+        NONE,
+        /** The writer frees a replaced node at once instead of retiring it: no grace period. */
+        FREE_AT_ONCE,
+        /**
+         * The reader loads the root before its protection starts (before enter, then protects a private copy of
+         * the pointer): for EBR a pin after the load, for HP a hazard never validated against the root, for IBR a
+         * reservation made after the load.
+         */
+        LOAD_BEFORE_PROTECT
     }
 
     private static volatile Fixture fixture;
@@ -34,16 +48,19 @@ public final class ProtectedCell implements AutoCloseable {
     private final Reclaimer reclaimer;
     private final SlabAllocator allocator;
     private final long root;
-    /** False in the negative control: replace frees the old node at once instead of retiring it. */
-    private final boolean retire;
+    /** Which negative control, if any, this cell runs. */
+    private final Control control;
+    /** A private word for {@link Control#LOAD_BEFORE_PROTECT}. */
+    private final long scratch;
 
     /** Lincheck makes one per interleaving, on the reclaimer factory and check of {@link #use}. */
     public ProtectedCell() {
         Fixture f = fixture;
         reclaimer = f.check().reclaimer(f.reclaimers());
-        retire = f.retire();
+        control = f.control();
         allocator = f.check().allocator(b -> b.sanitize(true).siteSampling(0).quarantine(1 << 16, 1L << 24));
         root = allocator.allocate(8);
+        scratch = allocator.allocate(8);
         long node = allocator.allocate(NODE_SIZE);
         Memory.putLong(node + VERSION, 0); // plain: published by the release below
         Memory.putLong(node + BIRTH, 0); // plain: as above
@@ -57,23 +74,30 @@ public final class ProtectedCell implements AutoCloseable {
      *
      * @param check      the test's check
      * @param reclaimers makes one reclaimer per interleaving
-     * @param retire     true to retire replaced nodes; false (the negative control) to free them at once, without
-     *                   a grace period
+     * @param control    the negative control to run, or {@link Control#NONE}
      */
-    public static void use(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers, boolean retire) {
-        fixture = new Fixture(check, reclaimers, retire);
+    public static void use(ReclaimCheck check, Supplier<? extends Reclaimer> reclaimers, Control control) {
+        fixture = new Fixture(check, reclaimers, control);
     }
 
     /**
      * Reads the current version under a guard.
      *
-     * @return the version
+     * @return half the version (rounded down): the odd version between the two replaces of
+     *         {@link #replaceTwiceAndFlush()} reads as the one before it, where the read linearizes
      */
     @Operation
     public long read() {
+        if (control == Control.LOAD_BEFORE_PROTECT) {
+            Memory.putLong(scratch, Memory.getLongAcquire(root)); // negative control: loaded before protection
+            try (Guard g = reclaimer.enter()) {
+                long p = g.protect(0, scratch);
+                return Memory.getLong(p + VERSION) / 2; // checked, as below
+            }
+        }
         try (Guard g = reclaimer.enter()) {
             long p = g.protect(0, root);
-            return Memory.getLong(p + VERSION); // checked: throws UseAfterFreeException if p was freed
+            return Memory.getLong(p + VERSION) / 2; // checked: throws UseAfterFreeException if p was freed
         }
     }
 
@@ -92,7 +116,7 @@ public final class ProtectedCell implements AutoCloseable {
                 long v = Memory.getLong(p + VERSION) + 1; // checked, as in read()
                 Memory.putLong(next + VERSION, v); // plain: published by the CAS
                 if (Memory.compareAndSetLong(root, p, next)) { // volatile CAS: pairs with protect's loads
-                    if (retire) {
+                    if (control != Control.FREE_AT_ONCE) {
                         g.retire(p, Memory.getLong(p + BIRTH), allocator);
                     } else {
                         allocator.free(p); // negative control: no grace period
@@ -101,6 +125,20 @@ public final class ProtectedCell implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Two replaces and a flush in one operation: the writer's whole part of the scenario, so that the schedules
+     * with one switch already include every point where the reader can be interrupted while the writer frees.
+     *
+     * @return the new version
+     */
+    @Operation
+    public long replaceTwiceAndFlush() {
+        replace();
+        long v = replace();
+        flush();
+        return v;
     }
 
     /** Asks the reclaimer to reclaim what it can now. */
@@ -114,6 +152,7 @@ public final class ProtectedCell implements AutoCloseable {
     public void close() {
         allocator.free(Memory.getLong(root));
         allocator.free(root);
+        allocator.free(scratch);
     }
 
     /** The sequential specification: a version counter. */
@@ -125,12 +164,12 @@ public final class ProtectedCell implements AutoCloseable {
         }
 
         /**
-         * The version.
+         * Half the version, as {@link ProtectedCell#read()}.
          *
          * @return it
          */
         public long read() {
-            return version;
+            return version / 2;
         }
 
         /**
@@ -140,6 +179,16 @@ public final class ProtectedCell implements AutoCloseable {
          */
         public long replace() {
             return ++version;
+        }
+
+        /**
+         * Two versions on.
+         *
+         * @return the new version
+         */
+        public long replaceTwiceAndFlush() {
+            version += 2;
+            return version;
         }
 
         /** Nothing to do sequentially. */
