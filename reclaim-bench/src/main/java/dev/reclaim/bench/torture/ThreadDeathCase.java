@@ -4,7 +4,6 @@ import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
-import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 
 import java.time.Duration;
@@ -37,17 +36,13 @@ final class ThreadDeathCase implements TortureCase {
 
     @Override
     public String run(long seed, int threads) throws Exception {
-        Failures failures = new Failures();
-        SlabAllocator memory = SlabAllocator.builder().name("torture-death").sanitize(true).build();
-        Reclaimer reclaimer = Reclaimers.create(scheme, "torture-death-" + scheme.id(), failures);
-        try {
-            AtomicLong deleted = new AtomicLong();
-            Deleter counting = p -> {
-                deleted.incrementAndGet();
-                memory.free(p);
-            };
-            long cell = memory.allocateZeroed(8);
-            Memory.putLongRelease(cell, memory.allocate(16)); // release: publishes the node; pairs with protect
+        try (CellFixture f = new CellFixture(scheme, "death", m -> m.allocate(16))) {
+            Failures failures = f.failures;
+            SlabAllocator memory = f.memory;
+            Reclaimer reclaimer = f.reclaimer;
+            AtomicLong deleted = f.deleted;
+            Deleter counting = f.counting;
+            long cell = f.cell;
             AtomicReference<Throwable> unexpected = new AtomicReference<>();
             AtomicLong died = new AtomicLong();
             int survivors = Math.max(1, threads - 1);
@@ -106,17 +101,9 @@ final class ThreadDeathCase implements TortureCase {
                 throw new AssertionError(VICTIMS + " guards were abandoned but " + failures.abandoned() + " reported: "
                         + failures.sample());
             }
-            reclaimer.close();
-            memory.free(Memory.getLongAcquire(cell)); // acquire: pairs with the publishing release above
-            memory.free(cell);
-            if (deleted.get() != retired) {
-                throw new AssertionError("close() ran deleters again: " + deleted.get() + " for " + retired + " retires");
-            }
-            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            f.finish(retired);
             return String.format("%d threads died in guards, %d abandoned reports, %,d retired blocks all freed once",
                     died.get(), failures.abandoned(), retired);
-        } finally {
-            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
         }
     }
 }

@@ -50,17 +50,13 @@ final class VThreadBurstCase implements TortureCase {
 
     @Override
     public String run(long seed, int threads) throws Exception {
-        Failures failures = new Failures();
-        SlabAllocator memory = SlabAllocator.builder().name("torture-vthreads").sanitize(true).build();
-        Reclaimer reclaimer = Reclaimers.create(scheme, "torture-vthreads-" + scheme.id(), failures);
-        try {
-            AtomicLong deleted = new AtomicLong();
-            Deleter counting = p -> {
-                deleted.incrementAndGet();
-                memory.free(p);
-            };
-            long cell = memory.allocateZeroed(8);
-            Memory.putLongRelease(cell, node(memory, -1)); // release: publishes the first node; pairs with protect
+        try (CellFixture f = new CellFixture(scheme, "vthreads", m -> node(m, -1))) {
+            Failures failures = f.failures;
+            SlabAllocator memory = f.memory;
+            Reclaimer reclaimer = f.reclaimer;
+            AtomicLong deleted = f.deleted;
+            Deleter counting = f.counting;
+            long cell = f.cell;
             ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
             AtomicLong peakGuards = new AtomicLong();
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -110,21 +106,10 @@ final class VThreadBurstCase implements TortureCase {
             if (failures.count() != 0) {
                 throw new AssertionError("the reclaimer reported failures: " + failures.sample());
             }
-            reclaimer.close();
-            memory.free(Memory.getLongAcquire(cell)); // acquire: pairs with the last task's getAndSet
-            memory.free(cell);
-            if (deleted.get() != tasks) {
-                throw new AssertionError("close() ran deleters again: " + deleted.get() + " for " + tasks + " retires");
-            }
-            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            f.finish(tasks);
             return String.format("%,d virtual-thread tasks, guards open across 1-3 ms sleeps (peak %,d open), freed"
                     + " while running %,d of %,d retired, all freed once", tasks, peakGuards.get(), freedRunning,
                     end.retired());
-        } finally {
-            if (!reclaimer.isClosed()) {
-                reclaimer.close();
-            }
-            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
         }
     }
 
