@@ -102,6 +102,21 @@ class GrowthFaultTest {
         return threads;
     }
 
+    /**
+     * Retires pointers 1 to {@code count} from a guard of another thread, which then closes it: the entries wait
+     * in a free slot, unscanned, for whoever steals it.
+     */
+    private static void retireInAFreeSlot(Reclaimer r, Counting d, int count) throws InterruptedException {
+        Thread t = Thread.ofPlatform().start(() -> {
+            try (Guard g = r.enter()) {
+                for (int i = 1; i <= count; i++) {
+                    g.retire(16L * i, d);
+                }
+            }
+        });
+        t.join();
+    }
+
     /** The failures with the top of their stacks, for a message. */
     private static String describe(Iterable<Throwable> failures) {
         StringBuilder sb = new StringBuilder();
@@ -212,16 +227,8 @@ class GrowthFaultTest {
         int n = 200;
         Counting d = new Counting(n);
         Reclaimer r = create(scheme, "growth-flush");
-        // retired from another thread, whose guard then closes: the entries wait in a free slot, which flush()
-        // and synchronize() steal and scan (the first scan of a slot grows its buffers)
-        Thread t = Thread.ofPlatform().start(() -> {
-            try (Guard g = r.enter()) {
-                for (int i = 1; i <= n / 2; i++) {
-                    g.retire(16L * i, d);
-                }
-            }
-        });
-        t.join();
+        // flush() and synchronize() steal the free slot and scan it (the first scan of a slot grows its buffers)
+        retireInAFreeSlot(r, d, n / 2);
         boolean thrown = false;
         GrowthFault.arm(0);
         try {
@@ -305,15 +312,8 @@ class GrowthFaultTest {
         int n = 100;
         Counting d = new Counting(n);
         Reclaimer r = create(scheme, "growth-close");
-        // entries wait in a free slot whose scan buffers never grew: close()'s drain grows them first
-        Thread t = Thread.ofPlatform().start(() -> {
-            try (Guard g = r.enter()) {
-                for (int i = 1; i <= n; i++) {
-                    g.retire(16L * i, d);
-                }
-            }
-        });
-        t.join();
+        // the slot's scan buffers never grew: close()'s drain grows them first
+        retireInAFreeSlot(r, d, n);
         boolean thrown = false;
         GrowthFault.arm(0);
         try {

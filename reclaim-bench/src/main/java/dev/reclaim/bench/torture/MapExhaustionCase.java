@@ -101,12 +101,7 @@ final class MapExhaustionCase implements TortureCase {
                 }
             });
         }
-        for (Thread w : workers) {
-            w.join();
-        }
-        if (error.get() != null) {
-            throw new AssertionError("a worker failed: " + error.get(), error.get());
-        }
+        Cleanup.joinWorkers(workers, error);
         if (puts.get() != removed.get()) {
             throw new AssertionError(puts.get() + " puts returned but " + removed.get() + " entries were removed");
         }
@@ -120,15 +115,7 @@ final class MapExhaustionCase implements TortureCase {
             throw new AssertionError("the map does not work after the allocator recovered");
         }
         map.close();
-        reclaimer.close();
-        if (failures.count() > 0) {
-            throw new AssertionError("the reclaimer reported failures: " + failures.sample());
-        }
-        long live = memory.stats().liveBlocks();
-        memory.close();
-        if (live != 0) {
-            throw new AssertionError(live + " blocks leaked after exhaustion");
-        }
+        Cleanup.closeChecked(reclaimer, failures, memory);
         return String.format("%,d puts filled %d KiB, %d refusals left no entry, all read back and removed once",
                 puts.get(), capacity >> 10, refusals.get());
     }

@@ -39,9 +39,19 @@ final class RealtimeCase implements TortureCase {
     }
 
     private final long writesPerWriter;
+    private final boolean eager;
 
-    RealtimeCase(long writesPerWriter) {
+    /**
+     * A realtime-collector case.
+     *
+     * @param writesPerWriter replacements and handles per writer
+     * @param eager           the negative control: a writer also destroys the value it replaced at once, as a
+     *                        collector that ignored its readers would, so readers and the collector see values
+     *                        destroyed under them and twice, and the case must fail
+     */
+    RealtimeCase(long writesPerWriter, boolean eager) {
         this.writesPerWriter = writesPerWriter;
+        this.eager = eager;
     }
 
     @Override
@@ -117,7 +127,11 @@ final class RealtimeCase implements TortureCase {
                 try {
                     for (long i = 0; i < writesPerWriter; i++) {
                         if (random.nextBoolean()) {
+                            Res old = eager ? cell.peek() : null;
                             cell.set(fresh.get());
+                            if (old != null) {
+                                destructor.accept(old);
+                            }
                         } else {
                             Arc<Res> h = Arc.of(fresh.get(), destructor::accept, collector);
                             Arc<Res> second = h.retain();

@@ -72,7 +72,7 @@ final class TortureCases {
         }
         cases.add(new SyncInterruptCase());
         cases.add(new ArcSwapChurnCase(ARCSWAP_OPS));
-        cases.add(new RealtimeCase(REALTIME_WRITES));
+        cases.add(new RealtimeCase(REALTIME_WRITES, false));
         return cases;
     }
 }
