@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A sample first runs {@link System#gc()}, then reads the process's resident set ({@code VmRSS} of
  * {@code /proc/self/status}), the heap in use after that collection (the retained heap, without the sawtooth of
  * young garbage), the pending garbage of every reclaimer plus the realtime collector, the allocators' live
- * bytes and blocks, and the on-heap values not yet released.
+ * bytes and blocks, the bytes they hold from the operating system (segments: what fragmentation would grow),
+ * and the on-heap values not yet released.
  */
 final class SoakRun {
 
@@ -39,6 +40,7 @@ final class SoakRun {
             new TrendCheck("pending", 1_024, 0.10),
             new TrendCheck("live_kib", 256, 0.10),
             new TrendCheck("live_blocks", 1_024, 0.10),
+            new TrendCheck("reserved_kib", 1_024, 0.10),
             new TrendCheck("handles_live", 64, 0.10));
 
     private final int threads;
@@ -153,11 +155,13 @@ final class SoakRun {
         long pending = handles.pending();
         long liveBytes = 0;
         long liveBlocks = 0;
+        long reserved = 0;
         for (SchemeLane lane : lanes) {
             pending += lane.pending();
             AllocatorStats a = lane.allocator();
             liveBytes += a.liveBytes();
             liveBlocks += a.liveBlocks();
+            reserved += a.reservedBytes();
         }
         if (count == times.length) {
             times = Arrays.copyOf(times, count * 2);
@@ -173,7 +177,8 @@ final class SoakRun {
         values[2][count] = pending;
         values[3][count] = liveBytes / 1024.0;
         values[4][count] = liveBlocks;
-        values[5][count] = handles.liveValues();
+        values[5][count] = reserved / 1024.0;
+        values[6][count] = handles.liveValues();
         count++;
     }
 
