@@ -44,7 +44,7 @@ class DeleterFaultTest {
      * children 2i and 2i + 1 (a tree) or i + 1 (a chain) while they are at most {@code n}, alternately through
      * the reclaimer and through a guard of its own.
      */
-    static final class Retiring implements Deleter {
+    static class Retiring implements Deleter {
         final Reclaimer reclaimer;
         final int n;
         final boolean tree;
@@ -122,6 +122,62 @@ class DeleterFaultTest {
         assertTimeoutPreemptively(DEADLOCK, r::close, scheme + ": close() with deleters that retire");
         d.assertEachDeletedOnce();
         assertClosedWithNothingPending(r, n, 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void chainsRetiredFromDeletersOnSeveralThreadsAtOnceAreAllReclaimed(Scheme scheme) throws Exception {
+        int n = 5_000;
+        int threads = 4;
+        Reclaimer r = create(scheme, "retiring-chains", FailureHandler.LOG);
+        Retiring[] chains = new Retiring[threads];
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            Retiring d = chains[t] = new Retiring(r, n, false);
+            // each thread starts a chain and keeps flushing, so its deleters run on several threads at once
+            ts[t] = Thread.ofPlatform().start(() -> {
+                r.retire(16, d);
+                for (int k = 0; k < 20; k++) {
+                    r.flush();
+                }
+            });
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertTimeoutPreemptively(DEADLOCK, r::close, scheme + ": close() with chains retiring on several threads");
+        for (Retiring d : chains) {
+            d.assertEachDeletedOnce();
+        }
+        assertClosedWithNothingPending(r, (long) threads * n, 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void aDeleterThatRetiresMoreAndThenThrowsAnErrorLosesNeitherItsRetirementsNorTheOthers(Scheme scheme) {
+        int n = 30_000;
+        ReclaimerContractTest.Recording h = new ReclaimerContractTest.Recording();
+        Reclaimer r = create(scheme, "retiring-then-throwing", h);
+        // a tree whose deleters retire their children (growing the lists and bags the flush is draining) and
+        // then, one in three, throw an OutOfMemoryError
+        Retiring tree = new Retiring(r, n, true) {
+            @Override
+            public void delete(long pointer) {
+                super.delete(pointer);
+                if ((pointer / 16) % 3 == 0) {
+                    throw new OutOfMemoryError("deleter of " + pointer + " after retiring its children (thrown by"
+                            + " the test)");
+                }
+            }
+        };
+        r.retire(16, tree);
+        r.synchronize();
+        assertTimeoutPreemptively(DEADLOCK, r::close, scheme + ": close() with deleters that retire and throw");
+        tree.assertEachDeletedOnce();
+        long throwing = n / 3;
+        assertClosedWithNothingPending(r, n, throwing);
+        assertEquals(throwing, h.errors.stream().mapToLong(t -> 1 + t.getSuppressed().length).sum(),
+                h.messages.toString());
     }
 
     @ParameterizedTest

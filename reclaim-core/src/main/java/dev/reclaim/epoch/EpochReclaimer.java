@@ -316,11 +316,11 @@ public final class EpochReclaimer implements Reclaimer {
         }
 
         void retire(Slot s, long pointer, Object action, long sizeBytes) {
-            s.countRetired(sizeBytes);
             Bag b = s.bag;
             if (b == null || b.isFull()) {
-                b = replaceBag(s, b);
+                b = replaceBag(s, b); // before counting: an OutOfMemoryError here fails this retire alone
             }
+            s.countRetired(sizeBytes);
             b.add(pointer, action, sizeBytes);
             if (b.size == 1) { // plain: our own bag
                 s.markDirty(); // a sweep finds the partial bag once the slot goes idle

@@ -127,6 +127,7 @@ final class GarbageState extends GarbageStateFields {
                 return b;
             }
         }
+        dev.reclaim.internal.GrowthFault.beforeAllocation();
         return new Bag(capacity);
     }
 

@@ -35,6 +35,7 @@ final class HazardSlot extends SlotBase {
      */
     long[] snapshotBuffer(int capacity) {
         if (snapshot.length < capacity) {
+            dev.reclaim.internal.GrowthFault.beforeAllocation();
             snapshot = java.util.Arrays.copyOf(snapshot, Math.max(capacity, 2 * snapshot.length));
         }
         return snapshot;

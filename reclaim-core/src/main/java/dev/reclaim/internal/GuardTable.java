@@ -459,6 +459,7 @@ public abstract class GuardTable<S extends GuardSlot> {
             if (slotsAcquire() != seen) {
                 return;
             }
+            GrowthFault.beforeAllocation();
             GuardSlot[] bigger = Arrays.copyOf(seen, seen.length * 2);
             for (int i = seen.length; i < bigger.length; i++) {
                 bigger[i] = build(i, bigger.length);
@@ -585,9 +586,12 @@ public abstract class GuardTable<S extends GuardSlot> {
                     continue;
                 }
                 if (s.stateOpaque() == GuardSlot.FREE && tryLock(s)) { // opaque: skip busy slots without a CAS
-                    drainIdle(cast(s));
-                    s.clearDirty();
-                    unlock(s);
+                    try {
+                        drainIdle(cast(s)); // may throw an OutOfMemoryError growing a scan buffer
+                        s.clearDirty();
+                    } finally {
+                        unlock(s); // a stolen slot is always given back, or synchronize() and close() stall on it
+                    }
                     drained++;
                 }
             }
@@ -828,8 +832,11 @@ public abstract class GuardTable<S extends GuardSlot> {
             boolean busy = false;
             for (GuardSlot s : slotsAcquire()) {
                 if (tryLock(s)) {
-                    drainSlot(cast(s));
-                    unlock(s);
+                    try {
+                        drainSlot(cast(s));
+                    } finally {
+                        unlock(s); // as in the sweep
+                    }
                 } else if (s.stateVolatile() != GuardSlot.FREE) { // volatile: a transient claim, a deleter's guard
                     busy = true;
                 }

@@ -31,11 +31,32 @@ final class RetiredList {
     private static final long[] NO_LONGS = new long[0];
     private static final Object[] NO_OBJECTS = new Object[0];
 
-    void add(long pointer, Object action, long sizeBytes, long seq, long birth, long era) {
-        int n = size;
-        if (n == pointers.length) {
-            grow(Math.max(16, n * 2));
+    /**
+     * Makes room for one more entry. Called before the retire is counted, so that an
+     * {@link OutOfMemoryError} while growing fails that retire alone: not counted, not added, the caller still
+     * owns the pointer, and no synchronize() waits for an entry that never arrived.
+     */
+    void reserveOne() {
+        reserve(1);
+    }
+
+    /**
+     * Makes room for {@code extra} more entries at once (a move of a whole list into this one grows before the
+     * first entry moves, so a failed growth moves nothing).
+     *
+     * @param extra entries about to be added
+     */
+    void reserve(int extra) {
+        int need = size + extra;
+        if (need > pointers.length) {
+            grow(Math.max(need, Math.max(16, pointers.length * 2)));
         }
+    }
+
+    /** Appends an entry, growing the columns when they are full (a retire made room first: {@link #reserveOne()}). */
+    void add(long pointer, Object action, long sizeBytes, long seq, long birth, long era) {
+        reserveOne();
+        int n = size;
         pointers[n] = pointer;
         actions[n] = action;
         sizes[n] = sizeBytes;
@@ -45,20 +66,37 @@ final class RetiredList {
         size = n + 1;
     }
 
+    /**
+     * Grows every column, or none: an {@link OutOfMemoryError} part-way leaves the list as it was (columns of
+     * one length), so the retire that needed the room fails alone and the next one tries again.
+     */
     private void grow(int capacity) {
-        pointers = Arrays.copyOf(pointers, capacity);
-        actions = Arrays.copyOf(actions, capacity);
-        sizes = Arrays.copyOf(sizes, capacity);
-        seqs = Arrays.copyOf(seqs, capacity);
-        births = Arrays.copyOf(births, capacity);
-        eras = Arrays.copyOf(eras, capacity);
+        GrowthFault.beforeAllocation();
+        long[] p = Arrays.copyOf(pointers, capacity);
+        GrowthFault.beforeAllocation();
+        Object[] a = Arrays.copyOf(actions, capacity);
+        long[] sz = Arrays.copyOf(sizes, capacity);
+        long[] sq = Arrays.copyOf(seqs, capacity);
+        long[] b = Arrays.copyOf(births, capacity);
+        long[] e = Arrays.copyOf(eras, capacity);
+        pointers = p;
+        actions = a;
+        sizes = sz;
+        seqs = sq;
+        births = b;
+        eras = e;
     }
 
+    /** Makes room for a scan's freed entries; both buffers or neither, as in {@link #grow}. */
     void ensureFreeCapacity(int capacity) {
         if (freePointers.length < capacity) {
             int c = Math.max(capacity, 2 * freePointers.length);
-            freePointers = new long[c];
-            freeActions = new Object[c];
+            GrowthFault.beforeAllocation();
+            long[] p = new long[c];
+            GrowthFault.beforeAllocation();
+            Object[] a = new Object[c];
+            freePointers = p;
+            freeActions = a;
         }
     }
 }

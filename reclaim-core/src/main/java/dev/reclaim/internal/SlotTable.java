@@ -221,6 +221,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         }
         S d = domain();
         RetiredList to = d.list;
+        to.reserve(n); // before anything moves: a failed growth leaves both lists as they were
         boolean wasEmpty = to.size == 0;
         long firstSeq = 0;
         for (int i = 0; i < n; i++) {
@@ -373,8 +374,9 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     }
 
     private void append(SlotBase s, long pointer, Object action, long sizeBytes, long birth, long era) {
-        long seq = s.countRetired(sizeBytes);
         RetiredList l = s.list;
+        l.reserveOne(); // before counting: a failed growth leaves no counted entry behind (see reserveOne)
+        long seq = s.countRetired(sizeBytes);
         boolean wasEmpty = l.size == 0;
         l.add(pointer, action, sizeBytes, seq, birth, era);
         if (wasEmpty) {
@@ -467,8 +469,11 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         checkNotClosed("flush()");
         for (GuardSlot s : slots()) {
             if (s.stateVolatile() == GuardSlot.FREE && tryLock(s)) { // volatile: skip busy slots without a CAS
-                scan((SlotBase) s, false);
-                unlock(s);
+                try {
+                    scan((SlotBase) s, false); // may throw an OutOfMemoryError growing its buffers
+                } finally {
+                    unlock(s); // a stolen slot is always given back: a LOCKED slot would stall synchronize()
+                }
             }
         }
         scanDomain(false);
@@ -500,8 +505,11 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
                 long v = s.stateVolatile(); // volatile: pairs with the claim CAS / release of FREE
                 if (v == GuardSlot.FREE) {
                     if (tryLock(s)) {
-                        scan(s, false);
-                        unlock(s);
+                        try {
+                            scan(s, false);
+                        } finally {
+                            unlock(s); // as in flush()
+                        }
                     }
                 } else if (GuardSlot.isOpen(v)) {
                     if (s.guardCollected() && recoverIfAbandoned(s)) {

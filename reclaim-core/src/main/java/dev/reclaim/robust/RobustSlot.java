@@ -38,8 +38,12 @@ final class RobustSlot extends SlotBase {
     void ensureSnapshotCapacity(int capacity) {
         if (lowers.length < capacity) {
             int c = Math.max(capacity, 2 * lowers.length);
-            lowers = java.util.Arrays.copyOf(lowers, c);
-            uppers = java.util.Arrays.copyOf(uppers, c);
+            dev.reclaim.internal.GrowthFault.beforeAllocation();
+            // both or neither: an OutOfMemoryError between the copies must not leave buffers of two lengths
+            long[] lo = java.util.Arrays.copyOf(lowers, c);
+            long[] up = java.util.Arrays.copyOf(uppers, c);
+            lowers = lo;
+            uppers = up;
         }
     }
 

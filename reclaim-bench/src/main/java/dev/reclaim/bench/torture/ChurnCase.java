@@ -1,6 +1,5 @@
 package dev.reclaim.bench.torture;
 
-import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.memory.SlabAllocator;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,22 +48,9 @@ final class ChurnCase implements TortureCase {
             int[] insertedCount = new int[threads];
             int[] maxNet = new int[threads]; // per worker: the most (its inserts - its removes) reached
             AtomicReference<Throwable> error = new AtomicReference<>();
-            CountDownLatch stalled = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread staller = null;
-            if (stall) {
-                staller = Thread.ofPlatform().name("torture-stalled-reader").start(() -> {
-                    try (Guard g = reclaimer.enter()) {
-                        stalled.countDown();
-                        release.await();
-                    } catch (Throwable e) {
-                        error.compareAndSet(null, e);
-                    }
-                });
-                stalled.await();
-            }
+            StalledReader staller = stall ? StalledReader.start(reclaimer, error) : null;
             long liveAtStall = memory.stats().liveBlocks();
-            long peak = 0;
+            long peak;
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;
@@ -97,12 +82,7 @@ final class ChurnCase implements TortureCase {
                     }
                 }));
             }
-            for (Thread w : workers) {
-                while (w.isAlive()) {
-                    w.join(5);
-                    peak = Math.max(peak, reclaimer.stats().pending());
-                }
-            }
+            peak = ChurnChecks.joinSamplingPeaks(workers, reclaimer, memory)[0];
             // The robust scheme's bound counts every guard that may be open at once (any worker descheduled inside
             // an operation is a stalled reader for that time) and the most nodes the structure held meanwhile.
             // The sum of each worker's own maximum of (inserts - removes) bounds the maximum of the sum; plus one
@@ -113,9 +93,8 @@ final class ChurnCase implements TortureCase {
             }
             int guards = threads + (stall ? 1 : 0);
             OptionalLong bound = Reclaimers.garbageBound(reclaimer, guards, maxLive);
-            release.countDown();
             if (staller != null) {
-                staller.join();
+                staller.release();
             }
             if (error.get() != null) {
                 throw new AssertionError("a worker failed: " + error.get(), error.get());

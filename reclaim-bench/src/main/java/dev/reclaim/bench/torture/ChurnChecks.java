@@ -1,5 +1,8 @@
 package dev.reclaim.bench.torture;
 
+import dev.reclaim.Reclaimer;
+import dev.reclaim.memory.SlabAllocator;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,6 +12,26 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ChurnChecks {
 
     private ChurnChecks() {
+    }
+
+    /**
+     * Joins the workers, sampling the reclaimer's pending garbage and the allocator's live blocks every few
+     * milliseconds meanwhile.
+     *
+     * @return the largest pending count sampled and the most live blocks sampled
+     */
+    static long[] joinSamplingPeaks(List<Thread> workers, Reclaimer reclaimer, SlabAllocator memory)
+            throws InterruptedException {
+        long peak = 0;
+        long live = 0;
+        for (Thread w : workers) {
+            while (w.isAlive()) {
+                w.join(5);
+                peak = Math.max(peak, reclaimer.stats().pending());
+                live = Math.max(live, memory.stats().liveBlocks());
+            }
+        }
+        return new long[] {peak, live};
     }
 
     /**

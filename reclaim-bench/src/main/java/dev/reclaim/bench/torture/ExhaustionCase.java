@@ -75,13 +75,7 @@ final class ExhaustionCase implements TortureCase {
                 }
             });
         }
-        for (Thread w : workers) {
-            w.join();
-        }
-        if (error.get() != null) {
-            throw new AssertionError("a worker failed with something other than OffHeapExhaustedException: "
-                    + error.get(), error.get());
-        }
+        Cleanup.joinWorkers(workers, error);
         if (inserted.get() != removed.get() || insertedSum.get() != removedSum.get()) {
             throw new AssertionError("values lost or duplicated at exhaustion: " + inserted.get() + " inserted, "
                     + removed.get() + " removed");
@@ -92,15 +86,7 @@ final class ExhaustionCase implements TortureCase {
             throw new AssertionError("the structure does not work after the allocator recovered");
         }
         box.close();
-        reclaimer.close();
-        if (failures.count() > 0) {
-            throw new AssertionError("the reclaimer reported failures: " + failures.sample());
-        }
-        long live = memory.stats().liveBlocks();
-        memory.close();
-        if (live != 0) {
-            throw new AssertionError(live + " blocks leaked after exhaustion");
-        }
+        Cleanup.closeChecked(reclaimer, failures, memory);
         return String.format("%,d inserts filled %d MiB, %d refusals, all removed exactly once", inserted.get(),
                 CAPACITY >> 20, refusals.get());
     }

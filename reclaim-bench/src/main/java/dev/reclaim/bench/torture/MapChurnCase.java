@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * own a partition of the keys (key mod threads) and keep a model of it, while they also read every other
  * partition and an iterator thread walks the whole map. Checks: no worker failed (a use after free throws),
  * every answer about a worker's own keys matches its model, every value read from another partition belongs
- * to that key, the final contents equal the union of the models, and nothing leaks after close.
+ * to that key, the final contents equal the union of the models, and nothing leaks after close. The stall
+ * variant keeps a reader inside a guard for the whole run and checks the pending garbage against the scheme's
+ * bound when it has one.
  */
 final class MapChurnCase implements TortureCase {
 
@@ -25,17 +28,19 @@ final class MapChurnCase implements TortureCase {
     private final LongMap.Kind kind;
     private final int opsPerThread;
     private final int keyRange;
+    private final boolean stall;
 
-    MapChurnCase(Scheme scheme, LongMap.Kind kind, int opsPerThread, int keyRange) {
+    MapChurnCase(Scheme scheme, LongMap.Kind kind, int opsPerThread, int keyRange, boolean stall) {
         this.scheme = scheme;
         this.kind = kind;
         this.opsPerThread = opsPerThread;
         this.keyRange = keyRange;
+        this.stall = stall;
     }
 
     @Override
     public String name() {
-        return "churn " + kind.id() + "/" + scheme.id();
+        return (stall ? "stall " : "churn ") + kind.id() + "/" + scheme.id();
     }
 
     /** Values carry their key in the high bits, so a reader can tell a value that belongs to another key. */
@@ -53,6 +58,7 @@ final class MapChurnCase implements TortureCase {
             List<Map<Long, Long>> models = new ArrayList<>();
             AtomicReference<Throwable> error = new AtomicReference<>();
             AtomicBoolean done = new AtomicBoolean();
+            StalledReader staller = stall ? StalledReader.start(reclaimer, error) : null;
             Thread iterator = Thread.ofPlatform().name("torture-iterator").start(() -> {
                 try {
                     while (!done.get()) {
@@ -100,7 +106,18 @@ final class MapChurnCase implements TortureCase {
                     }
                 }));
             }
+            long[] peaks = ChurnChecks.joinSamplingPeaks(workers, reclaimer, memory);
+            // Guards open at once: the workers, the iterator and the stalled reader. The robust bound also counts
+            // the most blocks live meanwhile: the allocator's peak is an upper bound (it includes the garbage).
+            OptionalLong bound = Reclaimers.garbageBound(reclaimer, threads + 1 + (stall ? 1 : 0), peaks[1]);
+            if (staller != null) {
+                staller.release();
+            }
             ChurnChecks.finish(workers, done, iterator, error);
+            if (bound.isPresent() && peaks[0] > bound.getAsLong()) {
+                throw new AssertionError("pending garbage peaked at " + peaks[0] + (stall ? " with" : " without")
+                        + " a stalled reader, above the documented bound " + bound.getAsLong());
+            }
             Map<Long, Long> expected = new HashMap<>();
             models.forEach(expected::putAll);
             Map<Long, Long> actual = new HashMap<>();
@@ -116,8 +133,10 @@ final class MapChurnCase implements TortureCase {
                 throw new AssertionError(live + " blocks still allocated after closing map and reclaimer");
             }
             memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
-            return String.format("%,d ops by %d threads over %,d keys + a concurrent iterator, %,d entries match the models",
-                    (long) threads * opsPerThread, threads, keyRange, expected.size());
+            return String.format("%,d ops by %d threads over %,d keys + a concurrent iterator%s, %,d entries match the"
+                            + " models, peak pending %,d%s", (long) threads * opsPerThread, threads, keyRange,
+                    stall ? " + a stalled reader" : "", expected.size(), peaks[0],
+                    bound.isPresent() ? " (bound " + bound.getAsLong() + ")" : "");
         } finally {
             Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
         }

@@ -1,11 +1,7 @@
 package dev.reclaim.bench.torture;
 
-import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
-import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
-import dev.reclaim.memory.Memory;
-import dev.reclaim.memory.SlabAllocator;
 
 import java.time.Duration;
 import java.util.Random;
@@ -37,17 +33,7 @@ final class ThreadDeathCase implements TortureCase {
 
     @Override
     public String run(long seed, int threads) throws Exception {
-        Failures failures = new Failures();
-        SlabAllocator memory = SlabAllocator.builder().name("torture-death").sanitize(true).build();
-        Reclaimer reclaimer = Reclaimers.create(scheme, "torture-death-" + scheme.id(), failures);
-        try {
-            AtomicLong deleted = new AtomicLong();
-            Deleter counting = p -> {
-                deleted.incrementAndGet();
-                memory.free(p);
-            };
-            long cell = memory.allocateZeroed(8);
-            Memory.putLongRelease(cell, memory.allocate(16)); // release: publishes the node; pairs with protect
+        try (CellFixture f = new CellFixture(scheme, "death", m -> m.allocate(16))) {
             AtomicReference<Throwable> unexpected = new AtomicReference<>();
             AtomicLong died = new AtomicLong();
             int survivors = Math.max(1, threads - 1);
@@ -56,13 +42,13 @@ final class ThreadDeathCase implements TortureCase {
                 boolean victim = t < VICTIMS;
                 Random random = new Random(seed + t);
                 Thread th = Thread.ofPlatform().name("torture-" + (victim ? "victim-" : "survivor-") + t).unstarted(() -> {
-                    Guard g = reclaimer.enter();
+                    Guard g = f.reclaimer.enter();
                     for (int i = 0; i < RETIRES_PER_THREAD; i++) {
-                        g.protect(0, cell);
-                        g.retire(memory.allocate(16 + random.nextInt(48)), counting);
+                        g.protect(0, f.cell);
+                        g.retire(f.memory.allocate(16 + random.nextInt(48)), f.counting);
                         if (!victim && (i & 63) == 0) {
                             g.close();
-                            g = reclaimer.enter();
+                            g = f.reclaimer.enter();
                         }
                     }
                     if (victim) {
@@ -92,31 +78,23 @@ final class ThreadDeathCase implements TortureCase {
             boolean synced = false;
             for (int attempt = 0; attempt < 50 && !synced; attempt++) {
                 System.gc();
-                synced = reclaimer.synchronize(Duration.ofMillis(200));
+                synced = f.reclaimer.synchronize(Duration.ofMillis(200));
             }
             if (!synced) {
                 throw new AssertionError("synchronize() did not complete within 10 s of the victims' death: dead guards"
-                        + " still hold reclamation back (abandoned reports: " + failures.abandoned() + ")");
+                        + " still hold reclamation back (abandoned reports: " + f.failures.abandoned() + ")");
             }
             long retired = (long) (VICTIMS + survivors) * RETIRES_PER_THREAD;
-            if (deleted.get() != retired) {
-                throw new AssertionError("after synchronize " + deleted.get() + " of " + retired + " retired blocks were freed");
+            if (f.deleted.get() != retired) {
+                throw new AssertionError("after synchronize " + f.deleted.get() + " of " + retired + " retired blocks were freed");
             }
-            if (failures.abandoned() < VICTIMS) {
-                throw new AssertionError(VICTIMS + " guards were abandoned but " + failures.abandoned() + " reported: "
-                        + failures.sample());
+            if (f.failures.abandoned() < VICTIMS) {
+                throw new AssertionError(VICTIMS + " guards were abandoned but " + f.failures.abandoned() + " reported: "
+                        + f.failures.sample());
             }
-            reclaimer.close();
-            memory.free(Memory.getLongAcquire(cell)); // acquire: pairs with the publishing release above
-            memory.free(cell);
-            if (deleted.get() != retired) {
-                throw new AssertionError("close() ran deleters again: " + deleted.get() + " for " + retired + " retires");
-            }
-            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            f.finish(retired);
             return String.format("%d threads died in guards, %d abandoned reports, %,d retired blocks all freed once",
-                    died.get(), failures.abandoned(), retired);
-        } finally {
-            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
+                    died.get(), f.failures.abandoned(), retired);
         }
     }
 }

@@ -5,7 +5,10 @@ import dev.reclaim.Scheme;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The catalogue of torture cases: every freeing scheme x every structure, plus the fault injections. */
+/**
+ * The catalogue of torture cases: every freeing scheme x every structure under churn, a stalled reader and
+ * allocator exhaustion, plus the fault injections, ArcSwap and the realtime collector.
+ */
 final class TortureCases {
 
     /** Operations per worker in a churn case (sanitizer mode costs ~1-5 µs per allocate/free). */
@@ -23,6 +26,8 @@ final class TortureCases {
      */
     /** Loads per ArcSwap reader thread per round. */
     static final long ARCSWAP_OPS = 200_000;
+    /** Replacements and handles per realtime-collector writer per round. */
+    static final long REALTIME_WRITES = 100_000;
     /** Tasks per virtual-thread burst (each sleeps 1-3 ms inside its guard). */
     static final int BURST_TASKS = 2_000;
 
@@ -35,7 +40,7 @@ final class TortureCases {
         }
         for (LongMap.Kind kind : LongMap.KINDS) {
             for (Scheme scheme : Reclaimers.freeing()) {
-                cases.add(new MapChurnCase(scheme, kind, CHURN_OPS, kind.keys()));
+                cases.add(new MapChurnCase(scheme, kind, CHURN_OPS, kind.keys(), false));
             }
         }
         for (Scheme scheme : Reclaimers.freeing()) {
@@ -46,6 +51,11 @@ final class TortureCases {
                 cases.add(new ChurnCase(scheme, kind, STALL_OPS, true));
             }
         }
+        for (LongMap.Kind kind : LongMap.ALL_KINDS) {
+            for (Scheme scheme : Reclaimers.freeing()) {
+                cases.add(new MapChurnCase(scheme, kind, STALL_OPS, kind.keys(), true));
+            }
+        }
         for (Scheme scheme : Reclaimers.freeing()) {
             cases.add(new ThreadDeathCase(scheme));
             cases.add(new ThrowingDeleterCase(scheme));
@@ -53,12 +63,16 @@ final class TortureCases {
             for (LongContainer.Kind kind : LongContainer.KINDS) {
                 cases.add(new ExhaustionCase(scheme, kind));
             }
+            for (LongMap.Kind kind : LongMap.ALL_KINDS) {
+                cases.add(new MapExhaustionCase(scheme, kind));
+            }
         }
         for (Scheme scheme : Reclaimers.freeing()) {
             cases.add(new VThreadBurstCase(scheme, BURST_TASKS, false));
         }
         cases.add(new SyncInterruptCase());
         cases.add(new ArcSwapChurnCase(ARCSWAP_OPS));
+        cases.add(new RealtimeCase(REALTIME_WRITES, false));
         return cases;
     }
 }

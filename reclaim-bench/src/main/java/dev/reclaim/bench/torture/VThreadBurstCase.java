@@ -1,8 +1,6 @@
 package dev.reclaim.bench.torture;
 
-import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
-import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
 import dev.reclaim.memory.Memory;
@@ -50,17 +48,7 @@ final class VThreadBurstCase implements TortureCase {
 
     @Override
     public String run(long seed, int threads) throws Exception {
-        Failures failures = new Failures();
-        SlabAllocator memory = SlabAllocator.builder().name("torture-vthreads").sanitize(true).build();
-        Reclaimer reclaimer = Reclaimers.create(scheme, "torture-vthreads-" + scheme.id(), failures);
-        try {
-            AtomicLong deleted = new AtomicLong();
-            Deleter counting = p -> {
-                deleted.incrementAndGet();
-                memory.free(p);
-            };
-            long cell = memory.allocateZeroed(8);
-            Memory.putLongRelease(cell, node(memory, -1)); // release: publishes the first node; pairs with protect
+        try (CellFixture f = new CellFixture(scheme, "vthreads", m -> node(m, -1))) {
             ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
             AtomicLong peakGuards = new AtomicLong();
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -69,24 +57,24 @@ final class VThreadBurstCase implements TortureCase {
                     long sleepMs = 1 + Math.floorMod(seed * 31 + id * 0x9E3779B97F4A7C15L >>> 17, 3L);
                     ex.execute(() -> {
                         try {
-                            long mine = node(memory, id);
-                            try (Guard g = reclaimer.enter()) {
-                                long cur = g.protect(0, cell);
+                            long mine = node(f.memory, id);
+                            try (Guard g = f.reclaimer.enter()) {
+                                long cur = g.protect(0, f.cell);
                                 long seen = Memory.getLong(cur); // plain: written before the node was published
                                 Thread.sleep(sleepMs);
                                 if (Memory.getLong(cur) != seen) { // plain: as above; the sanitizer checks the access
                                     errors.add("task " + id + ": the node it read changed under its guard");
                                 }
-                                long old = Memory.getAndSetLong(cell, mine); // volatile: publishes mine; pairs with protect
+                                long old = Memory.getAndSetLong(f.cell, mine); // volatile: publishes mine; pairs with protect
                                 if (unprotected) {
-                                    memory.free(old);
-                                    deleted.incrementAndGet();
+                                    f.memory.free(old);
+                                    f.deleted.incrementAndGet();
                                 } else {
-                                    g.retire(old, counting);
+                                    g.retire(old, f.counting);
                                 }
                             }
                             if ((id & 255) == 0) {
-                                peakGuards.accumulateAndGet(reclaimer.stats().openGuards(), Math::max);
+                                peakGuards.accumulateAndGet(f.reclaimer.stats().openGuards(), Math::max);
                             }
                         } catch (Throwable e) {
                             errors.add("task " + id + ": " + e);
@@ -94,37 +82,26 @@ final class VThreadBurstCase implements TortureCase {
                     });
                 }
             }
-            ReclaimerStats end = reclaimer.stats();
-            long freedRunning = deleted.get();
+            ReclaimerStats end = f.reclaimer.stats();
+            long freedRunning = f.deleted.get();
             if (!errors.isEmpty()) {
                 throw new AssertionError(errors.size() + " task(s) failed, first: " + errors.peek());
             }
-            if (!reclaimer.synchronize(Duration.ofSeconds(20))) {
+            if (!f.reclaimer.synchronize(Duration.ofSeconds(20))) {
                 throw new AssertionError("synchronize() did not complete within 20 s of the burst's end with no guard"
-                        + " open (oldest guard: " + reclaimer.stats().oldestGuard() + ")");
+                        + " open (oldest guard: " + f.reclaimer.stats().oldestGuard() + ")");
             }
-            if (deleted.get() != tasks) {
-                throw new AssertionError("after synchronize " + deleted.get() + " of " + tasks + " retired nodes were"
+            if (f.deleted.get() != tasks) {
+                throw new AssertionError("after synchronize " + f.deleted.get() + " of " + tasks + " retired nodes were"
                         + " freed");
             }
-            if (failures.count() != 0) {
-                throw new AssertionError("the reclaimer reported failures: " + failures.sample());
+            if (f.failures.count() != 0) {
+                throw new AssertionError("the reclaimer reported failures: " + f.failures.sample());
             }
-            reclaimer.close();
-            memory.free(Memory.getLongAcquire(cell)); // acquire: pairs with the last task's getAndSet
-            memory.free(cell);
-            if (deleted.get() != tasks) {
-                throw new AssertionError("close() ran deleters again: " + deleted.get() + " for " + tasks + " retires");
-            }
-            memory.close(); // sanitizer: throws MemoryLeakException if anything is still live
+            f.finish(tasks);
             return String.format("%,d virtual-thread tasks, guards open across 1-3 ms sleeps (peak %,d open), freed"
                     + " while running %,d of %,d retired, all freed once", tasks, peakGuards.get(), freedRunning,
                     end.retired());
-        } finally {
-            if (!reclaimer.isClosed()) {
-                reclaimer.close();
-            }
-            Cleanup.closeQuietly(memory); // a failed run must not leave a sanitizing allocator open
         }
     }
 

@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -97,6 +98,23 @@ class TortureCommandTest {
         assertThrows(AssertionError.class, () -> BytesMapChurnCase.version(6, v, v.byteSize()));
         v.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 9, (byte) 0x55);
         assertThrows(AssertionError.class, () -> BytesMapChurnCase.version(5, v, v.byteSize()));
+    }
+
+    @Test
+    void theRealtimeCasePassesAndCatchesValuesDestroyedUnderTheirReaders() {
+        String summary = assertDoesNotThrow(() -> new RealtimeCase(5_000, false).run(3, 2));
+        assertTrue(summary.contains("each destroyed once, none while read"), summary);
+        // negative control: the writer destroys what it replaced at once, ignoring the readers
+        AssertionError e = assertThrows(AssertionError.class, () -> new RealtimeCase(5_000, true).run(3, 2));
+        assertTrue(e.getMessage().contains("destroyed twice") || e.getMessage().contains("while"), e.getMessage());
+    }
+
+    @Test
+    void theMapStallAndExhaustionCasesPassOnTheBytesMapAdapter() {
+        String stall = assertDoesNotThrow(() -> new MapChurnCase(Scheme.HP, LongMap.BYTES, 2_000, 256, true).run(5, 2));
+        assertTrue(stall.contains("a stalled reader") && stall.contains("(bound "), stall);
+        String oom = assertDoesNotThrow(() -> new MapExhaustionCase(Scheme.ROBUST, LongMap.BYTES).run(5, 2));
+        assertTrue(oom.contains("refusals left no entry"), oom);
     }
 
     /** A stack that frees popped nodes at once, with no reclaimer: concurrent pops read freed nodes. */
