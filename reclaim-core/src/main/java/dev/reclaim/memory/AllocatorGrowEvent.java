@@ -8,14 +8,15 @@ import jdk.jfr.Name;
 import jdk.jfr.Throttle;
 
 /**
- * JFR: a fast-mode slab allocator took memory from the operating system, a segment of chunks (1 MiB) for its
- * small size classes or one large block. With a stack trace (the allocation that made the footprint grow), at
- * most 100 per second.
+ * JFR: a fast-mode slab allocator took memory from the operating system: a segment of chunks (1 MiB) for its
+ * small size classes, or a large block of at least as much (smaller large blocks are allocated and freed like
+ * objects and are not growth). With a stack trace (the allocation that made the footprint grow), at most 100
+ * per second.
  */
 @Name("dev.reclaim.memory.Grow")
 @Label("Slab Allocator Growth")
 @Category({"Reclaim", "Memory"})
-@Description("A slab allocator reserved memory from the operating system: a segment of chunks or a large block")
+@Description("A slab allocator reserved memory from the operating system: a segment of chunks or a large block of 1 MiB or more")
 @Throttle("100/s")
 final class AllocatorGrowEvent extends jdk.jfr.Event {
     @Label("Allocator")

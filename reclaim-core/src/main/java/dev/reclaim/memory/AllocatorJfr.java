@@ -13,7 +13,7 @@ final class AllocatorJfr {
     private AllocatorJfr() {
     }
 
-    /** A fast-mode allocator reserved memory from the operating system: a segment of chunks or a large block. */
+    /** A fast-mode allocator reserved memory from the operating system: a segment, or a large block of 1 MiB+. */
     static void grew(String allocator, boolean large, long bytes, long reservedBytes) {
         if (GROW.enabled()) {
             AllocatorGrowEvent ev = new AllocatorGrowEvent();

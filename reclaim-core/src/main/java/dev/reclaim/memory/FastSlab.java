@@ -570,7 +570,9 @@ final class FastSlab {
         largeAllocations.incrementAndGet();
         largeLiveBytes.addAndGet(blockSize);
         samplePeak();
-        AllocatorJfr.grew(name, true, total, reservedBytes.get());
+        if (total >= SlabDescriptor.SEGMENT_SIZE) { // smaller large blocks come and go like objects: not growth
+            AllocatorJfr.grew(name, true, total, reservedBytes.get());
+        }
         return chunk + CHUNK_HEADER_LENGTH;
     }
 

@@ -97,7 +97,7 @@
  * <h2>Diagnostics</h2>
  * {@link dev.reclaim.memory.SlabAllocator#stats() stats()} reports live, reserved and peak bytes. With JDK Flight
  * Recorder running, a fast-mode allocator emits {@code dev.reclaim.memory.Grow} when it reserves a segment of
- * chunks or a large block, and either mode emits {@code dev.reclaim.memory.Exhausted} (with the failing
+ * chunks or a large block of 1 MiB or more, and either mode emits {@code dev.reclaim.memory.Exhausted} (with the failing
  * caller's stack) for each {@link dev.reclaim.memory.OffHeapExhaustedException}. Both are on slow paths only.
  *
  * <h2>When not to use it</h2>

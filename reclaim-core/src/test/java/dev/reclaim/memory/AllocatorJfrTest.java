@@ -39,7 +39,7 @@ class AllocatorJfrTest {
     }
 
     @Test
-    void blocksServedFromAReservedSegmentAreNotGrowth() throws Exception {
+    void blocksServedFromAReservedSegmentAndSmallLargeBlocksAreNotGrowth() throws Exception {
         List<RecordedEvent> events = JfrCapture.named(JfrCapture.record(BOTH, () -> {
             try (SlabAllocator a = SlabAllocator.builder().name("steady").build()) {
                 long[] blocks = new long[1000];
@@ -49,9 +49,13 @@ class AllocatorJfrTest {
                 for (long b : blocks) {
                     a.free(b);
                 }
+                for (int i = 0; i < 100; i++) {
+                    a.free(a.allocate(256 << 10)); // large (above every size class) but below 1 MiB
+                }
             }
         }), GROW);
-        assertEquals(1, events.size(), "1000 blocks of 32 bytes fit in the first segment: " + events);
+        assertEquals(List.of("segment"), events.stream().map(e -> e.getString("kind")).toList(),
+                "1000 blocks of 32 bytes fit in the first segment; 256 KiB blocks are not growth");
     }
 
     @Test
