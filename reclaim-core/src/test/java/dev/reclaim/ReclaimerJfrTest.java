@@ -5,6 +5,7 @@ import dev.reclaim.hazard.HazardReclaimer;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.robust.RobustReclaimer;
+import dev.reclaim.testing.HeldGuard;
 import dev.reclaim.testing.JfrCapture;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -113,41 +113,22 @@ class ReclaimerJfrTest {
             long word = memory.allocateZeroed(8);
             long block = memory.allocate(24);
             Memory.putLong(word, block);
-            CountDownLatch entered = new CountDownLatch(protect ? 1 : 2);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread reader = reader(r, "slow-reader", protect ? word : 0, block, entered, release);
-            Thread protector = protect ? null : reader(r, "protector", word, block, entered, release);
-            entered.await();
+            HeldGuard reader = HeldGuard.open(r, "slow-reader", protect ? word : 0);
+            HeldGuard protector = protect ? null : HeldGuard.open(r, "protector", word);
+            assertEquals(block, (protect ? reader : protector).protectedPointer());
             Memory.putLong(word, 0);
             r.retire(block, memory);
             r.flush();
             Thread.sleep(waitMs);
             r.flush(); // the guard held the block back for waitMs
             r.flush(); // once per guard: no second event
-            release.countDown();
-            reader.join();
+            reader.close();
             if (protector != null) {
-                protector.join();
+                protector.close();
             }
             r.synchronize();
             memory.free(word);
         }
-    }
-
-    /** A thread that enters a guard, protects {@code word} (unless 0), and waits for {@code release}. */
-    private static Thread reader(Reclaimer r, String name, long word, long block, CountDownLatch entered,
-                                 CountDownLatch release) {
-        return Thread.ofPlatform().name(name).start(() -> {
-            try (Guard g = r.enter()) {
-                if (word != 0) {
-                    assertEquals(block, g.protect(0, word));
-                }
-                entered.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        });
     }
 
     @ParameterizedTest

@@ -1,6 +1,5 @@
 package dev.reclaim.micrometer;
 
-import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.arc.Arc;
 import dev.reclaim.arc.ArcGuard;
@@ -9,13 +8,13 @@ import dev.reclaim.epoch.EpochReclaimer;
 import dev.reclaim.hazard.HazardReclaimer;
 import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.realtime.RealtimeCollector;
+import dev.reclaim.testing.HeldGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,17 +36,7 @@ class MetersTest {
         MeterRegistry m = new SimpleMeterRegistry();
         try (SlabAllocator memory = SlabAllocatorMetrics.monitor(m, SlabAllocator.builder().name("heapless").build());
              Reclaimer r = ReclaimerMetrics.monitor(m, EpochReclaimer.builder().name("sessions").build(), "team", "a")) {
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread reader = Thread.ofPlatform().start(() -> {
-                try (Guard g = r.enter()) {
-                    entered.countDown();
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            });
-            entered.await();
+            HeldGuard reader = HeldGuard.open(r, "reader", 0);
             for (int i = 0; i < 100; i++) {
                 r.retire(memory.allocate(48), memory);
             }
@@ -62,8 +51,7 @@ class MetersTest {
             assertTrue(gauge(m, "reclaim.allocator.reserved.bytes") >= 100 * 48);
             assertEquals(List.of("sessions"), m.find("reclaim.garbage.pending").tags("team", "a", "scheme", "ebr")
                     .gauges().stream().map(g -> g.getId().getTag("reclaimer")).toList());
-            release.countDown();
-            reader.join();
+            reader.close();
             r.synchronize();
             assertEquals(0, gauge(m, "reclaim.garbage.pending"));
             assertEquals(100, counter(m, "reclaim.reclaimed"));
