@@ -4,6 +4,8 @@
  */
 module dev.reclaim.arc {
     requires transitive dev.reclaim;
+    // Optional, as in dev.reclaim: the ArcSwap and collector events are recorded when jdk.jfr is resolved.
+    requires static jdk.jfr;
 
     exports dev.reclaim.arc;
     exports dev.reclaim.realtime;

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings every reclaimer's builder shares: a name, a failure handler and a close timeout, and the checks
+ * The settings every reclaimer's builder shares: a name, a failure handler, a close timeout and a slow-guard
+ * threshold, and the checks
  * of the settings every builder makes. Each scheme's {@code Builder} extends it with its own tuning knobs and a
  * {@link #build()} that returns its own type.
  *
@@ -15,6 +16,7 @@ public abstract class ReclaimerBuilder<B extends ReclaimerBuilder<B>> {
     private String name;
     private FailureHandler failureHandler = FailureHandler.LOG;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private Duration slowGuardThreshold = Duration.ofSeconds(1);
 
     /** For the schemes' builders. */
     protected ReclaimerBuilder() {
@@ -56,6 +58,18 @@ public abstract class ReclaimerBuilder<B extends ReclaimerBuilder<B>> {
     }
 
     /**
+     * How long a guard may hold back reclamation before a {@code dev.reclaim.SlowGuard} JFR event is emitted for
+     * it (default 1 s; once per guard, only while a recording enables the event).
+     *
+     * @param threshold a non-negative duration
+     * @return this builder
+     */
+    public B slowGuardThreshold(Duration threshold) {
+        this.slowGuardThreshold = nonNegative(threshold, "slowGuardThreshold");
+        return self();
+    }
+
+    /**
      * Creates the reclaimer.
      *
      * @return a new reclaimer; the caller owns it and must close it
@@ -87,6 +101,15 @@ public abstract class ReclaimerBuilder<B extends ReclaimerBuilder<B>> {
      */
     public final Duration configuredCloseTimeout() {
         return closeTimeout;
+    }
+
+    /**
+     * The slow-guard threshold.
+     *
+     * @return the threshold given, or 1 s
+     */
+    public final Duration configuredSlowGuardThreshold() {
+        return slowGuardThreshold;
     }
 
     /**

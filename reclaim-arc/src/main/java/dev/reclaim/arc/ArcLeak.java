@@ -11,6 +11,16 @@ package dev.reclaim.arc;
 public record ArcLeak(String valueType, Throwable allocationSite) {
 
     /**
+     * The one-line description: which handle leaked and the fix.
+     *
+     * @return e.g. {@code Arc<Config> was never released (released now by the leak detector); fix: ...}
+     */
+    public String summary() {
+        return "Arc<" + valueType + "> was never released (released now by the leak detector); fix: close it with"
+                + " try-with-resources (its creation site is the logged throwable)";
+    }
+
+    /**
      * A one-line description followed by the allocation site's frames.
      *
      * @return the report text

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * released. Unsampled handles cost one read of the sampling rate.
  *
  * <p>Enable with {@code -Dreclaim.arc.leakSampling=0.01} (1% of handles) or {@link #setSamplingRate(double)};
- * {@code 1.0} tracks every handle (tests). Reports go to standard error unless {@link #setListener} replaces it.
+ * {@code 1.0} tracks every handle (tests). Reports go to {@link #LOG} (a warning through {@link System.Logger}
+ * {@code dev.reclaim.arc}, with the creation site as the logged throwable) unless {@link #setListener} replaces it.
  * Only handles created after the rate is set are sampled.
  *
  * <p>Handles made with {@link Arc#of(Object, Releaser, dev.reclaim.realtime.RealtimeCollector)} are never
@@ -26,7 +27,15 @@ public final class ArcLeakDetector {
 
     /** Sampling probability; read (plain volatile read) once per handle creation. */
     private static volatile double samplingRate = parseRate(System.getProperty("reclaim.arc.leakSampling"));
-    private static volatile Consumer<ArcLeak> listener = leak -> System.err.println(leak.describe());
+    /**
+     * The default listener: one {@code WARNING} through {@link System.Logger} {@code dev.reclaim.arc}, whose
+     * message is {@link ArcLeak#summary()} and whose throwable is {@link ArcLeak#allocationSite()} (the
+     * creation site's frames).
+     */
+    public static final Consumer<ArcLeak> LOG = leak -> System.getLogger("dev.reclaim.arc")
+            .log(System.Logger.Level.WARNING, leak.summary(), leak.allocationSite());
+
+    private static volatile Consumer<ArcLeak> listener = LOG;
     private static final AtomicLong LEAKS = new AtomicLong();
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "reclaim-arc-leak-detector");
@@ -61,7 +70,7 @@ public final class ArcLeakDetector {
     }
 
     /**
-     * Replaces the listener that receives each leak (by default it prints to standard error). The listener runs
+     * Replaces the listener that receives each leak (by default {@link #LOG}). The listener runs
      * on the detector's cleaner thread and must not throw (what it throws is ignored).
      *
      * @param leakListener the listener

@@ -1,6 +1,8 @@
 package dev.reclaim.arc;
 
 import dev.reclaim.internal.AsymmetricFence;
+import dev.reclaim.internal.Jfr;
+import dev.reclaim.internal.PaddedCounters;
 import dev.reclaim.internal.SlotSupport;
 
 import java.lang.invoke.MethodHandles;
@@ -132,6 +134,20 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     /** The held block; via CURRENT. */
     private volatile Counted<?> current;
     private final boolean nullable;
+    /**
+     * Slow-path counters (stats()): written by writers and by loads on the helping path only, padded away from
+     * {@code current}, which every load reads.
+     */
+    private final PaddedCounters counters = new PaddedCounters(7);
+    private static final int WRITES = 0;
+    private static final int CONTENDED_WRITES = 1;
+    private static final int HAND_OVERS = 2;
+    private static final int DEBTS_PAID = 3;
+    private static final int HELPING_LOADS = 4;
+    private static final int CAS_FAILURES = 5;
+    private static final int RCU_RETRIES = 6;
+    /** The gate of the slow-write JFR event. */
+    private static final Jfr SLOW_WRITE_EVENT = new Jfr(ArcSwap.class, () -> SwapWriteEvent.class);
 
     ArcSwap(Counted<?> initial, boolean nullable) {
         this.nullable = nullable;
@@ -274,6 +290,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                 if (n != null) {
                     n.decrementNotLast(); // the caller's handle still owns a count
                 }
+                counters.add(CAS_FAILURES, 1);
                 return false;
             }
             if (casCurrent(cur, n)) {
@@ -320,6 +337,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             if (n != null) {
                 n.decrement(); // lost the race: this candidate was never visible to anyone
             }
+            counters.add(RCU_RETRIES, 1);
         }
     }
 
@@ -353,6 +371,17 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      */
     public boolean isClosed() {
         return currentVolatile() == Counted.CLOSED;
+    }
+
+    /**
+     * A snapshot of this swap's counters. Fast-path loads are not counted (see {@link ArcSwapStats}).
+     *
+     * @return the counters
+     */
+    public ArcSwapStats stats() {
+        return new ArcSwapStats(counters.get(WRITES), counters.get(CONTENDED_WRITES), counters.get(HAND_OVERS),
+                counters.get(DEBTS_PAID), counters.get(HELPING_LOADS), counters.get(CAS_FAILURES),
+                counters.get(RCU_RETRIES), DebtPool.tableVolatile().length);
     }
 
     @Override
@@ -421,6 +450,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             s.setDebtVolatile(DebtSlot.CLAIMED);
             dropOrFreeSlot(s, prev);
         }
+        counters.add(HELPING_LOADS, 1);
         DebtSlot.Request r = new DebtSlot.Request(this);
         s.setControlVolatile(r); // 1
         Counted<?> y = currentVolatile(); // 2
@@ -548,22 +578,31 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * when lanes are in use, holds one more count on it for lane debts (dropped by {@link #afterWrite}).
      */
     private void settle(Counted<?> old) {
+        SwapWriteEvent ev = null;
+        if (SLOW_WRITE_EVENT.enabled()) {
+            ev = new SwapWriteEvent();
+            ev.begin();
+        }
         if (DebtLane.ENABLED) {
             PendingReleases.hold(old); // dropped by a reclaim() once no lane debt is on old
         }
         DebtSlot[] t = DebtPool.tableVolatile();
         int claimed = 0;
         int highest = -1;
+        int handOvers = 0;
+        int paid = 0;
         for (int i = 0; i < t.length; i++) {
             DebtSlot s = t[i];
             Object c = s.controlVolatile(); // h
-            if (c instanceof DebtSlot.Request r && r.swap == this) {
-                help(s, r);
+            if (c instanceof DebtSlot.Request r && r.swap == this && help(s, r)) {
+                handOvers++;
             }
             Object d = s.debtVolatile(); // c
             if (d == old) {
                 old.increment(); // before the CAS: the reader may decrement as soon as it sees PAID
-                if (!s.casDebt(old, DebtSlot.PAID)) {
+                if (s.casDebt(old, DebtSlot.PAID)) {
+                    paid++;
+                } else {
                     old.decrementNotLast(); // the reader cleared its debt first; we still own old's count
                 }
             }
@@ -573,6 +612,21 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             }
         }
         DebtPool.afterScan(t, claimed, highest); // gives the free top of a table grown by a burst back
+        if (handOvers + paid > 0) {
+            counters.add(CONTENDED_WRITES, 1);
+            counters.add(HAND_OVERS, handOvers);
+            counters.add(DEBTS_PAID, paid);
+        }
+        if (ev != null) {
+            ev.end();
+            if (ev.shouldCommit()) { // the threshold and the throttle decide
+                ev.valueType = old.valueTypeName();
+                ev.slots = t.length;
+                ev.handOvers = handOvers;
+                ev.debtsPaid = paid;
+                ev.commit();
+            }
+        }
     }
 
     /**
@@ -606,7 +660,8 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         }
     }
 
-    private void help(DebtSlot s, DebtSlot.Request r) {
+    /** Hands a full count of the current value to the reader of {@code s}; whether the reader took it. */
+    private boolean help(DebtSlot s, DebtSlot.Request r) {
         Counted<?> v;
         for (;;) {
             try {
@@ -624,7 +679,9 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             if (v != Counted.NONE && v != Counted.CLOSED) {
                 v.decrement();
             }
+            return false;
         }
+        return true;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -670,7 +727,11 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     }
 
     private boolean casCurrent(Counted<?> expect, Counted<?> update) {
-        return CURRENT.compareAndSet(this, expect, update); // volatile CAS (a): SO before the writer's slot scan
+        if (CURRENT.compareAndSet(this, expect, update)) { // volatile CAS (a): SO before the writer's slot scan
+            counters.add(WRITES, 1);
+            return true;
+        }
+        return false;
     }
 
     // VarHandle mechanics

@@ -65,6 +65,13 @@
  * for a burst (virtual threads parked inside guards) and a writer shrinks it again once the burst is over.
  * {@code ArcCache.get()}: one volatile read while the value is unchanged.
  *
+ * <h2>Diagnostics</h2>
+ * {@link dev.reclaim.arc.ArcSwap#stats() ArcSwap.stats()} counts writes and the slow paths (helping, debts paid,
+ * loads that took the helping path); fast-path loads are not counted, so a load still writes nothing shared.
+ * With JDK Flight Recorder running, a write whose scan of the debt slots took 100 µs or more emits
+ * {@code dev.reclaim.arc.SlowWrite} (with the writer's stack). {@link dev.reclaim.arc.ArcLeakDetector} logs each
+ * leaked handle through {@link System.Logger} {@code dev.reclaim.arc}.
+ *
  * <h2>When not to use it</h2>
  * Guards must be short: an open guard holds its value back from release and occupies a debt slot that every
  * writer scans. Use {@code loadFull()} for references kept across blocking calls. For off-heap nodes of a

@@ -1,6 +1,7 @@
 package dev.reclaim.realtime;
 
 import dev.reclaim.FailureHandler;
+import dev.reclaim.internal.Jfr;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -71,6 +72,8 @@ public final class RealtimeCollector implements AutoCloseable {
      */
 
     private static final AtomicInteger IDS = new AtomicInteger();
+    private static final Jfr PASS_EVENT = new Jfr(RealtimeCollector.class, () -> CollectorPassEvent.class);
+    private static final Jfr OVERFLOW_EVENT = new Jfr(RealtimeCollector.class, () -> CollectorOverflowEvent.class);
 
     private final String name;
     private final long intervalNanos;
@@ -78,6 +81,7 @@ public final class RealtimeCollector implements AutoCloseable {
     private final FailureHandler failureHandler;
     private final MpscLinkedQueue queue = new MpscLinkedQueue();
     private final BoundedRing ring;
+    private final int capacity;
     private final Thread thread;
 
     /** Consumer-only: nodes taken from the queue that were not ready to be destroyed yet. */
@@ -93,6 +97,8 @@ public final class RealtimeCollector implements AutoCloseable {
     private long maxLatency;
     private long passes;
     private int waitingCount;
+    /** The longest drop-to-destruction latency of the current pass (JFR). Plain: consumer only. */
+    private long passMaxLatency;
 
     /** Set once by close() when it starts: registrations fail from then on (volatile: read by register()). */
     private volatile boolean closing;
@@ -108,6 +114,7 @@ public final class RealtimeCollector implements AutoCloseable {
         this.closeTimeout = b.closeTimeout;
         this.failureHandler = b.failureHandler;
         this.ring = b.capacity > 0 ? new BoundedRing(b.capacity) : null;
+        this.capacity = b.capacity;
         if (b.ownThread) {
             this.thread = Thread.ofPlatform().daemon().name(Messages.threadName(name)).unstarted(this::run);
             this.thread.start();
@@ -321,6 +328,13 @@ public final class RealtimeCollector implements AutoCloseable {
 
     /** One pass; the caller is the consumer. */
     private int pass() {
+        CollectorPassEvent ev = null;
+        if (PASS_EVENT.enabled()) {
+            ev = new CollectorPassEvent();
+            ev.begin();
+        }
+        long overflowedBefore = overflowed; // plain: we are the single writer
+        passMaxLatency = 0;
         int n = 0;
         if (!waiting.isEmpty()) {
             int kept = 0;
@@ -349,6 +363,27 @@ public final class RealtimeCollector implements AutoCloseable {
         }
         setWaitingCountOpaque(waiting.size());
         setPassesOpaque(passes + 1);
+        long overflowedNow = overflowed - overflowedBefore; // plain: we are the single writer
+        if (ev != null) {
+            ev.end();
+            if (ev.shouldCommit()) { // the threshold decides
+                ev.collector = name;
+                ev.destroyed = n;
+                ev.waiting = waiting.size();
+                ev.overflowed = overflowedNow;
+                ev.maxLatency = passMaxLatency;
+                ev.commit();
+            }
+        }
+        if (overflowedNow > 0 && OVERFLOW_EVENT.enabled()) {
+            CollectorOverflowEvent o = new CollectorOverflowEvent();
+            if (o.shouldCommit()) {
+                o.collector = name;
+                o.overflowed = overflowedNow;
+                o.capacity = capacity;
+                o.commit();
+            }
+        }
         return n;
     }
 
@@ -386,6 +421,9 @@ public final class RealtimeCollector implements AutoCloseable {
         long latency = System.nanoTime() - r.droppedAtOpaque();
         if (latency > maxLatency) {
             setMaxLatencyOpaque(latency);
+        }
+        if (latency > passMaxLatency) {
+            passMaxLatency = latency; // plain: consumer only
         }
         setDestroyedOpaque(destroyed + 1);
     }

@@ -109,6 +109,12 @@
  * and a tracked value is destroyed by its last handle. Unlike basedrop, dropping the collector does not leak
  * what is still queued.
  *
+ * <h2>Diagnostics</h2>
+ * {@link dev.reclaim.realtime.RealtimeCollector#stats() stats()} reports the backlog, overflows and the longest
+ * drop-to-destruction latency. With JDK Flight Recorder running, the collecting thread (never the realtime
+ * side) emits {@code dev.reclaim.realtime.Pass} for a pass of 1 ms or more and
+ * {@code dev.reclaim.realtime.Overflow} for a pass that collected drops that had found the ring full.
+ *
  * <h2>When not to use it</h2>
  * When the destructor is cheap and non-blocking (a small heap array the GC reclaims) releasing inline costs
  * less than the handle. When objects can be recycled through a preallocated pool sized for the workload, a pool

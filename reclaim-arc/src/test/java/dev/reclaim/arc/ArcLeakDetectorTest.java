@@ -18,7 +18,50 @@ class ArcLeakDetectorTest {
     @AfterEach
     void off() {
         ArcLeakDetector.setSamplingRate(0);
-        ArcLeakDetector.setListener(leak -> System.err.println(leak.describe()));
+        ArcLeakDetector.setListener(ArcLeakDetector.LOG);
+    }
+
+    @Test
+    void theDefaultListenerLogsAWarningThroughSystemLoggerWithTheSite() throws Exception {
+        // System.Logger's default backend is java.util.logging: capture what reaches logger "dev.reclaim.arc"
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.reclaim.arc");
+        ConcurrentLinkedQueue<java.util.logging.LogRecord> records = new ConcurrentLinkedQueue<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        jul.setUseParentHandlers(false);
+        try {
+            ArcLeakDetector.setListener(ArcLeakDetector.LOG);
+            ArcLeakDetector.setSamplingRate(1.0);
+            AtomicInteger released = new AtomicInteger();
+            leakOne(released);
+            gcUntilReleased(released);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (records.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            java.util.logging.LogRecord r = records.peek();
+            assertTrue(r != null, "no log record from the leak detector");
+            assertEquals(java.util.logging.Level.WARNING, r.getLevel());
+            assertTrue(r.getMessage().startsWith("Arc<java.lang.String> was never released"), r.getMessage());
+            assertTrue(java.util.Arrays.stream(r.getThrown().getStackTrace())
+                    .anyMatch(f -> f.getMethodName().equals("leakOne")), "the logged throwable is the creation site");
+        } finally {
+            jul.removeHandler(capture);
+            jul.setUseParentHandlers(true);
+        }
     }
 
     private static void leakOne(AtomicInteger released) {

@@ -100,7 +100,7 @@ public final class EpochReclaimer implements Reclaimer {
      * Guard ages are lower bounds: a guard pinned at e < global has been open at least since epoch e+1
      * started (its start time is recorded when the epoch advances); a guard at the current epoch reports age
      * 0. Using the start of epoch e would overstate the age when the epoch was idle. A guard that blocks an
-     * advance for slowGuardThreshold emits one SlowGuard JFR event per pin: the blocking state identifies the
+     * advance for slowGuardThreshold emits one dev.reclaim.SlowGuard JFR event per pin: the blocking state identifies the
      * pin (a later pin of the slot, or a repin, carries a newer epoch). flush()'s "is this my own pinned
      * slot?" test reads the slot's holderId (a long written on every enter, cleared on close: no GC write
      * barrier; see GuardSlot.isHeldBy), not its holder Thread, which is written only when it changes
@@ -271,7 +271,6 @@ public final class EpochReclaimer implements Reclaimer {
 
     /** The guard-slot skeleton with EBR's pins, bags and advance; configured once, from the builder. */
     static final class Table extends GuardTable<Slot> {
-        private final long slowGuardNanos;
         private final int bagCapacity;
         private final int advanceEvery;
         /** The global epoch, padded against the fields above (read by every enter). */
@@ -283,7 +282,6 @@ public final class EpochReclaimer implements Reclaimer {
 
         Table(Reclaimer owner, Builder b) {
             super(owner, b, "ebr", INSTANCES);
-            this.slowGuardNanos = b.slowGuardThreshold.toNanos();
             this.bagCapacity = b.bagCapacity;
             this.advanceEvery = b.advanceEvery;
             long now = System.nanoTime();
@@ -481,19 +479,11 @@ public final class EpochReclaimer implements Reclaimer {
                 recoverIfAbandoned(s);
                 return;
             }
-            if (EpochJfr.slowGuardEnabled()) {
+            if (reclamation.slowGuardEnabled()) {
                 long age = System.nanoTime() - epochStart.get((int) (g & 3)); // volatile: written by the advancer
-                if (age >= slowGuardNanos && s.slowReportedPin != v) { // v: the blocking pin, unique per pin
+                if (age >= slowGuardNanos() && s.slowReportedPin != v) { // v: the blocking pin, unique per pin
                     s.slowReportedPin = v; // plain: best-effort dedupe among scanners
-                    SlowGuardEvent ev = new SlowGuardEvent();
-                    if (ev.shouldCommit()) {
-                        Thread h = s.holder();
-                        ev.reclaimer = name();
-                        ev.thread = h == null ? "unknown" : h.getName();
-                        ev.age = age;
-                        ev.epoch = Slot.epochOf(v);
-                        ev.commit();
-                    }
+                    reclamation.slowGuard(s.holder(), age, Slot.epochOf(v));
                 }
             }
         }
@@ -531,23 +521,7 @@ public final class EpochReclaimer implements Reclaimer {
 
         private void runBag(Bag b, long g) {
             int n = b.sizeAcquire(); // acquire: pairs with Bag.add's release
-            ReclaimBatchEvent ev = null;
-            if (EpochJfr.reclaimEnabled()) {
-                ev = new ReclaimBatchEvent();
-                ev.begin();
-            }
-            reclamation.runAll(b.pointers, b.actions, n);
-            reclamation.addReclaimed(n, b.bytes);
-            if (ev != null) {
-                ev.end();
-                if (ev.shouldCommit()) {
-                    ev.reclaimer = name();
-                    ev.epoch = g;
-                    ev.count = n;
-                    ev.bytes = b.bytes;
-                    ev.commit();
-                }
-            }
+            reclamation.runBatch(b.pointers, b.actions, n, b.bytes, g, 0);
         }
 
         // ------------------------------------------------------------ flush / synchronize
@@ -742,23 +716,10 @@ public final class EpochReclaimer implements Reclaimer {
 
     /** Configures an {@link EpochReclaimer}. */
     public static final class Builder extends ReclaimerBuilder<Builder> {
-        private Duration slowGuardThreshold = Duration.ofSeconds(1);
         private int bagCapacity = 64;
         private int advanceEvery = 128;
 
         private Builder() {
-        }
-
-        /**
-         * How long a guard may hold back the epoch before a {@code dev.reclaim.epoch.SlowGuard} JFR event is
-         * emitted for it (default 1 s).
-         *
-         * @param threshold a non-negative duration
-         * @return this builder
-         */
-        public Builder slowGuardThreshold(Duration threshold) {
-            this.slowGuardThreshold = nonNegative(threshold, "slowGuardThreshold");
-            return this;
         }
 
         /**

@@ -63,16 +63,17 @@
  * periodic maintenance (about one guard close in {@code advanceEvery}), so nobody has to call
  * {@code flush()} after a burst of thread-per-task work. {@link dev.reclaim.Reclaimer#flush() flush()} seals partially filled bags when you need
  * garbage to go sooner. {@link dev.reclaim.epoch.EpochReclaimer#oldestGuard(boolean)} and the
- * {@code dev.reclaim.epoch.SlowGuard} JFR event find the reader that holds things back.
+ * {@code dev.reclaim.SlowGuard} JFR event find the reader that holds things back.
  *
  * <h2>Diagnostics</h2>
  * {@link dev.reclaim.Reclaimer#stats() stats()} reports pending garbage, the epoch and the oldest open guard;
  * {@link dev.reclaim.epoch.EpochReclaimer#oldestGuard(boolean) oldestGuard(true)} adds the holder's stack.
  * Guard ages are lower bounds measured from the start of the epoch after the one the guard pinned (no clock is
  * read on enter), so a guard at the current epoch reports age 0. With JDK Flight Recorder running, the
- * reclaimer emits {@code dev.reclaim.epoch.Reclaim} (one per reclaimed bag: count, bytes, duration) and
- * {@code dev.reclaim.epoch.SlowGuard} (once per guard that held the epoch back longer than the builder's
- * {@code slowGuardThreshold}). When JFR is not initialized these cost one static volatile read per bag.
+ * reclaimer emits the events every scheme shares: {@code dev.reclaim.Reclaim} (a reclaimed bag whose
+ * deleters took at least 1 ms: count, bytes, duration) and {@code dev.reclaim.SlowGuard} (once per pin that
+ * held the epoch back longer than the builder's {@code slowGuardThreshold}). When JFR is not initialized these
+ * cost a static volatile read per bag and no allocation.
  *
  * <h2>When not to use it</h2>
  * <ul>

@@ -195,6 +195,17 @@ public final class HazardReclaimer implements Reclaimer {
             return nh != 0 && Arrays.binarySearch(scanner.snapshot, 0, nh, pointer & ~Guard.TAG_MASK) >= 0;
         }
 
+        /** A guard holds garbage back only while one of its hazard words is set. */
+        @Override
+        protected boolean holdsBack(HazardSlot slot) {
+            for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
+                if (slot.hazardVolatile(i) != 0) { // volatile: diagnostics; pairs with setHazardVolatile in protect
+                    return true;
+                }
+            }
+            return false;
+        }
+
         @Override
         protected void clearProtections(HazardSlot slot) {
             slot.clearHazardsFully();

@@ -72,6 +72,14 @@
  * pointers. The table grows only when more guards are open at once than it has slots. Deferred actions are
  * not in this bound: they wait for guards to close, as in EBR.
  *
+ * <h2>Diagnostics</h2>
+ * {@link dev.reclaim.Reclaimer#stats() stats()} reports pending garbage and the open guards. With JDK Flight
+ * Recorder running, the events every scheme shares are emitted from the shared scan: {@code dev.reclaim.Reclaim}
+ * (a scanned batch whose deleters took 1 ms or more: count, bytes, entries kept) and
+ * {@code dev.reclaim.SlowGuard} (a guard that had a hazard pointer set and stayed open across scans that had to keep garbage, for
+ * longer than the builder's {@code slowGuardThreshold}; once per guard, its age measured from the first such
+ * scan, since entering a guard reads no clock). Without a recording they cost a static volatile read per scan.
+ *
  * <h2>When not to use it</h2>
  * <ul>
  *   <li>Read-mostly structures whose readers never stall: EBR costs nothing per pointer, HP a store and a

@@ -99,6 +99,8 @@ public abstract class GuardTable<S extends GuardSlot> {
     private final Reclaimer owner;
     private final String name;
     private final long closeTimeoutNanos;
+    /** Age from which an open guard holding back reclamation gets a SlowGuard JFR event. */
+    private final long slowGuardNanos;
     /** Runs deleters; counts what was reclaimed and what failed. */
     protected final Reclamation reclamation;
 
@@ -138,7 +140,8 @@ public abstract class GuardTable<S extends GuardSlot> {
         this.name = config.configuredName() != null ? config.configuredName()
                 : schemeId + "-" + instances.incrementAndGet();
         this.closeTimeoutNanos = config.configuredCloseTimeout().toNanos();
-        this.reclamation = new Reclamation(name, config.configuredFailureHandler());
+        this.slowGuardNanos = config.configuredSlowGuardThreshold().toNanos();
+        this.reclamation = new Reclamation(name, schemeId, config.configuredFailureHandler());
     }
 
     /** Builds the initial table: {@code max(16, 4 x cores)} slots rounded up to a power of two. */
@@ -774,6 +777,15 @@ public abstract class GuardTable<S extends GuardSlot> {
             }
             closeCompleted = true; // volatile: synchronize() waiters return
         }
+    }
+
+    /**
+     * The configured slow-guard threshold.
+     *
+     * @return nanoseconds
+     */
+    public final long slowGuardNanos() {
+        return slowGuardNanos;
     }
 
     /**

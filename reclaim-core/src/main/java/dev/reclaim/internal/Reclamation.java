@@ -3,45 +3,110 @@ package dev.reclaim.internal;
 import dev.reclaim.Deleter;
 import dev.reclaim.FailureHandler;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * The reclaiming side every scheme shares: runs retired entries (one {@link Deleter#deleteAll} per run of
  * consecutive entries with the same deleter, so the slab allocator pays its open check and thread-cache lookup
  * once per run), counts what was reclaimed and what failed, and reports failures to the reclaimer's
  * {@link FailureHandler}. Its counters are written on every reclamation step, while the table that owns it is
- * read by every enter, so they sit in the middle of a padded array (128 bytes from either end).
+ * read by every enter, so they are {@link PaddedCounters}.
  *
  * <p>An entry is a pair {@code (pointer, action)}: a non-zero pointer with its {@link Deleter}, or pointer 0
  * with a {@link Runnable} (a deferred action).
  */
 public final class Reclamation {
-    /** Padding before and after the counters: 16 longs = 128 bytes. */
-    private static final int PAD = 16;
     /** Deleters and actions run. */
-    private static final int RECLAIMED = PAD;
+    private static final int RECLAIMED = 0;
     /** Bytes of the pointers reclaimed. */
-    private static final int RECLAIMED_BYTES = PAD + 1;
+    private static final int RECLAIMED_BYTES = 1;
     /** Largest pending count seen at a reclamation step. */
-    private static final int PEAK_PENDING = PAD + 2;
+    private static final int PEAK_PENDING = 2;
     /** Deleters that threw plus abandoned guards. */
-    private static final int FAILURES = PAD + 3;
+    private static final int FAILURES = 3;
 
-    /** The counters at the indices above; accessed via COUNTERS only. */
-    private final long[] counters = new long[2 * PAD + 4];
+    /** The counters at the indices above. */
+    private final PaddedCounters counters = new PaddedCounters(4);
     private final String name;
+    private final String scheme;
     private final FailureHandler handler;
+    /** The JFR gates of the events every scheme shares. */
+    private static final Jfr BATCH_EVENT = new Jfr(Reclamation.class, () -> ReclaimBatchEvent.class);
+    private static final Jfr SLOW_GUARD_EVENT = new Jfr(Reclamation.class, () -> SlowGuardEvent.class);
 
     /**
      * Creates the reclaiming side of a reclaimer.
      *
      * @param name    the reclaimer's name (in every report)
+     * @param scheme  the scheme's id (in JFR events)
      * @param handler where failures go
      */
-    public Reclamation(String name, FailureHandler handler) {
+    public Reclamation(String name, String scheme, FailureHandler handler) {
         this.name = name;
+        this.scheme = scheme;
         this.handler = handler;
+    }
+
+    /**
+     * Runs a batch whose grace period ended ({@link #runAll}), counts it as reclaimed ({@link #addReclaimed})
+     * and, while a recording enables it, records a {@code dev.reclaim.Reclaim} JFR event timing the deleters.
+     *
+     * @param pointers the pointers (0 for a deferred action)
+     * @param actions  their deleters, or the deferred {@link Runnable}s
+     * @param n        how many entries
+     * @param bytes    their bytes
+     * @param epoch    the epoch or era the batch ran at, -1 for schemes without one
+     * @param kept     entries the scan kept (still protected)
+     */
+    public void runBatch(long[] pointers, Object[] actions, int n, long bytes, long epoch, int kept) {
+        ReclaimBatchEvent ev = null;
+        if (BATCH_EVENT.enabled()) {
+            ev = new ReclaimBatchEvent();
+            ev.begin();
+        }
+        runAll(pointers, actions, n);
+        addReclaimed(n, bytes);
+        if (ev != null) {
+            ev.end();
+            if (ev.shouldCommit()) { // the threshold and the throttle decide
+                ev.reclaimer = name;
+                ev.scheme = scheme;
+                ev.epoch = epoch;
+                ev.count = n;
+                ev.bytes = bytes;
+                ev.kept = kept;
+                ev.commit();
+            }
+        }
+    }
+
+    /**
+     * Whether a recording wants {@code dev.reclaim.SlowGuard} events: the scheme looks for slow guards only
+     * then. Allocation-free.
+     *
+     * @return whether to look
+     */
+    public boolean slowGuardEnabled() {
+        return SLOW_GUARD_EVENT.enabled();
+    }
+
+    /**
+     * Records a {@code dev.reclaim.SlowGuard} JFR event (the caller checked {@link #slowGuardEnabled()} and
+     * its threshold, and reports each guard once).
+     *
+     * @param holder the thread that opened the guard, or null when unknown
+     * @param age    how long it has held reclamation back, at least
+     * @param epoch  the epoch or era it reserved, -1 for schemes without one
+     */
+    public void slowGuard(Thread holder, long age, long epoch) {
+        SlowGuardEvent ev = new SlowGuardEvent();
+        if (ev.shouldCommit()) {
+            ev.reclaimer = name;
+            ev.scheme = scheme;
+            ev.thread = holder == null ? "unknown" : holder.getName();
+            ev.age = age;
+            ev.epoch = epoch;
+            ev.commit();
+        }
     }
 
     /**
@@ -81,7 +146,7 @@ public final class Reclamation {
                     ((Deleter) a).deleteAll(pointers, i, end);
                 } catch (Throwable e) {
                     int count = 1 + e.getSuppressed().length;
-                    COUNTERS.getAndAdd(counters, FAILURES, (long) count); // volatile RMW: read by stats()
+                    counters.add(FAILURES, count);
                     report("deleter " + a + " of " + (end - i) + " pointers (0x" + Long.toHexString(p) + " .. 0x"
                             + Long.toHexString(pointers[end - 1]) + ") threw (" + count
                             + " failures, the later ones suppressed); the remaining deleters still ran", e);
@@ -98,7 +163,7 @@ public final class Reclamation {
      * @param error the exception, or null (an abandoned guard)
      */
     public void failed(String what, Throwable error) {
-        COUNTERS.getAndAdd(counters, FAILURES, 1L); // volatile RMW: read by stats()
+        counters.add(FAILURES, 1);
         report(what, error);
     }
 
@@ -124,9 +189,9 @@ public final class Reclamation {
      * @param bytes their bytes (Deleter.sizeOf at retire time)
      */
     public void addReclaimed(long count, long bytes) {
-        COUNTERS.getAndAdd(counters, RECLAIMED, count); // volatile RMW: read by stats()
+        counters.add(RECLAIMED, count);
         if (bytes != 0) {
-            COUNTERS.getAndAdd(counters, RECLAIMED_BYTES, bytes); // volatile RMW: read by stats()
+            counters.add(RECLAIMED_BYTES, bytes);
         }
     }
 
@@ -136,29 +201,22 @@ public final class Reclamation {
      * @param pending the pending count now
      */
     public void updatePeak(long pending) {
-        long peak;
-        while (pending > (peak = peakPendingVolatile())
-                && !COUNTERS.compareAndSet(counters, PEAK_PENDING, peak, pending)) { // CAS: monotonic max; read by stats()
-            Thread.onSpinWait();
-        }
+        counters.raise(PEAK_PENDING, pending);
     }
 
     long reclaimedVolatile() {
-        return (long) COUNTERS.getVolatile(counters, RECLAIMED); // volatile: pairs with getAndAdd in addReclaimed
+        return counters.get(RECLAIMED);
     }
 
     long reclaimedBytesVolatile() {
-        return (long) COUNTERS.getVolatile(counters, RECLAIMED_BYTES); // volatile: pairs with getAndAdd in addReclaimed
+        return counters.get(RECLAIMED_BYTES);
     }
 
     long peakPendingVolatile() {
-        return (long) COUNTERS.getVolatile(counters, PEAK_PENDING); // volatile: pairs with the CAS in updatePeak
+        return counters.get(PEAK_PENDING);
     }
 
     long failuresVolatile() {
-        return (long) COUNTERS.getVolatile(counters, FAILURES); // volatile: pairs with getAndAdd in failed/runAll
+        return counters.get(FAILURES);
     }
-
-    // VarHandle mechanics
-    private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
 }

@@ -12,6 +12,14 @@ abstract class SlotBaseFields extends GuardSlot {
      * waits until it passes its target. Via OLDEST_PENDING.
      */
     volatile long oldestPending = Long.MAX_VALUE;
+    /**
+     * Slow-guard watch (only while a recording enables the event): the generation of the guard a scan saw
+     * holding garbage back, since when, and whether it was reported. Plain: written by scanners, best effort
+     * (two racing scanners may report one guard twice or restart its clock).
+     */
+    long watchedGeneration = -1;
+    long watchedSince;
+    boolean slowReported;
 
     SlotBaseFields(int index) {
         super(index);

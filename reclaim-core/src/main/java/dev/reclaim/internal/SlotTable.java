@@ -451,11 +451,59 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         l.size = keep;
         l.scanAt = keep + threshold;
         if (nf > 0) {
-            reclamation.runAll(freeP, freeA, nf);
+            reclamation.runBatch(freeP, freeA, nf, freedBytes, currentEpoch(), keep);
             Arrays.fill(freeA, 0, nf, null);
-            reclamation.addReclaimed(nf, freedBytes);
         }
         s.setOldestPendingRelease(keep == 0 ? Long.MAX_VALUE : seqs[0]); // release: after the deleters ran
+        if (keep > 0 && !all && reclamation.slowGuardEnabled()) {
+            watchSlowGuards();
+        }
+    }
+
+    /**
+     * A scan kept garbage: times every open guard that may hold it back, by its generation (one per guard;
+     * see GuardSlot), and reports one that stayed open across such scans for the slow-guard threshold. Runs
+     * only while a recording enables the event; O(table), like the snapshot the scan just took.
+     */
+    @SuppressWarnings("unchecked")
+    private void watchSlowGuards() {
+        long now = System.nanoTime();
+        for (GuardSlot g : slotsVolatile()) { // volatile: the current table
+            SlotBase s = (SlotBase) g;
+            if (!GuardSlot.isOpen(s.stateVolatile()) || !holdsBack((S) s)) { // volatile: pairs with the claim CAS
+                continue;
+            }
+            long gen = s.generationVolatile(); // volatile: pairs with the owner's generation stores
+            if (gen != s.watchedGeneration) { // plain: scanner-only bookkeeping, best effort
+                s.watchedGeneration = gen; // plain: as above
+                s.watchedSince = now; // plain: as above
+                s.slowReported = false; // plain: as above
+            } else if (!s.slowReported && now - s.watchedSince >= slowGuardNanos()) { // plain: as above
+                s.slowReported = true; // plain: as above
+                reclamation.slowGuard(s.holder(), now - s.watchedSince, reservedEpoch((S) s));
+            }
+        }
+    }
+
+    /**
+     * Whether an open guard in {@code slot} may hold garbage back, for the slow-guard event; by default every
+     * open guard does (a scheme whose idle guards protect nothing, hazard pointers, says so).
+     *
+     * @param slot an open slot
+     * @return whether to time it
+     */
+    protected boolean holdsBack(S slot) {
+        return true;
+    }
+
+    /**
+     * The epoch or era a guard reserved, for the slow-guard event; -1 (the default) for schemes without one.
+     *
+     * @param slot an open slot
+     * @return the reserved epoch or era, or -1
+     */
+    protected long reservedEpoch(S slot) {
+        return -1;
     }
 
     // ---------------------------------------------------------------- flush / synchronize

@@ -539,6 +539,7 @@ final class FastSlab {
         chunkCursor = SlabDescriptor.checkAddressBits(segment.address());
         chunkLimit = chunkCursor + bytes;
         samplePeak();
+        AllocatorJfr.grew(name, false, bytes, reservedBytes.get());
         return true;
     }
 
@@ -559,7 +560,7 @@ final class FastSlab {
         long chunk = Libc.alignedAlloc(CHUNK_SIZE, total);
         if (chunk == 0) {
             reservedBytes.addAndGet(-total);
-            throw new OffHeapExhaustedException("allocator '" + name + "' cannot allocate " + size
+            throw new OffHeapExhaustedException(name, "allocator '" + name + "' cannot allocate " + size
                     + " bytes: the C library refused " + total + " bytes (live " + liveBytes()
                     + " bytes); free blocks or give the process more memory", size);
         }
@@ -569,6 +570,9 @@ final class FastSlab {
         largeAllocations.incrementAndGet();
         largeLiveBytes.addAndGet(blockSize);
         samplePeak();
+        if (total >= SlabDescriptor.SEGMENT_SIZE) { // smaller large blocks come and go like objects: not growth
+            AllocatorJfr.grew(name, true, total, reservedBytes.get());
+        }
         return chunk + CHUNK_HEADER_LENGTH;
     }
 
@@ -590,7 +594,7 @@ final class FastSlab {
 
     private OffHeapExhaustedException exhausted(long requested) {
         AllocatorStats s = stats();
-        return new OffHeapExhaustedException("allocator '" + name + "' cannot allocate " + requested
+        return new OffHeapExhaustedException(name, "allocator '" + name + "' cannot allocate " + requested
                 + " bytes: its capacity of " + capacity + " bytes is reached (reserved " + s.reservedBytes()
                 + " bytes, live " + s.liveBytes() + " bytes in " + s.liveBlocks()
                 + " blocks). Raise SlabAllocator.Builder.capacity(...) or free blocks (blocks of another size "

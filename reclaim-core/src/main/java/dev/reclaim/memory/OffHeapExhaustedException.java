@@ -12,9 +12,10 @@ public final class OffHeapExhaustedException extends RuntimeException {
     /** The size that was requested. */
     private final long requestedBytes;
 
-    OffHeapExhaustedException(String message, long requestedBytes) {
+    OffHeapExhaustedException(String allocator, String message, long requestedBytes) {
         super(message);
         this.requestedBytes = requestedBytes;
+        AllocatorJfr.exhausted(allocator, requestedBytes, message);
     }
 
     /**

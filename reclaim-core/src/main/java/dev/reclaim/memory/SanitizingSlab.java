@@ -87,7 +87,7 @@ final class SanitizingSlab {
         while (true) {
             long live = liveBytes.get();
             if (blockSize > capacity - live) {
-                throw new OffHeapExhaustedException("allocator '" + name + "' cannot allocate " + size
+                throw new OffHeapExhaustedException(name, "allocator '" + name + "' cannot allocate " + size
                         + " bytes: its capacity of " + capacity + " bytes is reached (live " + live + " bytes in "
                         + liveBlocks.get() + " blocks). Raise SlabAllocator.Builder.capacity(...) or free blocks",
                         size);
@@ -100,7 +100,7 @@ final class SanitizingSlab {
         long region = Libc.alignedAlloc(SlabDescriptor.BLOCK_ALIGNMENT, regionSize);
         if (region == 0) {
             liveBytes.addAndGet(-blockSize);
-            throw new OffHeapExhaustedException("allocator '" + name + "' cannot allocate " + size
+            throw new OffHeapExhaustedException(name, "allocator '" + name + "' cannot allocate " + size
                     + " bytes: the C library refused " + regionSize + " bytes (live " + liveBytes.get()
                     + " bytes); free blocks or give the process more memory", size);
         }

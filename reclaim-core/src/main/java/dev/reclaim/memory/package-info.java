@@ -94,6 +94,12 @@
  * size per class and thread) do not count as room. Only {@code close()} returns segments to the operating
  * system; it returns all of them.
  *
+ * <h2>Diagnostics</h2>
+ * {@link dev.reclaim.memory.SlabAllocator#stats() stats()} reports live, reserved and peak bytes. With JDK Flight
+ * Recorder running, a fast-mode allocator emits {@code dev.reclaim.memory.Grow} when it reserves a segment of
+ * chunks or a large block of 1 MiB or more, and either mode emits {@code dev.reclaim.memory.Exhausted} (with the failing
+ * caller's stack) for each {@link dev.reclaim.memory.OffHeapExhaustedException}. Both are on slow paths only.
+ *
  * <h2>When not to use it</h2>
  * <ul>
  *   <li>For a few long-lived buffers: use an {@link java.lang.foreign.Arena} directly.</li>

@@ -223,6 +223,11 @@ public final class RobustReclaimer implements Reclaimer {
         }
 
         @Override
+        protected long reservedEpoch(RobustSlot slot) {
+            return slot.lowerVolatile(); // volatile (inside): diagnostics; pairs with setLowerRelease
+        }
+
+        @Override
         protected Scheme scheme() {
             return Scheme.ROBUST;
         }

@@ -81,6 +81,14 @@
  * queue retires exactly those next, so a descheduled poller keeps every node polled during its pause, up
  * to the queue's length. Nodes retired with birth era 0 and deferred actions are outside the bound.
  *
+ * <h2>Diagnostics</h2>
+ * {@link dev.reclaim.Reclaimer#stats() stats()} reports pending garbage and the open guards. With JDK Flight
+ * Recorder running, the events every scheme shares are emitted from the shared scan: {@code dev.reclaim.Reclaim}
+ * (a scanned batch whose deleters took 1 ms or more: count, bytes, entries kept) and
+ * {@code dev.reclaim.SlowGuard} (a guard that reserved an era interval and stayed open across scans that had to keep garbage, for
+ * longer than the builder's {@code slowGuardThreshold}; once per guard, its age measured from the first such
+ * scan, since entering a guard reads no clock). Without a recording they cost a static volatile read per scan.
+ *
  * <h2>When not to use it, and compared with the others</h2>
  * <ul>
  *   <li>EBR: slightly cheaper reads (no era check), but one stalled reader stops all reclamation.</li>
