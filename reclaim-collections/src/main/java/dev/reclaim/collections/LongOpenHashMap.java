@@ -133,6 +133,12 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     /** The value that marks a moved entry during a resize; it cannot be stored. */
     public static final long RESERVED_MOVED = Long.MIN_VALUE + 1;
 
+    /**
+     * The largest {@code expectedSize} a map accepts: {@value}, what the largest table (2^30 entries, 16 GiB)
+     * holds at its churn limit (7/16 of its entries live).
+     */
+    public static final long MAX_EXPECTED_SIZE = (MAX_CAPACITY >>> 4) * 7;
+
     /** Entries copied per chunk claim. */
     static final int CHUNK = 1024;
 
@@ -163,13 +169,16 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     }
 
     /**
-     * Creates an empty map whose first table holds {@code expectedSize} keys at half load (it grows beyond).
+     * Creates an empty map whose first table holds {@code expectedSize} present keys without resizing, however
+     * many keys are removed and inserted meanwhile (tombstones are cleared by rehashing at the same size); it
+     * grows beyond. The table has the smallest power-of-two capacity of which {@code expectedSize} is at most
+     * 7/16, so between 16 * 16/7 (about 37) and 74 bytes per expected key.
      *
      * @param reclaimer    frees replaced tables; any scheme; not owned
      * @param allocator    where the tables live; not owned
-     * @param expectedSize a hint, at least 0
+     * @param expectedSize a hint, in {@code [0, MAX_EXPECTED_SIZE]}
      * @throws NullPointerException      if an argument is null
-     * @throws IllegalArgumentException  if {@code expectedSize} is negative
+     * @throws IllegalArgumentException  if {@code expectedSize} is negative or above {@link #MAX_EXPECTED_SIZE}
      * @throws IllegalStateException     if the reclaimer is closed
      * @throws OffHeapExhaustedException if the first table does not fit in the allocator
      */
@@ -180,13 +189,16 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     /** Tests: {@code smallest} (a power of two >= 2) replaces MIN_CAPACITY, so that tiny maps resize often. */
     LongOpenHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long smallest) {
         super(reclaimer, allocator, "map");
-        if (expectedSize < 0) {
-            throw new IllegalArgumentException("expectedSize must be >= 0, got " + expectedSize);
+        if (expectedSize < 0 || expectedSize > MAX_EXPECTED_SIZE) {
+            throw new IllegalArgumentException("expectedSize must be in [0, " + MAX_EXPECTED_SIZE + "] (the"
+                    + " largest table, " + MAX_CAPACITY + " entries, holds " + MAX_EXPECTED_SIZE + " keys), got "
+                    + expectedSize + "; shard larger data sets over several maps");
         }
         if (smallest < 2 || Long.bitCount(smallest) != 1) {
             throw new IllegalArgumentException("smallest capacity must be a power of two >= 2, got " + smallest);
         }
-        this.minCapacity = LongOpenHashMapLayout.capacityFor(expectedSize * 2, smallest);
+        // no overflow: expectedSize <= MAX_EXPECTED_SIZE < 2^29
+        this.minCapacity = LongOpenHashMapLayout.capacityFor((expectedSize * 16 + 6) / 7, smallest);
         setTableVolatile(newTable(minCapacity)); // volatile: the first table, before the map is shared (O4)
     }
 
@@ -467,11 +479,12 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             return n;
         }
         long live = Math.max(0, count.sum());
-        long cap = live * 4 >= t.capacity ? t.capacity * 2 : t.capacity; // grow, or shed tombstones
+        // grow when present keys pass the churn limit (7/16); below it, rehash at the same size: tombstones
+        // are at least 1/16 of the table, so the next resize is at least capacity / 16 claims away
+        long cap = live > churnLimit(t.capacity) ? t.capacity * 2 : t.capacity;
         cap = Math.min(Math.max(cap, minCapacity), MAX_CAPACITY);
-        if (cap == t.capacity && needed && t.claimed.sum() >= t.capacity) {
-            cap = Math.min(cap * 2, MAX_CAPACITY);
-        }
+        // a full table (`needed`) with few present keys is rehashed at the same size too: the sampled load check
+        // in claim() lets small tables fill up before it fires
         Table fresh;
         try {
             fresh = newTable(cap);
@@ -485,6 +498,11 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             allocator.free(fresh.raw); // another thread installed one first; ours was never shared
         }
         return t.nextVolatile(); // volatile: whichever won (O3)
+    }
+
+    /** Present keys a table of {@code capacity} entries keeps without growing: 7/16 of its entries. */
+    private static long churnLimit(long capacity) {
+        return (capacity >>> 4) * 7;
     }
 
     /** Copies one chunk of {@code t} into its next table; false when no chunk was left to claim. */
@@ -583,7 +601,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             if (casTable(h, n)) { // CAS: new operations start in n; pairs with tableVolatile() (O4)
                 getAndAddResizes(); // volatile RMW: a counter only
                 long raw = h.raw;
-                g.defer(() -> allocator.free(raw)); // after every guard that may have loaded h has closed (T4)
+                // after every guard that may have loaded h has closed (T4); counted in pendingBytes until then
+                g.defer(() -> allocator.free(raw), allocator.blockSize(raw));
             }
         }
     }
