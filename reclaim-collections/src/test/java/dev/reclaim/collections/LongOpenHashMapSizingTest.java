@@ -100,4 +100,41 @@ class LongOpenHashMapSizingTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.reclaim.collections.Schemes#all")
+    void aResizeIsCopiedAChunkPerOperationAndReadersFinishIt(Scheme scheme) {
+        try (LongOpenHashMap m = new LongOpenHashMap(check.reclaimer(scheme), check.allocator())) {
+            long k = 0;
+            while (m.capacity() < (1 << 18)) {
+                m.put(k, k, -1);
+                k++;
+            }
+            long resizes = m.resizeCount();
+            LongOpenHashMap.Table t = m.currentTable(); // a heap object: its counters stay readable
+            while (t.nextVolatile() == null) {
+                m.put(k, k, -1);
+                k++;
+            }
+            long total = t.capacity + 1;
+            assertTrue(t.cursorOpaque() <= 2L * LongOpenHashMap.CHUNK, "the put that started the resize copied "
+                    + t.cursorOpaque() + " of " + total + " entries");
+            assertEquals(resizes, m.resizeCount(), "the resize finished inside one put");
+            long gets = 0;
+            long before = t.cursorOpaque();
+            while (m.resizeCount() == resizes) {
+                long key = gets % k;
+                assertEquals(key, m.get(key, -1), "a key moved by the incremental copy");
+                long after = t.cursorOpaque();
+                assertTrue(after - before <= LongOpenHashMap.CHUNK, "one get copied " + (after - before));
+                before = after;
+                gets++;
+                assertTrue(gets < 100 * total, "readers did not finish the resize");
+            }
+            assertTrue(gets >= total / LongOpenHashMap.CHUNK / 2, "finished after " + gets + " gets");
+            for (long j = 0; j < k; j++) {
+                assertEquals(j, m.get(j, -1));
+            }
+        }
+    }
 }
