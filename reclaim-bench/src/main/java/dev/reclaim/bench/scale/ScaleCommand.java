@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * [1000000,10000000], {@code RECLAIM_SCALE_PEERS} [openmap-ebr,chm,nbhml,chronicle,ohc],
  * {@code RECLAIM_SCALE_DISTS} [uniform,zipf], {@code RECLAIM_SCALE_GCS} [g1,zgc], {@code RECLAIM_SCALE_XMX}
  * [4g]; threads and the measured duration come from {@code --threads} [1,2] and {@code --duration} [3s].
+ * A peer id ending in {@code @base} (e.g. {@code openmap-ebr@base}) runs that peer with the classes of the jar
+ * named by {@code RECLAIM_SCALE_BASE_JAR} ahead of this one on the class path: the library as it was in an
+ * older build, for before/after figures.
  */
 public final class ScaleCommand {
 
@@ -98,8 +101,18 @@ public final class ScaleCommand {
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Xms" + xmx, "-Xmx" + xmx, gc.equals("zgc") ? "-XX:+UseZGC" : "-XX:+UseG1GC"));
         cmd.addAll(ScalePeers.jvmFlags(peer));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScaleFork.class.getName(),
-                result.toString(), peer, Long.toString(size), dist.equals("zipf") ? Double.toString(ZIPF) : "0",
+        String cp = System.getProperty("java.class.path");
+        String forkPeer = peer;
+        if (peer.endsWith("@base")) {
+            String base = System.getenv("RECLAIM_SCALE_BASE_JAR");
+            if (base == null) {
+                throw new IllegalArgumentException("peer " + peer + " needs RECLAIM_SCALE_BASE_JAR=<an older"
+                        + " reclaim.jar>");
+            }
+            cp = base + java.io.File.pathSeparator + cp;
+            forkPeer = peer.substring(0, peer.length() - "@base".length());
+        }
+        cmd.addAll(List.of("-cp", cp, ScaleFork.class.getName(), result.toString(), forkPeer, Long.toString(size), dist.equals("zipf") ? Double.toString(ZIPF) : "0",
                 Integer.toString(threads), Long.toString(durationMs), Long.toString(seed)));
         Properties p = new Properties();
         int exit;

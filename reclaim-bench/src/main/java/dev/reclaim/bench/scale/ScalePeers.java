@@ -34,7 +34,8 @@ final class ScalePeers {
                     "--add-opens=java.base/java.lang=ALL-UNNAMED",
                     "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
                     "--add-opens=java.base/java.io=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util=ALL-UNNAMED");
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "-Dchronicle.analytics.disable=true"); // no usage report over the network
         }
         return List.of();
     }

@@ -54,7 +54,7 @@ final class ScaleReport {
                 .thenComparing(p -> p.getProperty("dist"))
                 .thenComparingInt(p -> Integer.parseInt(p.getProperty("threads")))
                 .thenComparingLong(p -> Long.parseLong(p.getProperty("size")))
-                .thenComparingInt(p -> ScalePeers.ALL.indexOf(p.getProperty("peer"))));
+                .thenComparing(p -> p.getProperty("peer")));
         StringBuilder csv = new StringBuilder("peer,size,dist,threads,gc,ok");
         for (String[] c : COLUMNS) {
             csv.append(',').append(c[0]);
@@ -120,7 +120,7 @@ final class ScaleReport {
                 .xAxisTitle("entries").yAxisTitle(metric).build();
         chart.getStyler().setXAxisLogarithmic(true);
         boolean any = false;
-        for (String peer : ScalePeers.ALL) {
+        for (String peer : rs.stream().map(p -> p.getProperty("peer")).distinct().sorted().toList()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (Properties p : rs) {
