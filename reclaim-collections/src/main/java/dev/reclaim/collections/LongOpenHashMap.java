@@ -222,17 +222,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
         try (Guard g = reclaimer.enter()) {
             Table t = tableVolatile(); // volatile: O4
             long h = Hashing.mix(key);
-            long e = t.find(key, h);
-            if (e == 0) {
-                return absent; // an empty key word: linearization point of "absent"
-            }
-            if (e != Table.FULL) {
-                long s = valueAcquire(e); // acquire: pairs with the value CASes (O2)
-                if (s != MOVED) {
-                    return decode(s, absent);
-                }
-            }
-            return decode(storedValueHelping(g, t, key, h), absent);
+            long s = storedValueIn(t, key, h);
+            return decode(s != MOVED ? s : storedValueHelping(g, t, key, h), absent);
         }
     }
 
@@ -378,21 +369,27 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     /** The stored value of {@code key} from table {@code t} on (ABSENT if absent); the caller holds a guard. */
     private static long storedValue(Table t, long key, long h) {
         while (true) {
-            long e = t.find(key, h);
-            if (e == 0) {
-                return ABSENT; // an empty key word: linearization point of "absent"
-            }
-            if (e != Table.FULL) {
-                long s = valueAcquire(e); // acquire: pairs with the value CASes (O2)
-                if (s != MOVED) {
-                    return s;
-                }
+            long s = storedValueIn(t, key, h);
+            if (s != MOVED) {
+                return s;
             }
             t = t.nextVolatile(); // volatile: set before any MOVED or before the table filled for good (O3)
             if (t == null) {
                 return ABSENT; // full and not resizing: absent
             }
         }
+    }
+
+    /** The stored value of {@code key} in {@code t} alone: ABSENT, a value, or MOVED (look on in `next`). */
+    private static long storedValueIn(Table t, long key, long h) {
+        long e = t.find(key, h);
+        if (e == 0) {
+            return ABSENT; // an empty key word: linearization point of "absent"
+        }
+        if (e == Table.FULL) {
+            return MOVED; // full or frozen here: look in `next`, if any
+        }
+        return valueAcquire(e); // acquire: pairs with the value CASes (O2)
     }
 
     /**

@@ -4,9 +4,16 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.collections.LongOpenHashMap;
 import dev.reclaim.memory.SlabAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.caffinitas.ohc.CacheSerializer;
 import org.caffinitas.ohc.OHCache;
@@ -44,10 +51,10 @@ final class ScalePeers {
     static ScaleMap create(String id, long entries, long range) {
         return switch (id) {
             case "openmap-ebr" -> new OpenMap();
-            case "chm" -> new Chm();
-            case "nbhml" -> new Nbhml();
-            case "chronicle" -> new Chronicle(entries);
-            case "ohc" -> new Ohc(entries);
+            case "chm" -> BoxedMap.of(new ConcurrentHashMap<>());
+            case "nbhml" -> BoxedMap.of(new NonBlockingHashMapLong<>());
+            case "chronicle" -> chronicle(entries);
+            case "ohc" -> ohc(entries);
             default -> throw new IllegalArgumentException("unknown scale peer '" + id + "'; known: " + ALL);
         };
     }
@@ -100,33 +107,58 @@ final class ScalePeers {
         }
     }
 
-    private static final class Chm implements ScaleMap {
-        private final ConcurrentHashMap<Long, Long> map = new ConcurrentHashMap<>();
+    /**
+     * A peer with boxed keys and values (boxing on every operation, as its users pay): {@code
+     * ConcurrentHashMap}, {@code NonBlockingHashMapLong}, Chronicle Map, OHC; each operation is a method
+     * reference to the peer's own.
+     */
+    private static final class BoxedMap implements ScaleMap {
+        private final Function<Long, Long> get;
+        private final BiConsumer<Long, Long> put;
+        private final Consumer<Long> remove;
+        private final LongSupplier size;
+        private final LongSupplier allocatorBytes;
+        private final Runnable closer;
+
+        BoxedMap(Function<Long, Long> get, BiConsumer<Long, Long> put, Consumer<Long> remove, LongSupplier size,
+                 LongSupplier allocatorBytes, Runnable closer) {
+            this.get = get;
+            this.put = put;
+            this.remove = remove;
+            this.size = size;
+            this.allocatorBytes = allocatorBytes;
+            this.closer = closer;
+        }
+
+        /** A map peer: its own get/put/remove, without an allocator figure, cleared on close. */
+        static BoxedMap of(Map<Long, Long> m) {
+            return new BoxedMap(m::get, m::put, m::remove, m::size, () -> -1, m::clear);
+        }
 
         @Override
         public long get(long key, long absent) {
-            Long v = map.get(key);
+            Long v = get.apply(key);
             return v == null ? absent : v;
         }
 
         @Override
         public void put(long key, long value) {
-            map.put(key, value);
+            put.accept(key, value);
         }
 
         @Override
         public void remove(long key) {
-            map.remove(key);
+            remove.accept(key);
         }
 
         @Override
         public long size() {
-            return map.size();
+            return size.getAsLong();
         }
 
         @Override
         public long allocatorBytes() {
-            return -1;
+            return allocatorBytes.getAsLong();
         }
 
         @Override
@@ -136,159 +168,45 @@ final class ScalePeers {
 
         @Override
         public void close() {
-            map.clear();
-        }
-    }
-
-    private static final class Nbhml implements ScaleMap {
-        private final NonBlockingHashMapLong<Long> map = new NonBlockingHashMapLong<>();
-
-        @Override
-        public long get(long key, long absent) {
-            Long v = map.get(key);
-            return v == null ? absent : v;
-        }
-
-        @Override
-        public void put(long key, long value) {
-            map.put(key, (Long) value);
-        }
-
-        @Override
-        public void remove(long key) {
-            map.remove(key);
-        }
-
-        @Override
-        public long size() {
-            return map.size();
-        }
-
-        @Override
-        public long allocatorBytes() {
-            return -1;
-        }
-
-        @Override
-        public long liveBlocksAfterClose() {
-            return -1;
-        }
-
-        @Override
-        public void close() {
-            map.clear();
+            closer.run();
         }
     }
 
     /** Chronicle Map, off-heap, sized up front as it requires (its entries() is a hard-ish limit). */
-    private static final class Chronicle implements ScaleMap {
-        private final ChronicleMap<Long, Long> map;
-
-        Chronicle(long entries) {
-            map = ChronicleMap.of(Long.class, Long.class).name("scale").entries(Math.max(1000, entries * 2))
-                    .create();
-        }
-
-        @Override
-        public long get(long key, long absent) {
-            Long v = map.get(key);
-            return v == null ? absent : v;
-        }
-
-        @Override
-        public void put(long key, long value) {
-            map.put(key, value);
-        }
-
-        @Override
-        public void remove(long key) {
-            map.remove(key);
-        }
-
-        @Override
-        public long size() {
-            return map.longSize();
-        }
-
-        @Override
-        public long allocatorBytes() {
-            return map.offHeapMemoryUsed();
-        }
-
-        @Override
-        public long liveBlocksAfterClose() {
-            return -1;
-        }
-
-        @Override
-        public void close() {
-            map.close();
-        }
+    private static ScaleMap chronicle(long entries) {
+        ChronicleMap<Long, Long> map = ChronicleMap.of(Long.class, Long.class).name("scale")
+                .entries(Math.max(1000, entries * 2)).create();
+        return new BoxedMap(map::get, map::put, map::remove, map::longSize, map::offHeapMemoryUsed, map::close);
     }
 
-    /** OHC, off-heap, capacity set so that nothing is evicted. */
-    private static final class Ohc implements ScaleMap {
-        private static final CacheSerializer<Long> LONGS = new CacheSerializer<>() {
-            @Override
-            public void serialize(Long value, ByteBuffer buf) {
-                buf.putLong(value);
-            }
-
-            @Override
-            public Long deserialize(ByteBuffer buf) {
-                return buf.getLong();
-            }
-
-            @Override
-            public int serializedSize(Long value) {
-                return Long.BYTES;
-            }
-        };
-        private final OHCache<Long, Long> map;
-
-        Ohc(long entries) {
-            map = OHCacheBuilder.<Long, Long>newBuilder().keySerializer(LONGS).valueSerializer(LONGS)
-                    .capacity(Math.max(64L << 20, entries * 2 * 128)).build();
+    /** OHC serializes longs as 8 bytes. */
+    private static final CacheSerializer<Long> LONGS = new CacheSerializer<>() {
+        @Override
+        public void serialize(Long value, ByteBuffer buf) {
+            buf.putLong(value);
         }
 
         @Override
-        public long get(long key, long absent) {
-            Long v = map.get(key);
-            return v == null ? absent : v;
+        public Long deserialize(ByteBuffer buf) {
+            return buf.getLong();
         }
 
         @Override
-        public void put(long key, long value) {
-            map.put(key, value);
+        public int serializedSize(Long value) {
+            return Long.BYTES;
         }
+    };
 
-        @Override
-        public void remove(long key) {
-            map.remove(key);
-        }
-
-        @Override
-        public long size() {
-            return map.size();
-        }
-
-        @Override
-        public long allocatorBytes() {
-            return map.memUsed();
-        }
-
-        @Override
-        public long liveBlocksAfterClose() {
-            return -1;
-        }
-
-        @Override
-        public void close() {
+    /** OHC, off-heap, with a capacity large enough that nothing is evicted. */
+    private static ScaleMap ohc(long entries) {
+        OHCache<Long, Long> map = OHCacheBuilder.<Long, Long>newBuilder().keySerializer(LONGS).valueSerializer(LONGS)
+                .capacity(Math.max(64L << 20, entries * 2 * 128)).build();
+        return new BoxedMap(map::get, map::put, map::remove, map::size, map::memUsed, () -> {
             try {
                 map.close();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }
+        });
     }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -139,7 +140,9 @@ final class ScaleReport {
             return null;
         }
         String file = (group.replaceAll("[^a-z0-9]+", "-") + "-" + metric + ".png").toLowerCase(Locale.ROOT);
-        BitmapEncoder.saveBitmap(chart, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", dir.resolve(file).toFile())) {
+            throw new IOException("no PNG writer in this JDK for " + file);
+        }
         return file;
     }
 
