@@ -161,6 +161,24 @@ public interface Guard extends AutoCloseable {
     void defer(Runnable action);
 
     /**
+     * Like {@link #defer(Runnable)}, for an action that frees {@code sizeBytes} bytes (a replaced table, a
+     * buffer): until it runs, the bytes count in {@link ReclaimerStats#pendingBytes()} as a retired pointer's
+     * {@link Deleter#sizeOf(long)} does. The default ignores the size; every scheme of this library counts it.
+     *
+     * @param action    what to run
+     * @param sizeBytes the bytes the action releases, at least 0 (0 when unknown)
+     * @throws NullPointerException     if {@code action} is null
+     * @throws IllegalArgumentException if {@code sizeBytes} is negative
+     * @throws IllegalStateException    if this guard is closed
+     */
+    default void defer(Runnable action, long sizeBytes) {
+        if (sizeBytes < 0) {
+            throw new IllegalArgumentException("sizeBytes must be >= 0 (0 when unknown), got " + sizeBytes);
+        }
+        defer(action);
+    }
+
+    /**
      * The reclaimer this guard belongs to.
      *
      * @return the reclaimer

@@ -208,6 +208,15 @@ public final class LeakReclaimer implements Reclaimer {
         }
 
         @Override
+        public void defer(Runnable action, long sizeBytes) {
+            checkDefer(action, sizeBytes);
+            owner.retired.increment();
+            if (sizeBytes != 0) {
+                owner.retiredBytes.add(sizeBytes);
+            }
+        }
+
+        @Override
         public void close() {
             markClosed();
             if (Thread.currentThread() == home.owner) {

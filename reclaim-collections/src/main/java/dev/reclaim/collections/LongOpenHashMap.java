@@ -43,9 +43,12 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@link #RESERVED_MOVED} ({@code Long.MIN_VALUE + 1}) mark empty and moved entries and cannot be
  *       stored ({@link IllegalArgumentException}); they may still be used as the {@code absent} argument.</li>
  *   <li>A removed key keeps its slot (a tombstone) until the next resize, which copies only present keys; so
- *       a workload that keeps inserting new keys and removing old ones resizes (at the same size) from time
- *       to time. Each resize copies the whole table; the thread that starts it copies most of it, so that
- *       operation takes time proportional to the table (other threads help in chunks and never wait).</li>
+ *       a workload that keeps inserting new keys and removing old ones resizes (at the same size, while the
+ *       present keys stay within the {@code expectedSize} the table was made for) from time to time.</li>
+ *   <li>A resize is incremental: each operation that meets one copies at most a chunk of 1024 entries (a
+ *       handful of chunks when its own insertion lands in a table that is itself resizing), so no operation
+ *       pays for the whole table; until the last chunk is copied both tables are live, and lookups of keys
+ *       already moved read both. Allocating (and zeroing) the new table is still one operation's work.</li>
  *   <li>Memory is 16 bytes per slot with between 2 and 8 slots per present key (about 32 to 128 bytes per
  *       entry), allocated as one block per table ({@code LongOpenHashMapLayout} in the sources).</li>
  * </ul>
@@ -91,17 +94,26 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
      * entry that IS frozen sends the probe on to `next`. Updates: their successful value CAS; a failed
      * conditional update: the value load that decided it.
      *
-     * Resize (cooperative, no thread waits). A writer that claims an entry past the load limit (claimed
-     * entries > capacity / 2), or finds the table full, installs `next` (CAS; a loser frees its block). Then
-     * threads claim chunks of CHUNK entries from `cursor` (getAndAdd); the owner of a chunk is the only thread
-     * copying its entries, one at a time:
+     * Resize (incremental and cooperative, no thread waits).
+     *   RS1. A writer that claims an entry past the load limit (claimed entries > capacity / 2), or finds the
+     *        table full, installs `next` (CAS; a loser frees its block). `next` doubles the capacity when the
+     *        present keys pass the churn limit (7/16 of the entries), else has the same size (it sheds the
+     *        tombstones); expectedSize sizes the first table so that it stays within the churn limit.
+     *   RS2. Copying is spread over operations: the writer that installed `next` copies one chunk; every
+     *        update that starts while `next` is set, or meets a MOVED entry, copies one more; a reader copies
+     *        one when its probe is sent on to `next` (a MOVED entry, or a frozen empty one). No operation copies
+     *        more than one chunk per table it passes through, so none takes time proportional to the table.
+     *        The copy protocol below never depended on who copies when (a starter could always stall after one
+     *        chunk), so spreading it changes no linearization point.
+     *   RS3. Threads claim chunks of CHUNK entries from `cursor` (getAndAdd); the owner of a chunk is the only
+     *        thread copying its entries, one at a time:
      *   - ABSENT (empty or tombstone): CAS ABSENT -> MOVED; the key is absent from now on in every table.
      *   - live s: forward(next, key, s) claims the key's entry in `next` and CASes its value to s; then CAS
      *     s -> MOVED in the old entry. If that CAS fails (a writer changed s), forward the new value (ABSENT
      *     included) and retry. A `next` that is itself being copied forwards onward the same way (a MOVED value
      *     in `next` sends forward() one table further).
      * Writers seeing MOVED, or a full table, continue in `next` after copying one chunk themselves; readers
-     * just follow. The thread that brings `done` to capacity + 1 advances `table` past every fully copied
+     * copy one chunk, then follow (RS2). The thread that brings `done` to capacity + 1 advances `table` past every fully copied
      * table (CAS) and retires each (T4). A copier that stalls delays only the end of the resize and the
      * freeing of the old table; one that throws (the allocator failed further on) gives the rest of its chunk
      * back to `returned`.
@@ -133,6 +145,12 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     /** The value that marks a moved entry during a resize; it cannot be stored. */
     public static final long RESERVED_MOVED = Long.MIN_VALUE + 1;
 
+    /**
+     * The largest {@code expectedSize} a map accepts: {@value}, what the largest table (2^30 entries, 16 GiB)
+     * holds at its churn limit (7/16 of its entries live).
+     */
+    public static final long MAX_EXPECTED_SIZE = (MAX_CAPACITY >>> 4) * 7;
+
     /** Entries copied per chunk claim. */
     static final int CHUNK = 1024;
 
@@ -163,13 +181,16 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     }
 
     /**
-     * Creates an empty map whose first table holds {@code expectedSize} keys at half load (it grows beyond).
+     * Creates an empty map whose first table holds {@code expectedSize} present keys without resizing, however
+     * many keys are removed and inserted meanwhile (tombstones are cleared by rehashing at the same size); it
+     * grows beyond. The table has the smallest power-of-two capacity of which {@code expectedSize} is at most
+     * 7/16, so between 16 * 16/7 (about 37) and 74 bytes per expected key.
      *
      * @param reclaimer    frees replaced tables; any scheme; not owned
      * @param allocator    where the tables live; not owned
-     * @param expectedSize a hint, at least 0
+     * @param expectedSize a hint, in {@code [0, MAX_EXPECTED_SIZE]}
      * @throws NullPointerException      if an argument is null
-     * @throws IllegalArgumentException  if {@code expectedSize} is negative
+     * @throws IllegalArgumentException  if {@code expectedSize} is negative or above {@link #MAX_EXPECTED_SIZE}
      * @throws IllegalStateException     if the reclaimer is closed
      * @throws OffHeapExhaustedException if the first table does not fit in the allocator
      */
@@ -180,13 +201,16 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     /** Tests: {@code smallest} (a power of two >= 2) replaces MIN_CAPACITY, so that tiny maps resize often. */
     LongOpenHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long smallest) {
         super(reclaimer, allocator, "map");
-        if (expectedSize < 0) {
-            throw new IllegalArgumentException("expectedSize must be >= 0, got " + expectedSize);
+        if (expectedSize < 0 || expectedSize > MAX_EXPECTED_SIZE) {
+            throw new IllegalArgumentException("expectedSize must be in [0, " + MAX_EXPECTED_SIZE + "] (the"
+                    + " largest table, " + MAX_CAPACITY + " entries, holds " + MAX_EXPECTED_SIZE + " keys), got "
+                    + expectedSize + "; shard larger data sets over several maps");
         }
         if (smallest < 2 || Long.bitCount(smallest) != 1) {
             throw new IllegalArgumentException("smallest capacity must be a power of two >= 2, got " + smallest);
         }
-        this.minCapacity = LongOpenHashMapLayout.capacityFor(expectedSize * 2, smallest);
+        // no overflow: expectedSize <= MAX_EXPECTED_SIZE < 2^29
+        this.minCapacity = LongOpenHashMapLayout.capacityFor((expectedSize * 16 + 6) / 7, smallest);
         setTableVolatile(newTable(minCapacity)); // volatile: the first table, before the map is shared (O4)
     }
 
@@ -196,7 +220,10 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     public long get(long key, long absent) {
         checkOpen("get()");
         try (Guard g = reclaimer.enter()) {
-            return decode(storedValue(tableVolatile(), key, Hashing.mix(key)), absent); // volatile: O4
+            Table t = tableVolatile(); // volatile: O4
+            long h = Hashing.mix(key);
+            long s = storedValueIn(t, key, h);
+            return decode(s != MOVED ? s : storedValueHelping(g, t, key, h), absent);
         }
     }
 
@@ -342,21 +369,45 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     /** The stored value of {@code key} from table {@code t} on (ABSENT if absent); the caller holds a guard. */
     private static long storedValue(Table t, long key, long h) {
         while (true) {
-            long e = t.find(key, h);
-            if (e == 0) {
-                return ABSENT; // an empty key word: linearization point of "absent"
-            }
-            if (e != Table.FULL) {
-                long s = valueAcquire(e); // acquire: pairs with the value CASes (O2)
-                if (s != MOVED) {
-                    return s;
-                }
+            long s = storedValueIn(t, key, h);
+            if (s != MOVED) {
+                return s;
             }
             t = t.nextVolatile(); // volatile: set before any MOVED or before the table filled for good (O3)
             if (t == null) {
                 return ABSENT; // full and not resizing: absent
             }
         }
+    }
+
+    /** The stored value of {@code key} in {@code t} alone: ABSENT, a value, or MOVED (look on in `next`). */
+    private static long storedValueIn(Table t, long key, long h) {
+        long e = t.find(key, h);
+        if (e == 0) {
+            return ABSENT; // an empty key word: linearization point of "absent"
+        }
+        if (e == Table.FULL) {
+            return MOVED; // full or frozen here: look in `next`, if any
+        }
+        return valueAcquire(e); // acquire: pairs with the value CASes (O2)
+    }
+
+    /**
+     * The stored value of {@code key} for a reader that found it moved out of {@code t} (or {@code t} full):
+     * copies one chunk of the resize it ran into (RS2), then reads on from the next table.
+     */
+    private long storedValueHelping(Guard g, Table t, long key, long h) {
+        Table n = t.nextVolatile(); // volatile: set before any MOVED or before the table filled for good (O3)
+        if (n == null) {
+            return ABSENT; // full and not resizing: absent
+        }
+        try {
+            helpCopy(g, t);
+        } catch (OffHeapExhaustedException ex) {
+            // a table further on could not be allocated: the chunk was given back for a writer to finish (and
+            // to report); a reader does not fail for it
+        }
+        return storedValue(n, key, h);
     }
 
     /** Whether a table from {@code first} up to (excluding) {@code t} has an entry claimed for {@code k}. */
@@ -446,11 +497,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             t.claimed.increment();
             long probes = (t.index(e) - h) & t.mask; // distance from the key's home entry
             if (((h >>> 59) == 0 || probes > 8) && t.claimed.sum() > t.capacity >>> 1) {
-                Table n = ensureNext(g, t, false);
-                if (n != null) {
-                    while (helpCopy(g, t)) {
-                        // the starter copies until no chunk is left
-                    }
+                if (ensureNext(g, t, false) != null) {
+                    helpCopy(g, t); // the starter copies one chunk; later operations copy the rest (RS2)
                 }
             }
         }
@@ -467,11 +515,12 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             return n;
         }
         long live = Math.max(0, count.sum());
-        long cap = live * 4 >= t.capacity ? t.capacity * 2 : t.capacity; // grow, or shed tombstones
+        // grow when present keys pass the churn limit (7/16); below it, rehash at the same size: tombstones
+        // are at least 1/16 of the table, so the next resize is at least capacity / 16 claims away
+        long cap = live > churnLimit(t.capacity) ? t.capacity * 2 : t.capacity;
         cap = Math.min(Math.max(cap, minCapacity), MAX_CAPACITY);
-        if (cap == t.capacity && needed && t.claimed.sum() >= t.capacity) {
-            cap = Math.min(cap * 2, MAX_CAPACITY);
-        }
+        // a full table (`needed`) with few present keys is rehashed at the same size too: the sampled load check
+        // in claim() lets small tables fill up before it fires
         Table fresh;
         try {
             fresh = newTable(cap);
@@ -485,6 +534,11 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             allocator.free(fresh.raw); // another thread installed one first; ours was never shared
         }
         return t.nextVolatile(); // volatile: whichever won (O3)
+    }
+
+    /** Present keys a table of {@code capacity} entries keeps without growing: 7/16 of its entries. */
+    private static long churnLimit(long capacity) {
+        return (capacity >>> 4) * 7;
     }
 
     /** Copies one chunk of {@code t} into its next table; false when no chunk was left to claim. */
@@ -583,7 +637,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             if (casTable(h, n)) { // CAS: new operations start in n; pairs with tableVolatile() (O4)
                 getAndAddResizes(); // volatile RMW: a counter only
                 long raw = h.raw;
-                g.defer(() -> allocator.free(raw)); // after every guard that may have loaded h has closed (T4)
+                // after every guard that may have loaded h has closed (T4); counted in pendingBytes until then
+                g.defer(() -> allocator.free(raw), allocator.blockSize(raw));
             }
         }
     }

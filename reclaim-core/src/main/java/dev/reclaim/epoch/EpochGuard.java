@@ -38,6 +38,12 @@ final class EpochGuard extends PooledGuard {
     }
 
     @Override
+    public void defer(Runnable action, long sizeBytes) {
+        checkDefer(action, sizeBytes);
+        table.retire(slot, 0, action, sizeBytes);
+    }
+
+    @Override
     public void close() {
         markClosed();
         table.releaseCounted(slot, this);

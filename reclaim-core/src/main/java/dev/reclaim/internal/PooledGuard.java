@@ -102,6 +102,19 @@ public abstract class PooledGuard implements Guard {
         Objects.requireNonNull(action, "deferred action must not be null; pass the Runnable to run after the grace period");
     }
 
+    /**
+     * The checks of {@code defer} with a size: those of {@link #checkDefer(Runnable)} and a size of at least 0.
+     *
+     * @param action    the action to defer
+     * @param sizeBytes the bytes it releases
+     */
+    protected final void checkDefer(Runnable action, long sizeBytes) {
+        checkDefer(action);
+        if (sizeBytes < 0) {
+            throw new IllegalArgumentException("sizeBytes must be >= 0 (0 when unknown), got " + sizeBytes);
+        }
+    }
+
     /** Whole-guard protection: an acquire load (schemes that publish what they protect override it). */
     @Override
     public long protect(int index, long address) {

@@ -29,7 +29,13 @@ public abstract class SlotGuard extends PooledGuard {
     @Override
     public final void defer(Runnable action) {
         checkDefer(action);
-        table.defer(slot, action);
+        table.defer(slot, action, 0);
+    }
+
+    @Override
+    public final void defer(Runnable action, long sizeBytes) {
+        checkDefer(action, sizeBytes);
+        table.defer(slot, action, sizeBytes);
     }
 
     /** What the scheme does when its guard closes, before the slot is released (clear hazards). Owner only. */

@@ -368,9 +368,9 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         append(s, pointer, deleter, deleter.sizeOf(pointer), birth, era);
     }
 
-    final void defer(SlotBase s, Runnable action) {
+    final void defer(SlotBase s, Runnable action, long sizeBytes) {
         // volatile: a guard opening in a slot this table lacks claims it after this read (see Deferred)
-        append(s, 0, Deferred.of(action, slotsVolatile()), 0, 0, 0);
+        append(s, 0, Deferred.of(action, slotsVolatile()), sizeBytes, 0, 0);
     }
 
     private void append(SlotBase s, long pointer, Object action, long sizeBytes, long birth, long era) {

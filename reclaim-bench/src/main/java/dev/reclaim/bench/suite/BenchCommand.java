@@ -33,6 +33,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "a short suite (threads 1,2; 200 ms runs; ~1-2 min) for a first look")
     boolean quick;
 
+    @Option(names = "--scale", description = "the scale workload family instead of the suite: maps of 10^6 and 10^7"
+            + " entries against their peers, one JVM each (long; matrix via RECLAIM_SCALE_* variables, see"
+            + " docs/tools.md; report in scale-report/ unless --out is given)")
+    boolean scale;
+
     @Option(names = "--schemes", split = ",", paramLabel = "S",
             description = "schemes and baselines to run (default: all); schemes: ${COMPLETION-CANDIDATES}",
             completionCandidates = SchemeIds.class)
@@ -266,6 +271,11 @@ public final class BenchCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() throws IOException {
+        if (scale) {
+            Path dir = spec.commandLine().getParseResult().hasMatchedOption("--out") ? out : Path.of("scale-report");
+            return dev.reclaim.bench.scale.ScaleCommand.run(dir, threads, parseDuration("--duration", duration, 3000),
+                    seed, spec.commandLine().getOut());
+        }
         Plan plan = plan();
         PrintWriter o = spec.commandLine().getOut();
         String reproduce = reproduceCommand(spec.commandLine().getParseResult().originalArgs());
