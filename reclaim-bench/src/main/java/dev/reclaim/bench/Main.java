@@ -1,5 +1,6 @@
 package dev.reclaim.bench;
 
+import dev.reclaim.bench.peer.PeerCommand;
 import dev.reclaim.bench.suite.BenchCommand;
 import dev.reclaim.bench.torture.TortureCommand;
 import dev.reclaim.examples.birdcage.BirdCageDemo;
@@ -25,11 +26,13 @@ import java.util.concurrent.Callable;
  * {@code dev.reclaim.bench.jmh}). The process exits with the command's exit code: 0 success, 1 a check or a
  * run failed, 2 bad options or a missing subcommand (after printing the usage).
  *
- * <p>{@code demo synth} runs the realtime synth ({@link SynthDemo}).
+ * <p>{@code demo synth} runs the realtime synth ({@link SynthDemo}); {@code peer} one peer-protocol measurement
+ * ({@link PeerCommand}).
  */
 @Command(name = "reclaim", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Safe memory reclamation for the JVM: demos and benchmarks.",
-        subcommands = {Main.Demo.class, BenchCommand.class, TortureCommand.class, Main.Jmh.class})
+        subcommands = {Main.Demo.class, BenchCommand.class, TortureCommand.class, Main.Jmh.class,
+            PeerCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for bad options or a missing subcommand. */
