@@ -22,8 +22,9 @@ package dev.reclaim.collections;
  * }</pre>
  *
  * <h2>Choosing one</h2>
- * {@link #standard()}, the default of every structure of this package, was chosen by measuring push/pop pairs
- * on a stack with 1 to 8 threads on 2 cores (see {@code docs/performance.md}). Use {@link #none()} when a
+ * {@link #standard()} is the default of the structures that back off: the shape of libcds's exponential
+ * back-off (a doubling spin, then yielding) with a lower maximum; {@code docs/performance.md} has the
+ * measurements of it against {@link #none()} and other bounds. Use {@link #none()} when a
  * structure is never contended (one thread, or threads that touch it rarely): it saves the few instructions of
  * the bookkeeping on the retry path, nothing on the success path. Use a larger {@code max} when many more
  * threads than cores hammer one structure; a smaller one when latency matters more than throughput, since a
@@ -44,7 +45,7 @@ public final class Backoff {
      */
 
     private static final Backoff NONE = new Backoff(0, 0);
-    /** Bounds chosen by the paired measurements in docs/performance.md. */
+    /** The default bounds; docs/performance.md has their measurements. */
     private static final Backoff STANDARD = new Backoff(16, 1024);
     /** The largest bound accepted: 2^20 hints is already milliseconds of spinning. */
     private static final int MAX_LIMIT = 1 << 20;

@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reclaim.testing.HeapAllocation;
+import dev.reclaim.testing.ReclaimCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link Backoff}: its bounds, the doubling, the yield stage, {@code none()}, and no allocation. */
 class BackoffTest {
+
+    /** No reclaimer here; registered as in every test class of the package (the after-each checks). */
+    @RegisterExtension
+    final ReclaimCheck check = new ReclaimCheck();
 
     @Test
     void exponentialDoublesFromMinToMaxThenStaysInTheYieldStage() {
