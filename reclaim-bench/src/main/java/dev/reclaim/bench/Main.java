@@ -1,5 +1,6 @@
 package dev.reclaim.bench;
 
+import dev.reclaim.bench.peer.PeerCommand;
 import dev.reclaim.bench.soak.SoakCommand;
 import dev.reclaim.bench.suite.BenchCommand;
 import dev.reclaim.bench.torture.TortureCommand;
@@ -27,11 +28,13 @@ import java.util.concurrent.Callable;
  * run failed, 2 bad options or a missing subcommand (after printing the usage).
  *
  * <p>{@code demo synth} runs the realtime synth ({@link SynthDemo}). {@code soak} (the {@link SoakCommand}) runs a
- * throttled workload for hours and fails if the footprint trends upward.
+ * throttled workload for hours and fails if the footprint trends upward; {@code peer} runs one peer-protocol
+ * measurement ({@link PeerCommand}).
  */
 @Command(name = "reclaim", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Safe memory reclamation for the JVM: demos and benchmarks.",
-        subcommands = {Main.Demo.class, BenchCommand.class, TortureCommand.class, SoakCommand.class, Main.Jmh.class})
+        subcommands = {Main.Demo.class, BenchCommand.class, TortureCommand.class, SoakCommand.class, Main.Jmh.class,
+            PeerCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for bad options or a missing subcommand. */

@@ -14,6 +14,7 @@ import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
+import java.util.Objects;
 
 /**
  * A lock-free unbounded FIFO queue of {@code long} values (the Michael-Scott queue) whose nodes live off-heap in
@@ -47,6 +48,10 @@ import dev.reclaim.memory.SlabAllocator;
  * it throws the allocator's {@link dev.reclaim.memory.OffHeapExhaustedException} (whose message names the
  * capacity and the fix), the value is not enqueued, and every value already in the queue stays there. Polling
  * (and letting the reclaimer free the polled nodes) makes room again.
+ *
+ * <h2>Contention</h2>
+ * An offer or poll whose compare-and-set fails backs off before it retries ({@link Backoff}; by default
+ * {@link Backoff#standard()}; choose another with {@link #MichaelScottQueue(Reclaimer, SlabAllocator, Backoff)}).
  *
  * <h2>Garbage</h2>
  * A polled node is retired to the reclaimer (with the birth era stamped at its offer) and freed when the scheme
@@ -112,6 +117,10 @@ public final class MichaelScottQueue extends OffHeapCollection {
      *       nodes; L2: a volatile read on entry to every operation). Operations are not safe against a
      *       concurrent close(), which is documented misuse.
      *
+     * Contention. A failed CAS of t.next in offer() or of head in poll() backs off (Backoff, its state a local
+     *   int) before the next attempt; so does a poll() whose re-validation P-3 failed. Helping CASes of tail
+     *   and their retries do not back off: they make progress for someone.
+     *
      * ABA. Every CAS compares a pointer the thread holds protected (t in offer, h in poll): the address cannot be
      *   freed and reused while protected (I4), so an equal value at the CAS means the same node. The words
      *   compared (head, tail, t.next) therefore never pass through an unrelated incarnation of the same address.
@@ -146,9 +155,12 @@ public final class MichaelScottQueue extends OffHeapCollection {
     private final long headAddress;
     /** {@code root + TAIL_OFFSET}, cached for the hot paths. */
     private final long tailAddress;
+    /** What an offer or poll does after a failed CAS. */
+    private final Backoff backoff;
 
     /**
-     * Creates an empty queue. It allocates its root block and a dummy node from {@code allocator} at once.
+     * Creates an empty queue with the default {@link Backoff#standard()}. It allocates its root block and a dummy
+     * node from {@code allocator} at once.
      *
      * @param reclaimer the reclaimer that decides when polled nodes are freed; any scheme; not owned
      * @param allocator where nodes (and the root) are allocated; not owned
@@ -158,7 +170,25 @@ public final class MichaelScottQueue extends OffHeapCollection {
      *                                                      (nothing stays allocated)
      */
     public MichaelScottQueue(Reclaimer reclaimer, SlabAllocator allocator) {
+        this(reclaimer, allocator, Backoff.standard());
+    }
+
+    /**
+     * Creates an empty queue with the given back-off. It allocates its root block and a dummy node from
+     * {@code allocator} at once.
+     *
+     * @param reclaimer the reclaimer that decides when polled nodes are freed; any scheme; not owned
+     * @param allocator where nodes (and the root) are allocated; not owned
+     * @param backoff   what an offer or poll does after a failed compare-and-set; {@link Backoff#none()} retries
+     *                  at once
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the reclaimer is already closed
+     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator cannot hold the root and the dummy
+     *                                                      (nothing stays allocated)
+     */
+    public MichaelScottQueue(Reclaimer reclaimer, SlabAllocator allocator, Backoff backoff) {
         super(reclaimer, allocator, "queue");
+        this.backoff = Objects.requireNonNull(backoff, "backoff must not be null; pass e.g. Backoff.none()");
         long r = MichaelScottQueueLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         long dummy;
         try {
@@ -198,6 +228,7 @@ public final class MichaelScottQueue extends OffHeapCollection {
             setValuePlain(node, value); // plain: published by the CAS of t.next below (M1)
             setNextPlain(node, 0L); // plain: as above
             setBirthPlain(node, g.birthEra()); // plain: as above
+            int backoffState = backoff.start();
             for (;;) {
                 long t = protectTail(g, 0); // acquire + hazard: pairs with the CASes of tail (M2)
                 long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
@@ -208,10 +239,10 @@ public final class MichaelScottQueue extends OffHeapCollection {
                         casTail(t, node); // CAS (volatile): may fail if another thread helped; pairs with protect(0)
                         break;
                     }
+                    backoffState = backoff.pause(backoffState);
                 } else {
                     casTail(t, next); // CAS (volatile): help a lagging tail; pairs with protect(0) of tail (M2)
                 }
-                Thread.onSpinWait();
             }
         }
     }
@@ -230,11 +261,12 @@ public final class MichaelScottQueue extends OffHeapCollection {
     public long poll(long emptyValue) {
         checkOpen("poll()");
         try (Guard g = reclaimer.enter()) {
+            int backoffState = backoff.start();
             for (;;) {
                 long h = protectHead(g, 0); // P-1 acquire + hazard: pairs with the CAS of head (M2)
                 long next = protectNext(g, 1, h); // P-2 acquire + hazard: pairs with CAS t.next (M1)
                 if (h != headAcquire()) { // P-3 acquire: pairs with the CAS of head; re-validates next's hazard
-                    Thread.onSpinWait();
+                    backoffState = backoff.pause(backoffState);
                     continue;
                 }
                 if (next == 0) {
@@ -251,7 +283,7 @@ public final class MichaelScottQueue extends OffHeapCollection {
                     g.retire(h, birth, allocator);
                     return value;
                 }
-                Thread.onSpinWait();
+                backoffState = backoff.pause(backoffState);
             }
         }
     }
@@ -328,6 +360,15 @@ public final class MichaelScottQueue extends OffHeapCollection {
     @Override
     String describe() {
         return "";
+    }
+
+    /**
+     * What an offer or poll does after a failed compare-and-set.
+     *
+     * @return the back-off given at construction
+     */
+    public Backoff backoff() {
+        return backoff;
     }
 
     /**

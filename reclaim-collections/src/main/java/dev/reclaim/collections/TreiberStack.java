@@ -13,6 +13,7 @@ import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,6 +39,18 @@ import java.util.concurrent.atomic.LongAdder;
  * reclaimer (frees the nodes popped earlier whose reclamation is still pending), then the allocator.
  * {@link #close()} must not run concurrently with other operations on the stack; after it every method
  * throws {@link IllegalStateException}.
+ *
+ * <h2>Contention and size</h2>
+ * A push or pop whose compare-and-set of the head fails backs off before it retries ({@link Backoff}; by
+ * default {@link Backoff#standard()}), so that threads fighting over the head take turns instead of keeping
+ * its cache line bouncing. The stack does not count its values unless asked to: counting costs every push and
+ * pop an update of a shared counter. {@link #size()} needs a counting stack:
+ * <pre>{@code
+ * TreiberStack stack = TreiberStack.builder(reclaimer, allocator)
+ *         .backoff(Backoff.none())        // e.g. a stack only one thread uses
+ *         .countSize(true)                // size() works, at ~2 ns per push and per pop
+ *         .build();
+ * }</pre>
  *
  * <h2>Garbage</h2>
  * A popped node is retired to the reclaimer and freed when the scheme allows: see the implementation notes
@@ -117,8 +130,14 @@ public final class TreiberStack extends OffHeapCollection {
      *     nodes meanwhile. LIFO order keeps the real figure far below: the nodes under the top at a stall are
      *     rarely popped soon. Without the birth word it would be EBR's unbounded backlog.
      *
-     * Size. A LongAdder counts pushes minus pops after their CAS; it is an estimate (clamped at 0) and costs
-     * no contended atomic on the hot path. Cells are created on first contention, never in steady state.
+     * Contention. A failed CAS of head backs off (Backoff: spin-wait hints doubling up to a bound, then
+     *   yields) before the next attempt; the back-off state is a local int, so nothing is allocated. The
+     *   success path is unchanged: one CAS and no back-off call.
+     *
+     * Size. Only a counting stack (countSize(true)) keeps a LongAdder of pushes minus pops, updated after
+     *   their CAS; it is an estimate (clamped at 0) and its cells are created on first contention, never in
+     *   steady state. Without it size() fails rather than guess: a walk of the list is not safe under every
+     *   scheme (with hazard pointers a popped node's successor may be freed before the walker protects it).
      *
      * References. R. K. Treiber, "Systems Programming: Coping with Parallelism", IBM RJ 5118, 1986.
      *   M. M. Michael, "Hazard Pointers: Safe Memory Reclamation for Lock-Free Objects", IEEE TPDS 2004
@@ -129,12 +148,17 @@ public final class TreiberStack extends OffHeapCollection {
     private final long root;
     /** {@code root + HEAD_OFFSET}, cached for the hot paths. */
     private final long headAddress;
-    private final LongAdder size = new LongAdder();
+    /** Counts pushes minus pops; null unless the stack was built with {@code countSize(true)}. */
+    private final LongAdder size;
+    /** What a push or pop does after a failed CAS of head. */
+    private final Backoff backoff;
     /** {@code root + ERA_HINT_OFFSET}: the latest birth era a pop saw; push stamps it into new nodes. */
     private final long eraHintAddress;
 
     /**
-     * Creates an empty stack. It allocates its root block from {@code allocator} at once.
+     * Creates an empty stack with the default {@link Backoff#standard()} that does not count its values
+     * ({@link #size()} throws; use {@link #builder(Reclaimer, SlabAllocator)} for a counting stack). It allocates
+     * its root block from {@code allocator} at once.
      *
      * @param reclaimer the reclaimer that decides when popped nodes are freed; any scheme; not owned
      * @param allocator where nodes (and the root) are allocated; not owned
@@ -142,7 +166,13 @@ public final class TreiberStack extends OffHeapCollection {
      * @throws IllegalStateException if the reclaimer is already closed
      */
     public TreiberStack(Reclaimer reclaimer, SlabAllocator allocator) {
+        this(reclaimer, allocator, Backoff.standard(), false);
+    }
+
+    private TreiberStack(Reclaimer reclaimer, SlabAllocator allocator, Backoff backoff, boolean countSize) {
         super(reclaimer, allocator, "stack");
+        this.backoff = Objects.requireNonNull(backoff, "backoff must not be null; pass e.g. Backoff.none()");
+        this.size = countSize ? new LongAdder() : null;
         long r = TreiberStackLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         this.root = r;
         this.headAddress = r + HEAD_OFFSET;
@@ -175,16 +205,19 @@ public final class TreiberStack extends OffHeapCollection {
         // write of the node: published by the CAS below (pairs with protect() in pop())
         setBirthPlain(node, eraHintOpaque());
         long h = headOpaque();
+        int backoffState = backoff.start();
         for (;;) {
             setNextPlain(node, h); // plain: published by the CAS below (pairs with protect() in pop())
             long witness = caeHead(h, node); // CAS (volatile): publishes node; pairs with protect() in pop() (P1)
             if (witness == h) {
                 break;
             }
-            h = witness;
-            Thread.onSpinWait();
+            backoffState = backoff.pause(backoffState);
+            h = headOpaque(); // opaque: as above (P2); re-read after the pause, the witness is stale by now
         }
-        size.increment();
+        if (size != null) {
+            size.increment();
+        }
     }
 
     /**
@@ -201,6 +234,7 @@ public final class TreiberStack extends OffHeapCollection {
     public long pop(long emptyValue) {
         checkOpen("pop()");
         try (Guard g = reclaimer.enter()) {
+            int backoffState = backoff.start();
             for (;;) {
                 long h = protectHead(g); // acquire: pairs with the CAS of head in push()/pop() (P1)
                 if (h == 0) {
@@ -214,10 +248,12 @@ public final class TreiberStack extends OffHeapCollection {
                     if (era != eraHintOpaque()) { // opaque: a value only; written once per era
                         setEraHintOpaque(era); // opaque: read by push(); any era value is a safe birth
                     }
-                    size.decrement();
+                    if (size != null) {
+                        size.decrement();
+                    }
                     return value;
                 }
-                Thread.onSpinWait();
+                backoffState = backoff.pause(backoffState);
             }
         }
     }
@@ -235,14 +271,100 @@ public final class TreiberStack extends OffHeapCollection {
 
     /**
      * An estimate of the number of values on the stack: exact when no operation is in progress, otherwise it
-     * may lag behind concurrent pushes and pops. Never negative.
+     * may lag behind concurrent pushes and pops. Never negative. Only a stack built with
+     * {@link Builder#countSize(boolean) countSize(true)} counts its values.
      *
      * @return the estimated size
-     * @throws IllegalStateException if the stack is closed
+     * @throws IllegalStateException if the stack is closed, or does not count its values
      */
     public long size() {
         checkOpen("size()");
+        if (size == null) {
+            throw new IllegalStateException("this TreiberStack does not count its values; build it with"
+                    + " TreiberStack.builder(reclaimer, allocator).countSize(true).build() to call size(),"
+                    + " or use isEmpty()");
+        }
         return Math.max(0L, size.sum());
+    }
+
+    /**
+     * Whether this stack counts its values ({@link #size()} works).
+     *
+     * @return {@code true} if built with {@link Builder#countSize(boolean) countSize(true)}
+     */
+    public boolean countsSize() {
+        return size != null;
+    }
+
+    /**
+     * What a push or pop does after a failed compare-and-set of the head.
+     *
+     * @return the back-off given at construction
+     */
+    public Backoff backoff() {
+        return backoff;
+    }
+
+    /**
+     * A builder for a stack with a chosen {@link Backoff} or size counting.
+     *
+     * @param reclaimer the reclaimer that decides when popped nodes are freed; any scheme; not owned
+     * @param allocator where nodes (and the root) are allocated; not owned
+     * @return a builder with the defaults of {@link #TreiberStack(Reclaimer, SlabAllocator)}
+     * @throws NullPointerException if an argument is null
+     */
+    public static Builder builder(Reclaimer reclaimer, SlabAllocator allocator) {
+        return new Builder(Objects.requireNonNull(reclaimer, "reclaimer must not be null; pass e.g."
+                + " Scheme.EBR.create()"), Objects.requireNonNull(allocator, "allocator must not be null; pass"
+                + " e.g. SlabAllocator.create()"));
+    }
+
+    /** Chooses a {@link TreiberStack}'s back-off and size counting; {@link #build()} creates it. */
+    public static final class Builder {
+        private final Reclaimer reclaimer;
+        private final SlabAllocator allocator;
+        private Backoff backoff = Backoff.standard();
+        private boolean countSize;
+
+        private Builder(Reclaimer reclaimer, SlabAllocator allocator) {
+            this.reclaimer = reclaimer;
+            this.allocator = allocator;
+        }
+
+        /**
+         * What a push or pop does after a failed compare-and-set of the head (default
+         * {@link Backoff#standard()}).
+         *
+         * @param backoff the back-off; {@link Backoff#none()} retries at once
+         * @return this builder
+         * @throws NullPointerException if {@code backoff} is null
+         */
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff must not be null; pass e.g. Backoff.none()");
+            return this;
+        }
+
+        /**
+         * Whether the stack counts its values so that {@link TreiberStack#size()} works (default
+         * {@code false}). Counting costs every push and every pop an update of a shared striped counter.
+         *
+         * @param countSize {@code true} to count
+         * @return this builder
+         */
+        public Builder countSize(boolean countSize) {
+            this.countSize = countSize;
+            return this;
+        }
+
+        /**
+         * Creates the stack; it allocates its root block at once.
+         *
+         * @return a new empty stack
+         * @throws IllegalStateException if the reclaimer is already closed
+         */
+        public TreiberStack build() {
+            return new TreiberStack(reclaimer, allocator, backoff, countSize);
+        }
     }
 
     /**
@@ -258,7 +380,9 @@ public final class TreiberStack extends OffHeapCollection {
             allocator.free(node);
             node = next;
         }
-        size.reset();
+        if (size != null) {
+            size.reset();
+        }
         allocator.free(root);
     }
 
@@ -269,7 +393,7 @@ public final class TreiberStack extends OffHeapCollection {
 
     @Override
     String describe() {
-        return "size~" + Math.max(0L, size.sum()) + ", ";
+        return size == null ? "" : "size~" + Math.max(0L, size.sum()) + ", ";
     }
 
     // ---------------------------------------------------------------- off-heap accessors

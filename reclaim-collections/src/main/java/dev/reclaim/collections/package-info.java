@@ -41,7 +41,7 @@
  *   <thead><tr><th>structure</th><th>lock-free</th><th>wait-free</th></tr></thead>
  *   <tbody>
  *   <tr><td>{@code TreiberStack}</td><td>{@code push}, {@code pop}</td><td>{@code isEmpty} (one read),
- *       {@code size} (an estimate)</td></tr>
+ *       {@code size} (an estimate; only a stack built with {@code countSize(true)} counts)</td></tr>
  *   <tr><td>{@code MichaelScottQueue}</td><td>{@code offer}, {@code poll}, {@code peek}, {@code isEmpty},
  *       {@code size}</td><td>none</td></tr>
  *   <tr><td>{@code HarrisMichaelList}</td><td>every lookup and update (O(n)), {@code isEmpty},
@@ -57,6 +57,24 @@
  *       {@code forEach}</td><td>{@code size}, {@code isEmpty} (estimates)</td></tr>
  *   </tbody>
  * </table>
+ *
+ * <h2>Contention: choosing a {@link dev.reclaim.collections.Backoff}</h2>
+ * When threads fight over one word (a stack's head, a queue's head or tail), retrying a failed compare-and-set
+ * at once keeps the word's cache line moving between cores and most attempts fail. {@code TreiberStack} and
+ * {@code MichaelScottQueue} therefore back off after a failure: {@link dev.reclaim.collections.Backoff#standard()}
+ * by default, a bounded exponential wait of spin-wait hints followed by {@link java.lang.Thread#yield()}. The
+ * maps do not: their updates spread over many words and a failed CAS there is rare.
+ * <ul>
+ *   <li>Keep the default when several threads use the structure, also more threads than cores.</li>
+ *   <li>{@link dev.reclaim.collections.Backoff#none()} when one thread, or threads that rarely meet, use it: the
+ *       back-off only runs after a failure, so with none the difference is small either way.</li>
+ *   <li>{@link dev.reclaim.collections.Backoff#exponential(int, int)} with a larger maximum for many threads
+ *       hammering one structure (throughput first); a smaller one when a losing thread must not wait long
+ *       (latency first).</li>
+ * </ul>
+ * Pass it with {@code TreiberStack.builder(reclaimer, allocator).backoff(b)} or
+ * {@code new MichaelScottQueue(reclaimer, allocator, b)}. The measurements behind the default are in
+ * {@code docs/performance.md}.
  *
  * <h2>Memory and reserved values</h2>
  * <table class="striped">

@@ -20,7 +20,10 @@ import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.OffHeapExhaustedException;
 import dev.reclaim.memory.SlabAllocator;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,6 +34,39 @@ class MichaelScottQueueTest extends ContainerSuite {
 
     MichaelScottQueueTest() {
         super((reclaimer, allocator) -> LongContainer.of(new MichaelScottQueue(reclaimer, allocator)));
+    }
+
+    @Test
+    void theBackoffIsTheOneGivenAndNeverNull() {
+        Reclaimer reclaimer = check.reclaimer(Scheme.EBR);
+        SlabAllocator allocator = check.allocator();
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> new MichaelScottQueue(reclaimer, allocator, null));
+        assertTrue(npe.getMessage().contains("Backoff.none()"), npe.getMessage());
+        assertEquals(0, allocator.stats().liveBlocks(), "a rejected constructor must not allocate");
+        try (MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator)) {
+            assertEquals(Backoff.standard(), queue.backoff());
+        }
+        try (MichaelScottQueue queue = new MichaelScottQueue(reclaimer, allocator, Backoff.none())) {
+            assertEquals(Backoff.none(), queue.backoff());
+        }
+    }
+
+    static Stream<Arguments> schemesAndBackoffs() {
+        return Schemes.freeing().flatMap(s -> Stream.of(Backoff.none(), Backoff.exponential(1, 1))
+                .map(b -> Arguments.of(s, b)));
+    }
+
+    /** Contention under the sanitizer with no back-off and with one that yields from the second failure. */
+    @ParameterizedTest
+    @MethodSource("schemesAndBackoffs")
+    void contendedOfferAndPollConserveEveryValueInOrderWithEveryBackoff(Scheme scheme, Backoff backoff)
+            throws Exception {
+        try (MichaelScottQueue queue = new MichaelScottQueue(check.reclaimer(scheme),
+                check.allocator(b -> b.sanitize(true)), backoff)) {
+            ConservationRun.run(LongContainer.of(queue), 4, 50_000, 50, 20261206L, Thread.ofPlatform().factory());
+            assertTrue(queue.isEmpty());
+        }
     }
 
     /** Protects the dummy (the node a poll retires) and the first node, whose value the poll returns. */

@@ -1,0 +1,42 @@
+package dev.reclaim.bench.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reclaim.bench.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code reclaim peer}: every workload and implementation completes with a correct checksum; bad options. */
+class PeerCommandTest {
+
+    private static String run(int expectedExit, String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertEquals(expectedExit, cl.execute(args), "exit code; stderr: " + err);
+        return out + "" + err;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"treiber,heap,default", "treiber,ebr,default", "treiber,hp,none", "treiber,robust,4:64+count",
+            "msqueue,heap,default", "msqueue,ebr,standard", "msqueue,hp,default"})
+    void everyWorkloadAndImplementationConservesTheValues(String workload, String impl, String backoff) {
+        String out = run(0, "peer", workload, "--impl", impl, "--threads", "2", "--ops", "40000", "--rounds", "1",
+                "--backoff", backoff);
+        assertTrue(out.contains("RESULT " + workload + " " + impl + " 2 "), out);
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertTrue(run(2, "peer", "nosuchworkload").contains("treiber or msqueue"));
+        assertTrue(run(2, "peer", "treiber", "--backoff", "fast").contains("MIN:MAX"));
+        assertTrue(run(2, "peer", "treiber", "--threads", "0").contains("--threads >= 1"));
+    }
+}
