@@ -52,14 +52,15 @@ final class Charts {
         List<BufferedImage> panels = new ArrayList<>();
         for (var e : byScheme.entrySet()) {
             String scheme = e.getKey();
-            StringBuilder title = new StringBuilder(scheme + ": peak");
+            List<String> peaks = new ArrayList<>();
             long max = 0;
             for (Result r : e.getValue()) {
                 long peak = Arrays.stream(r.seriesPending()).max().orElse(0);
                 max = Math.max(max, peak);
-                title.append(String.format(Locale.ROOT, " %,d%s", peak, r.config().stall() ? " (stalled)" : ""));
+                peaks.add(String.format(Locale.ROOT, "%s %,d", r.config().stall() ? "stalled" : "peak", peak));
             }
-            XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title.toString())
+            String title = scheme + ": " + String.join(", ", peaks);
+            XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
                     .xAxisTitle("ms since the run started").yAxisTitle("pending objects").build();
             style(chart);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);

@@ -27,7 +27,7 @@ final class RatioChart {
     static final int WIDTH = 900;
     static final int HEIGHT = 540;
     private static final int LEFT = 70;
-    private static final int RIGHT = 190;
+    private static final int RIGHT = 235;
     private static final int TOP = 56;
     private static final int BOTTOM = 56;
     private static final Color NOISY = new Color(200, 0, 0);

@@ -29,7 +29,8 @@ final class Readings {
                     + " head: the reclamation path at its most frequent, and a structure that does not scale with"
                     + " threads.",
             "msqueue", "Every poll retires a node; head and tail are shared. JCTools' bounded array queue"
-                    + " allocates no node at all, so it is the ceiling, not a like-for-like comparison.",
+                    + " allocates no node at all (a different trade: a fixed capacity), so it is not a like-for-like"
+                    + " comparison.",
             "list", "Nine reads in ten walk a sorted list of about 1,000 keys, so the per-node cost of protection"
                     + " dominates: hp publishes and re-validates a hazard pointer at every node, ebr pins once per"
                     + " operation.",
@@ -39,13 +40,16 @@ final class Readings {
             "alloc", "One 64-byte off-heap block allocated, written and retired per operation, against an Arena"
                     + " per object; closing a shared arena costs a handshake with every thread, so the ratios are"
                     + " large and drawn on a log scale.",
-            "arcswap", "The JMH figure (ArcSwapBench: ArcSwap.load() about 7-11x faster than a refcount"
-                    + " manager, 2 readers) measures reads only, with a writer storing once per millisecond or never."
-                    + " This workload's threads also write: at the default update ratio of 0.001 each thread"
-                    + " stores every thousand operations, i.e. tens of thousands of stores per second, and each"
-                    + " ArcSwap store pays a process-wide membarrier (microseconds, and it interrupts the other"
-                    + " reader) plus a new Arc, where the refcount store is one getAndSet. So arc-swap can fall below"
-                    + " refcount here; with --update-ratio 0 (reads only) the order of the JMH figure comes back.",
+            "arcswap", "The JMH figure (ArcSwapBench: ArcSwap.load() 7-11x faster than a Lucene-style refcount"
+                    + " manager at 2 readers) is one read in isolation, with both readers running in parallel so that"
+                    + " the refcount's shared counter bounces between cores (1.03x with one reader). Here an operation"
+                    + " also draws a random number, picks a slot and checks the resource, and on a busy machine the"
+                    + " workers seldom run at the same time, so the counter is rarely contended and the two come out"
+                    + " close. Each thread also stores once per 1/update-ratio operations (1,000 by default): an"
+                    + " ArcSwap store pays a process-wide membarrier and a new Arc, a refcount store one getAndSet. And"
+                    + " after a short warm-up (--quick) ArcSwap's longer load path is not yet compiled by C2. So a low"
+                    + " arc-swap bar here is the cost of frequent writes and a cold JIT, not of the read; for the read"
+                    + " cost run --update-ratio 0 --warmup 4s (docs/tools.md has figures).",
             "vthreads", "A burst of virtual-thread tasks, each sleeping inside its guard; there is no JDK baseline,"
                     + " so ratios are to leak. The burst table below holds the target figures (freed while"
                     + " running, peak pending).");
