@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
                 "then writes DIR/index.html (charts + table), DIR/*.png, DIR/results.csv and DIR/results.json."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "a short suite (threads 2; 200 ms runs; key ranges capped at 100000;"
-            + " under 2 min) for a first look")
+    @Option(names = "--quick", description = "a short suite (threads 2; 200 ms runs; key ranges capped at 100000)"
+            + " for a first look")
     boolean quick;
 
     /** With {@code --quick}, key ranges above this are cut to it (a 1M-key map's prefill took 20 s per fork). */
