@@ -472,7 +472,8 @@ final class Report {
                     .append(" of the runs, whiskers the slowest and fastest run; ratios are to the workload's JDK")
                     .append(" baseline at the same thread count, measured in the same suite.")
                     .append(any.sanitize() ? " <b>Sanitizer mode was on: the figures measure the checks.</b>" : "")
-                    .append("</p>\n");
+                    .append("</p>\n<p class=\"reading\" id=\"leak\">leak (never frees) is the cost floor of the guards,")
+                    .append(" not always the fastest: ").append(esc(Readings.LEAK)).append("</p>\n");
         }
         for (Workload w : plan.workloads()) {
             b.append("<h2 id=\"w-").append(esc(w.id())).append("\">").append(esc(w.id())).append("</h2>\n")

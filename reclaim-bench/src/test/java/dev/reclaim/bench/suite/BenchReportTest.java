@@ -197,6 +197,31 @@ class BenchReportTest {
     }
 
     @Test
+    void aLeakBeatenBeyondTheNoiseIsExplainedInItsWorkload(@TempDir Path dir) throws Exception {
+        BenchCommand.Plan plan = plan("bench", "--workloads", "treiber,arcswap", "--schemes",
+                "leak,ebr,jdk-atomicref-stack,jdk-rwlock", "--threads", "2");
+        List<Result> results = new ArrayList<>();
+        for (Config c : plan.configs()) {
+            double[] ops = c.scheme().equals("leak") ? new double[] {50, 52, 55} : new double[] {100, 105, 110};
+            results.add(result(c, ops, new long[8], Conditions.UNKNOWN));
+        }
+        new Report(dir, plan, results, "./reclaim bench --test", 1.0).writeAll();
+        String html = Files.readString(dir.resolve("index.html"));
+        String treiber = html.substring(html.indexOf("<h2 id=\"w-treiber\">"), html.indexOf("<h2 id=\"w-arcswap\">"));
+        assertTrue(treiber.contains("leak is slower than ebr here, beyond the run-to-run noise: leak never frees"),
+                treiber);
+        String arcswap = html.substring(html.indexOf("<h2 id=\"w-arcswap\">"), html.indexOf("<h2>Results</h2>"));
+        assertFalse(arcswap.contains("leak is slower"), "arcswap retires heap objects: the slab story does not apply");
+        assertTrue(html.contains("<p class=\"reading\" id=\"leak\">"), "the general leak note is always there");
+
+        List<Result> overlapping = results.stream().map(r -> r.config().scheme().equals("leak")
+                ? result(r.config(), new double[] {50, 90, 101}, new long[8], Conditions.UNKNOWN) : r).toList();
+        new Report(dir, plan, overlapping, "./reclaim bench --test", 1.0).writeAll();
+        assertFalse(Files.readString(dir.resolve("index.html")).contains("leak is slower than"),
+                "whiskers that overlap are noise, not a finding");
+    }
+
+    @Test
     void updateRatiosAreWrittenAsGiven() {
         assertEquals("0.001", Report.ratioText(0.001));
         assertEquals("0.0001", Report.ratioText(0.0001));
