@@ -76,6 +76,15 @@ final class Report {
         return this;
     }
 
+    /**
+     * Where the report goes.
+     *
+     * @return the report directory
+     */
+    Path directory() {
+        return dir;
+    }
+
     private List<Result> of(Workload w) {
         return results.stream().filter(r -> r.config().workload().equals(w.id())).toList();
     }

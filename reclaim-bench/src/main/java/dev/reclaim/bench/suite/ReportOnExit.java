@@ -30,8 +30,11 @@ final class ReportOnExit {
         this.report = report;
         this.hook = new Thread(() -> {
             Config killed = forker.stop();
-            write("the bench was terminated" + (killed == null ? "" : " while " + killed.name()
+            Report r = write("the bench was terminated" + (killed == null ? "" : " while " + killed.name()
                     + " ran (its fork was destroyed)") + "; configurations that had not finished are missing");
+            if (r != null) {
+                System.err.println("reclaim bench: terminated; partial report in " + r.directory());
+            }
         }, "reclaim-bench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }

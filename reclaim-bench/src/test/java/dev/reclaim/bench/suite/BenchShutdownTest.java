@@ -69,6 +69,8 @@ class BenchShutdownTest {
             assertEquals(List.of("treiber", "leak"), rows.getFirst().subList(0, 2));
             assertTrue(Files.readString(out.resolve("results.json")).contains("\"partial\": \"the bench was terminated"));
             assertEquals(2, Files.readAllLines(out.resolve("results.csv")).size(), "header and the finished row");
+            assertTrue(Files.readString(out.resolveSibling("bench.log")).contains("reclaim bench: terminated; partial"
+                    + " report in " + out), "the console says where the partial report is");
         } finally {
             bench.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             bench.destroyForcibly();
