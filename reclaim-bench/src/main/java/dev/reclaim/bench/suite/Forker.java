@@ -31,6 +31,7 @@ final class Forker {
     private Process running; // guarded by lock
     private Config runningConfig; // guarded by lock
     private boolean stopped; // guarded by lock
+    private Config killed; // guarded by lock
 
     Forker(Path outDir, List<String> jvmArgs) throws IOException {
         this.logs = Files.createDirectories(outDir.resolve("logs"));
@@ -51,6 +52,7 @@ final class Forker {
             stopped = true;
             p = running;
             c = runningConfig;
+            killed = c;
         }
         if (p == null) {
             return null;
@@ -63,6 +65,17 @@ final class Forker {
             Thread.currentThread().interrupt();
         }
         return c;
+    }
+
+    /**
+     * The configuration whose fork {@link #stop()} destroyed.
+     *
+     * @return it, or null when none was running (or stop() was not called)
+     */
+    Config killed() {
+        synchronized (lock) {
+            return killed;
+        }
     }
 
     /**

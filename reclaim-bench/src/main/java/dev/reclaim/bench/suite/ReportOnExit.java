@@ -15,6 +15,7 @@ import java.util.function.Function;
 final class ReportOnExit {
 
     private final Function<String, Report> report;
+    private final Forker forker;
     private final Object lock = new Object();
     private final Thread hook;
     private boolean written; // guarded by lock
@@ -28,27 +29,25 @@ final class ReportOnExit {
      */
     ReportOnExit(Forker forker, Function<String, Report> report) {
         this.report = report;
+        this.forker = forker;
         this.hook = new Thread(() -> {
-            Config killed = forker.stop();
-            Report r = write("the bench was terminated" + (killed == null ? "" : " while " + killed.name()
-                    + " ran (its fork was destroyed)") + "; configurations that had not finished are missing");
-            if (r != null) {
-                System.err.println("reclaim bench: terminated; partial report in " + r.directory());
-            }
+            forker.stop();
+            write(partialReason());
         }, "reclaim-bench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /**
-     * Writes the complete report, unless the hook already wrote a partial one, and removes the hook.
+     * Writes the report, unless the hook already wrote it, and removes the hook. The report is partial when the
+     * forker was stopped (whichever thread gets here first after a SIGTERM writes the same partial report).
      *
-     * @return the report written, or null when the bench is shutting down and the hook wrote the partial one
+     * @return the complete report written, or null when the bench was terminated (the report is partial)
      * @throws IOException if the report cannot be written
      */
     Report finish() throws IOException {
         Report r;
         try {
-            r = write(null);
+            r = write(partialReason());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -57,7 +56,17 @@ final class ReportOnExit {
         } catch (IllegalStateException e) {
             // the JVM is shutting down: the hook runs (and finds the report written)
         }
-        return r;
+        return forker.stopped() ? null : r;
+    }
+
+    /** Why the report is partial (the forker was stopped, and which fork it destroyed), or null. */
+    private String partialReason() {
+        if (!forker.stopped()) {
+            return null;
+        }
+        Config killed = forker.killed();
+        return "the bench was terminated" + (killed == null ? "" : " while " + killed.name()
+                + " ran (its fork was destroyed)") + "; configurations that had not finished are missing";
     }
 
     private Report write(String partial) {
@@ -71,6 +80,9 @@ final class ReportOnExit {
                 r.writeAll();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+            if (partial != null) {
+                System.err.println("reclaim bench: terminated; partial report in " + r.directory());
             }
             return r;
         }
