@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,13 +31,17 @@ import java.util.regex.Pattern;
                 "then writes DIR/index.html (charts + table), DIR/*.png, DIR/results.csv and DIR/results.json."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "a short suite (threads 1,2; 200 ms runs; ~1-2 min) for a first look")
+    @Option(names = "--quick", description = "a short suite (threads 2; 200 ms runs; key ranges capped at 100000)"
+            + " for a first look")
     boolean quick;
 
     @Option(names = "--scale", description = "the scale workload family instead of the suite: maps of 10^6 and 10^7"
             + " entries against their peers, one JVM each (long; matrix via RECLAIM_SCALE_* variables, see"
             + " docs/tools.md; report in scale-report/ unless --out is given)")
     boolean scale;
+
+    /** With {@code --quick}, key ranges above this are cut to it (a 1M-key map's prefill took 20 s per fork). */
+    static final int QUICK_MAX_KEY_RANGE = 100_000;
 
     @Option(names = "--schemes", split = ",", paramLabel = "S",
             description = "schemes and baselines to run (default: all); schemes: ${COMPLETION-CANDIDATES}",
@@ -49,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> workloads;
 
     @Option(names = "--threads", split = ",", paramLabel = "T",
-            description = "worker thread counts (default: 1,2,4; with --quick 1,2)")
+            description = "worker thread counts (default: 1,2,4; with --quick 2)")
     List<Integer> threads;
 
     @Option(names = "--key-range", paramLabel = "N",
@@ -84,6 +89,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sanitize", description = "allocators in sanitizer mode (checks every access; much slower)")
     boolean sanitize;
+
+    @Option(names = "--jvm-args", paramLabel = "ARGS",
+            description = "extra JVM options for every fork, one string split at spaces, e.g."
+                    + " '-XX:+UseParallelGC -Xmx2g' (shown in the report)")
+    String jvmArgs;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-report",
             description = "report directory (default: ${DEFAULT-VALUE})")
@@ -156,7 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        List<Integer> ts = threads != null ? threads : quick ? List.of(1, 2) : List.of(1, 2, 4);
+        List<Integer> ts = threads != null ? threads : quick ? List.of(2) : List.of(1, 2, 4);
         if (ts.isEmpty() || ts.stream().anyMatch(t -> t < 1 || t > 1024)) {
             throw bad("--threads: thread counts must be between 1 and 1024, got " + ts);
         }
@@ -186,7 +196,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<Config> configs = new ArrayList<>();
         for (Workload w : ws) {
-            int kr = keyRange != null ? keyRange : w.defaultKeyRange();
+            int kr = keyRange != null ? keyRange
+                    : quick ? Math.min(w.defaultKeyRange(), QUICK_MAX_KEY_RANGE) : w.defaultKeyRange();
             double ur = w.defaultUpdateRatio() < 0 ? -1 : updateRatio != null ? updateRatio : w.defaultUpdateRatio();
             int n = w instanceof BurstWorkload b ? tasks != null ? tasks : b.defaultTasks(quick) : 0;
             List<String> mine = Workloads.schemesOf(w).stream().filter(s -> ss.isEmpty() || ss.contains(s)).toList();
@@ -217,6 +228,25 @@ public final class BenchCommand implements Callable<Integer> {
      * @param stallThreads the thread count of the stall comparison (and the pending-garbage charts)
      */
     record Plan(List<Workload> workloads, List<Config> configs, int stallThreads) {
+    }
+
+    /**
+     * The {@code --jvm-args} string as separate JVM options.
+     *
+     * @return the options, empty when none were given
+     */
+    List<String> forkJvmArgs() {
+        if (jvmArgs == null || jvmArgs.isBlank()) {
+            return List.of();
+        }
+        List<String> args = List.of(jvmArgs.trim().split("\\s+"));
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                throw bad("--jvm-args: '" + a + "' is not a JVM option (options start with '-'); write e.g."
+                        + " --jvm-args '-XX:+UseSerialGC -Xmx1g'");
+            }
+        }
+        return args;
     }
 
     private CommandLine.ParameterException bad(String message) {
@@ -277,6 +307,7 @@ public final class BenchCommand implements Callable<Integer> {
                     seed, spec.commandLine().getOut());
         }
         Plan plan = plan();
+        List<String> forkArgs = forkJvmArgs();
         PrintWriter o = spec.commandLine().getOut();
         String reproduce = reproduceCommand(spec.commandLine().getParseResult().originalArgs());
         o.printf(Locale.ROOT, "reclaim bench: %d configurations (%s), each in its own JVM; %s runs of %d ms after a"
@@ -285,14 +316,19 @@ public final class BenchCommand implements Callable<Integer> {
                 runs, plan.configs().getFirst().durationMs(), plan.configs().getFirst().warmupMs());
         o.flush();
         Path dir = out.toAbsolutePath();
-        Forker forker = new Forker(dir);
-        List<Result> results = new ArrayList<>();
+        Forker forker = new Forker(dir, forkArgs);
+        List<Result> results = new CopyOnWriteArrayList<>(); // read by the shutdown hook
         long t0 = System.nanoTime();
+        ReportOnExit onExit = new ReportOnExit(forker, partial -> new Report(dir, plan, List.copyOf(results),
+                reproduce, (System.nanoTime() - t0) / 1e9).partial(partial).jvmArgs(forkArgs));
         Progress progress = new Progress(Long.MAX_VALUE);
         int i = 0;
         for (Config c : plan.configs()) {
             i++;
             Result r = forker.run(c);
+            if (forker.stopped()) {
+                break;
+            }
             results.add(r);
             o.printf(Locale.ROOT, "  [%2d/%d] %-40s %s  (%.1f s; %s)%n", i, plan.configs().size(), c.name(),
                     r.ok() ? Report.humanOps(r.opsMedian()) + " ops/s" : r.status(), r.seconds(),
@@ -300,8 +336,10 @@ public final class BenchCommand implements Callable<Integer> {
             o.flush();
         }
         double total = (System.nanoTime() - t0) / 1e9;
-        Report report = new Report(dir, plan, results, reproduce, total);
-        report.writeAll();
+        Report report = onExit.finish();
+        if (report == null) {
+            return 1; // terminated: the shutdown hook wrote a partial report
+        }
         o.println();
         o.print(report.consoleTable());
         o.printf(Locale.ROOT, "%ntotal %.0f s. Report: %s%n", total, dir.resolve("index.html"));

@@ -10,10 +10,14 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,70 +28,80 @@ final class Charts {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 540;
+    private static final int PANEL_WIDTH = 450;
+    private static final int PANEL_HEIGHT = 260;
 
     private Charts() {
     }
 
     /**
-     * Throughput (median, Mops/s) against threads, one series per scheme; runs without a stalled reader only,
-     * unless every run of the workload had one.
+     * Pending garbage over the last measured run as small multiples: one panel per scheme, each on its own
+     * linear scale from 0 (so a bounded scheme's few hundred objects do not vanish on the zero line of an
+     * unbounded one's millions), with and without a stalled reader (dashed), both in the scheme's colour.
      */
-    static boolean throughput(Path file, String workload, List<Result> rs) throws IOException {
+    static boolean pending(Path file, String workload, int threads, List<Result> rs) throws IOException {
         Map<String, List<Result>> byScheme = new LinkedHashMap<>();
         for (Result r : rs) {
-            if (r.ok()) {
-                byScheme.computeIfAbsent(r.config().scheme() + (r.config().stall() ? " + stalled reader" : ""),
-                        k -> new ArrayList<>()).add(r);
+            if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && r.seriesMs().length > 0) {
+                byScheme.computeIfAbsent(r.config().scheme(), k -> new ArrayList<>()).add(r);
             }
         }
         if (byScheme.isEmpty()) {
             return false;
         }
-        double lo = byScheme.values().stream().flatMap(List::stream).mapToDouble(Result::opsMedian).min().orElse(1);
-        double hi = byScheme.values().stream().flatMap(List::stream).mapToDouble(Result::opsMedian).max().orElse(1);
-        boolean log = lo > 0 && hi / lo > 30;
-        XYChart chart = base("throughput: " + workload + " (median of runs)", "worker threads",
-                "throughput (ops/s, all threads" + (log ? "; log scale)" : ")"));
-        chart.getStyler().setXAxisDecimalPattern("0");
-        if (log) {
-            // Baselines can be 1000x apart (a shared arena per object): a linear axis would flatten them to 0.
-            chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setYAxisTickLabelsFormattingFunction(Charts::opsLabel);
-        } else {
-            chart.getStyler().setYAxisMin(0.0);
-            chart.getStyler().setYAxisTickLabelsFormattingFunction(Charts::opsLabel);
-        }
+        List<BufferedImage> panels = new ArrayList<>();
         for (var e : byScheme.entrySet()) {
-            List<Result> l = e.getValue();
-            double[] x = l.stream().mapToDouble(r -> r.config().threads()).toArray();
-            double[] y = l.stream().mapToDouble(Result::opsMedian).toArray();
-            XYSeries s = chart.addSeries(e.getKey(), x, y);
-            s.setMarker(SeriesMarkers.CIRCLE);
-            s.setLineWidth(2f);
+            String scheme = e.getKey();
+            List<String> peaks = new ArrayList<>();
+            long max = 0;
+            for (Result r : e.getValue()) {
+                long peak = Arrays.stream(r.seriesPending()).max().orElse(0);
+                max = Math.max(max, peak);
+                peaks.add(String.format(Locale.ROOT, "%s %,d", r.config().stall() ? "stalled" : "peak", peak));
+            }
+            String title = scheme + ": " + String.join(", ", peaks);
+            XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
+                    .xAxisTitle("ms since the run started").yAxisTitle("pending objects").build();
+            style(chart);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            for (Result r : e.getValue()) {
+                line(chart, r.config().stall() ? "stalled reader" : "no stalled reader", r.seriesMs(),
+                        r.seriesPending(), r.config().stall(), SchemeColours.of(scheme));
+            }
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setYAxisMax(Math.max(4.0, max * 1.1)); // an all-zero series stays a visible line
+            chart.getStyler().setYAxisDecimalPattern("#,##0");
+            panels.add(BitmapEncoder.getBufferedImage(chart));
         }
-        save(chart, file);
+        int cols = panels.size() == 1 ? 1 : 2;
+        int rows = (panels.size() + cols - 1) / cols;
+        BufferedImage img = new BufferedImage(cols * PANEL_WIDTH, 34 + rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+            g.drawString("pending garbage (retired, not yet freed): " + workload + ", " + threads + " thread"
+                    + (threads == 1 ? "" : "s") + ", last run; each panel on its own scale", 10, 22);
+            for (int i = 0; i < panels.size(); i++) {
+                g.drawImage(panels.get(i), (i % cols) * PANEL_WIDTH, 34 + (i / cols) * PANEL_HEIGHT, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        if (!ImageIO.write(img, "png", file.toFile())) {
+            throw new IOException("no PNG writer in this JDK: cannot write " + file);
+        }
         return true;
     }
 
-    /** Pending garbage over the last measured run, per scheme, with and without a stalled reader. */
-    static boolean pending(Path file, String workload, int threads, List<Result> rs) throws IOException {
-        XYChart chart = base("pending garbage over time: " + workload + ", " + threads + " thread"
-                + (threads == 1 ? "" : "s") + " (last run)", "time since the run started (ms)",
-                "retired, not yet freed (objects)");
-        int n = 0;
-        for (Result r : rs) {
-            if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && r.seriesMs().length > 0) {
-                line(chart, r.config().scheme() + (r.config().stall() ? " + stalled reader" : ""), r.seriesMs(),
-                        r.seriesPending(), r.config().stall());
-                n++;
-            }
-        }
-        return saveCounts(chart, file, n);
-    }
-
-    /** Adds a time series without markers, dashed when {@code dashed}. */
-    private static void line(XYChart chart, String name, long[] x, long[] y, boolean dashed) {
+    /** Adds a time series without markers in {@code colour}, dashed when {@code dashed}. */
+    private static void line(XYChart chart, String name, long[] x, long[] y, boolean dashed, Color colour) {
         XYSeries s = chart.addSeries(name, toDouble(x), toDouble(y));
+        s.setLineColor(colour);
         s.setMarker(SeriesMarkers.NONE);
         if (dashed) {
             s.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
@@ -133,7 +147,7 @@ final class Charts {
             // all zeros: the scheme does not report the figure (leak counts no guards)
             if (r.ok() && r.hasReclaimer() && r.config().threads() == threads && y.length > 0
                     && y.length == r.seriesMs().length && java.util.Arrays.stream(y).anyMatch(v -> v != 0)) {
-                line(chart, r.config().scheme(), r.seriesMs(), y, false);
+                line(chart, r.config().scheme(), r.seriesMs(), y, false, SchemeColours.of(r.config().scheme()));
                 n++;
             }
         }
@@ -167,6 +181,7 @@ final class Charts {
             XYSeries s = chart.addSeries(r.config().scheme(), pts.stream().mapToDouble(p -> p[0]).toArray(),
                     pts.stream().mapToDouble(p -> p[1]).toArray());
             s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(SchemeColours.of(r.config().scheme()));
             s.setLineWidth(2.5f);
             n++;
         }
@@ -216,6 +231,11 @@ final class Charts {
     private static XYChart base(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
+        style(chart);
+        return chart;
+    }
+
+    private static void style(XYChart chart) {
         Styler st = chart.getStyler();
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
         st.setChartBackgroundColor(Color.WHITE);
@@ -226,7 +246,6 @@ final class Charts {
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(220, 220, 220));
         chart.getStyler().setMarkerSize(7);
-        return chart;
     }
 
     private static void save(XYChart chart, Path file) throws IOException {

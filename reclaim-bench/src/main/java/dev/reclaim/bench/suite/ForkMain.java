@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -31,6 +32,10 @@ public final class ForkMain {
     static final int BATCH = 32;
     /** Largest latency the histograms record (longer ones are clamped): one minute. */
     static final long MAX_LATENCY_NS = 60_000_000_000L;
+    /** The argument prefix naming the bench JVM's pid: the fork exits when that process is gone. */
+    static final String PARENT_ARG = "parent=";
+    /** The exit code of a fork that stopped because its bench JVM was gone. */
+    static final int ORPHANED = 3;
 
     private ForkMain() {
     }
@@ -41,6 +46,7 @@ public final class ForkMain {
      * @param args the result file, then the configuration as {@code key=value} arguments
      */
     public static void main(String[] args) {
+        watchParent(Arrays.asList(args));
         Path out = Path.of(args[0]);
         Config c = Config.fromArgs(Arrays.asList(args).subList(1, args.length));
         Properties p = new Properties();
@@ -62,6 +68,30 @@ public final class ForkMain {
             exit = 1;
         }
         System.exit(exit);
+    }
+
+    /**
+     * Halts this JVM as soon as the bench JVM named by the {@code parent=PID} argument is gone (at once when it
+     * is already gone, or was replaced by another process with the same pid): a fork never keeps running
+     * re-parented to init after its bench was killed without running its shutdown hook. Without the argument
+     * (a fork started by hand) nothing is watched.
+     */
+    static void watchParent(List<String> args) {
+        for (String a : args) {
+            if (a.startsWith(PARENT_ARG)) {
+                long pid = Long.parseLong(a.substring(PARENT_ARG.length()));
+                Optional<ProcessHandle> parent = ProcessHandle.current().parent().filter(h -> h.pid() == pid);
+                if (parent.isEmpty()) {
+                    orphaned(pid);
+                }
+                parent.get().onExit().thenRun(() -> orphaned(pid));
+            }
+        }
+    }
+
+    private static void orphaned(long pid) {
+        System.err.println("reclaim bench fork: the bench process " + pid + " is gone; this fork stops");
+        Runtime.getRuntime().halt(ORPHANED);
     }
 
     static void measure(Config c, Properties p) throws Exception {

@@ -1,15 +1,20 @@
 package dev.reclaim.bench.suite;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /** Writes {@code results.csv}, {@code results.json}, the PNG charts and {@code index.html}; formats the console table. */
 final class Report {
@@ -18,7 +23,8 @@ final class Report {
     static final List<String> COLUMNS = List.of("workload", "scheme", "threads", "stall", "key_range",
             "update_ratio", "runs", "ops_per_sec", "ops_per_sec_min", "ops_per_sec_max", "alloc_bytes_per_op",
             "peak_pending", "peak_pending_bytes", "peak_rss_mb", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns",
-            "lat_max_ns", "tasks", "freed_running_pct", "peak_open_guards", "status");
+            "lat_max_ns", "tasks", "freed_running_pct", "peak_open_guards", "baseline", "ratio_to_baseline", "spread",
+            "load_before", "load_after", "steal_pct", "status");
 
     private final Path dir;
     private final BenchCommand.Plan plan;
@@ -26,6 +32,10 @@ final class Report {
     private final String reproduce;
     private final double totalSeconds;
     private final Map<String, List<String>> charts = new LinkedHashMap<>();
+    private final Map<Result, Ratios.Ratio> ratios = new IdentityHashMap<>();
+    private final Map<String, String> baselines = new LinkedHashMap<>();
+    private String partial;
+    private List<String> jvmArgs = List.of();
 
     Report(Path dir, BenchCommand.Plan plan, List<Result> results, String reproduce, double totalSeconds) {
         this.dir = dir;
@@ -33,6 +43,50 @@ final class Report {
         this.results = results;
         this.reproduce = reproduce;
         this.totalSeconds = totalSeconds;
+        for (Workload w : plan.workloads()) {
+            List<Result> mine = of(w);
+            Ratios.baselineOf(w, mine).ifPresent(b -> {
+                baselines.put(w.id(), b);
+                for (Result r : mine) {
+                    Ratios.of(r, b, mine).ifPresent(q -> ratios.put(r, q));
+                }
+            });
+        }
+    }
+
+    /**
+     * Marks the report partial (the bench was stopped before every configuration ran).
+     *
+     * @param why what happened, or null for a complete report
+     * @return this report
+     */
+    Report partial(String why) {
+        this.partial = why;
+        return this;
+    }
+
+    /**
+     * Records the forks' extra JVM options ({@code --jvm-args}), shown in the report.
+     *
+     * @param args the options
+     * @return this report
+     */
+    Report jvmArgs(List<String> args) {
+        this.jvmArgs = List.copyOf(args);
+        return this;
+    }
+
+    /**
+     * Where the report goes.
+     *
+     * @return the report directory
+     */
+    Path directory() {
+        return dir;
+    }
+
+    private List<Result> of(Workload w) {
+        return results.stream().filter(r -> r.config().workload().equals(w.id())).toList();
     }
 
     void writeAll() throws IOException {
@@ -40,11 +94,13 @@ final class Report {
         Files.writeString(dir.resolve("results.csv"), csv());
         Files.writeString(dir.resolve("results.json"), json());
         for (Workload w : plan.workloads()) {
-            List<Result> mine = results.stream().filter(r -> r.config().workload().equals(w.id())).toList();
+            List<Result> mine = of(w);
             List<String> files = new ArrayList<>();
             List<Result> plain = mine.stream().filter(r -> r.config().stall() == allStalled(mine)).toList();
-            String f = "throughput-" + w.id() + ".png";
-            if (Charts.throughput(dir.resolve(f), w.id(), plain)) {
+            String f = "ratio-" + w.id() + ".png";
+            List<Ratios.Ratio> rs = plain.stream().map(ratios::get).filter(Objects::nonNull).toList();
+            if (baselines.containsKey(w.id())
+                    && RatioChart.write(dir.resolve(f), w.id(), baselines.get(w.id()), rs, runsOf(plain))) {
                 files.add(f);
             }
             f = "pending-" + w.id() + ".png";
@@ -78,6 +134,10 @@ final class Report {
         Files.writeString(dir.resolve("index.html"), html());
     }
 
+    private static int runsOf(List<Result> rs) {
+        return rs.isEmpty() ? 0 : rs.getFirst().config().runs();
+    }
+
     private static boolean allStalled(List<Result> rs) {
         return !rs.isEmpty() && rs.stream().allMatch(r -> r.config().stall());
     }
@@ -89,13 +149,17 @@ final class Report {
         for (Result r : results) {
             Config c = r.config();
             List<String> v = List.of(c.workload(), c.scheme(), Integer.toString(c.threads()), Boolean.toString(c.stall()),
-                    Integer.toString(c.keyRange()), c.updateRatio() < 0 ? "" : num(c.updateRatio()),
+                    Integer.toString(c.keyRange()), c.updateRatio() < 0 ? "" : ratioText(c.updateRatio()),
                     Integer.toString(r.opsPerSec().length), num0(r.opsMedian()), num0(r.opsMin()), num0(r.opsMax()),
                     num(r.allocMedian()), r.hasReclaimer() && r.ok() ? Long.toString(r.peakPendingMax()) : "",
                     r.hasReclaimer() && r.ok() ? Long.toString(r.peakPendingBytesMax()) : "",
                     r.rssKb() < 0 ? "" : num(r.rssKb() / 1024.0), lat(r, 50), lat(r, 99), lat(r, 99.9), lat(r, 100),
                     c.tasks() > 0 ? Integer.toString(c.tasks()) : "", r.bursts().isEmpty() ? "" : num(r.freedPercentMedian()),
-                    r.bursts().isEmpty() ? "" : Long.toString(r.peakOpenGuardsMax()), csvText(r.status()));
+                    r.bursts().isEmpty() ? "" : Long.toString(r.peakOpenGuardsMax()),
+                    ratios.containsKey(r) ? baselines.get(c.workload()) : "",
+                    ratios.containsKey(r) ? num3(ratios.get(r).median()) : "", num3(r.spread()),
+                    num(r.conditions().loadBefore()), num(r.conditions().loadAfter()), num(r.conditions().stealPct()),
+                    csvText(r.status()));
             b.append(String.join(",", v)).append('\n');
         }
         return b.toString();
@@ -119,6 +183,20 @@ final class Report {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.2f", v);
     }
 
+    private static String num3(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /**
+     * A fraction as written on the command line, without rounding: 0.001 -> "0.001", 0.5 -> "0.5", 1 -> "1".
+     *
+     * @param v the fraction
+     * @return its shortest exact decimal form
+     */
+    static String ratioText(double v) {
+        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
     // ---------------------------------------------------------------- JSON
 
     String json() {
@@ -126,6 +204,8 @@ final class Report {
         b.append("  \"command\": ").append(q(reproduce)).append(",\n");
         b.append("  \"date\": ").append(q(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))).append(",\n");
         b.append("  \"total_seconds\": ").append(num(totalSeconds)).append(",\n");
+        b.append("  \"partial\": ").append(partial == null ? "null" : q(partial)).append(",\n");
+        b.append("  \"fork_jvm_args\": ").append(q(String.join(" ", jvmArgs))).append(",\n");
         b.append("  \"machine\": {");
         boolean first = true;
         for (var e : Machine.describe(forkFlags()).entrySet()) {
@@ -140,7 +220,7 @@ final class Report {
             b.append("\"workload\": ").append(q(c.workload())).append(", \"scheme\": ").append(q(c.scheme()))
                     .append(", \"threads\": ").append(c.threads()).append(", \"stall\": ").append(c.stall())
                     .append(", \"key_range\": ").append(c.keyRange())
-                    .append(", \"update_ratio\": ").append(c.updateRatio() < 0 ? "null" : num(c.updateRatio()))
+                    .append(", \"update_ratio\": ").append(c.updateRatio() < 0 ? "null" : ratioText(c.updateRatio()))
                     .append(", \"warmup_ms\": ").append(c.warmupMs()).append(", \"duration_ms\": ").append(c.durationMs())
                     .append(", \"sanitize\": ").append(c.sanitize()).append(", \"tasks\": ").append(c.tasks())
                     .append(",\n      \"status\": ").append(q(r.status()))
@@ -151,6 +231,11 @@ final class Report {
                     .append(", \"peak_pending_bytes_runs\": ").append(arr(r.peakPendingBytes()))
                     .append(", \"peak_rss_kb\": ").append(r.rssKb())
                     .append(", \"fork_seconds\": ").append(num(r.seconds()))
+                    .append(",\n      \"load_before\": ").append(jnum(r.conditions().loadBefore()))
+                    .append(", \"load_after\": ").append(jnum(r.conditions().loadAfter()))
+                    .append(", \"steal_pct\": ").append(jnum(r.conditions().stealPct()))
+                    .append(", \"cpu_busy_pct\": ").append(jnum(r.conditions().busyPct()))
+                    .append(", \"ratio_to_baseline\": ").append(ratios.containsKey(r) ? num3(ratios.get(r).median()) : "null")
                     .append(",\n      \"latency_ns\": [");
             double[][] lc = r.latencyCurve();
             for (int k = 0; k < lc.length; k++) {
@@ -186,6 +271,10 @@ final class Report {
         }
         b.append("\n  ]\n}\n");
         return b.toString();
+    }
+
+    private static String jnum(double v) {
+        return Double.isNaN(v) ? "null" : num(v);
     }
 
     private static String arr(double[] v) {
@@ -299,15 +388,75 @@ final class Report {
 
     // ---------------------------------------------------------------- HTML
 
+    /**
+     * The warning shown when a configuration's runs are more than {@link Result#NOISY_SPREAD} apart: which ones,
+     * how far, and the load and steal time they ran under.
+     *
+     * @return the HTML, empty when no configuration is noisy
+     */
+    String noiseBanner() {
+        List<Result> noisy = results.stream().filter(Result::noisy)
+                .sorted(Comparator.comparingDouble(Result::spread).reversed()).toList();
+        if (noisy.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("<div class=\"banner\" id=\"noise\"><b>Noisy measurements:</b> ")
+                .append(noisy.size()).append(" of ").append(results.size())
+                .append(" configurations have runs more than ").append(Result.NOISY_SPREAD)
+                .append("x apart (fastest / slowest run): their bars differ by noise as much as by scheme. ")
+                .append(esc(loadSummary())).append(". Rerun on a quieter machine, or with more --runs, before")
+                .append(" claiming a ratio.<br>");
+        int shown = Math.min(noisy.size(), 12);
+        for (int i = 0; i < shown; i++) {
+            Result r = noisy.get(i);
+            Conditions c = r.conditions();
+            b.append(i == 0 ? "" : "; ").append(esc(r.config().name())).append(' ')
+                    .append(String.format(Locale.ROOT, "%.1fx", r.spread()))
+                    .append(Double.isNaN(c.loadBefore()) ? "" : esc(String.format(Locale.ROOT,
+                            " (load %.1f -> %.1f, steal %.1f%%)", c.loadBefore(), c.loadAfter(), c.stealPct())));
+        }
+        if (noisy.size() > shown) {
+            b.append("; and ").append(noisy.size() - shown).append(" more (sort the table by spread)");
+        }
+        return b.append(".</div>\n").toString();
+    }
+
+    /**
+     * The load average and steal time over the suite, for the report.
+     *
+     * @return e.g. "1-minute load average 1.2 to 5.3 on 2 cores; steal time at most 0.4% of a fork"
+     */
+    String loadSummary() {
+        DoubleSummaryStatistics load = results.stream().flatMapToDouble(r -> java.util.stream.DoubleStream.of(
+                r.conditions().loadBefore(), r.conditions().loadAfter())).filter(v -> !Double.isNaN(v))
+                .summaryStatistics();
+        DoubleSummaryStatistics steal = results.stream().mapToDouble(r -> r.conditions().stealPct())
+                .filter(v -> !Double.isNaN(v)).summaryStatistics();
+        if (load.getCount() == 0) {
+            return "load average unknown (no /proc/loadavg)";
+        }
+        return String.format(Locale.ROOT, "1-minute load average %.1f to %.1f on %d cores; steal time %s",
+                load.getMin(), load.getMax(), Runtime.getRuntime().availableProcessors(),
+                steal.getCount() == 0 ? "unknown" : String.format(Locale.ROOT, "at most %.1f%% of a fork",
+                        steal.getMax()));
+    }
+
     String html() {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>reclaim bench report</title>\n")
                 .append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}")
                 .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;")
-                .append("text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left}tr.fail td{background:#fdd}")
+                .append("text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left}")
                 .append("code,pre{background:#f6f6f6;padding:2px 4px}img{max-width:100%;border:1px solid #eee;")
-                .append("margin:.5em 0}</style></head><body>\n");
-        b.append("<h1>reclaim bench</h1>\n");
+                .append("margin:.5em 0}p.reading{max-width:60em}").append(ResultsTable.STYLE).append("</style>\n")
+                .append(ResultsTable.SCRIPT).append("</head><body>\n");
+        b.append("<h1>reclaim bench").append(partial == null ? "" : " (partial)").append("</h1>\n");
+        if (partial != null) {
+            b.append("<div class=\"banner partial\" id=\"partial\"><b>Partial report:</b> ").append(esc(partial))
+                    .append(". ").append(results.size()).append(" of ").append(plan.configs().size())
+                    .append(" configurations finished.</div>\n");
+        }
+        b.append(noiseBanner());
         long failed = results.stream().filter(r -> !r.ok()).count();
         b.append("<p>").append(results.size()).append(" configurations, each in its own JVM, in ")
                 .append(String.format(Locale.ROOT, "%.0f", totalSeconds)).append(" s")
@@ -316,7 +465,10 @@ final class Report {
                 .append(".</p>\n");
         b.append("<h2>Reproduce</h2>\n<pre>").append(esc(reproduce)).append("</pre>\n");
         b.append("<h2>Machine</h2>\n<table>\n");
-        for (var e : Machine.describe(forkFlags()).entrySet()) {
+        Map<String, String> machine = new LinkedHashMap<>(Machine.describe(forkFlags()));
+        machine.put("extra fork JVM options (--jvm-args)", jvmArgs.isEmpty() ? "none" : String.join(" ", jvmArgs));
+        machine.put("load during the suite", loadSummary());
+        for (var e : machine.entrySet()) {
             b.append("<tr><th class=\"l\">").append(esc(e.getKey())).append("</th><td class=\"l\">")
                     .append(esc(e.getValue())).append("</td></tr>\n");
         }
@@ -325,37 +477,34 @@ final class Report {
         if (any != null) {
             b.append("<p>Each configuration: one warm-up run of ").append(any.warmupMs()).append(" ms, then ")
                     .append(any.runs()).append(" measured runs of ").append(any.durationMs())
-                    .append(" ms in the same fork, each on a fresh instance of the structure. Figures are the median")
-                    .append(" of the runs; the slowest and fastest run (min&ndash;max) are in the table below and in results.csv.")
+                    .append(" ms in the same fork, each on a fresh instance of the structure. Bars are the median")
+                    .append(" of the runs, whiskers the slowest and fastest run; ratios are to the workload's JDK")
+                    .append(" baseline at the same thread count, measured in the same suite.")
                     .append(any.sanitize() ? " <b>Sanitizer mode was on: the figures measure the checks.</b>" : "")
-                    .append("</p>\n");
+                    .append("</p>\n<p class=\"reading\" id=\"leak\">leak (never frees) is the cost floor of the guards,")
+                    .append(" not always the fastest: ").append(esc(Readings.LEAK)).append("</p>\n");
         }
         for (Workload w : plan.workloads()) {
-            b.append("<h2>").append(esc(w.id())).append("</h2>\n<p>One operation: ").append(esc(w.description()))
-                    .append(".</p>\n");
+            b.append("<h2 id=\"w-").append(esc(w.id())).append("\">").append(esc(w.id())).append("</h2>\n")
+                    .append("<p>One operation: ").append(esc(w.description())).append(".</p>\n")
+                    .append("<p class=\"reading\">").append(esc(Readings.of(w, of(w), ratios, baselines.get(w.id()))))
+                    .append("</p>\n");
             for (String f : charts.getOrDefault(w.id(), List.of())) {
                 b.append("<img src=\"").append(esc(f)).append("\" alt=\"").append(esc(f)).append("\">\n");
             }
         }
-        b.append("<h2>Results</h2>\n<p>Also as <a href=\"results.csv\">results.csv</a> and ")
+        b.append("<h2>Results</h2>\n<p>Click a column to sort. Also as <a href=\"results.csv\">results.csv</a> and ")
                 .append("<a href=\"results.json\">results.json</a> (per-run values, latency curves, pending series).</p>\n");
-        b.append("<table>\n<tr>");
-        for (String col : COLUMNS) {
-            b.append("<th").append(col.equals("status") || col.equals("workload") || col.equals("scheme")
-                    ? " class=\"l\"" : "").append(">").append(esc(col)).append("</th>");
-        }
-        b.append("</tr>\n");
-        for (String line : csv().lines().skip(1).toList()) {
-            List<String> cells = splitCsv(line);
-            b.append(cells.getLast().equals("ok") ? "<tr>" : "<tr class=\"fail\">");
-            for (int i = 0; i < cells.size(); i++) {
-                String col = COLUMNS.get(i);
-                b.append(col.equals("status") || col.equals("workload") || col.equals("scheme") ? "<td class=\"l\">" : "<td>")
-                        .append(esc(cells.get(i))).append("</td>");
+        b.append(ResultsTable.html(results, ratios, baselines));
+        List<Result> failures = results.stream().filter(r -> !r.ok()).toList();
+        if (!failures.isEmpty()) {
+            b.append("<h3>Failures</h3>\n<ul>\n");
+            for (Result r : failures) {
+                b.append("<li><b>").append(esc(r.config().name())).append("</b>: ").append(esc(r.status()))
+                        .append("</li>\n");
             }
-            b.append("</tr>\n");
+            b.append("</ul>\n");
         }
-        b.append("</table>\n");
         String bursts = burstTable();
         if (!bursts.isEmpty()) {
             b.append("<h2>Bursts</h2>\n<p>One line per measured burst of a burst workload (nobody calls flush or")
@@ -374,6 +523,10 @@ final class Report {
                 .append(ForkMain.BATCH).append(" operations per thread, all runs merged (HdrHistogram); includes")
                 .append(" the cost of System.nanoTime (~20-30 ns).</li>\n")
                 .append("<li><b>stall</b>: a reader thread held a guard open for the whole run (a stalled reader).</li>\n")
+                .append("<li><b>spread</b>: fastest run / slowest run of the configuration; above 1.5 the configuration")
+                .append(" is flagged as noisy. <b>x baseline</b>: median ops/s over the baseline's median at the same")
+                .append(" thread count. <b>load</b>: the 1-minute load average before and after the fork;")
+                .append(" <b>steal %</b>: CPU time the hypervisor gave to other guests during the fork.</li>\n")
                 .append("<li><b>tasks</b>, <b>freed_running_pct</b>, <b>peak_open_guards</b> (burst workloads): tasks per")
                 .append(" burst (threads are then carrier threads of the virtual-thread scheduler); objects freed by the")
                 .append(" time the last task finished as % of those retired when the last 10,000 tasks started (median of")
@@ -381,34 +534,6 @@ final class Report {
                 .append(" alloc_bytes_per_op the whole JVM's heap allocation per task.</li>\n")
                 .append("</ul>\n</body></html>\n");
         return b.toString();
-    }
-
-    private static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 
     static String esc(String s) {

@@ -25,11 +25,15 @@ import java.util.Properties;
  *                         for the other workloads
  * @param seriesOpenGuards open guards at the times of {@code seriesMs} (burst workloads only, else empty)
  * @param seriesHeapMb     Java heap in use at those times, MiB (burst workloads only, else empty)
+ * @param conditions       the load average and steal time around the fork
  */
 public record Result(Config config, String status, double[] opsPerSec, double[] allocBytesPerOp, long[] peakPending,
                      long[] peakPendingBytes, boolean hasReclaimer, long[] seriesMs, long[] seriesPending,
                      double[][] latencyCurve, long rssKb, String jvmArgs, double seconds, List<BurstRun> bursts,
-                     long[] seriesOpenGuards, long[] seriesHeapMb) {
+                     long[] seriesOpenGuards, long[] seriesHeapMb, Conditions conditions) {
+
+    /** The spread (fastest run / slowest run) above which the report warns that the figures are noise. */
+    static final double NOISY_SPREAD = 1.5;
 
     /**
      * The percentiles stored in {@link #latencyCurve()}: 50 and 100 (1 - 10^(-k/4)) for k = 0..18 (up to
@@ -79,6 +83,37 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
      */
     public double opsMax() {
         return Arrays.stream(opsPerSec).max().orElse(Double.NaN);
+    }
+
+    /**
+     * How far apart the runs are: the fastest run's throughput over the slowest's.
+     *
+     * @return at least 1, or NaN with fewer than two runs or a run of zero throughput
+     */
+    public double spread() {
+        double lo = opsMin();
+        return opsPerSec.length < 2 || !(lo > 0) ? Double.NaN : opsMax() / lo;
+    }
+
+    /**
+     * Whether the runs of this configuration are more than {@link #NOISY_SPREAD} apart.
+     *
+     * @return {@code true} when {@link #spread()} exceeds 1.5
+     */
+    public boolean noisy() {
+        return spread() > NOISY_SPREAD;
+    }
+
+    /**
+     * This result with the conditions its fork ran under.
+     *
+     * @param c the conditions
+     * @return a copy with {@code c}
+     */
+    Result withConditions(Conditions c) {
+        return new Result(config, status, opsPerSec, allocBytesPerOp, peakPending, peakPendingBytes, hasReclaimer,
+                seriesMs, seriesPending, latencyCurve, rssKb, jvmArgs, seconds, bursts, seriesOpenGuards, seriesHeapMb,
+                c);
     }
 
     /**
@@ -193,7 +228,8 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
                 longs(p.getProperty("series_ms", "")), longs(p.getProperty("series_pending", "")),
                 curve.toArray(double[][]::new),
                 Long.parseLong(p.getProperty("rss_hwm_kb", "-1")), p.getProperty("jvm_args", ""), seconds, bursts,
-                longs(p.getProperty("series_open_guards", "")), longs(p.getProperty("series_heap_mb", "")));
+                longs(p.getProperty("series_open_guards", "")), longs(p.getProperty("series_heap_mb", "")),
+                Conditions.UNKNOWN);
     }
 
     /**
@@ -207,7 +243,7 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
     static Result failed(Config c, String status, double seconds) {
         return new Result(c, status, new double[0], new double[0], new long[0], new long[0],
                 Workloads.isScheme(c.scheme()), new long[0], new long[0], new double[0][], -1, "", seconds, List.of(),
-                new long[0], new long[0]);
+                new long[0], new long[0], Conditions.UNKNOWN);
     }
 
     private static long[] longs(String csv) {

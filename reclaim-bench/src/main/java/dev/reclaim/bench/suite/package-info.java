@@ -9,8 +9,15 @@
  * {@code --enable-native-access=ALL-UNNAMED}, main class {@link dev.reclaim.bench.suite.ForkMain}), which does
  * one warm-up run and {@code --runs} measured runs, each on a fresh structure, and writes a properties file
  * ({@code DIR/raw/}; its output goes to {@code DIR/logs/}). The parent reads them back as
- * {@link dev.reclaim.bench.suite.Result}s and {@code Report} writes {@code results.csv}, {@code results.json},
- * the XChart PNGs ({@code Charts}) and {@code index.html}.
+ * {@link dev.reclaim.bench.suite.Result}s, with the load average and steal time around each fork
+ * ({@link dev.reclaim.bench.suite.Conditions}), and {@code Report} writes {@code results.csv}, {@code results.json},
+ * the PNGs ({@code RatioChart}: each scheme's throughput over the workload's baseline with min-max whiskers;
+ * {@code Charts}: pending garbage as small multiples, latency, burst series; colours from {@code SchemeColours})
+ * and {@code index.html} (a noise banner, {@code Readings} per workload, the sortable {@code ResultsTable}).
+ *
+ * <p>A fork never outlives its bench: {@code ReportOnExit}'s shutdown hook stops the {@code Forker} (the running
+ * fork is destroyed) and writes a partial report, and each fork halts when the bench process is gone
+ * ({@code ForkMain.watchParent}, for a bench killed without its hooks).
  *
  * <p>Inside a fork, each worker thread loops: time one operation with {@code System.nanoTime} into its
  * HdrHistogram, then run {@code ForkMain.BATCH - 1} more, until the run's time is up; heap allocation is

@@ -61,7 +61,7 @@ class BenchCommandTest {
         assertTrue(html.contains("cores"), "the report states the machine");
         List<String> pngs = new java.util.ArrayList<>();
         for (Workload w : Workloads.ALL) {
-            pngs.add("throughput-" + w.id() + ".png");
+            pngs.add("ratio-" + w.id() + ".png");
             if (!w.schemeIds().isEmpty()) { // a workload running only baselines has no pending garbage to plot
                 pngs.add("pending-" + w.id() + ".png");
             }
@@ -91,6 +91,17 @@ class BenchCommandTest {
             assertTrue(seen.contains(c.workload() + "/" + c.scheme() + "/" + c.threads() + "/" + c.stall()),
                     "row for " + c.name());
         }
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",", -1);
+            if (f[0].equals("arcswap")) {
+                assertEquals("0.001", f[header.indexOf("update_ratio")], "the update ratio as given: " + line);
+            }
+        }
+        BenchReportTest.assertReadableTable(html, plan.configs().size());
+        for (Workload w : Workloads.ALL) {
+            assertTrue(html.contains("<h2 id=\"w-" + w.id() + "\">"), "a section for " + w.id());
+        }
+        assertTrue(html.contains("ArcSwapBench"), "the arcswap section relates the workload to the JMH figure");
         String json = Files.readString(out.resolve("results.json"));
         assertTrue(json.contains("\"pending_series\""), "the JSON holds the pending series");
         assertEquals(plan.configs().size(), json.split("\"workload\": ").length - 1, "one JSON result per configuration");
@@ -186,7 +197,8 @@ class BenchCommandTest {
                 List.of("bench", "--runs", "0"),
                 List.of("bench", "--update-ratio", "1.5"),
                 List.of("bench", "--key-range", "0"),
-                List.of("bench", "--tasks", "0"));
+                List.of("bench", "--tasks", "0"),
+                List.of("bench", "--jvm-args", "Xmx1g"));
         for (List<String> args : bad) {
             Run r = run(args.toArray(String[]::new));
             assertEquals(2, r.exit(), "exit code for " + args);
