@@ -103,8 +103,10 @@ class TreiberStackTest extends ContainerSuite {
                 pairs.run(); // warm-up: JIT and the reclaimer's per-thread state
                 bytes[id] = HeapAllocation.fewestBytes(pairs) + (sink[0] == 42 ? 1 : 0);
             });
+            // A per-operation allocation would be >= 1.6 MB here; the bound leaves room for the occasional growth of
+            // a scan buffer or retired list (robust: 800 B in 100,000 pairs was seen on a fresh clone under load)
             for (int id = 0; id < 2; id++) {
-                assertTrue(bytes[id] <= 512, scheme.id() + ": thread " + id + " allocated " + bytes[id]
+                assertTrue(bytes[id] <= 16_384, scheme.id() + ": thread " + id + " allocated " + bytes[id]
                         + " bytes on the heap in 100000 contended push/pop pairs");
             }
         }
