@@ -3,6 +3,7 @@ package dev.reclaim.bench.jmh;
 import dev.reclaim.arc.Arc;
 import dev.reclaim.arc.ArcGuard;
 import dev.reclaim.arc.ArcSwap;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code AtomicReference.get()} with the same yields and thread starts: the floor. The ArcSwap cost per read is
  * {@code load - plain} of the same {@code threads}. {@code writer=1ms} stores a new value every millisecond from
  * a platform thread (its scan visits every debt slot), {@code none} never. Reported as ns per read (wall time of
- * the invocation / reads; all cores together).
+ * the invocation / reads; all cores together), and the process CPU time per read ({@code cpu ns/read}, printed per
+ * iteration).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -72,6 +74,7 @@ public class ArcSwapVirtualBench {
     private ArcSwap<long[]> swap;
     private final AtomicReference<long[]> ref = new AtomicReference<>(new long[] {1});
     private volatile boolean running;
+    private long cpuAtStart;
     private Thread writerThread;
 
     /** Creates the benchmark state (JMH instantiates it). */
@@ -106,6 +109,26 @@ public class ArcSwapVirtualBench {
             writerThread.join();
         }
         swap.close();
+    }
+
+    /** Marks the process CPU time at the start of an iteration (one invocation). */
+    @Setup(Level.Iteration)
+    public void iterationStart() {
+        cpuAtStart = processCpuNanos();
+    }
+
+    /**
+     * Prints the process CPU time of the iteration per read ({@code cpu ns/read}, every thread of the JVM,
+     * JIT and GC included): on a shared, loaded machine it moves less than the wall time, which includes the
+     * time the JVM's threads waited for a core.
+     */
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+        System.out.printf("%ncpu ns/read: %.1f%n", (processCpuNanos() - cpuAtStart) / (double) ((long) READERS * OPS));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
