@@ -428,6 +428,15 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                 }
             }
         }
+        return acquirePool(x, me, projection);
+    }
+
+    /**
+     * The pool path of {@link #acquire} (virtual threads, nested guards, symmetric mode) from f2 on, with
+     * {@code x} read at f1: a method of its own, so that the lane path above stays small enough for the JIT to
+     * inline into every caller.
+     */
+    private DebtGuard acquirePool(Counted<?> x, Thread me, Function<Object, Object> projection) {
         DebtSlot[] t = DebtPool.tableVolatile();
         int mask = t.length - 1;
         int cursor = -1;
