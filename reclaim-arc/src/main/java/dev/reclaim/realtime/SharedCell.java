@@ -59,11 +59,12 @@ public final class SharedCell<T> implements AutoCloseable {
      * thread): reader() takes a free entry (a stack of the indices unregister() freed, else the next unused one)
      * and stores the reader there (volatile element store E), unregister() stores null; the array is replaced by
      * a copy only to double it when full, or to compact it to the live readers once they fill a quarter of it
-     * or less, so registering costs O(1) amortized however many readers are registered (a copy-on-write array
-     * per registration cost O(readers): seconds for thousands of thread-per-task readers). The collector reads
-     * the array field (volatile) and then each entry (volatile). A reader registered after the collector's read R
-     * of its entry (or of the field, when the reader went into a newer array) stored E after R in S, and its
-     * first get() comes after E: W <S R <S E <S B, the same argument as above. A copy holds every reader the old
+     * or less, so registering costs O(1) amortized however many readers are registered (thread-per-task readers
+     * register by the thousand), and the array a pass scans holds fewer than 4x the registered readers (or 8
+     * entries). The collector reads the array field (volatile) and then each entry (volatile). A reader
+     * registered after the collector's read R of its entry (or of the field, when the reader went into a newer
+     * array) stored E after R in S, and its first get() comes after E: W <S R <S E <S B, the same argument as
+     * above. A copy holds every reader the old
      * array held except those unregistered (their holding is null before unregister), so a collector still
      * scanning an old array sees every reader that can hold a value.
      */

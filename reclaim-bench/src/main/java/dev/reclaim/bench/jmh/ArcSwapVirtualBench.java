@@ -3,9 +3,6 @@ package dev.reclaim.bench.jmh;
 import dev.reclaim.arc.Arc;
 import dev.reclaim.arc.ArcGuard;
 import dev.reclaim.arc.ArcSwap;
-import java.lang.management.ManagementFactory;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -114,21 +111,13 @@ public class ArcSwapVirtualBench {
     /** Marks the process CPU time at the start of an iteration (one invocation). */
     @Setup(Level.Iteration)
     public void iterationStart() {
-        cpuAtStart = processCpuNanos();
+        cpuAtStart = VirtualReadersDriver.processCpuNanos();
     }
 
-    /**
-     * Prints the process CPU time of the iteration per read ({@code cpu ns/read}, every thread of the JVM,
-     * JIT and GC included): on a shared, loaded machine it moves less than the wall time, which includes the
-     * time the JVM's threads waited for a core.
-     */
+    /** Prints the iteration's process CPU time per read ({@code cpu ns/read}; see {@link VirtualReadersDriver}). */
     @TearDown(Level.Iteration)
     public void iterationEnd() {
-        System.out.printf("%ncpu ns/read: %.1f%n", (processCpuNanos() - cpuAtStart) / (double) ((long) READERS * OPS));
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        VirtualReadersDriver.printCpuPerRead(cpuAtStart, (long) READERS * OPS);
     }
 
     /**
@@ -141,30 +130,8 @@ public class ArcSwapVirtualBench {
     @OperationsPerInvocation(READERS * OPS)
     public void reads(Blackhole bh) throws InterruptedException {
         boolean load = "load".equals(read);
-        if ("virtual".equals(threads)) {
-            boolean inside = "inside".equals(unmount);
-            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int r = 0; r < READERS; r++) {
-                    ex.execute(() -> bh.consume(reader(load, true, inside, OPS)));
-                }
-            }
-        } else {
-            int cores = Runtime.getRuntime().availableProcessors();
-            Thread[] ts = new Thread[cores];
-            for (int c = 0; c < cores; c++) {
-                long share = (long) READERS * OPS / cores;
-                ts[c] = Thread.ofPlatform().start(() -> {
-                    long s = 0;
-                    for (long done = 0; done < share; done += OPS) {
-                        s += reader(load, false, false, OPS);
-                    }
-                    bh.consume(s);
-                });
-            }
-            for (Thread t : ts) {
-                t.join();
-            }
-        }
+        boolean inside = "inside".equals(unmount);
+        VirtualReadersDriver.run("virtual".equals(threads), READERS, OPS, bh, v -> reader(load, v, v && inside, OPS));
     }
 
     private long reader(boolean load, boolean yield, boolean inside, int ops) {

@@ -9,9 +9,6 @@ import dev.reclaim.arc.ArcSwap;
 import dev.reclaim.realtime.RealtimeCollector;
 import dev.reclaim.realtime.SharedCell;
 import dev.reclaim.sync.RcuCell;
-import java.lang.management.ManagementFactory;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -141,21 +138,13 @@ public class VirtualReadersBench {
     /** Marks the process CPU time at the start of an iteration (one invocation). */
     @Setup(Level.Iteration)
     public void iterationStart() {
-        cpuAtStart = processCpuNanos();
+        cpuAtStart = VirtualReadersDriver.processCpuNanos();
     }
 
-    /**
-     * Prints the process CPU time of the iteration per read ({@code cpu ns/read}, every thread of the JVM,
-     * JIT and GC included): on a shared, loaded machine it moves less than the wall time, which includes the
-     * time the JVM's threads waited for a core.
-     */
+    /** Prints the iteration's process CPU time per read ({@code cpu ns/read}; see {@link VirtualReadersDriver}). */
     @TearDown(Level.Iteration)
     public void iterationEnd() {
-        System.out.printf("%ncpu ns/read: %.1f%n", (processCpuNanos() - cpuAtStart) / (double) ((long) READERS * OPS));
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        VirtualReadersDriver.printCpuPerRead(cpuAtStart, (long) READERS * OPS);
     }
 
     /**
@@ -167,29 +156,7 @@ public class VirtualReadersBench {
     @Benchmark
     @OperationsPerInvocation(READERS * OPS)
     public void reads(Blackhole bh) throws InterruptedException {
-        if ("virtual".equals(threads)) {
-            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int r = 0; r < READERS; r++) {
-                    ex.execute(() -> bh.consume(reader(true)));
-                }
-            }
-        } else {
-            int cores = Runtime.getRuntime().availableProcessors();
-            Thread[] ts = new Thread[cores];
-            for (int c = 0; c < cores; c++) {
-                long share = (long) READERS * OPS / cores;
-                ts[c] = Thread.ofPlatform().start(() -> {
-                    long s = 0;
-                    for (long done = 0; done < share; done += OPS) {
-                        s += reader(false);
-                    }
-                    bh.consume(s);
-                });
-            }
-            for (Thread t : ts) {
-                t.join();
-            }
-        }
+        VirtualReadersDriver.run("virtual".equals(threads), READERS, OPS, bh, this::reader);
     }
 
     private long reader(boolean yield) {
