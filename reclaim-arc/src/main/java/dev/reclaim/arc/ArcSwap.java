@@ -29,7 +29,8 @@ import java.util.function.Function;
  * wait for readers, and readers never wait for writers.
  *
  * <p>Progress: {@code load()} is lock-free and bounded (at most one helping round after its fast path; a
- * probe of a few slots of the slot table, which grows under a lock when they are all busy); writers are
+ * probe of a few slots of the slot table, from the thread's own slot on a platform thread and from its CPU's claim
+ * cursor on a virtual thread, and a table that grows under a lock when they are all busy); writers are
  * lock-free (their CAS retries only when another writer succeeded) and scan every debt slot, whose number follows
  * the loads open at once (a writer shrinks the table again after a burst).
  * {@link ArcSwapOption} is the variant that may hold no value.
@@ -57,6 +58,9 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      *
      * Reader fast path (load)
      * -----------------------
+     * Which slot f2 tries first is a hint only: the thread-id hash on platform threads, the claim cursor of the
+     * current CPU on virtual threads (DebtPool's CURSORS, CpuHint). Any slot the CAS claims serves the argument
+     * below equally.
      *   f1  x = current                    volatile read
      *   f2  CAS slot.debt null -> x        claims a free slot and publishes the debt in one volatile CAS
      *   f3  current == x ?                 volatile re-read: yes -> the guard reads x, debt-protected
@@ -424,17 +428,40 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                 }
             }
         }
+        return acquirePool(x, me, projection);
+    }
+
+    /**
+     * The pool path of {@link #acquire} (virtual threads, nested guards, symmetric mode) from f2 on, with
+     * {@code x} read at f1: a method of its own, so that the lane path above stays small enough for the JIT to
+     * inline into every caller.
+     */
+    private DebtGuard acquirePool(Counted<?> x, Thread me, Function<Object, Object> projection) {
         DebtSlot[] t = DebtPool.tableVolatile();
         int mask = t.length - 1;
-        int start = SlotSupport.spread(me.threadId()) & mask;
-        for (int i = 0, n = Math.min(DebtPool.PROBE, t.length); i < n; i++) {
+        int cursor = -1;
+        int start;
+        if (CpuHint.ENABLED && me.isVirtual()) {
+            cursor = DebtPool.cursorIndex(CpuHint.cpu()); // this CPU's warm slot, not the virtual thread's own
+            start = DebtPool.cursorPlain(cursor);
+        } else {
+            start = SlotSupport.spread(me.threadId());
+        }
+        int n = Math.min(DebtPool.PROBE, t.length);
+        for (int i = 0; i < n; i++) {
             DebtSlot s = t[(start + i) & mask];
             if (s.debtOpaque() == null && s.casDebt(null, x)) { // f2: claim + debt
+                if (i != 0 && cursor >= 0) {
+                    DebtPool.setCursorPlain(cursor, (start + i) & mask);
+                }
                 if (currentVolatile() == x && !helpingOnly) { // f3
                     return open(s, x, false, projection);
                 }
                 return helped(s, x, projection);
             }
+        }
+        if (cursor >= 0) {
+            DebtPool.setCursorPlain(cursor, (start + n) & mask); // the next load on this CPU probes past the busy run
         }
         return acquireSlow(projection);
     }

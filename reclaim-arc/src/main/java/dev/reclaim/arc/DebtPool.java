@@ -8,9 +8,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The global table of {@link DebtSlot}s shared by every {@link ArcSwap}, sized by the loads open at once. Slots
  * are claimed per load by a CAS on their debt word (no ThreadLocal: a virtual thread, or a guard closed on
- * another thread, never strands a slot), probing {@link #PROBE} slots from a hash of the thread id, then a few
+ * another thread, never strands a slot), probing {@link #PROBE} slots from a start index, then a few
  * more from random starts ({@link #claimSlow}); when those are busy too the table doubles under a lock, so a claim
- * costs O(1) expected however many loads are open, and a load never waits for a slot. After a burst of open loads (virtual threads parked inside
+ * costs O(1) expected however many loads are open, and a load never waits for a slot. A platform thread starts
+ * from a hash of its id (its own slot, as long as no other thread hashes there). A virtual thread starts from
+ * the claim cursor of the CPU it runs on ({@link CpuHint}; the thread-id hash when that is unavailable): the
+ * virtual threads a carrier runs one after another then reuse the slot that CPU's cache holds, and a cursor
+ * moves on only when its slot is busy (a guard held across an unmount, or nested). After a burst of open loads (virtual threads parked inside
  * guards) the table shrinks back: a writer's scan, which visits every slot anyway, sees how many are claimed and
  * how high, and cuts the free top of the table off ({@link #shrink}), so that a store's scan follows the loads
  * open now, not the largest burst ever seen.
@@ -52,6 +56,23 @@ final class DebtPool {
      */
     static boolean shrinkUnmarkedForTests;
 
+    /** Claim cursors, one per CPU stripe ({@link #cursorIndex}), each on its own 128-byte span of the array. */
+    static final int STRIPES = 64;
+    private static final int CURSOR_SPACING = 32;
+    /**
+     * Where a virtual thread's fast-path probe starts on each CPU: the slot of that CPU's last claim that did not
+     * land on the cursor itself (so a steady load, whose cursor slot is free again when the next load comes,
+     * writes nothing here). Plain ints, read and written racily: a stale cursor only starts a probe elsewhere.
+     * Stripe k starts at {@code k * PROBE / 2}, so that the CPUs of a fresh table (4 slots per core) start apart.
+     */
+    private static final int[] CURSORS = new int[STRIPES * CURSOR_SPACING];
+
+    static {
+        for (int k = 0; k < STRIPES; k++) {
+            CURSORS[k * CURSOR_SPACING] = k * (PROBE / 2);
+        }
+    }
+
     /** The slot table; replaced (copy-on-write) under LOCK. Via TABLE. */
     private static volatile DebtSlot[] table;
     private static final Object LOCK = new Object();
@@ -61,6 +82,19 @@ final class DebtPool {
 
     static DebtSlot[] tableVolatile() {
         return (DebtSlot[]) TABLE.getVolatile(); // volatile: SC after the reader's first load of the swap (see ArcSwap)
+    }
+
+    /** The cursor of the stripe of {@code cpu} (any int: -1, "unknown", has a stripe too). */
+    static int cursorIndex(int cpu) {
+        return (cpu & (STRIPES - 1)) * CURSOR_SPACING;
+    }
+
+    static int cursorPlain(int index) {
+        return CURSORS[index]; // plain: a probe hint (see CURSORS); the claim CAS validates the slot
+    }
+
+    static void setCursorPlain(int index, int slot) {
+        CURSORS[index] = slot; // plain: a probe hint; read by cursorPlain on any carrier of this CPU
     }
 
     /**

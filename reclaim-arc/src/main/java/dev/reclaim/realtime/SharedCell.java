@@ -55,19 +55,46 @@ public final class SharedCell<T> implements AutoCloseable {
      * Garbage bound: each reader holds at most one value, so at most (readers + 1) replaced values can wait
      * for readers at a time; the rest are destroyed on the next pass. A reader stalled between steps 1 and 3
      * holds back every replaced value until it resumes (it delays destruction, never the writer).
-     * Registration: readers live in a copy-on-write array written under the cell's monitor (off the realtime
-     * thread) and read with a volatile load.
+     * Registration: readers live in an array of entries written under the cell's monitor (off the realtime
+     * thread): reader() takes a free entry (a stack of the indices unregister() freed, else the next unused one)
+     * and stores the reader there (volatile element store E), unregister() stores null; the array is replaced by
+     * a copy only to double it when full, or to compact it to the live readers once they fill a quarter of it
+     * or less, so registering costs O(1) amortized however many readers are registered (thread-per-task readers
+     * register by the thousand), and the array a pass scans holds fewer than 4x the registered readers (or 8
+     * entries). The collector reads the array field (volatile) and then each entry (volatile). A reader
+     * registered after the collector's read R of its entry (or of the field, when the reader went into a newer
+     * array) stored E after R in S, and its first get() comes after E: W <S R <S E <S B, the same argument as
+     * above. A copy holds every reader the old
+     * array held except those unregistered (their holding is null before unregister), so a collector still
+     * scanning an old array sees every reader that can hold a value.
      */
 
     private static final Object BUSY = new Object();
+    /**
+     * Test seam, for a negative control only: compaction leaves the live readers out of the copy, so the
+     * collector no longer sees what they hold. Plain static: tests set it while single-threaded.
+     */
+    static boolean compactDropsReadersForTests;
+    /** The smallest readers array once one reader registered. */
+    private static final int MIN_READERS = 8;
     private static final Reader<?>[] NO_READERS = new Reader<?>[0];
 
     private final RealtimeCollector collector;
     private final Consumer<? super T> destructor;
     /** The live value; accessed through currentVolatile()/getAndSetCurrent(). Null once closed. */
     private Value<T> current;
-    /** Registered readers; copy-on-write under `this` (volatile: read by the collector and writers). */
+    /**
+     * Registered readers (null: a free entry); entries written under `this` with volatile element stores, the
+     * array replaced under `this` to grow or compact (volatile: read by the collector).
+     */
     private volatile Reader<?>[] readers = NO_READERS;
+    /** Entries ever used in the current array (a prefix); under `this`. */
+    private int used;
+    /** Registered readers; under `this`. */
+    private int live;
+    /** Indices below {@link #used} that unregister() freed, a stack of {@link #freeCount}; under `this`. */
+    private int[] free = new int[0];
+    private int freeCount;
 
     SharedCell(RealtimeCollector collector, T initial, Consumer<? super T> destructor) {
         this.collector = collector;
@@ -87,10 +114,20 @@ public final class SharedCell<T> implements AutoCloseable {
             if (currentVolatile() == null) {
                 throw closedError();
             }
-            Reader<?>[] old = readers;
-            Reader<?>[] next = Arrays.copyOf(old, old.length + 1);
-            next[old.length] = r;
-            readers = next;
+            Reader<?>[] a = readers;
+            int i;
+            if (freeCount > 0) {
+                i = free[--freeCount];
+            } else {
+                if (used == a.length) {
+                    a = Arrays.copyOf(a, Math.max(MIN_READERS, 2 * a.length));
+                    readers = a; // volatile write: publishes the bigger copy; pairs with the collector's read
+                }
+                i = used++;
+            }
+            r.index = i;
+            live++;
+            setEntryVolatile(a, i, r); // E in the notes: before the reader's first get(); pairs with entryVolatile
         }
         return r;
     }
@@ -145,7 +182,12 @@ public final class SharedCell<T> implements AutoCloseable {
     }
 
     private boolean heldByAnyReader(Value<?> v) {
-        for (Reader<?> r : readers) { // volatile read of the array: pairs with the write in reader()/Reader.close()
+        Reader<?>[] a = readers; // volatile read of the array: pairs with its replacement in reader()/unregister()
+        for (int i = 0; i < a.length; i++) {
+            Reader<?> r = entryVolatile(a, i);
+            if (r == null) {
+                continue;
+            }
             Object h = r.holdingVolatile();
             if (h == BUSY || h == v) {
                 return true;
@@ -155,15 +197,56 @@ public final class SharedCell<T> implements AutoCloseable {
     }
 
     private synchronized void unregister(Reader<?> r) {
-        Reader<?>[] old = readers;
-        int i = Arrays.asList(old).indexOf(r);
-        if (i < 0) {
+        Reader<?>[] a = readers;
+        int i = r.index;
+        if (i < 0 || i >= a.length || entryVolatile(a, i) != r) {
             return;
         }
-        Reader<?>[] next = new Reader<?>[old.length - 1];
-        System.arraycopy(old, 0, next, 0, i);
-        System.arraycopy(old, i + 1, next, i, old.length - i - 1);
-        readers = next;
+        setEntryVolatile(a, i, null); // volatile: the entry is free; pairs with the collector's entryVolatile
+        r.index = -1;
+        live--;
+        if (a.length > MIN_READERS && live <= a.length / 4) {
+            compact(a);
+            return;
+        }
+        if (freeCount == free.length) {
+            free = Arrays.copyOf(free, Math.max(MIN_READERS, 2 * free.length));
+        }
+        free[freeCount++] = i;
+    }
+
+    /** Copies the live readers of {@code a} into a smaller array, renumbering them (under `this`). */
+    private void compact(Reader<?>[] a) {
+        Reader<?>[] next = new Reader<?>[Math.max(MIN_READERS, Integer.highestOneBit(Math.max(1, 2 * live) - 1) << 1)];
+        int n = 0;
+        for (int i = 0; i < used; i++) {
+            Reader<?> x = entryVolatile(a, i);
+            if (x != null && !compactDropsReadersForTests) {
+                x.index = n;
+                next[n++] = x; // plain: published by the volatile write of the array below
+            }
+        }
+        used = n;
+        freeCount = 0;
+        readers = next; // volatile write: publishes the copy; pairs with the collector's read of the field
+    }
+
+    /** Readers registered now (tests). */
+    synchronized int registeredReaders() {
+        return live;
+    }
+
+    /** Length of the readers array the collector scans (tests: it follows the readers registered at once). */
+    int readerCapacity() {
+        return readers.length; // volatile read
+    }
+
+    private static Reader<?> entryVolatile(Reader<?>[] a, int i) {
+        return (Reader<?>) ENTRY.getVolatile(a, i); // volatile: R in the notes; pairs with setEntryVolatile (E)
+    }
+
+    private static void setEntryVolatile(Reader<?>[] a, int i, Reader<?> r) {
+        ENTRY.setVolatile(a, i, r); // volatile: E in the notes; pairs with entryVolatile (R)
     }
 
     private Value<T> currentVolatile() {
@@ -191,6 +274,8 @@ public final class SharedCell<T> implements AutoCloseable {
         private Object holding;
         /** Set by close(); plain: the reader is used by one thread at a time. */
         private boolean closed;
+        /** This reader's entry in the cell's readers array, -1 once unregistered; under the cell's monitor. */
+        private int index = -1;
 
         private Reader(SharedCell<T> cell) {
             this.cell = cell;
@@ -273,6 +358,7 @@ public final class SharedCell<T> implements AutoCloseable {
     // VarHandle mechanics
     private static final VarHandle CURRENT;
     private static final VarHandle HOLDING;
+    private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(Reader[].class);
 
     static {
         try {

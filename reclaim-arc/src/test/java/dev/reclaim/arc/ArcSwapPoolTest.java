@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -187,6 +190,27 @@ class ArcSwapPoolTest {
         assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.peek());
         assertEquals(ArcSwapStressTest.Resource.CREATED.get() - created0,
                 ArcSwapStressTest.Resource.CLOSED.get() - closed0, "every resource closed exactly once");
+        assertEquals(0, DebtPool.claimed());
+    }
+    @Test
+    void virtualThreadsRunOneAfterAnotherReuseTheSlotOfTheirCpu() throws Exception {
+        Assumptions.assumeTrue(CpuHint.ENABLED, "sched_getcpu is unavailable here: loads start from the thread-id hash");
+        ArcSwap<String> swap = ArcSwap.of(Arc.of("v", v -> { }));
+        Set<Object> slots = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 2_000; i++) {
+            Thread.ofVirtual().start(() -> {
+                try (ArcGuard<String> g = swap.load()) {
+                    slots.add(g); // the guard is its slot
+                }
+            }).join();
+        }
+        swap.close();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        // one load open at a time: each CPU's cursor slot is free whenever a load comes, so the loads use about
+        // one slot per CPU (a cursor moves only when another thread of this JVM holds its slot); 2,000 loads
+        // starting from their thread-id hashes spread over the whole table (at least 8 slots)
+        assertTrue(slots.size() <= cpus + 2, "2,000 virtual threads in turn used " + slots.size() + " slots on "
+                + cpus + " CPUs (pool of " + DebtPool.size() + ")");
         assertEquals(0, DebtPool.claimed());
     }
 }

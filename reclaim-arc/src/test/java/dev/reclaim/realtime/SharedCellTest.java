@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,5 +145,106 @@ class SharedCellTest {
         assertNull(failure.get());
         assertEquals(writes + 1, destroyedCount.get(), "every value destroyed exactly once");
         assertTrue(reads.get() > 0);
+    }
+    @Test
+    void readersRegisteredInTurnByThousandsOfTasksKeepTheArraySmall() throws Exception {
+        try (RealtimeCollector c = RealtimeCollector.create()) {
+            SharedCell<Box> cell = c.cell(new Box(0), b -> b.destroyed = true);
+            for (int i = 0; i < 20_000; i++) {
+                try (SharedCell.Reader<Box> r = cell.reader()) {
+                    assertTrue(!r.get().destroyed);
+                }
+            }
+            assertEquals(0, cell.registeredReaders());
+            assertTrue(cell.readerCapacity() <= 8, "capacity " + cell.readerCapacity());
+            List<SharedCell.Reader<Box>> open = new java.util.ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                open.add(cell.reader());
+            }
+            assertTrue(cell.readerCapacity() >= 5_000 && cell.readerCapacity() <= 8_192, "capacity " + cell.readerCapacity());
+            for (SharedCell.Reader<Box> r : open) {
+                r.close();
+            }
+            assertTrue(cell.readerCapacity() <= 8, "compacted after the burst: " + cell.readerCapacity());
+            cell.close();
+        }
+    }
+
+    @Test
+    void readersRegisteringAndLeavingInBurstsNeverSeeADestroyedValue() throws Exception {
+        assertNull(churnReaders(), "a held value was destroyed");
+    }
+
+    @Test
+    void negativeControlACompactionThatDropsLiveReadersLetsTheCollectorDestroyWhatTheyHold() throws Exception {
+        SharedCell.compactDropsReadersForTests = true;
+        try {
+            assertTrue(churnReaders() != null, "dropping live readers from the array must be caught");
+        } finally {
+            SharedCell.compactDropsReadersForTests = false;
+        }
+    }
+
+    /**
+     * Two long-lived readers check that what they hold is never destroyed, while bursts of 2,000 virtual-thread
+     * readers register, read and leave (growing and compacting the readers array) and a writer replaces the
+     * value. Returns the first failure seen, or null.
+     */
+    private static String churnReaders() throws Exception {
+        AtomicReference<String> failure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (RealtimeCollector c = RealtimeCollector.builder().interval(Duration.ofNanos(100_000)).build()) {
+            SharedCell<Box> cell = c.cell(new Box(0), b -> b.destroyed = true);
+            Thread writer = Thread.ofPlatform().start(() -> {
+                for (long i = 1; !stop.get(); i++) {
+                    cell.set(new Box(i));
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                }
+            });
+            Thread[] holders = new Thread[2];
+            for (int t = 0; t < holders.length; t++) {
+                SharedCell.Reader<Box> reader = cell.reader(); // registered first: live across every compaction
+                holders[t] = Thread.ofPlatform().start(() -> {
+                    while (!stop.get()) {
+                        Box b = reader.get();
+                        java.util.concurrent.locks.LockSupport.parkNanos(300_000); // holds b across collector passes
+                        if (b.destroyed) {
+                            failure.compareAndSet(null, "a long-lived reader's box " + b.id + " was destroyed");
+                        }
+                    }
+                    reader.close();
+                });
+            }
+            long end = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < end && failure.get() == null) {
+                CountDownLatch all = new CountDownLatch(1);
+                List<Thread> burst = new java.util.ArrayList<>();
+                for (int i = 0; i < 2_000; i++) {
+                    burst.add(Thread.ofVirtual().start(() -> {
+                        try (SharedCell.Reader<Box> r = cell.reader()) {
+                            all.await();
+                            Box b = r.get();
+                            Thread.yield();
+                            if (b.destroyed) {
+                                failure.compareAndSet(null, "a task's box " + b.id + " was destroyed");
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+                }
+                all.countDown();
+                for (Thread t : burst) {
+                    t.join();
+                }
+            }
+            stop.set(true);
+            writer.join();
+            for (Thread t : holders) {
+                t.join();
+            }
+            cell.close();
+        }
+        return failure.get();
     }
 }

@@ -3,8 +3,6 @@ package dev.reclaim.bench.jmh;
 import dev.reclaim.arc.Arc;
 import dev.reclaim.arc.ArcGuard;
 import dev.reclaim.arc.ArcSwap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -38,7 +36,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code AtomicReference.get()} with the same yields and thread starts: the floor. The ArcSwap cost per read is
  * {@code load - plain} of the same {@code threads}. {@code writer=1ms} stores a new value every millisecond from
  * a platform thread (its scan visits every debt slot), {@code none} never. Reported as ns per read (wall time of
- * the invocation / reads; all cores together).
+ * the invocation / reads; all cores together), and the process CPU time per read ({@code cpu ns/read}, printed per
+ * iteration).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -72,6 +71,7 @@ public class ArcSwapVirtualBench {
     private ArcSwap<long[]> swap;
     private final AtomicReference<long[]> ref = new AtomicReference<>(new long[] {1});
     private volatile boolean running;
+    private long cpuAtStart;
     private Thread writerThread;
 
     /** Creates the benchmark state (JMH instantiates it). */
@@ -108,6 +108,18 @@ public class ArcSwapVirtualBench {
         swap.close();
     }
 
+    /** Marks the process CPU time at the start of an iteration (one invocation). */
+    @Setup(Level.Iteration)
+    public void iterationStart() {
+        cpuAtStart = VirtualReadersDriver.processCpuNanos();
+    }
+
+    /** Prints the iteration's process CPU time per read ({@code cpu ns/read}; see {@link VirtualReadersDriver}). */
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+        VirtualReadersDriver.printCpuPerRead(cpuAtStart, (long) READERS * OPS);
+    }
+
     /**
      * One invocation: {@value #READERS} x {@value #OPS} reads.
      *
@@ -118,30 +130,8 @@ public class ArcSwapVirtualBench {
     @OperationsPerInvocation(READERS * OPS)
     public void reads(Blackhole bh) throws InterruptedException {
         boolean load = "load".equals(read);
-        if ("virtual".equals(threads)) {
-            boolean inside = "inside".equals(unmount);
-            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int r = 0; r < READERS; r++) {
-                    ex.execute(() -> bh.consume(reader(load, true, inside, OPS)));
-                }
-            }
-        } else {
-            int cores = Runtime.getRuntime().availableProcessors();
-            Thread[] ts = new Thread[cores];
-            for (int c = 0; c < cores; c++) {
-                long share = (long) READERS * OPS / cores;
-                ts[c] = Thread.ofPlatform().start(() -> {
-                    long s = 0;
-                    for (long done = 0; done < share; done += OPS) {
-                        s += reader(load, false, false, OPS);
-                    }
-                    bh.consume(s);
-                });
-            }
-            for (Thread t : ts) {
-                t.join();
-            }
-        }
+        boolean inside = "inside".equals(unmount);
+        VirtualReadersDriver.run("virtual".equals(threads), READERS, OPS, bh, v -> reader(load, v, v && inside, OPS));
     }
 
     private long reader(boolean load, boolean yield, boolean inside, int ops) {
