@@ -150,6 +150,11 @@ public final class RobustReclaimer implements Reclaimer {
         final int eraEvery;
         /** The global era. */
         final EraClock clock = new EraClock();
+        /**
+         * Up to this many open reservations a scan tests each entry against all of them; above it (a burst of
+         * open guards) the snapshot is indexed by lower era ({@link RobustSlot#indexReservations}).
+         */
+        static final int LINEAR_SCAN = 32;
 
         Table(Reclaimer owner, Builder b) {
             super(owner, b, "robust", INSTANCES);
@@ -199,6 +204,9 @@ public final class RobustReclaimer implements Reclaimer {
                 }
             }
             scanner.minLower = min;
+            if (n > LINEAR_SCAN) {
+                scanner.indexReservations(n);
+            }
             return n;
         }
 
@@ -206,6 +214,9 @@ public final class RobustReclaimer implements Reclaimer {
         protected boolean isProtected(RobustSlot scanner, int n, long pointer, long birth, long era) {
             if (era < scanner.minLower) {
                 return false; // retired before every open reservation began
+            }
+            if (n > LINEAR_SCAN) {
+                return scanner.reachFrom(era) >= birth; // some reservation began by `era` and reaches `birth`
             }
             long[] lo = scanner.lowers;
             long[] up = scanner.uppers;
