@@ -133,7 +133,7 @@ public final class RobustReclaimer implements Reclaimer {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final Table table;
+    final Table table; // package-private: tests read its diagnostics
     /** The table's first slots: enter() claims from them directly (see GuardTable.claim). */
     private final GuardSlot[] first;
 
@@ -155,11 +155,23 @@ public final class RobustReclaimer implements Reclaimer {
          * open guards) the snapshot is indexed by lower era ({@link RobustSlot#indexReservations}).
          */
         static final int LINEAR_SCAN = 32;
+        /** A scan adjusts the era rate only from at least this many birth-stamped entries. */
+        static final int ADAPT_SAMPLE = 16;
+        /**
+         * The most birth-stamped entries one scan kept because their eras overlapped open reservations (what the
+         * era rate decides; entries waiting for a scan are not counted). Plain: written racily by scanners, read
+         * by tests.
+         */
+        long peakKeptStamped;
+        /** Whether scans adjust the era rate (the builder's test seam turns it off). */
+        private final boolean adaptive;
 
         Table(Reclaimer owner, Builder b) {
             super(owner, b, "robust", INSTANCES);
             this.r0 = b.scanThreshold;
             this.eraEvery = b.eraEvery;
+            this.adaptive = b.adaptiveEras;
+            clock.setQuantumOpaque(eraEvery); // opaque: before any guard exists (published with the reclaimer)
             start();
         }
 
@@ -180,6 +192,7 @@ public final class RobustReclaimer implements Reclaimer {
 
         @Override
         protected int snapshot(RobustSlot scanner, GuardSlot[] slots) {
+            adaptEraRate(scanner, slots.length > initialLength());
             scanner.ensureSnapshotCapacity(32);
             long[] lo = scanner.lowers;
             long[] up = scanner.uppers;
@@ -210,8 +223,61 @@ public final class RobustReclaimer implements Reclaimer {
             return n;
         }
 
+        /**
+         * While the table is grown for a burst of open guards, adjusts the era rate from what the previous scan
+         * of {@code scanner} did with the birth-stamped
+         * entries retired since the scan before it (older ones may be held by a stalled guard, which no era
+         * rate frees): kept more than a quarter of them (their eras overlap open reservations) -> halve the retirements per
+         * era, from 1 to 0 (birthEra advances too); kept none -> double them, up to eraEvery. On the first
+         * table (platform threads, no burst) the rate is eraEvery: protect then publishes at most once per
+         * eraEvery retirements.
+         */
+        private void adaptEraRate(RobustSlot scanner, boolean burst) {
+            int examined = scanner.examined;
+            int kept = scanner.kept;
+            scanner.examined = 0;
+            scanner.kept = 0;
+            if (scanner.keptStamped > peakKeptStamped) {
+                peakKeptStamped = scanner.keptStamped; // plain: a racy diagnostic, read by tests
+            }
+            scanner.keptStamped = 0;
+            scanner.sampleFrom = scanner.snapshotEra;
+            scanner.snapshotEra = clock.eraVolatile(); // volatile: after the scan fence; only a sampling boundary
+            int q = clock.quantumOpaque(); // opaque: a hint; racing scans may overwrite each other
+            if (!burst) {
+                if (q != eraEvery) {
+                    clock.setQuantumOpaque(eraEvery); // opaque: the table is back to its first size: the fixed rate
+                }
+                return;
+            }
+            if (!adaptive || examined < ADAPT_SAMPLE) {
+                return;
+            }
+            if (kept > examined >>> 2) {
+                if (q > 0) {
+                    clock.setQuantumOpaque(q >>> 1); // opaque: read by retire and birthEra
+                }
+            } else if (kept == 0 && q < eraEvery) {
+                clock.setQuantumOpaque(Math.min(eraEvery, Math.max(1, q << 1))); // opaque: as above
+            }
+        }
+
         @Override
         protected boolean isProtected(RobustSlot scanner, int n, long pointer, long birth, long era) {
+            boolean keep = overlaps(scanner, n, birth, era);
+            if (keep && birth != 0) {
+                scanner.keptStamped++;
+            }
+            if (birth != 0 && era >= scanner.sampleFrom) { // new since the previous scan: old ones a stalled guard holds do not count
+                scanner.examined++;
+                if (keep) {
+                    scanner.kept++;
+                }
+            }
+            return keep;
+        }
+
+        private static boolean overlaps(RobustSlot scanner, int n, long birth, long era) {
             if (era < scanner.minLower) {
                 return false; // retired before every open reservation began
             }
@@ -415,6 +481,7 @@ public final class RobustReclaimer implements Reclaimer {
     public static final class Builder extends ReclaimerBuilder<Builder> {
         private int scanThreshold = 64;
         private int eraEvery = 64;
+        private boolean adaptiveEras = true;
 
         private Builder() {
         }
@@ -440,6 +507,15 @@ public final class RobustReclaimer implements Reclaimer {
          */
         public Builder eraEvery(int retirements) {
             this.eraEvery = atLeastOne(retirements, "eraEvery");
+            return this;
+        }
+
+        /**
+         * Test seam (negative controls): with {@code false} the era advances every {@code eraEvery} retirements
+         * whatever the scans keep.
+         */
+        Builder adaptiveEras(boolean on) {
+            this.adaptiveEras = on;
             return this;
         }
 

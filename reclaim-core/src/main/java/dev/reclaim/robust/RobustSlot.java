@@ -24,6 +24,16 @@ final class RobustSlot extends SlotBase {
     /** Scan buffers (owner of the slot only): the open reservations' lower and upper eras. */
     long[] lowers = new long[0];
     long[] uppers = new long[0];
+    /**
+     * Birth-stamped entries retired since this slot's previous snapshot ({@code sampleFrom} and later) that its
+     * last scan examined, and how many of them it kept; the era at its last snapshot. Owner only.
+     */
+    int examined;
+    int kept;
+    /** Birth-stamped entries kept since the last snapshot, whatever their era. Owner only. */
+    int keptStamped;
+    long sampleFrom = Long.MAX_VALUE;
+    long snapshotEra;
     /** The smallest lower era of the last snapshot. Owner only. */
     long minLower;
     /**
