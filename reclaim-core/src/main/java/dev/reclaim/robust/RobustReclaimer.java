@@ -58,8 +58,26 @@ public final class RobustReclaimer implements Reclaimer {
      *
      * Eras
      * ----
-     * One global era E (EraClock, padded, starts at 1). It advances by one CAS every R retirements of a slot
-     * (R = eraEvery, default 64), on every synchronize() round and every flush(). Birth era 0 means "unknown":
+     * One global era E (EraClock, padded, starts at 1). It advances by one CAS every Q retirements of a slot
+     * (a per-slot countdown from a random phase, so on average once per Q retirements over the table), on
+     * every synchronize() round and every flush(). Q is the era quantum, next to E in EraClock:
+     *  - on the first table (platform threads, no burst) Q = R = eraEvery (default 64);
+     *  - while the table is grown for a burst of open guards, each scan adjusts it from the previous scan of
+     *    the same list: if more than a quarter of the birth-stamped entries retired since the scan before were
+     *    kept (their [b, r] overlapped an open reservation), Q halves, down to 0; if none was kept it doubles,
+     *    up to R. Q = 0 means one retirement per era and, in addition, birthEra() advances the era and
+     *    returns the era after the advance, so a guard that reserved an era before a node existed never holds
+     *    it back. A thread-per-task burst needs this: nearly every guard is open at once (the tasks queue
+     *    behind the submissions), so with R retirements per era every era contains an open guard's
+     *    reservation and everything born in it is held until that guard closes.
+     * Q is a hint (opaque reads and writes; racing scans may overwrite each other): any Q only changes how
+     * often E moves, never what a scan may free. birthEra() returning the re-read era is safe for the same
+     * reason any era read before the publication is (argument (2) below: the reader's era read follows its
+     * load of the published node, so it reads at least that value). A retire whose countdown exceeds a
+     * smaller Q redraws its phase in [0, Q) (0: advance now).
+     * Scans with more than 32 open reservations index them (RobustSlot.indexReservations: prefix maximum of
+     * the upper eras over buckets of lower eras; eras that share a bucket only keep more), so an entry is an
+     * O(1) test instead of O(open guards). Birth era 0 means "unknown":
      * older than every era, so plain retire(pointer, deleter) and nodes stamped 0 are kept like EBR keeps
      * them (until every guard whose lower era is at most their retire era has closed) -- conservative.
      *
@@ -500,7 +518,9 @@ public final class RobustReclaimer implements Reclaimer {
 
         /**
          * Tuning knob and test seam: R, a slot advances the global era every {@code retirements} retirements
-         * (default 64). Smaller values make protect publish more often and bound garbage tighter.
+         * (default 64); while the slot table is grown for a burst of open guards the scans may lower the rate
+         * below R (down to an advance per retirement and per birth era), never above it. Smaller values make
+         * protect publish more often and bound garbage tighter.
          *
          * @param retirements at least 1
          * @return this builder
