@@ -27,8 +27,8 @@ abstract class EraClockValue extends EraClockPad {
  * and retire, written once per advance; next to it the adaptive era rate (retirements per era), which scans
  * adjust.
  *
- * <p>Accessor vocabulary: {@code eraAcquire()}, {@code eraVolatile()}, {@code casEra()}, {@code quantumOpaque()} name the VarHandle
- * mode they use.
+ * <p>Accessor vocabulary: {@code eraAcquire()}, {@code eraVolatile()}, {@code casEra()},
+ * {@code quantumOpaque()} name the VarHandle mode they use.
  */
 final class EraClock extends EraClockValue {
     long q00, q01, q02, q03, q04, q05, q06, q07;
@@ -47,7 +47,7 @@ final class EraClock extends EraClockValue {
     }
 
     int quantumOpaque() {
-        return (int) QUANTUM.getOpaque(this); // opaque: pairs with setQuantumOpaque; a stale rate is only slower or faster
+        return (int) QUANTUM.getOpaque(this); // opaque: pairs with setQuantumOpaque; stale = E moves more or less
     }
 
     void setQuantumOpaque(int q) {

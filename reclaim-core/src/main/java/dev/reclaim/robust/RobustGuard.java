@@ -112,11 +112,11 @@ final class RobustGuard extends SlotGuard {
         int c = s.advanceCountdown - 1;
         if (c <= 0 || c >= q) {
             if (c > 0) {
-                c = ThreadLocalRandom.current().nextInt(q); // the rate rose since this phase was drawn: redraw
+                c = ThreadLocalRandom.current().nextInt(q); // the quantum shrank since this phase was drawn: redraw
             }
             if (c <= 0) {
                 clock.advanceFrom(r);
-                c = Math.max(1, q);
+                c = q;
             }
         }
         s.advanceCountdown = c;

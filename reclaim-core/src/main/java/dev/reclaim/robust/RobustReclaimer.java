@@ -243,11 +243,11 @@ public final class RobustReclaimer implements Reclaimer {
 
         /**
          * While the table is grown for a burst of open guards, adjusts the era rate from what the previous scan
-         * of {@code scanner} did with the birth-stamped
-         * entries retired since the scan before it (older ones may be held by a stalled guard, which no era
-         * rate frees): kept more than a quarter of them (their eras overlap open reservations) -> halve the retirements per
-         * era, from 1 to 0 (birthEra advances too); kept none -> double them, up to eraEvery. On the first
-         * table (platform threads, no burst) the rate is eraEvery: protect then publishes at most once per
+         * of {@code scanner} did with the birth-stamped entries retired since the scan before it (older ones
+         * may be held by a stalled guard, which no era rate frees): kept more than a quarter of them (their
+         * eras overlap open reservations): halve the retirements per era, down to 0 (birthEra advances too);
+         * kept none: double them, up to eraEvery. On the first table (platform threads, no burst) the rate is
+         * eraEvery: protect then publishes at most once per
          * eraEvery retirements.
          */
         private void adaptEraRate(RobustSlot scanner, boolean burst) {
@@ -286,7 +286,8 @@ public final class RobustReclaimer implements Reclaimer {
             if (keep && birth != 0) {
                 scanner.keptStamped++;
             }
-            if (birth != 0 && era >= scanner.sampleFrom) { // new since the previous scan: old ones a stalled guard holds do not count
+            // only entries new since the previous scan: old ones a stalled guard holds do not count
+            if (birth != 0 && era >= scanner.sampleFrom) {
                 scanner.examined++;
                 if (keep) {
                     scanner.kept++;
