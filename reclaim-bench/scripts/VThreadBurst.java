@@ -9,13 +9,15 @@ import java.util.concurrent.atomic.*;
  * the guard, swap in its node, retire the old one. Nobody flushes. With {@code birth} as the third argument each
  * node carries its birth era ({@code Guard.birthEra()} when it is published, passed back at retire), which lets
  * the robust scheme free a node no sleeping reader can have seen. Then a quiet phase (one platform thread, 20k enter/retire/close) and the table length after
- * it. The harness's {@code vthreads} workload measures the same shape per scheme with charts; this program adds
+ * it. Also reported: the guards open when the sampled pending count peaked ({@code stats().openGuards()}) and
+ * the tasks started but not finished (and submitted but not finished) when the last 10k tasks were submitted; with a fourth argument at most
+ * that many tasks are in flight (a Semaphore taken before each submission). The harness's {@code vthreads} workload measures the same shape per scheme with charts; this program adds
  * the table length.
  *
  * <pre>
  * ./reclaim build
  * java --enable-native-access=ALL-UNNAMED -Xmx3g -cp reclaim-bench/target/reclaim.jar \
- *     reclaim-bench/scripts/VThreadBurst.java ebr|hp|robust TASKS [birth]
+ *     reclaim-bench/scripts/VThreadBurst.java ebr|hp|robust TASKS [birth|none] [MAX_IN_FLIGHT]
  * </pre>
  */
 public class VThreadBurst {
@@ -27,6 +29,9 @@ public class VThreadBurst {
         Scheme scheme = Scheme.fromId(a[0]);
         int tasks = Integer.parseInt(a[1]);
         boolean births = a.length > 2 && a[2].equals("birth");
+        // optional fourth argument: at most this many tasks in flight (a Semaphore taken before each submission)
+        int limit = a.length > 3 ? Integer.parseInt(a[3]) : Integer.MAX_VALUE;
+        Semaphore inFlight = new Semaphore(limit);
         try (SlabAllocator mem = SlabAllocator.create(); Reclaimer r = scheme.create()) {
             long cell = mem.allocateZeroed(8);
             long first = mem.allocateZeroed(24);
@@ -35,11 +40,19 @@ public class VThreadBurst {
             AtomicLong maxPending = new AtomicLong();
             AtomicInteger maxSlots = new AtomicInteger(before);
             AtomicLong retiredBeforeTail = new AtomicLong(-1);
+            AtomicInteger started = new AtomicInteger();
+            AtomicInteger finished = new AtomicInteger();
+            AtomicInteger openAtPeak = new AtomicInteger();
+            AtomicInteger inFlightAtTail = new AtomicInteger(-1);
+            AtomicInteger unfinishedAtTail = new AtomicInteger(-1);
             long t0 = System.nanoTime();
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     ReclaimerStats s = r.stats();
-                    maxPending.accumulateAndGet(s.pending(), Math::max);
+                    if (s.pending() > maxPending.get()) {
+                        maxPending.set(s.pending()); // this thread is the only writer while the burst runs
+                        openAtPeak.set(s.openGuards());
+                    }
                     maxSlots.accumulateAndGet(slotCount(r), Math::max);
                     try { Thread.sleep(50); } catch (InterruptedException e) { return; }
                 }
@@ -48,9 +61,13 @@ public class VThreadBurst {
                 for (int i = 0; i < tasks; i++) {
                     if (i == tasks - 10_000) {
                         retiredBeforeTail.set(r.stats().retired());
+                        inFlightAtTail.set(started.get() - finished.get());
+                        unfinishedAtTail.set(i - finished.get());
                     }
+                    inFlight.acquire();
                     final int id = i;
                     ex.submit(() -> {
+                        started.incrementAndGet();
                         long mine = mem.allocate(24);
                         Memory.putLong(mine, id);
                         try (Guard g = r.enter()) {
@@ -60,6 +77,9 @@ public class VThreadBurst {
                             Memory.putLong(mine + 8, births ? g.birthEra() : 0); // published by the getAndSet
                             long old = Memory.getAndSetLong(cell, mine);
                             g.retire(old, Memory.getLong(old + 8), mem);
+                        } finally {
+                            finished.incrementAndGet();
+                            inFlight.release();
                         }
                         return null;
                     });
@@ -73,8 +93,10 @@ public class VThreadBurst {
             maxSlots.accumulateAndGet(slotCount(r), Math::max);
             int atEnd = slotCount(r);
             long rbt = retiredBeforeTail.get();
-            System.out.printf("%s%s tasks=%d time=%.1fs retired=%d reclaimed=%d pending=%d retiredBeforeTail=%d freed=%.2f%% maxPending=%d (%.2f%% of tasks) peakPendingStat=%d slots before=%d peak=%d end=%d heap=%dMB%n",
-                scheme.id(), births ? "+birth" : "", tasks, secs, s.retired(), s.reclaimed(), s.pending(), rbt, 100.0 * s.reclaimed() / Math.max(1, rbt),
+            System.out.printf("%s%s tasks=%d limit=%s guardsOpenAtPeak=%d inFlightAtLast10k=%d (%.1f%% of tasks) submittedUnfinishedAtLast10k=%d (%.1f%%) time=%.1fs retired=%d reclaimed=%d pending=%d retiredBeforeTail=%d freed=%.2f%% maxPending=%d (%.2f%% of tasks) peakPendingStat=%d slots before=%d peak=%d end=%d heap=%dMB%n",
+                scheme.id(), births ? "+birth" : "", tasks, limit == Integer.MAX_VALUE ? "none" : String.valueOf(limit),
+                openAtPeak.get(), inFlightAtTail.get(), 100.0 * inFlightAtTail.get() / tasks,
+                unfinishedAtTail.get(), 100.0 * unfinishedAtTail.get() / tasks, secs, s.retired(), s.reclaimed(), s.pending(), rbt, 100.0 * s.reclaimed() / Math.max(1, rbt),
                 maxPending.get(), 100.0 * maxPending.get() / tasks, s.peakPending(), before, maxSlots.get(), atEnd,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
             // quiet phase: one platform thread keeps a trickle of load

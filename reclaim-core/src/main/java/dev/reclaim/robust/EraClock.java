@@ -15,14 +15,20 @@ abstract class EraClockPad {
 abstract class EraClockValue extends EraClockPad {
     /** The global era; starts at 1 so that birth era 0 ("unknown") is older than every era. Via ERA only. */
     volatile long era = 1;
+    /**
+     * Retirements per era (adaptive, 1..eraEvery), or 0: every birthEra() also advances. Via QUANTUM only: a
+     * hint written by scans, read by retire and birthEra.
+     */
+    int quantum;
 }
 
 /**
  * The global era of a {@link RobustReclaimer} in its own padded cell: read by every enter, protect, birthEra
- * and retire, written once per advance.
+ * and retire, written once per advance; next to it the adaptive era rate (retirements per era), which scans
+ * adjust.
  *
- * <p>Accessor vocabulary: {@code eraAcquire()}, {@code eraVolatile()}, {@code casEra()} name the VarHandle
- * mode they use.
+ * <p>Accessor vocabulary: {@code eraAcquire()}, {@code eraVolatile()}, {@code casEra()},
+ * {@code quantumOpaque()} name the VarHandle mode they use.
  */
 final class EraClock extends EraClockValue {
     long q00, q01, q02, q03, q04, q05, q06, q07;
@@ -40,6 +46,14 @@ final class EraClock extends EraClockValue {
         return ERA.compareAndSet(this, expect, update); // volatile CAS: the advance; pairs with every era read
     }
 
+    int quantumOpaque() {
+        return (int) QUANTUM.getOpaque(this); // opaque: pairs with setQuantumOpaque; stale = E moves more or less
+    }
+
+    void setQuantumOpaque(int q) {
+        QUANTUM.setOpaque(this, q); // opaque: pairs with quantumOpaque; racing scans may overwrite each other (a hint)
+    }
+
     /** Advances the era by one unless somebody else already moved it past {@code seen}. */
     void advanceFrom(long seen) {
         casEra(seen, seen + 1); // a failed CAS means another thread advanced: as good
@@ -48,4 +62,6 @@ final class EraClock extends EraClockValue {
     // VarHandle mechanics
     private static final VarHandle ERA =
             FieldHandles.of(MethodHandles.lookup(), EraClockValue.class, "era", long.class);
+    private static final VarHandle QUANTUM =
+            FieldHandles.of(MethodHandles.lookup(), EraClockValue.class, "quantum", int.class);
 }

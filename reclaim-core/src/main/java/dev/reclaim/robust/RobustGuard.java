@@ -5,6 +5,8 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.internal.SlotGuard;
 import dev.reclaim.memory.Memory;
 
+import java.util.concurrent.ThreadLocalRandom;
+
 /**
  * The guard of one {@link RobustSlot}: one permanent object per slot, handed out by every enter() that claims
  * the slot, so entering allocates nothing. Holds an era reservation {@code [lower, upper]}; see
@@ -81,7 +83,13 @@ final class RobustGuard extends SlotGuard {
     @Override
     public long birthEra() {
         checkOpen("birthEra()");
-        return clock.eraAcquire(); // acquire: any era value read before the node is published is a valid birth
+        EraClock c = clock;
+        long e = c.eraAcquire(); // acquire: any era value read before the node is published is a valid birth
+        if (c.quantumOpaque() != 0) { // opaque: the scans' hint; 0 = eras finer than one retirement (see notes)
+            return e;
+        }
+        c.advanceFrom(e); // guards that reserved e before this node existed do not hold it back
+        return c.eraAcquire(); // acquire: as above; at least e + 1
     }
 
     @Override
@@ -100,9 +108,17 @@ final class RobustGuard extends SlotGuard {
         }
         rt.retire(slot, pointer, deleter, birthEra, r);
         RobustSlot s = slot;
-        if (--s.advanceCountdown <= 0) {
-            s.advanceCountdown = rt.eraEvery;
-            clock.advanceFrom(r);
+        int q = Math.max(1, clock.quantumOpaque()); // opaque: the scans' hint (retirements per era; 0 counts as 1)
+        int c = s.advanceCountdown - 1;
+        if (c <= 0 || c >= q) {
+            if (c > 0) {
+                c = ThreadLocalRandom.current().nextInt(q); // the quantum shrank since this phase was drawn: redraw
+            }
+            if (c <= 0) {
+                clock.advanceFrom(r);
+                c = q;
+            }
         }
+        s.advanceCountdown = c;
     }
 }

@@ -58,8 +58,26 @@ public final class RobustReclaimer implements Reclaimer {
      *
      * Eras
      * ----
-     * One global era E (EraClock, padded, starts at 1). It advances by one CAS every R retirements of a slot
-     * (R = eraEvery, default 64), on every synchronize() round and every flush(). Birth era 0 means "unknown":
+     * One global era E (EraClock, padded, starts at 1). It advances by one CAS every Q retirements of a slot
+     * (a per-slot countdown from a random phase, so on average once per Q retirements over the table), on
+     * every synchronize() round and every flush(). Q is the era quantum, next to E in EraClock:
+     *  - on the first table (platform threads, no burst) Q = R = eraEvery (default 64);
+     *  - while the table is grown for a burst of open guards, each scan adjusts it from the previous scan of
+     *    the same list: if more than a quarter of the birth-stamped entries retired since the scan before were
+     *    kept (their [b, r] overlapped an open reservation), Q halves, down to 0; if none was kept it doubles,
+     *    up to R. Q = 0 means one retirement per era and, in addition, birthEra() advances the era and
+     *    returns the era after the advance, so a guard that reserved an era before a node existed never holds
+     *    it back. A thread-per-task burst needs this: nearly every guard is open at once (the tasks queue
+     *    behind the submissions), so with R retirements per era every era contains an open guard's
+     *    reservation and everything born in it is held until that guard closes.
+     * Q is a hint (opaque reads and writes; racing scans may overwrite each other): any Q only changes how
+     * often E moves, never what a scan may free. birthEra() returning the re-read era is safe for the same
+     * reason any era read before the publication is (argument (2) below: the reader's era read follows its
+     * load of the published node, so it reads at least that value). A retire whose countdown exceeds a
+     * smaller Q redraws its phase in [0, Q) (0: advance now).
+     * Scans with more than 32 open reservations index them (RobustSlot.indexReservations: prefix maximum of
+     * the upper eras over buckets of lower eras; eras that share a bucket only keep more), so an entry is an
+     * O(1) test instead of O(open guards). Birth era 0 means "unknown":
      * older than every era, so plain retire(pointer, deleter) and nodes stamped 0 are kept like EBR keeps
      * them (until every guard whose lower era is at most their retire era has closed) -- conservative.
      *
@@ -133,7 +151,7 @@ public final class RobustReclaimer implements Reclaimer {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final Table table;
+    final Table table; // package-private: tests read its diagnostics
     /** The table's first slots: enter() claims from them directly (see GuardTable.claim). */
     private final GuardSlot[] first;
 
@@ -150,11 +168,28 @@ public final class RobustReclaimer implements Reclaimer {
         final int eraEvery;
         /** The global era. */
         final EraClock clock = new EraClock();
+        /**
+         * Up to this many open reservations a scan tests each entry against all of them; above it (a burst of
+         * open guards) the snapshot is indexed by lower era ({@link RobustSlot#indexReservations}).
+         */
+        static final int LINEAR_SCAN = 32;
+        /** A scan adjusts the era rate only from at least this many birth-stamped entries. */
+        static final int ADAPT_SAMPLE = 16;
+        /**
+         * The most birth-stamped entries one scan kept because their eras overlapped open reservations (what the
+         * era rate decides; entries waiting for a scan are not counted). Plain: written racily by scanners, read
+         * by tests.
+         */
+        long peakKeptStamped;
+        /** Whether scans adjust the era rate (the builder's test seam turns it off). */
+        private final boolean adaptive;
 
         Table(Reclaimer owner, Builder b) {
             super(owner, b, "robust", INSTANCES);
             this.r0 = b.scanThreshold;
             this.eraEvery = b.eraEvery;
+            this.adaptive = b.adaptiveEras;
+            clock.setQuantumOpaque(eraEvery); // opaque: before any guard exists (published with the reclaimer)
             start();
         }
 
@@ -175,6 +210,7 @@ public final class RobustReclaimer implements Reclaimer {
 
         @Override
         protected int snapshot(RobustSlot scanner, GuardSlot[] slots) {
+            adaptEraRate(scanner, slots.length > initialLength());
             scanner.ensureSnapshotCapacity(32);
             long[] lo = scanner.lowers;
             long[] up = scanner.uppers;
@@ -199,13 +235,73 @@ public final class RobustReclaimer implements Reclaimer {
                 }
             }
             scanner.minLower = min;
+            if (n > LINEAR_SCAN) {
+                scanner.indexReservations(n);
+            }
             return n;
+        }
+
+        /**
+         * While the table is grown for a burst of open guards, adjusts the era rate from what the previous scan
+         * of {@code scanner} did with the birth-stamped entries retired since the scan before it (older ones
+         * may be held by a stalled guard, which no era rate frees): kept more than a quarter of them (their
+         * eras overlap open reservations): halve the retirements per era, down to 0 (birthEra advances too);
+         * kept none: double them, up to eraEvery. On the first table (platform threads, no burst) the rate is
+         * eraEvery: protect then publishes at most once per
+         * eraEvery retirements.
+         */
+        private void adaptEraRate(RobustSlot scanner, boolean burst) {
+            int examined = scanner.examined;
+            int kept = scanner.kept;
+            scanner.examined = 0;
+            scanner.kept = 0;
+            if (scanner.keptStamped > peakKeptStamped) {
+                peakKeptStamped = scanner.keptStamped; // plain: a racy diagnostic, read by tests
+            }
+            scanner.keptStamped = 0;
+            scanner.sampleFrom = scanner.snapshotEra;
+            scanner.snapshotEra = clock.eraVolatile(); // volatile: after the scan fence; only a sampling boundary
+            int q = clock.quantumOpaque(); // opaque: a hint; racing scans may overwrite each other
+            if (!burst) {
+                if (q != eraEvery) {
+                    clock.setQuantumOpaque(eraEvery); // opaque: the table is back to its first size: the fixed rate
+                }
+                return;
+            }
+            if (!adaptive || examined < ADAPT_SAMPLE) {
+                return;
+            }
+            if (kept > examined >>> 2) {
+                if (q > 0) {
+                    clock.setQuantumOpaque(q >>> 1); // opaque: read by retire and birthEra
+                }
+            } else if (kept == 0 && q < eraEvery) {
+                clock.setQuantumOpaque(Math.min(eraEvery, Math.max(1, q << 1))); // opaque: as above
+            }
         }
 
         @Override
         protected boolean isProtected(RobustSlot scanner, int n, long pointer, long birth, long era) {
+            boolean keep = overlaps(scanner, n, birth, era);
+            if (keep && birth != 0) {
+                scanner.keptStamped++;
+            }
+            // only entries new since the previous scan: old ones a stalled guard holds do not count
+            if (birth != 0 && era >= scanner.sampleFrom) {
+                scanner.examined++;
+                if (keep) {
+                    scanner.kept++;
+                }
+            }
+            return keep;
+        }
+
+        private static boolean overlaps(RobustSlot scanner, int n, long birth, long era) {
             if (era < scanner.minLower) {
                 return false; // retired before every open reservation began
+            }
+            if (n > LINEAR_SCAN) {
+                return scanner.reachFrom(era) >= birth; // some reservation began by `era` and reaches `birth`
             }
             long[] lo = scanner.lowers;
             long[] up = scanner.uppers;
@@ -404,6 +500,7 @@ public final class RobustReclaimer implements Reclaimer {
     public static final class Builder extends ReclaimerBuilder<Builder> {
         private int scanThreshold = 64;
         private int eraEvery = 64;
+        private boolean adaptiveEras = true;
 
         private Builder() {
         }
@@ -422,13 +519,24 @@ public final class RobustReclaimer implements Reclaimer {
 
         /**
          * Tuning knob and test seam: R, a slot advances the global era every {@code retirements} retirements
-         * (default 64). Smaller values make protect publish more often and bound garbage tighter.
+         * (default 64); while the slot table is grown for a burst of open guards the scans may lower the rate
+         * below R (down to an advance per retirement and per birth era), never above it. Smaller values make
+         * protect publish more often and bound garbage tighter.
          *
          * @param retirements at least 1
          * @return this builder
          */
         public Builder eraEvery(int retirements) {
             this.eraEvery = atLeastOne(retirements, "eraEvery");
+            return this;
+        }
+
+        /**
+         * Test seam (negative controls): with {@code false} the era advances every {@code eraEvery} retirements
+         * whatever the scans keep.
+         */
+        Builder adaptiveEras(boolean on) {
+            this.adaptiveEras = on;
             return this;
         }
 

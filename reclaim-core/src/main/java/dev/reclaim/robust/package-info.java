@@ -29,7 +29,12 @@
  *
  * <h2>How it works</h2>
  * A global era advances every {@code R} retirements of a slot ({@code eraEvery}, default 64; each slot
- * starts its count at a random phase, so one task per slot still advances it once per {@code R}). A guard
+ * starts its count at a random phase, so one task per slot still advances it once per {@code R}). While the
+ * slot table is grown for a burst of open guards (thread-per-task load, where nearly every guard is open at
+ * once), scans adapt the rate: when they keep many birth-stamped nodes because an open reservation shares
+ * their eras, the retirements per era halve, down to one per era with {@code birthEra()} advancing the era
+ * too; when they keep none, the rate doubles back up to {@code R}. Scans with many open reservations index
+ * them by era, so each retired node is tested in constant time. A guard
  * reserves an interval of eras {@code [lower, upper]}: both are the current era when it opens, and
  * {@code protect} raises {@code upper} to the current era (a volatile store: the only fence a read pays, once
  * per era per guard; while the era does not move, protect is an acquire load, an era load and a compare). A
