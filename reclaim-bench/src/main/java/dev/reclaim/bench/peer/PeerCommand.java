@@ -12,21 +12,27 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 
 /**
- * {@code reclaim peer treiber|msqueue}: one measurement under the protocol the native peers (crossbeam-epoch,
+ * {@code reclaim peer treiber|msqueue|pin}: one measurement under the protocol the native peers (crossbeam-epoch,
  * libcds, liburcu) are measured with, so that figures compare across libraries. Each of {@code --threads}
  * threads does {@code ops / threads / 2} pairs of add then remove ({@code push(i); pop()} on a stack,
  * {@code offer(i); poll()} on a queue) and sums what it removed; the threads start at a barrier; one untimed
  * warm-up round, then {@code --rounds} timed rounds; the median round is reported in Mops/s (operations, two
  * per pair). One JVM per measurement: {@code reclaim-bench/scripts/peer-table} runs the whole table.
  *
- * <p>The last line is machine-readable: {@code RESULT <workload> <impl> <threads> <median Mops/s>}.
+ * <p>{@code pin} is crossbeam's {@code drop(epoch::pin())} loop: each thread enters and closes a guard
+ * {@code ops / threads} times ({@code --impl floor}: a bare CAS + release store on the thread's own word, the
+ * atomic floor of such a pin); it reports the median round's time per pin on each thread, in ns.
+ *
+ * <p>The last line is machine-readable: {@code RESULT <workload> <impl> <threads> <median Mops/s>}
+ * ({@code <median ns per pin>} for {@code pin}).
  */
 @Command(name = "peer", mixinStandardHelpOptions = true, sortOptions = false,
         description = "One peer-protocol measurement: threads x (ops/threads/2) add+remove pairs, barrier start,"
                 + " a warm-up round, timed rounds, median Mops/s.")
 public final class PeerCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "treiber (push+pop) or msqueue (offer+poll)")
+    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "treiber (push+pop), msqueue (offer+poll) or pin"
+            + " (enter+close)")
     String workload;
 
     @Option(names = "--impl", paramLabel = "I", description = "heap (on-heap baseline), ebr, hp, robust or leak"
@@ -79,6 +85,9 @@ public final class PeerCommand implements Callable<Integer> {
                     + " threads; got threads=" + threads + ", rounds=" + rounds + ", ops=" + ops);
             return CommandLine.ExitCode.USAGE;
         }
+        if (workload.equals("pin")) {
+            return pin(out);
+        }
         long pairs = ops / threads / 2;
         double[] mops = new double[rounds];
         try (PeerTarget target = PeerTarget.open(workload, impl, backoff)) {
@@ -107,6 +116,60 @@ public final class PeerCommand implements Callable<Integer> {
         out.printf("peer %s impl=%s threads=%d ops=%d backoff=%s: rounds%s Mops/s, median %.2f%n",
                 workload, impl, threads, 2 * pairs * threads, backoff, line, median);
         out.printf("RESULT %s %s %d %.3f%n", workload, impl, threads, median);
+        out.flush();
+        return 0;
+    }
+
+    /** The pin workload: ops / threads enter+close per thread per round; prints the median ns per pin. */
+    private int pin(PrintWriter out) throws Exception {
+        long n = ops / threads;
+        double[] ns = new double[rounds];
+        try (PinLoop loop = PinLoop.open(impl)) {
+            for (int r = -1; r < rounds; r++) {
+                CyclicBarrier start = new CyclicBarrier(threads + 1);
+                Thread[] workers = new Thread[threads];
+                long[] sink = new long[threads];
+                for (int t = 0; t < threads; t++) {
+                    int index = t;
+                    workers[t] = Thread.ofPlatform().name("pin-" + t).start(() -> {
+                        try {
+                            start.await();
+                        } catch (Exception e) {
+                            return;
+                        }
+                        sink[index] = loop.run(n);
+                    });
+                }
+                start.await();
+                long t0 = System.nanoTime();
+                for (Thread w : workers) {
+                    w.join();
+                }
+                long nanos = System.nanoTime() - t0;
+                for (long s : sink) {
+                    if (s != n) {
+                        out.println("peer: a pin was not open inside its loop (" + s + " of " + n + ")");
+                        out.flush();
+                        return 1;
+                    }
+                }
+                if (r >= 0) {
+                    ns[r] = (double) nanos / n;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("reclaim peer: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
+        double[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        StringBuilder line = new StringBuilder();
+        for (double v : ns) {
+            line.append(String.format(" %.2f", v));
+        }
+        out.printf("peer pin impl=%s threads=%d pins/thread=%d: rounds%s ns/pin, median %.3f%n", impl, threads, n,
+                line, sorted[rounds / 2]);
+        out.printf("RESULT pin %s %d %.3f%n", impl, threads, sorted[rounds / 2]);
         out.flush();
         return 0;
     }
