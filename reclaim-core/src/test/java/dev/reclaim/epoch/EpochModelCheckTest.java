@@ -1,5 +1,6 @@
 package dev.reclaim.epoch;
 
+import dev.reclaim.testing.EagerReclaimers;
 import dev.reclaim.testing.ProtocolModelCheck;
 
 /**
@@ -9,6 +10,6 @@ import dev.reclaim.testing.ProtocolModelCheck;
 class EpochModelCheckTest extends ProtocolModelCheck {
 
     EpochModelCheckTest() {
-        super("ebr", () -> EpochReclaimer.builder().bagCapacity(1).advanceEvery(1).build());
+        super("ebr", EagerReclaimers.ebr());
     }
 }

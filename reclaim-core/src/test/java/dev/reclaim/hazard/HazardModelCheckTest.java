@@ -1,5 +1,6 @@
 package dev.reclaim.hazard;
 
+import dev.reclaim.testing.EagerReclaimers;
 import dev.reclaim.testing.ProtocolModelCheck;
 
 /**
@@ -9,6 +10,6 @@ import dev.reclaim.testing.ProtocolModelCheck;
 class HazardModelCheckTest extends ProtocolModelCheck {
 
     HazardModelCheckTest() {
-        super("hp", () -> HazardReclaimer.builder().scanThreshold(1).build());
+        super("hp", EagerReclaimers.hp());
     }
 }

@@ -1,5 +1,6 @@
 package dev.reclaim.robust;
 
+import dev.reclaim.testing.EagerReclaimers;
 import dev.reclaim.testing.ProtocolModelCheck;
 
 /**
@@ -9,6 +10,6 @@ import dev.reclaim.testing.ProtocolModelCheck;
 class RobustModelCheckTest extends ProtocolModelCheck {
 
     RobustModelCheckTest() {
-        super("robust", () -> RobustReclaimer.builder().scanThreshold(1).eraEvery(1).build());
+        super("robust", EagerReclaimers.robust());
     }
 }
