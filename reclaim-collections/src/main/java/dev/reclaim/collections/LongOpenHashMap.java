@@ -49,8 +49,14 @@ import java.util.concurrent.atomic.LongAdder;
  *       handful of chunks when its own insertion lands in a table that is itself resizing), so no operation
  *       pays for the whole table; until the last chunk is copied both tables are live, and lookups of keys
  *       already moved read both. Allocating (and zeroing) the new table is still one operation's work.</li>
- *   <li>Memory is 16 bytes per slot with between 2 and 8 slots per present key (about 32 to 128 bytes per
- *       entry), allocated as one block per table ({@code LongOpenHashMapLayout} in the sources).</li>
+ *   <li>Memory is one off-heap block per table of 16-byte entries ({@code LongOpenHashMapLayout} in the
+ *       sources). A map made with {@code expectedSize} n has about 8n/5 entries, 25.6 bytes per key at n keys
+ *       (tables of up to 1024 entries are powers of two, so a small map may have up to twice that); a map
+ *       that grows doubles its table when the present keys pass 5/8 of it, so it has between 25.6 and 51.2
+ *       bytes per present key after growing, more after removals (tables never shrink). A table is resized
+ *       (at the same size, or doubled) once 3/4 of its entries are claimed, tombstones included, so a probe
+ *       for an absent key stays short. While a resize runs both tables are allocated. Measured figures:
+ *       {@code docs/performance.md}, "Maps at scale".</li>
  * </ul>
  *
  * <h2>Memory and failure</h2>
