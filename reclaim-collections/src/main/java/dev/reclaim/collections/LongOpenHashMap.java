@@ -77,9 +77,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
      * Table (LongOpenHashMapLayout). One zeroed allocation of (capacity + 1) 16-byte entries {key, stored
      * value}, 64-byte aligned, so four entries share a cache line. Entry `capacity` is the home of key 0 (0 is
      * the empty-key mark of the other entries). Linear probing (wrapping at capacity) from the key's home entry,
-     * Table.home(h): the first entry of the cache line given by the high bits of h = Hashing.mix(key) scaled to
-     * [0, capacity / 4) by a multiply-high, so any capacity works (a power of two up to CAPACITY_STEP, a
-     * multiple of it above) and a probe of up to four entries reads one line. The stored value is
+     * Table.home(h): the high bits of h = Hashing.mix(key) scaled to [0, capacity) by a multiply-high, so any
+     * capacity works (a power of two up to CAPACITY_STEP, a multiple of it above). The stored value is
      * s = v ^ Long.MIN_VALUE, so zeroed memory is ABSENT and MOVED is 1: the two reserved user values.
      *
      * Invariants.
@@ -680,8 +679,6 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
         final long raw;
         final long base;
         final long capacity;
-        /** Cache lines of entries 0 to capacity - 1: capacity / 4 (1 for a table of 2 entries). */
-        final long lines;
         final LongAdder claimed = new LongAdder();
         /** Chunk remainders given back by copiers that threw; taken before new chunks. */
         final ConcurrentLinkedQueue<long[]> returned = new ConcurrentLinkedQueue<>();
@@ -693,17 +690,14 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             this.raw = raw;
             this.base = LongOpenHashMapLayout.entriesBase(raw);
             this.capacity = capacity;
-            this.lines = Math.max(1, capacity >>> 2);
         }
 
         /**
-         * The home entry of a key of hash {@code h}: the first entry of cache line {@code floor(h * lines /
-         * 2^64)} ({@code h} unsigned, its top 63 bits: a range reduction by multiply-high, uniform for any
-         * number of lines). Starting every probe at a line's first entry keeps a probe of up to four entries in
-         * one cache line.
+         * The home entry of a key of hash {@code h}: {@code floor(h * capacity / 2^64)} with {@code h} unsigned,
+         * computed on its top 63 bits (a range reduction by multiply-high: uniform for any capacity).
          */
         long home(long h) {
-            return Math.multiplyHigh(h >>> 1, lines << 1) << 2; // both factors non-negative: lines <= 2^28
+            return Math.multiplyHigh(h >>> 1, capacity << 1); // both factors non-negative: capacity <= 2^30
         }
 
         /** The address of entry {@code i} ({@code 0 <= i <= capacity}). */

@@ -11,8 +11,8 @@ package dev.reclaim.collections;
  *   | slack | entry 0   | entry 1   | ... | entry capacity - 1 | entry capacity (key 0)     |
  *   +-------+-----------+-----------+-----+--------------------+----------------------------+
  *   capacity is in [2, MAX_CAPACITY]: a power of two up to CAPACITY_STEP, a multiple of CAPACITY_STEP above;
- *   key k != 0 probes linearly (wrapping around) from its home entry, the first entry of the cache line given
- *   by the high bits of mix(k) scaled to [0, capacity / 4); key 0 has its own entry at index capacity (0 is the empty-key mark of every other entry)
+ *   key k != 0 probes linearly (wrapping around) from its home entry, the high bits of mix(k) scaled to
+ *   [0, capacity); key 0 has its own entry at index capacity (0 is the empty-key mark of every other entry)
  *
  * entry (ENTRY_SIZE = 16 bytes: four per cache line, never straddling one)
  *   0               8               16
