@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * <p>{@code mix} is MurmurHash3's 64-bit finaliser ({@code fmix64}): a bijection on 64 bits whose every output
  * bit depends on every input bit. Being a bijection is what lets {@link LongHashMap} keep no key word in its
  * nodes (the bit-reversed hash identifies the key, and {@code unmix} recovers it for iteration); mixing all
- * bits is what lets the maps take a table index from the low bits and a sampling decision from the high bits
+ * bits is what lets the maps take a table index from some bits and a sampling decision from others
  * of one hash.
  */
 final class Hashing {

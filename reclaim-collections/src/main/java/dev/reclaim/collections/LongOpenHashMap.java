@@ -49,8 +49,14 @@ import java.util.concurrent.atomic.LongAdder;
  *       handful of chunks when its own insertion lands in a table that is itself resizing), so no operation
  *       pays for the whole table; until the last chunk is copied both tables are live, and lookups of keys
  *       already moved read both. Allocating (and zeroing) the new table is still one operation's work.</li>
- *   <li>Memory is 16 bytes per slot with between 2 and 8 slots per present key (about 32 to 128 bytes per
- *       entry), allocated as one block per table ({@code LongOpenHashMapLayout} in the sources).</li>
+ *   <li>Memory is one off-heap block per table of 16-byte entries ({@code LongOpenHashMapLayout} in the
+ *       sources). A map made with {@code expectedSize} n has about 8n/5 entries, 25.6 bytes per key at n keys
+ *       (tables of up to 1024 entries are powers of two, so a small map may have up to twice that); a map
+ *       that grows doubles its table when the present keys pass 5/8 of it, so it has between 25.6 and 51.2
+ *       bytes per present key after growing, more after removals (tables never shrink). A table is resized
+ *       (at the same size, or doubled) once 3/4 of its entries are claimed, tombstones included, so a probe
+ *       for an absent key stays short. While a resize runs both tables are allocated. Measured figures:
+ *       {@code docs/performance.md}, "Maps at scale".</li>
  * </ul>
  *
  * <h2>Memory and failure</h2>
@@ -70,7 +76,9 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
      *
      * Table (LongOpenHashMapLayout). One zeroed allocation of (capacity + 1) 16-byte entries {key, stored
      * value}, 64-byte aligned, so four entries share a cache line. Entry `capacity` is the home of key 0 (0 is
-     * the empty-key mark of the other entries). Linear probing from Hashing.mix(key) & mask. The stored value is
+     * the empty-key mark of the other entries). Linear probing (wrapping at capacity) from the key's home entry,
+     * Table.home(h): the high bits of h = Hashing.mix(key) scaled to [0, capacity) by a multiply-high, so any
+     * capacity works (a power of two up to CAPACITY_STEP, a multiple of it above). The stored value is
      * s = v ^ Long.MIN_VALUE, so zeroed memory is ABSENT and MOVED is 1: the two reserved user values.
      *
      * Invariants.
@@ -95,10 +103,11 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
      * conditional update: the value load that decided it.
      *
      * Resize (incremental and cooperative, no thread waits).
-     *   RS1. A writer that claims an entry past the load limit (claimed entries > capacity / 2), or finds the
-     *        table full, installs `next` (CAS; a loser frees its block). `next` doubles the capacity when the
-     *        present keys pass the churn limit (7/16 of the entries), else has the same size (it sheds the
-     *        tombstones); expectedSize sizes the first table so that it stays within the churn limit.
+     *   RS1. A writer that claims an entry past the load limit (claimed entries, tombstones included, > 3/4 of
+     *        the capacity), or finds the table full, installs `next` (CAS; a loser frees its block). `next`
+     *        doubles the capacity when the present keys pass the churn limit (5/8 of the entries), else has the
+     *        same size (it sheds the tombstones); expectedSize sizes the first table so that it stays within the
+     *        churn limit, and the 1/8 between the two limits is the headroom churn uses up before a rehash.
      *   RS2. Copying is spread over operations: the writer that installed `next` copies one chunk; every
      *        update that starts while `next` is set, or meets a MOVED entry, copies one more; a reader copies
      *        one when its probe is sent on to `next` (a MOVED entry, or a frozen empty one). No operation copies
@@ -147,12 +156,12 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
 
     /**
      * The largest {@code expectedSize} a map accepts: {@value}, what the largest table (2^30 entries, 16 GiB)
-     * holds at its churn limit (7/16 of its entries live).
+     * holds at its churn limit (5/8 of its entries live).
      */
-    public static final long MAX_EXPECTED_SIZE = (MAX_CAPACITY >>> 4) * 7;
+    public static final long MAX_EXPECTED_SIZE = (MAX_CAPACITY * 5) >>> 3;
 
-    /** Entries copied per chunk claim. */
-    static final int CHUNK = 1024;
+    /** Entries copied per chunk claim: a table above it is a whole number of chunks. */
+    static final int CHUNK = (int) LongOpenHashMapLayout.CAPACITY_STEP;
 
     // update modes
     private static final int PUT = 0;
@@ -183,8 +192,10 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     /**
      * Creates an empty map whose first table holds {@code expectedSize} present keys without resizing, however
      * many keys are removed and inserted meanwhile (tombstones are cleared by rehashing at the same size); it
-     * grows beyond. The table has the smallest power-of-two capacity of which {@code expectedSize} is at most
-     * 7/16, so between 16 * 16/7 (about 37) and 74 bytes per expected key.
+     * grows beyond. The table has the smallest capacity (a multiple of 1024 entries, a power of two below) of
+     * which {@code expectedSize} is at most 5/8, so about 16 * 8/5 = 25.6 bytes per expected key (up to twice
+     * that for a small map, whose table is a power of two); a table grows by doubling once its present keys
+     * pass 5/8 of it.
      *
      * @param reclaimer    frees replaced tables; any scheme; not owned
      * @param allocator    where the tables live; not owned
@@ -209,8 +220,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
         if (smallest < 2 || Long.bitCount(smallest) != 1) {
             throw new IllegalArgumentException("smallest capacity must be a power of two >= 2, got " + smallest);
         }
-        // no overflow: expectedSize <= MAX_EXPECTED_SIZE < 2^29
-        this.minCapacity = LongOpenHashMapLayout.capacityFor((expectedSize * 16 + 6) / 7, smallest);
+        // no overflow: expectedSize <= MAX_EXPECTED_SIZE < 2^30
+        this.minCapacity = LongOpenHashMapLayout.capacityFor((expectedSize * 8 + 4) / 5, smallest);
         setTableVolatile(newTable(minCapacity)); // volatile: the first table, before the map is shared (O4)
     }
 
@@ -321,7 +332,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
     }
 
     /**
-     * The number of entries of the current table (a power of two), for diagnostics.
+     * The number of entries of the current table (a power of two up to 1024, a multiple of 1024 above), for
+     * diagnostics.
      *
      * @return the capacity of the table new operations start in
      */
@@ -495,8 +507,12 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
         if (e < 0 && e != Table.FULL) { // a new claim: e is -address
             e = -e;
             t.claimed.increment();
-            long probes = (t.index(e) - h) & t.mask; // distance from the key's home entry
-            if (((h >>> 59) == 0 || probes > 8) && t.claimed.sum() > t.capacity >>> 1) {
+            long probes = t.index(e) - t.home(h); // distance from the key's home entry
+            if (probes < 0) {
+                probes += t.capacity; // the probe wrapped around
+            }
+            // sampled (1 in 32 claims, by low hash bits: the home entry comes from the high ones) or on a long probe
+            if (((h & 31) == 0 || probes > 8) && t.claimed.sum() > claimLimit(t.capacity)) {
                 if (ensureNext(g, t, false) != null) {
                     helpCopy(g, t); // the starter copies one chunk; later operations copy the rest (RS2)
                 }
@@ -515,8 +531,8 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             return n;
         }
         long live = Math.max(0, count.sum());
-        // grow when present keys pass the churn limit (7/16); below it, rehash at the same size: tombstones
-        // are at least 1/16 of the table, so the next resize is at least capacity / 16 claims away
+        // grow when present keys pass the churn limit (5/8); below it, rehash at the same size: tombstones
+        // are at least 1/8 of the table, so the next resize is at least capacity / 8 claims away
         long cap = live > churnLimit(t.capacity) ? t.capacity * 2 : t.capacity;
         cap = Math.min(Math.max(cap, minCapacity), MAX_CAPACITY);
         // a full table (`needed`) with few present keys is rehashed at the same size too: the sampled load check
@@ -536,9 +552,14 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
         return t.nextVolatile(); // volatile: whichever won (O3)
     }
 
-    /** Present keys a table of {@code capacity} entries keeps without growing: 7/16 of its entries. */
+    /** Present keys a table of {@code capacity} entries keeps without growing: 5/8 of its entries. */
     private static long churnLimit(long capacity) {
-        return (capacity >>> 4) * 7;
+        return (capacity * 5) >>> 3; // no overflow: capacity <= 2^30
+    }
+
+    /** Claimed entries (present keys and tombstones) past which a table is resized: 3/4 of its entries. */
+    private static long claimLimit(long capacity) {
+        return capacity - (capacity >>> 2);
     }
 
     /** Copies one chunk of {@code t} into its next table; false when no chunk was left to claim. */
@@ -658,7 +679,6 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
         final long raw;
         final long base;
         final long capacity;
-        final long mask;
         final LongAdder claimed = new LongAdder();
         /** Chunk remainders given back by copiers that threw; taken before new chunks. */
         final ConcurrentLinkedQueue<long[]> returned = new ConcurrentLinkedQueue<>();
@@ -670,7 +690,14 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             this.raw = raw;
             this.base = LongOpenHashMapLayout.entriesBase(raw);
             this.capacity = capacity;
-            this.mask = capacity - 1;
+        }
+
+        /**
+         * The home entry of a key of hash {@code h}: {@code floor(h * capacity / 2^64)} with {@code h} unsigned,
+         * computed on its top 63 bits (a range reduction by multiply-high: uniform for any capacity).
+         */
+        long home(long h) {
+            return Math.multiplyHigh(h >>> 1, capacity << 1); // both factors non-negative: capacity <= 2^30
         }
 
         /** The address of entry {@code i} ({@code 0 <= i <= capacity}). */
@@ -700,7 +727,7 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
             if (key == 0) {
                 return entry(capacity);
             }
-            long i = h & mask;
+            long i = home(h);
             for (long n = 0; n < capacity; n++) {
                 long e = entry(i);
                 long k = keyAcquire(e); // acquire: pairs with the claim CAS below (O1)
@@ -721,7 +748,9 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
                 if (k == key) {
                     return e;
                 }
-                i = (i + 1) & mask;
+                if (++i == capacity) {
+                    i = 0; // wrap around
+                }
             }
             return FULL;
         }

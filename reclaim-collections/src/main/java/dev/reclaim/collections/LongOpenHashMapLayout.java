@@ -10,8 +10,9 @@ package dev.reclaim.collections;
  *   +-------+-----------+-----------+-----+--------------------+----------------------------+
  *   | slack | entry 0   | entry 1   | ... | entry capacity - 1 | entry capacity (key 0)     |
  *   +-------+-----------+-----------+-----+--------------------+----------------------------+
- *   capacity is a power of two in [2, MAX_CAPACITY]; key k != 0 probes linearly from mix(k) &amp; (capacity - 1);
- *   key 0 has its own entry at index capacity (0 is the empty-key mark of every other entry)
+ *   capacity is in [2, MAX_CAPACITY]: a power of two up to CAPACITY_STEP, a multiple of CAPACITY_STEP above;
+ *   key k != 0 probes linearly (wrapping around) from its home entry, the high bits of mix(k) scaled to
+ *   [0, capacity); key 0 has its own entry at index capacity (0 is the empty-key mark of every other entry)
  *
  * entry (ENTRY_SIZE = 16 bytes: four per cache line, never straddling one)
  *   0               8               16
@@ -53,6 +54,9 @@ final class LongOpenHashMapLayout {
     /** Largest table: 2^30 entries (16 GiB). */
     static final long MAX_CAPACITY = 1L << 30;
 
+    /** Tables above this many entries have a multiple of it (a power of two at or below it). */
+    static final long CAPACITY_STEP = 1024;
+
     /** Bytes of slack in front of the entries, so that entry 0 can start on a cache line. */
     static final long TABLE_SLACK = OffHeapLayout.CACHE_LINE;
 
@@ -62,20 +66,23 @@ final class LongOpenHashMapLayout {
     /**
      * The size of a table's block.
      *
-     * @param capacity a power of two in {@code [2, MAX_CAPACITY]}
+     * @param capacity in {@code [2, MAX_CAPACITY]}: a power of two up to {@link #CAPACITY_STEP}, a multiple of
+     *                 it above
      * @return bytes to allocate (zeroed)
-     * @throws IllegalArgumentException if {@code capacity} is not such a power of two
+     * @throws IllegalArgumentException if {@code capacity} is not such a number
      */
     static long tableBytes(long capacity) {
-        if (capacity < 2 || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("a LongOpenHashMap table capacity must be a power of two in [2, "
-                    + MAX_CAPACITY + "], got " + capacity);
+        boolean shaped = capacity <= CAPACITY_STEP ? Long.bitCount(capacity) == 1 : capacity % CAPACITY_STEP == 0;
+        if (capacity < 2 || capacity > MAX_CAPACITY || !shaped) {
+            throw new IllegalArgumentException("a LongOpenHashMap table capacity must be in [2, " + MAX_CAPACITY
+                    + "], a power of two up to " + CAPACITY_STEP + " and a multiple of it above, got " + capacity);
         }
         return (capacity + 1) * ENTRY_SIZE + TABLE_SLACK;
     }
 
     /**
-     * The smallest power of two {@code >= slots}, clamped to {@code [smallest, MAX_CAPACITY]}.
+     * The smallest capacity {@code >= slots}, clamped to {@code [smallest, MAX_CAPACITY]}: a power of two up to
+     * {@link #CAPACITY_STEP}, a multiple of it above.
      *
      * @param slots    the wanted number of entries
      * @param smallest the least capacity, a power of two {@code >= 2}
@@ -83,6 +90,9 @@ final class LongOpenHashMapLayout {
      */
     static long capacityFor(long slots, long smallest) {
         long c = Math.max(smallest, Math.min(slots, MAX_CAPACITY));
+        if (c > CAPACITY_STEP) {
+            return (c + CAPACITY_STEP - 1) / CAPACITY_STEP * CAPACITY_STEP; // MAX_CAPACITY is a multiple
+        }
         return Long.highestOneBit(c - 1) << 1;
     }
 

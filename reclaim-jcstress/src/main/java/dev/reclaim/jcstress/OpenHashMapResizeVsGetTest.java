@@ -15,21 +15,21 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * LongOpenHashMap (hazard pointers, a scan per retire): a put that makes the map resize racing with a reader of
  * every key. The map starts at its smallest table (16 entries) holding {@link #KEYS} keys, the most it takes
- * without resizing; the writer's put of {@link #TRIGGER} claims the entry that crosses the load limit, so it
+ * without resizing (3/4 of its entries); the writer's put of {@link #TRIGGER} claims the entry that crosses the load limit, so it
  * copies the whole table into a new one and retires the old table while the reader probes it. Forbidden: a
  * present key read as absent or with a wrong value (an entry missed by the copy, or read from the old table
  * after it was freed and reused), or no resize at all (the race was not set up).
  */
 @JCStressTest
 @Description("LongOpenHashMap resize vs get: every present key stays readable while the table is replaced")
-@Outcome(id = "8, 0, 1", expect = ACCEPTABLE, desc = "all keys read; the new key not yet visible")
-@Outcome(id = "8, 1, 1", expect = ACCEPTABLE, desc = "all keys read; the new key already visible")
+@Outcome(id = "12, 0, 1", expect = ACCEPTABLE, desc = "all keys read; the new key not yet visible")
+@Outcome(id = "12, 1, 1", expect = ACCEPTABLE, desc = "all keys read; the new key already visible")
 @Outcome(expect = FORBIDDEN, desc = "a present key missed or wrong during the resize, or no resize happened")
 @State
 public class OpenHashMapResizeVsGetTest {
 
     /** Keys 1..KEYS are present from the start, each mapped to itself times 10. */
-    static final int KEYS = 8;
+    static final int KEYS = 12;
     /** A key whose insertion into a map holding 1..KEYS starts a resize (found once, through the public API). */
     static final long TRIGGER = findTrigger();
 
