@@ -26,7 +26,8 @@ import org.caffinitas.ohc.OHCacheBuilder;
 final class ScaleBytesPeers {
 
     /** Every bytes peer id, in report order. */
-    static final List<String> ALL = List.of("bytes-ebr", "bytes-chm", "bytes-chronicle", "bytes-ohc");
+    static final List<String> ALL = List.of("bytes-ebr", "bytes-ebr-sized", "bytes-chm", "bytes-chronicle",
+            "bytes-ohc");
 
     /** Key and value sizes of the workload. */
     static final int KEY_BYTES = 16;
@@ -46,7 +47,8 @@ final class ScaleBytesPeers {
     /** A new, empty map of bytes peer {@code id} for about {@code entries} present keys. */
     static ScaleMap create(String id, long entries) {
         return switch (id) {
-            case "bytes-ebr" -> new Ours();
+            case "bytes-ebr" -> new Ours(16);
+            case "bytes-ebr-sized" -> new Ours(entries);
             case "bytes-chm" -> new Heap();
             case "bytes-chronicle" -> new Chronicle(entries);
             case "bytes-ohc" -> new Ohc(entries);
@@ -83,11 +85,19 @@ final class ScaleBytesPeers {
         return value == null ? absent : MemorySegment.ofArray(value).get(WORD, 0);
     }
 
-    /** BytesHashMap under EBR, grown from its default size (as the other on-heap peers are). */
+    /**
+     * BytesHashMap under EBR: grown from its default size (as the heap map is), or with the size as its
+     * {@code expectedSize} hint (sized up front, as Chronicle Map and OHC are), which takes every table growth
+     * out of the prefill.
+     */
     private static final class Ours implements ScaleMap {
         private final SlabAllocator allocator = SlabAllocator.builder().name("scale-bytes").build();
         private final Reclaimer reclaimer = Scheme.EBR.create();
-        private final BytesHashMap map = new BytesHashMap(reclaimer, allocator);
+        private final BytesHashMap map;
+
+        Ours(long expectedSize) {
+            map = new BytesHashMap(reclaimer, allocator, expectedSize);
+        }
 
         @Override
         public long get(long key, long absent) {

@@ -1,0 +1,65 @@
+package dev.reclaim.bench.scale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The bytes workload's peers agree with each other, and a fork of it measures and frees a small map. */
+class ScaleBytesPeersTest {
+
+    /** Chronicle Map needs its add-opens flags (ScalePeers.jvmFlags), which the test JVM does not have. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bytes-ebr", "bytes-ebr-sized", "bytes-chm", "bytes-ohc"})
+    void everyPeerStoresReplacesAndRemovesTheWorkloadsBytes(String peer) {
+        try (ScaleMap m = ScalePeers.create(peer, 1000, 2000)) {
+            for (long i = 0; i < 1000; i++) {
+                m.put(ScaleKeys.key(i), i);
+            }
+            assertEquals(1000, m.size());
+            assertEquals(7, m.get(ScaleKeys.key(7), -1), "the value's first 8 bytes");
+            assertEquals(-1, m.get(ScaleKeys.key(1000), -1), "absent");
+            m.put(ScaleKeys.key(7), 70);
+            assertEquals(70, m.get(ScaleKeys.key(7), -1), "replaced");
+            m.remove(ScaleKeys.key(7));
+            assertEquals(-1, m.get(ScaleKeys.key(7), -1), "removed");
+            assertEquals(999, m.size());
+            if (peer.startsWith("bytes-ebr")) {
+                // 999 blobs of 16 + 8 + 16 + 104 bytes at least, plus index nodes
+                assertTrue(m.allocatorBytes() >= 999 * 144, "allocator figure " + m.allocatorBytes());
+            }
+        }
+    }
+
+    @Test
+    void keysAndValuesHaveTheWorkloadsSizes() {
+        assertEquals(16, ScaleBytesPeers.KEY_BYTES);
+        assertEquals(100, ScaleBytesPeers.VALUE_BYTES);
+        assertTrue(ScaleBytesPeers.isBytes("bytes-ohc"));
+        assertFalse(ScaleBytesPeers.isBytes("ohc"));
+    }
+
+    @Test
+    void aBytesForkMeasuresASmallMapAndFreesIt(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("r.properties");
+        ScaleFork.main(new String[] {out.toString(), "bytes-ebr", "20000", "0", "2", "100", "3"});
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(out)) {
+            p.load(r);
+        }
+        assertEquals("true", p.getProperty("ok"));
+        assertEquals("20000", p.getProperty("sizeAfterFill"));
+        assertEquals("0", p.getProperty("liveBlocksAfterClose"), "every blob, node and bucket segment freed");
+        assertTrue(Double.parseDouble(p.getProperty("fillMaxUs")) > 0, "fill latency recorded");
+        assertTrue(Double.parseDouble(p.getProperty("heapBytesPerOp")) < 1, "BytesHashMap ops allocate: "
+                + p.getProperty("heapBytesPerOp"));
+    }
+}
