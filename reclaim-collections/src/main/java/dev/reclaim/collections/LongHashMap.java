@@ -44,7 +44,9 @@ import java.util.Objects;
  * bucket per entry, so about 32 to 64 bytes per entry on top). An update of a present key publishes a
  * replacement node and retires the old one. When the allocator is exhausted, the inserting and updating
  * methods throw the allocator's {@link OffHeapExhaustedException} and leave the map unchanged; a failed table
- * growth is silently skipped (the map keeps working with longer chains and retries growth later).
+ * growth is silently skipped (the map keeps working with longer chains and retries growth later). Growing
+ * never moves an entry, and no operation zeroes more than 64 KiB of a new bucket segment: a larger segment is
+ * zeroed by successive puts, and the table doubles once it is complete.
  *
  * <h2>Ownership and closing</h2>
  * As for {@link HarrisMichaelList}: close the map (frees the entries and the bucket table), then the

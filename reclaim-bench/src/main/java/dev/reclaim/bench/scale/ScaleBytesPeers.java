@@ -11,6 +11,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.caffinitas.ohc.CacheSerializer;
 import org.caffinitas.ohc.OHCache;
@@ -47,11 +50,11 @@ final class ScaleBytesPeers {
     /** A new, empty map of bytes peer {@code id} for about {@code entries} present keys. */
     static ScaleMap create(String id, long entries) {
         return switch (id) {
-            case "bytes-ebr" -> new Ours(16);
-            case "bytes-ebr-sized" -> new Ours(entries);
-            case "bytes-chm" -> new Heap();
-            case "bytes-chronicle" -> new Chronicle(entries);
-            case "bytes-ohc" -> new Ohc(entries);
+            case "bytes-ebr" -> ours(16);
+            case "bytes-ebr-sized" -> ours(entries);
+            case "bytes-chm" -> heap();
+            case "bytes-chronicle" -> chronicle(entries);
+            case "bytes-ohc" -> ohc(entries);
             default -> throw new IllegalArgumentException("unknown bytes scale peer '" + id + "'; known: " + ALL);
         };
     }
@@ -59,12 +62,12 @@ final class ScaleBytesPeers {
     /** One thread's key and value bytes, with segment and buffer views of them (no allocation per operation). */
     private static final class Scratch {
         final byte[] key = new byte[KEY_BYTES];
-        final byte[] value = new byte[VALUE_BYTES];
-        final byte[] out = new byte[VALUE_BYTES];
         final MemorySegment keySeg = MemorySegment.ofArray(key);
-        final MemorySegment valueSeg = MemorySegment.ofArray(value);
-        final MemorySegment outSeg = MemorySegment.ofArray(out);
         final ByteBuffer keyBuf = ByteBuffer.wrap(key);
+        final byte[] value = new byte[VALUE_BYTES];
+        final MemorySegment valueSeg = MemorySegment.ofArray(value);
+        final byte[] out = new byte[VALUE_BYTES];
+        final MemorySegment outSeg = MemorySegment.ofArray(out);
 
         Scratch key(long k) {
             keySeg.set(WORD, 0, k);
@@ -85,150 +88,96 @@ final class ScaleBytesPeers {
         return value == null ? absent : MemorySegment.ofArray(value).get(WORD, 0);
     }
 
+    /** What a peer can say about itself, besides its operations. */
+    private enum Figure { SIZE, ALLOCATOR_BYTES, LIVE_BLOCKS_AFTER_CLOSE }
+
+    /**
+     * A bytes peer: its get (the value's bytes, or null), put and remove on the calling thread's scratch, its
+     * figures ({@code -1} where it has none) and its close.
+     */
+    private record Peer(Function<Scratch, byte[]> reader, Consumer<Scratch> writer, Consumer<Scratch> remover,
+                        ToLongFunction<Figure> figures, Runnable closer) implements ScaleMap {
+
+        @Override
+        public long get(long key, long absent) {
+            return firstWord(reader.apply(SCRATCH.get().key(key)), absent);
+        }
+
+        @Override
+        public void put(long key, long value) {
+            writer.accept(SCRATCH.get().key(key).value(value));
+        }
+
+        @Override
+        public void remove(long key) {
+            remover.accept(SCRATCH.get().key(key));
+        }
+
+        @Override
+        public long size() {
+            return figures.applyAsLong(Figure.SIZE);
+        }
+
+        @Override
+        public long allocatorBytes() {
+            return figures.applyAsLong(Figure.ALLOCATOR_BYTES);
+        }
+
+        @Override
+        public long liveBlocksAfterClose() {
+            return figures.applyAsLong(Figure.LIVE_BLOCKS_AFTER_CLOSE);
+        }
+
+        @Override
+        public void close() {
+            closer.run();
+        }
+    }
+
     /**
      * BytesHashMap under EBR: grown from its default size (as the heap map is), or with the size as its
      * {@code expectedSize} hint (sized up front, as Chronicle Map and OHC are), which takes every table growth
-     * out of the prefill.
+     * out of the prefill. A get copies the value into the thread's reused buffer.
      */
-    private static final class Ours implements ScaleMap {
-        private final SlabAllocator allocator = SlabAllocator.builder().name("scale-bytes").build();
-        private final Reclaimer reclaimer = Scheme.EBR.create();
-        private final BytesHashMap map;
-
-        Ours(long expectedSize) {
-            map = new BytesHashMap(reclaimer, allocator, expectedSize);
-        }
-
-        @Override
-        public long get(long key, long absent) {
-            Scratch s = SCRATCH.get().key(key);
-            return map.get(s.keySeg, s.outSeg) < 0 ? absent : s.outSeg.get(WORD, 0);
-        }
-
-        @Override
-        public void put(long key, long value) {
-            Scratch s = SCRATCH.get().key(key).value(value);
-            map.put(s.keySeg, s.valueSeg);
-        }
-
-        @Override
-        public void remove(long key) {
-            map.remove(SCRATCH.get().key(key).keySeg);
-        }
-
-        @Override
-        public long size() {
-            return map.size();
-        }
-
-        @Override
-        public long allocatorBytes() {
-            reclaimer.flush();
-            return allocator.stats().liveBytes();
-        }
-
-        @Override
-        public long liveBlocksAfterClose() {
-            return allocator.stats().liveBlocks();
-        }
-
-        @Override
-        public void close() {
-            map.close();
-            reclaimer.close();
-            if (allocator.stats().liveBlocks() == 0) {
-                allocator.close();
-            }
-        }
+    private static ScaleMap ours(long expectedSize) {
+        SlabAllocator allocator = SlabAllocator.builder().name("scale-bytes").build();
+        Reclaimer reclaimer = Scheme.EBR.create();
+        BytesHashMap map = new BytesHashMap(reclaimer, allocator, expectedSize);
+        return new Peer(s -> map.get(s.keySeg, s.outSeg) < 0 ? null : s.out, s -> map.put(s.keySeg, s.valueSeg),
+                s -> map.remove(s.keySeg), f -> switch (f) {
+                    case SIZE -> map.size();
+                    case ALLOCATOR_BYTES -> {
+                        reclaimer.flush();
+                        yield allocator.stats().liveBytes();
+                    }
+                    case LIVE_BLOCKS_AFTER_CLOSE -> allocator.stats().liveBlocks();
+                }, () -> {
+                    map.close();
+                    reclaimer.close();
+                    if (allocator.stats().liveBlocks() == 0) {
+                        allocator.close();
+                    }
+                });
     }
 
     /** {@code ConcurrentHashMap<ByteBuffer, byte[]>}: lookups reuse the thread's key buffer, puts copy both. */
-    private static final class Heap implements ScaleMap {
-        private final ConcurrentHashMap<ByteBuffer, byte[]> map = new ConcurrentHashMap<>();
-
-        @Override
-        public long get(long key, long absent) {
-            return firstWord(map.get(SCRATCH.get().key(key).keyBuf), absent);
-        }
-
-        @Override
-        public void put(long key, long value) {
-            Scratch s = SCRATCH.get().key(key).value(value);
-            map.put(ByteBuffer.wrap(s.key.clone()), s.value.clone());
-        }
-
-        @Override
-        public void remove(long key) {
-            map.remove(SCRATCH.get().key(key).keyBuf);
-        }
-
-        @Override
-        public long size() {
-            return map.size();
-        }
-
-        @Override
-        public long allocatorBytes() {
-            return -1;
-        }
-
-        @Override
-        public long liveBlocksAfterClose() {
-            return -1;
-        }
-
-        @Override
-        public void close() {
-            map.clear();
-        }
+    private static ScaleMap heap() {
+        ConcurrentHashMap<ByteBuffer, byte[]> map = new ConcurrentHashMap<>();
+        return new Peer(s -> map.get(s.keyBuf), s -> map.put(ByteBuffer.wrap(s.key.clone()), s.value.clone()),
+                s -> map.remove(s.keyBuf), f -> f == Figure.SIZE ? map.size() : -1, map::clear);
     }
 
     /** Chronicle Map with constant 16-byte keys and 100-byte values, {@code entries} = 2 x size as for longs. */
-    private static final class Chronicle implements ScaleMap {
-        private final ChronicleMap<byte[], byte[]> map;
-
-        Chronicle(long entries) {
-            map = ChronicleMap.of(byte[].class, byte[].class).name("scale-bytes")
-                    .constantKeySizeBySample(new byte[KEY_BYTES]).constantValueSizeBySample(new byte[VALUE_BYTES])
-                    .entries(Math.max(1000, entries * 2)).create();
-        }
-
-        @Override
-        public long get(long key, long absent) {
-            Scratch s = SCRATCH.get().key(key);
-            return firstWord(map.getUsing(s.key, s.out), absent);
-        }
-
-        @Override
-        public void put(long key, long value) {
-            Scratch s = SCRATCH.get().key(key).value(value);
-            map.put(s.key, s.value);
-        }
-
-        @Override
-        public void remove(long key) {
-            map.remove(SCRATCH.get().key(key).key);
-        }
-
-        @Override
-        public long size() {
-            return map.longSize();
-        }
-
-        @Override
-        public long allocatorBytes() {
-            return map.offHeapMemoryUsed();
-        }
-
-        @Override
-        public long liveBlocksAfterClose() {
-            return -1;
-        }
-
-        @Override
-        public void close() {
-            map.close();
-        }
+    private static ScaleMap chronicle(long entries) {
+        ChronicleMap<byte[], byte[]> map = ChronicleMap.of(byte[].class, byte[].class).name("scale-bytes")
+                .constantKeySizeBySample(new byte[KEY_BYTES]).constantValueSizeBySample(new byte[VALUE_BYTES])
+                .entries(Math.max(1000, entries * 2)).create();
+        return new Peer(s -> map.getUsing(s.key, s.out), s -> map.put(s.key, s.value), s -> map.remove(s.key),
+                f -> switch (f) {
+                    case SIZE -> map.longSize();
+                    case ALLOCATOR_BYTES -> map.offHeapMemoryUsed();
+                    case LIVE_BLOCKS_AFTER_CLOSE -> -1;
+                }, map::close);
     }
 
     /** OHC serializes a byte array as its bytes (fixed sizes here, so no length prefix). */
@@ -251,53 +200,20 @@ final class ScaleBytesPeers {
         }
     };
 
-    /** OHC with a capacity large enough that nothing is evicted. */
-    private static final class Ohc implements ScaleMap {
-        private final OHCache<byte[], byte[]> map;
-
-        Ohc(long entries) {
-            map = OHCacheBuilder.<byte[], byte[]>newBuilder().keySerializer(BYTES).valueSerializer(BYTES)
-                    .capacity(Math.max(256L << 20, entries * 2 * 256)).build();
-        }
-
-        @Override
-        public long get(long key, long absent) {
-            return firstWord(map.get(SCRATCH.get().key(key).key), absent);
-        }
-
-        @Override
-        public void put(long key, long value) {
-            Scratch s = SCRATCH.get().key(key).value(value);
-            map.put(s.key, s.value);
-        }
-
-        @Override
-        public void remove(long key) {
-            map.remove(SCRATCH.get().key(key).key);
-        }
-
-        @Override
-        public long size() {
-            return map.size();
-        }
-
-        @Override
-        public long allocatorBytes() {
-            return map.memUsed();
-        }
-
-        @Override
-        public long liveBlocksAfterClose() {
-            return -1;
-        }
-
-        @Override
-        public void close() {
-            try {
-                map.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+    /** OHC with a capacity large enough that nothing is evicted; its get returns a new array. */
+    private static ScaleMap ohc(long entries) {
+        OHCache<byte[], byte[]> map = OHCacheBuilder.<byte[], byte[]>newBuilder().keySerializer(BYTES)
+                .valueSerializer(BYTES).capacity(Math.max(256L << 20, entries * 2 * 256)).build();
+        return new Peer(s -> map.get(s.key), s -> map.put(s.key, s.value), s -> map.remove(s.key), f -> switch (f) {
+            case SIZE -> map.size();
+            case ALLOCATOR_BYTES -> map.memUsed();
+            case LIVE_BLOCKS_AFTER_CLOSE -> -1;
+        }, () -> {
+                    try {
+                        map.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 }
