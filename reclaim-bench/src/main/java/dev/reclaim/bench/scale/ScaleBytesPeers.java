@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -37,6 +40,8 @@ final class ScaleBytesPeers {
     static final int VALUE_BYTES = 100;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final VarHandle FIRST_WORD = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private ScaleBytesPeers() {
@@ -85,7 +90,7 @@ final class ScaleBytesPeers {
     }
 
     private static long firstWord(byte[] value, long absent) {
-        return value == null ? absent : MemorySegment.ofArray(value).get(WORD, 0);
+        return value == null ? absent : (long) FIRST_WORD.get(value, 0); // no segment view: nothing allocated
     }
 
     /** What a peer can say about itself, besides its operations. */

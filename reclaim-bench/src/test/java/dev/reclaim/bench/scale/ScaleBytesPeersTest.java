@@ -59,7 +59,9 @@ class ScaleBytesPeersTest {
         assertEquals("20000", p.getProperty("sizeAfterFill"));
         assertEquals("0", p.getProperty("liveBlocksAfterClose"), "every blob, node and bucket segment freed");
         assertTrue(Double.parseDouble(p.getProperty("fillMaxUs")) > 0, "fill latency recorded");
-        assertTrue(Double.parseDouble(p.getProperty("heapBytesPerOp")) < 1, "BytesHashMap ops allocate: "
+        // a 100 ms window before the JIT has compiled much: allow the interpreter's odd allocation, not a copy
+        // of a 100-byte value per get (>= 116 B/op); the measured runs show 0.2-0.7 B/op
+        assertTrue(Double.parseDouble(p.getProperty("heapBytesPerOp")) < 16, "BytesHashMap ops allocate: "
                 + p.getProperty("heapBytesPerOp"));
     }
 }
