@@ -49,19 +49,24 @@ class ScaleBytesPeersTest {
 
     @Test
     void aBytesForkMeasuresASmallMapAndFreesIt(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("r.properties");
-        ScaleFork.main(new String[] {out.toString(), "bytes-ebr", "20000", "0", "2", "100", "3"});
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(out)) {
-            p.load(r);
-        }
-        assertEquals("true", p.getProperty("ok"));
-        assertEquals("20000", p.getProperty("sizeAfterFill"));
+        Properties p = forkResult(dir.resolve("r.properties"), "bytes-ebr");
         assertEquals("0", p.getProperty("liveBlocksAfterClose"), "every blob, node and bucket segment freed");
+        assertEquals("true", p.getProperty("ok"));
         assertTrue(Double.parseDouble(p.getProperty("fillMaxUs")) > 0, "fill latency recorded");
+        assertEquals("20000", p.getProperty("sizeAfterFill"));
         // a 100 ms window before the JIT has compiled much: allow the interpreter's odd allocation, not a copy
         // of a 100-byte value per get (>= 116 B/op); the measured runs show 0.2-0.7 B/op
         assertTrue(Double.parseDouble(p.getProperty("heapBytesPerOp")) < 16, "BytesHashMap ops allocate: "
                 + p.getProperty("heapBytesPerOp"));
+    }
+
+    /** Runs one small uniform configuration of {@code peer} in this JVM and returns its figures. */
+    private static Properties forkResult(Path out, String peer) throws Exception {
+        ScaleFork.main(new String[] {out.toString(), peer, "20000", "0", "2", "100", "3"});
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(out)) {
+            p.load(r);
+        }
+        return p;
     }
 }
