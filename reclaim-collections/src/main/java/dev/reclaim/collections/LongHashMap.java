@@ -44,7 +44,9 @@ import java.util.Objects;
  * bucket per entry, so about 32 to 64 bytes per entry on top). An update of a present key publishes a
  * replacement node and retires the old one. When the allocator is exhausted, the inserting and updating
  * methods throw the allocator's {@link OffHeapExhaustedException} and leave the map unchanged; a failed table
- * growth is silently skipped (the map keeps working with longer chains and retries growth later).
+ * growth is silently skipped (the map keeps working with longer chains and retries growth later). Growing
+ * never moves an entry, and no operation zeroes more than 64 KiB of a new bucket segment: a larger segment is
+ * zeroed by successive puts, and the table doubles once it is complete.
  *
  * <h2>Ownership and closing</h2>
  * As for {@link HarrisMichaelList}: close the map (frees the entries and the bucket table), then the
@@ -83,8 +85,19 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      *
      * Growth. The count estimate (LongAdder) is compared with the bucket count on about 1 put in 64 (by hash
      * bits the bucket index does not use); above LOAD_FACTOR entries per bucket, a thread allocates the next
-     * segment (zeroed) if it is missing, installs it by CAS (a loser frees its copy), then CASes bits -> bits
-     * + 1. Exhaustion during growth skips growing.
+     * segment if it is missing, installs it by CAS (a loser frees its copy), then CASes bits -> bits + 1.
+     * Exhaustion during growth skips growing. A segment of at most ZERO_CHUNK bytes is allocated zeroed in that
+     * one step. A larger one (it holds as many buckets as all earlier segments: 256 MiB at 2^23 buckets) would
+     * make one put zero it all, so it is zeroed cooperatively instead, ZERO_CHUNK bytes per sampled put: the
+     * first grower allocates it unzeroed and publishes it as pending (casPending; a loser frees its copy); every
+     * sampled put while bits is unchanged claims the next chunk (casZeroCursor on a word packing the segment
+     * index and the next chunk), zeroes it, and counts it done (getAndAddZeroDone); the put that counts the last
+     * chunk installs the segment and CASes bits. No operation zeroes more than one chunk.
+     *   Z1. The cursor and done words carry the segment index in their top bits and are reset (by CAS, only
+     *       upwards) before that segment's pending block is published, so a claim made for an earlier growth
+     *       fails and a chunk is zeroed once; done reaches the chunk count only after every chunk is zeroed.
+     *   Z2. A pending block is never reachable from the directory: it is installed only when done, and freed
+     *       by close() if it never was.
      *
      * Linearization points: OrderedListCore's; initialising a bucket or growing the table is not the
      * linearization point of any operation (neither changes which entries are present).
@@ -93,12 +106,19 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      *   H1. Directory: casSegment() in grow() (after allocateZeroed) pairs with segmentAcquire() in slot(): a
      *       thread that reads the address sees the zeroed segment. slotOkey() reads entries opaque: it needs
      *       only the address, and a stale 0 just makes the caller read the node's okey from memory (P1).
+     *   H4. Cooperative zeroing: each zeroer's plain stores come before its getAndAddZeroDone() (volatile
+     *       read-modify-write); the read-modify-writes of one word are totally ordered, so the last one, by the
+     *       installer, follows every chunk's stores, and its casSegment() publishes them (H1).
+     *       casPending()/pendingAcquire() hand the unzeroed block to the helpers.
      *   H2. bits: casBits() in grow() comes after casSegment() (S1) and pairs with bitsVolatile() in
      *       bucketOf(), so an index below the bits read has its segment visible (with H1).
      *   H3. Bucket state: setStateRelease(READY) in initBucket(), after the linking CAS, pairs with
      *       stateAcquire() in bucket(): a thread that starts from the bucket node sees it linked (core P4).
      *       casState() claims the bucket for one thread.
      *   Lifecycle: OffHeapCollection's L1 and L2.
+     *
+     * Weak point. A thread preempted between claiming a chunk and counting it done delays that growth until it
+     * runs again (the map stays correct, with more entries per bucket meanwhile; no operation waits for it).
      *
      * Garbage: as OrderedListCore (removed and replaced nodes, with their birth eras). With hazard pointers a
      * bucket node needs no protection (never freed before close); the core protects it anyway, harmlessly.
@@ -109,6 +129,10 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
 
     /** Most entries per bucket on average before the table doubles. */
     static final int LOAD_FACTOR = 1;
+    /** The most bytes of a new segment one operation zeroes (larger segments are zeroed in chunks). */
+    static final long ZERO_CHUNK = 64 * 1024;
+    private static final int ZERO_GEN_SHIFT = 40;
+    private static final long ZERO_COUNT_MASK = (1L << ZERO_GEN_SHIFT) - 1;
 
     private final OrderedListCore core;
     /** log2 of the size of segment 0. */
@@ -118,6 +142,12 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
     /** Bucket 0's node: the list's head; never changes. */
     private final long head;
     private volatile int bits; // volatile: read per operation (H2), CASed by grow()
+    /** Raw addresses of segments being zeroed cooperatively, 0 when none (Z2); indexed like segments. */
+    private final long[] pending;
+    /** (segment << ZERO_GEN_SHIFT) | the next chunk to claim (Z1). */
+    private volatile long zeroCursor; // volatile: CASed by the zeroers (Z1)
+    /** (segment << ZERO_GEN_SHIFT) | the chunks zeroed (Z1, H4). */
+    private volatile long zeroDone; // volatile: read-modify-written by the zeroers (H4)
 
     /**
      * Creates an empty map with a small table.
@@ -149,6 +179,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
         }
         this.baseBits = LongHashMapLayout.baseBitsFor(expectedSize / LOAD_FACTOR);
         this.segments = new long[LongHashMapLayout.directoryLength(baseBits)];
+        this.pending = new long[segments.length];
         this.core = new OrderedListCore(allocator, this);
         long raw = allocator.allocateZeroed(LongHashMapLayout.segmentBytes(baseBits, 0));
         setSegmentRelease(0, raw); // release: before the map is shared; pairs with segmentAcquire() (H1)
@@ -344,6 +375,8 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
             long raw = segmentVolatile(i); // volatile: pairs with casSegment() (H1); quiescent
             if (raw != 0) {
                 allocator.free(raw);
+            } else if (pendingAcquire(i) != 0) { // acquire: pairs with casPending(); quiescent
+                allocator.free(pendingAcquire(i)); // acquire: as above; a growth that never finished (Z2)
             }
         }
     }
@@ -407,13 +440,21 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
         }
     }
 
-    /** Doubles the table from {@code 2^b} buckets, unless another thread did or memory is exhausted. */
+    /**
+     * Doubles the table from {@code 2^b} buckets, unless another thread did or memory is exhausted; for a
+     * segment larger than {@link #ZERO_CHUNK}, zeroes one chunk of it and doubles only when every chunk is done.
+     */
     private void grow(int b) {
         int seg = b + 1 - baseBits; // the segment of buckets [2^b, 2^(b+1))
+        long bytes = LongHashMapLayout.segmentBytes(baseBits, seg);
         if (segmentAcquire(seg) == 0) { // acquire: pairs with casSegment() below (H1)
+            if (bytes > ZERO_CHUNK) {
+                zeroOneChunk(b, seg, bytes);
+                return;
+            }
             long raw;
             try {
-                raw = allocator.allocateZeroed(LongHashMapLayout.segmentBytes(baseBits, seg));
+                raw = allocator.allocateZeroed(bytes);
             } catch (OffHeapExhaustedException e) {
                 return; // keep the table; chains get longer, growth is retried by a later put
             }
@@ -422,6 +463,55 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
             }
         }
         casBits(b, b + 1); // CAS: after the segment is installed (S1); pairs with bitsVolatile() (H2)
+    }
+
+    /** One step of the cooperative zeroing of segment {@code seg} (see Growth in the notes). */
+    private void zeroOneChunk(int b, int seg, long bytes) {
+        long raw = pendingAcquire(seg); // acquire: pairs with casPending() (H4)
+        if (raw == 0) {
+            startGeneration(ZERO_DONE, seg); // Z1: before the block is published below
+            startGeneration(ZERO_CURSOR, seg);
+            try {
+                raw = allocator.allocate(bytes);
+            } catch (OffHeapExhaustedException e) {
+                return; // keep the table; growth is retried by a later put
+            }
+            if (!casPending(seg, raw)) { // CAS: hands the block to the helpers (H4)
+                allocator.free(raw); // another grower published its block first; ours was never shared
+                raw = pendingAcquire(seg); // acquire: as above
+            }
+        }
+        long chunks = (bytes + ZERO_CHUNK - 1) / ZERO_CHUNK;
+        long gen = (long) seg << ZERO_GEN_SHIFT;
+        long chunk;
+        for (;;) {
+            long c = zeroCursorVolatile(); // volatile: pairs with casZeroCursor() (Z1)
+            if ((c & ~ZERO_COUNT_MASK) != gen || (c & ZERO_COUNT_MASK) >= chunks) {
+                return; // every chunk is claimed (or this growth is over): nothing to do here
+            }
+            if (casZeroCursor(c, c + 1)) { // CAS: claims chunk c for this generation only (Z1)
+                chunk = c & ZERO_COUNT_MASK;
+                break;
+            }
+        }
+        long from = chunk * ZERO_CHUNK;
+        zeroPlain(raw + from, Math.min(ZERO_CHUNK, bytes - from)); // plain: unpublished (Z2); H4 orders it
+        long done = getAndAddZeroDone(1) + 1; // volatile RMW: after the stores above (H4)
+        if ((done & ZERO_COUNT_MASK) == chunks) { // the last chunk: this thread installs the segment
+            casSegment(seg, raw); // CAS: publishes the zeroed segment (H1, H4, S1); the only installer
+            casBits(b, b + 1); // CAS: after the segment is installed (S1); pairs with bitsVolatile() (H2)
+        }
+    }
+
+    /** Moves the packed word {@code which} to generation {@code seg} with count 0, unless it is there already. */
+    private void startGeneration(VarHandle which, int seg) {
+        long gen = (long) seg << ZERO_GEN_SHIFT;
+        for (;;) {
+            long c = (long) which.getVolatile(this); // volatile: pairs with the CAS below (Z1)
+            if ((c & ~ZERO_COUNT_MASK) >= gen || which.compareAndSet(this, c, gen)) { // CAS: only upwards (Z1)
+                return;
+            }
+        }
     }
 
     /** The start node for hash {@code h}: its bucket's node, initialised if needed (or an ancestor's). */
@@ -499,6 +589,30 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
         return SEGMENTS.compareAndSet(segments, seg, 0L, raw); // CAS: pairs with segmentAcquire() (H1)
     }
 
+    private long pendingAcquire(int seg) {
+        return (long) SEGMENTS.getAcquire(pending, seg); // acquire: pairs with casPending() (H4)
+    }
+
+    private boolean casPending(int seg, long raw) {
+        return SEGMENTS.compareAndSet(pending, seg, 0L, raw); // CAS: pairs with pendingAcquire() (H4)
+    }
+
+    private long zeroCursorVolatile() {
+        return zeroCursor; // volatile: pairs with casZeroCursor() (Z1)
+    }
+
+    private boolean casZeroCursor(long expected, long next) {
+        return ZERO_CURSOR.compareAndSet(this, expected, next); // CAS: claims one chunk (Z1)
+    }
+
+    private long getAndAddZeroDone(long n) {
+        return (long) ZERO_DONE.getAndAdd(this, n); // volatile RMW: orders each chunk's stores (H4)
+    }
+
+    private static void zeroPlain(long address, long bytes) {
+        Memory.fill(address, bytes, (byte) 0); // plain: an unpublished block (Z2); H4 orders it
+    }
+
     private int bitsVolatile() {
         return bits; // volatile: pairs with casBits() (H2)
     }
@@ -525,11 +639,16 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
 
     // VarHandle mechanics
     private static final VarHandle BITS;
+    private static final VarHandle ZERO_CURSOR;
+    private static final VarHandle ZERO_DONE;
     private static final VarHandle SEGMENTS = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
-            BITS = MethodHandles.lookup().findVarHandle(LongHashMap.class, "bits", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            BITS = l.findVarHandle(LongHashMap.class, "bits", int.class);
+            ZERO_CURSOR = l.findVarHandle(LongHashMap.class, "zeroCursor", long.class);
+            ZERO_DONE = l.findVarHandle(LongHashMap.class, "zeroDone", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The matrix comes from environment variables (defaults in brackets): {@code RECLAIM_SCALE_SIZES}
  * [1000000,10000000], {@code RECLAIM_SCALE_PEERS} [openmap-ebr,chm,nbhml,chronicle,ohc],
  * {@code RECLAIM_SCALE_DISTS} [uniform,zipf], {@code RECLAIM_SCALE_GCS} [g1,zgc], {@code RECLAIM_SCALE_XMX}
- * [4g]; threads and the measured duration come from {@code --threads} [1,2] and {@code --duration} [3s].
+ * [4g], {@code RECLAIM_SCALE_WORKLOAD} [long] ({@code bytes}: the default peers become the bytes workload's,
+ * 16-byte keys to 100-byte values, {@link ScaleBytesPeers}); threads and the measured duration come from
+ * {@code --threads} [1,2] and {@code --duration} [3s].
  * A peer id ending in {@code @base} (e.g. {@code openmap-ebr@base}) runs that peer with the classes of the jar
  * named by {@code RECLAIM_SCALE_BASE_JAR} ahead of this one on the class path: the library as it was in an
  * older build, for before/after figures.
@@ -49,7 +51,13 @@ public final class ScaleCommand {
     public static int run(Path out, List<Integer> threads, long durationMs, long seed, PrintWriter o)
             throws IOException {
         List<Long> sizes = env("RECLAIM_SCALE_SIZES", "1000000,10000000").stream().map(Long::parseLong).toList();
-        List<String> peers = env("RECLAIM_SCALE_PEERS", String.join(",", ScalePeers.ALL));
+        String workload = System.getenv().getOrDefault("RECLAIM_SCALE_WORKLOAD", "long");
+        if (!workload.equals("long") && !workload.equals("bytes")) {
+            throw new IllegalArgumentException("RECLAIM_SCALE_WORKLOAD=" + workload + ": use long (long -> long"
+                    + " maps) or bytes (16-byte keys -> 100-byte values)");
+        }
+        List<String> peers = env("RECLAIM_SCALE_PEERS",
+                String.join(",", workload.equals("bytes") ? ScaleBytesPeers.ALL : ScalePeers.ALL));
         List<String> dists = env("RECLAIM_SCALE_DISTS", "uniform,zipf");
         List<String> gcs = env("RECLAIM_SCALE_GCS", "g1,zgc");
         String xmx = System.getenv().getOrDefault("RECLAIM_SCALE_XMX", "4g");

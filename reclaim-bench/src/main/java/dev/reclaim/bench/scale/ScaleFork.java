@@ -59,8 +59,10 @@ public final class ScaleFork {
 
         ScaleMap map = ScalePeers.create(peer, size, range);
         long f0 = System.nanoTime();
-        fill(map, size, threads);
+        Histogram fillLatency = fill(map, size, threads);
         long fillNs = System.nanoTime() - f0;
+        p.setProperty("fillP9999us", fmt(fillLatency.getValueAtPercentile(99.99) / 1e3));
+        p.setProperty("fillMaxUs", fmt(fillLatency.getMaxValue() / 1e3));
         p.setProperty("fillSeconds", fmt(fillNs / 1e9));
         p.setProperty("sizeAfterFill", Long.toString(map.size()));
 
@@ -101,20 +103,29 @@ public final class ScaleFork {
         }
     }
 
-    private static void fill(ScaleMap map, long size, int threads) throws InterruptedException {
+    /** Prefills; returns the latency of every put, which includes every resize a map does while it grows. */
+    private static Histogram fill(ScaleMap map, long size, int threads) throws InterruptedException {
         List<Thread> ts = new ArrayList<>();
+        Histogram[] hs = new Histogram[threads];
         for (int t = 0; t < threads; t++) {
             int id = t;
+            Histogram h = new Histogram(600_000_000_000L, 2);
+            hs[t] = h;
             ts.add(Thread.ofPlatform().start(() -> {
                 for (long j = id; j < size; j += threads) {
                     long k = ScaleKeys.key(2 * j); // the even indices: half the range
+                    long t0 = System.nanoTime();
                     map.put(k, j);
+                    h.recordValue(System.nanoTime() - t0);
                 }
             }));
         }
-        for (Thread t : ts) {
-            t.join();
+        Histogram merged = new Histogram(600_000_000_000L, 2);
+        for (int t = 0; t < threads; t++) {
+            ts.get(t).join();
+            merged.add(hs[t]);
         }
+        return merged;
     }
 
     /** Runs the mix on every thread for {@code ms}; returns {ops, elapsed ns, heap bytes allocated}. */

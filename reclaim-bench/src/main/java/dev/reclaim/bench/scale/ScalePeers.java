@@ -38,7 +38,7 @@ final class ScalePeers {
 
     /** Extra JVM flags a peer's documentation asks for on recent JDKs. */
     static List<String> jvmFlags(String peer) {
-        if (peer.equals("chronicle")) {
+        if (peer.equals("chronicle") || peer.equals("bytes-chronicle")) {
             // the flag set Chronicle's documentation lists for Java 17+ (chronicle-bom README)
             return List.of("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
                     "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -63,8 +63,13 @@ final class ScalePeers {
             case "nbhml" -> BoxedMap.of(new NonBlockingHashMapLong<>());
             case "chronicle" -> chronicle(entries);
             case "ohc" -> ohc(entries);
-            default -> throw new IllegalArgumentException("unknown scale peer '" + id + "'; known: " + ALL
-                    + " and " + OPTIONAL);
+            default -> {
+                if (ScaleBytesPeers.isBytes(id)) {
+                    yield ScaleBytesPeers.create(id, entries);
+                }
+                throw new IllegalArgumentException("unknown scale peer '" + id + "'; known: " + ALL + ", "
+                        + OPTIONAL + " and " + ScaleBytesPeers.ALL);
+            }
         };
     }
 

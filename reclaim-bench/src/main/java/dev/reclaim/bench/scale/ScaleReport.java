@@ -19,7 +19,7 @@ import org.knowm.xchart.XYChartBuilder;
 
 /**
  * The scale report: {@code results.csv} (every figure of every configuration), {@code index.md} (a table per
- * collector, distribution and thread count, failures with their error) and one PNG per metric and group
+ * workload, collector, distribution and thread count, failures with their error) and one PNG per metric and group
  * against size (log x).
  */
 final class ScaleReport {
@@ -31,11 +31,12 @@ final class ScaleReport {
         {"heapPerEntry", "heap B/entry"}, {"allocatorPerEntry", "alloc B/entry"}, {"fillSeconds", "fill s"},
         {"gcCount", "GCs"}, {"gcTotalMs", "GC total ms"}, {"gcMaxPauseMs", "GC max ms"},
         {"heapBytesPerOp", "heap B/op"}, {"liveBlocksAfterClose", "blocks after close"},
+        {"fillP9999us", "fill put p99.99 us"}, {"fillMaxUs", "fill put max us"},
     };
 
     /** Metrics charted against size. */
     private static final String[] CHARTED = {"opsPerSecond", "p999us", "maxus", "rssPerEntry", "gcMaxPauseMs",
-        "fillSeconds"};
+        "fillSeconds", "fillMaxUs"};
 
     private ScaleReport() {
     }
@@ -112,8 +113,9 @@ final class ScaleReport {
     }
 
     private static String group(Properties p) {
-        return p.getProperty("gc") + ", " + p.getProperty("dist") + ", " + p.getProperty("threads") + " thread"
-                + ("1".equals(p.getProperty("threads")) ? "" : "s");
+        String workload = ScaleBytesPeers.isBytes(p.getProperty("peer")) ? "bytes, " : "";
+        return workload + p.getProperty("gc") + ", " + p.getProperty("dist") + ", " + p.getProperty("threads")
+                + " thread" + ("1".equals(p.getProperty("threads")) ? "" : "s");
     }
 
     private static String chart(Path dir, String group, String metric, List<Properties> rs) throws IOException {
