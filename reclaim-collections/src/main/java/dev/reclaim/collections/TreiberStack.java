@@ -233,9 +233,11 @@ public final class TreiberStack extends OffHeapCollection {
      */
     public long pop(long emptyValue) {
         checkOpen("pop()");
-        try (Guard g = reclaimer.enter()) {
-            int backoffState = backoff.start();
-            for (;;) {
+        int backoffState = backoff.start();
+        for (;;) {
+            // One attempt per guard: a thread that lost the CAS backs off with no guard open, so a pause that
+            // ends in Thread.yield() (or a preemption while backing off) never holds back reclamation.
+            try (Guard g = reclaimer.enter()) {
                 long h = protectHead(g); // acquire: pairs with the CAS of head in push()/pop() (P1)
                 if (h == 0) {
                     return emptyValue;
@@ -253,8 +255,8 @@ public final class TreiberStack extends OffHeapCollection {
                     }
                     return value;
                 }
-                backoffState = backoff.pause(backoffState);
             }
+            backoffState = backoff.pause(backoffState);
         }
     }
 
