@@ -8,6 +8,7 @@ import static dev.reclaim.collections.OrderedListLayout.NODE_SIZE;
 import static dev.reclaim.collections.OrderedListLayout.OKEY_OFFSET;
 import static dev.reclaim.collections.OrderedListLayout.VALUE_OFFSET;
 
+import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
 import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
@@ -125,6 +126,8 @@ final class OrderedListCore {
     static final long NOT_A_SLOT = 1;
 
     private final SlabAllocator allocator;
+    /** What unlinked nodes are retired with: frees them to the allocator, knows their size without a lookup. */
+    private final Deleter nodeDeleter;
     /** The hash map whose bucket nodes can be recognised by address, or null for a plain list. */
     private final LongHashMap buckets;
     /** Whether okeys are split-order hashes (map) or sign-flipped keys (list): how a key is decoded. */
@@ -134,6 +137,7 @@ final class OrderedListCore {
 
     OrderedListCore(SlabAllocator allocator, LongHashMap buckets) {
         this.allocator = allocator;
+        this.nodeDeleter = NodeDeleter.of(allocator, NODE_SIZE);
         this.buckets = buckets;
         this.hashed = buckets != null;
     }
@@ -252,7 +256,7 @@ final class OrderedListCore {
 
     /** Retires an unlinked node with its birth era (I4): only the thread whose CAS unlinked it calls this. */
     private void retire(Guard g, long node) {
-        g.retire(node, metaPlain(node) >>> 1, allocator); // plain meta: immutable, node still protected (P1)
+        g.retire(node, metaPlain(node) >>> 1, nodeDeleter); // plain meta: immutable, node still protected (P1)
     }
 
     /**

@@ -9,6 +9,7 @@ import static dev.reclaim.collections.TreiberStackLayout.REQUIRED_ALIGNMENT;
 import static dev.reclaim.collections.TreiberStackLayout.ROOT_SIZE;
 import static dev.reclaim.collections.TreiberStackLayout.VALUE_OFFSET;
 
+import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.Memory;
@@ -83,7 +84,7 @@ public final class TreiberStack extends OffHeapCollection {
      *   Linearization point: the successful CAS.
      *
      * pop(). enter guard g; loop { h = g.protect(0, &head) (acquire); if h == 0: return empty;
-     *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, h.birth, allocator);
+     *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, h.birth, nodeDeleter);
      *   e = g.birthEra(); if e != era hint: era hint = e (opaque); close g.
      *
      * Birth eras without a guard in push. IBR needs each node's birth era to be no later than the era of any
@@ -154,6 +155,8 @@ public final class TreiberStack extends OffHeapCollection {
     private final Backoff backoff;
     /** {@code root + ERA_HINT_OFFSET}: the latest birth era a pop saw; push stamps it into new nodes. */
     private final long eraHintAddress;
+    /** What pop retires nodes with: frees them to the allocator, knows their size without a lookup. */
+    private final Deleter nodeDeleter;
 
     /**
      * Creates an empty stack with the default {@link Backoff#standard()} that does not count its values
@@ -173,6 +176,7 @@ public final class TreiberStack extends OffHeapCollection {
         super(reclaimer, allocator, "stack");
         this.backoff = Objects.requireNonNull(backoff, "backoff must not be null; pass e.g. Backoff.none()");
         this.size = countSize ? new LongAdder() : null;
+        this.nodeDeleter = NodeDeleter.of(allocator, NODE_SIZE);
         long r = TreiberStackLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         this.root = r;
         this.headAddress = r + HEAD_OFFSET;
@@ -245,7 +249,7 @@ public final class TreiberStack extends OffHeapCollection {
                 long next = nextPlain(h); // plain: initialised before the CAS that published h (P1); h protected
                 if (casHead(h, next)) { // CAS (volatile): unlinks h; pairs with protect() of later pops (P1)
                     long value = valuePlain(h); // plain: as for next; h stays allocated until g closes (I3)
-                    g.retire(h, birthPlain(h), allocator); // plain: as for next
+                    g.retire(h, birthPlain(h), nodeDeleter); // plain: as for next
                     long era = g.birthEra();
                     if (era != eraHintOpaque()) { // opaque: a value only; written once per era
                         setEraHintOpaque(era); // opaque: read by push(); any era value is a safe birth

@@ -321,6 +321,22 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
     }
 
     /**
+     * The usable size of the blocks {@link #allocate(long)} returns for {@code size} bytes: the size class that
+     * holds them, what {@link #blockSize(long)} reports for each such block, in both modes. Like jemalloc's
+     * {@code nallocx}, it looks nothing up, so a structure of fixed-size nodes can learn their footprint once
+     * (for instance to report it from its own {@link Deleter#sizeOf(long)} without a lookup per retire).
+     *
+     * @param size bytes wanted, in [1, 2^40)
+     * @return the usable size of such a block, at least {@code size}
+     * @throws IllegalArgumentException if {@code size} is out of range
+     */
+    public long blockSizeFor(long size) {
+        checkSize(size);
+        int cls = SlabDescriptor.classIndex(size);
+        return cls < 0 ? SlabDescriptor.alignUp(size) : SlabDescriptor.CLASS_SIZES[cls];
+    }
+
+    /**
      * Frees {@code pointer}: the allocator is the {@link Deleter} of its blocks, so
      * {@code guard.retire(node, allocator)} allocates nothing.
      *

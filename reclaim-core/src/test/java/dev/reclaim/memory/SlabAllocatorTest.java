@@ -143,6 +143,21 @@ class SlabAllocatorTest {
     }
 
     @Test
+    void blockSizeForPredictsTheBlockSizeOfEveryAllocationInBothModes() {
+        try (SlabAllocator sanitizing = SlabAllocator.builder().name("test-sanitizing").sanitize(true).build()) {
+            for (SlabAllocator a : List.of(slab, sanitizing)) {
+                for (long size = 1; size <= SlabDescriptor.MAX_CLASS_SIZE + 5000; size += (size < 300 ? 1 : 37)) {
+                    long b = a.allocate(size);
+                    assertEquals(a.blockSize(b), a.blockSizeFor(size), a.name() + ": size " + size);
+                    a.free(b);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> slab.blockSizeFor(0));
+        assertThrows(IllegalArgumentException.class, () -> slab.blockSizeFor(1L << 40));
+    }
+
+    @Test
     void largeBlocksAreAlignedUsableAndFreedIndividually() {
         long[] sizes = {8193, 10_000, 65_536, 1 << 20, (3 << 20) + 5};
         long reservedBefore = slab.stats().reservedBytes();
