@@ -45,8 +45,10 @@ import java.util.function.BiConsumer;
  * {@link #forEach}, which creates two segment views per entry). Any thread may call any method concurrently.
  *
  * <h2>Memory and failure</h2>
- * Each distinct key hash costs one {@link LongHashMap} entry plus one blob of
- * {@code 16 + sum(8 + pad8(keyLength) + pad8(valueLength))} bytes ({@code BytesHashMapLayout} in the sources).
+ * Each distinct key hash costs one 32-byte index node, 8 to 16 bytes of index buckets (the index keeps up to
+ * four entries per bucket) and one blob of {@code 16 + sum(8 + pad8(keyLength) + pad8(valueLength))} bytes
+ * ({@code BytesHashMapLayout} in the sources), rounded up to a multiple of 16 (the allocator's size classes
+ * up to 256 bytes; coarser above).
  * Every update of a key copies its blob (usually one entry) and retires the old one. When the allocator is
  * exhausted, the writing methods throw the allocator's {@link OffHeapExhaustedException} and leave the map
  * unchanged.
@@ -64,7 +66,8 @@ public final class BytesHashMap extends OffHeapCollection {
      * Structure. index: a LongHashMap from h = Hashing.bytes(key) & hashMask (hashMask is all ones except in
      * tests, where it forces collisions) to the address of a BLOB (BytesHashMapLayout): one off-heap block
      * holding every entry whose key has that hash. 64-bit hashes almost never collide, so a blob nearly
-     * always holds one entry.
+     * always holds one entry. The index keeps up to INDEX_LOAD_FACTOR nodes per bucket (the long map keeps 1):
+     * its bucket slots cost less than a tenth of an entry, for one or two more list nodes per lookup.
      *
      * Invariants.
      *   B1. A blob is immutable once published: it is written with plain stores before the index CAS that
@@ -118,6 +121,12 @@ public final class BytesHashMap extends OffHeapCollection {
     private static final int BLOB_SLOT = 3;
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]).asReadOnly();
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+    /**
+     * Entries per index bucket on average before the index doubles its table. A blob costs well over 100 bytes,
+     * so the index trades a longer bucket chain (about two nodes more per lookup) for 8 to 16 bytes of bucket
+     * slots per entry instead of the long map's 32 to 64.
+     */
+    static final int INDEX_LOAD_FACTOR = 4;
 
     private final LongHashMap index;
     private final long hashMask;
@@ -153,7 +162,7 @@ public final class BytesHashMap extends OffHeapCollection {
     /** Test seam: {@code hashMask} narrows the hash so that keys collide (-1 in production). */
     BytesHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long hashMask) {
         super(reclaimer, allocator, "map");
-        this.index = new LongHashMap(reclaimer, allocator, expectedSize);
+        this.index = new LongHashMap(reclaimer, allocator, expectedSize, INDEX_LOAD_FACTOR);
         this.hashMask = hashMask;
     }
 

@@ -84,7 +84,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      *   S3. bits only grows, by one per CAS.
      *
      * Growth. The count estimate (LongAdder) is compared with the bucket count on about 1 put in 64 (by hash
-     * bits the bucket index does not use); above LOAD_FACTOR entries per bucket, a thread allocates the next
+     * bits the bucket index does not use); above loadFactor entries per bucket, a thread allocates the next
      * segment if it is missing, installs it by CAS (a loser frees its copy), then CASes bits -> bits + 1.
      * Exhaustion during growth skips growing. A segment of at most ZERO_CHUNK bytes is allocated zeroed in that
      * one step. A larger one (it holds as many buckets as all earlier segments: 256 MiB at 2^23 buckets) would
@@ -127,7 +127,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      *   2006. M. M. Michael, "High Performance Dynamic Lock-Free Hash Tables and List-Based Sets", SPAA 2002.
      */
 
-    /** Most entries per bucket on average before the table doubles. */
+    /** Most entries per bucket on average before the table doubles, unless a constructor says otherwise. */
     static final int LOAD_FACTOR = 1;
     /** The most bytes of a new segment one operation zeroes (larger segments are zeroed in chunks). */
     static final long ZERO_CHUNK = 64 * 1024;
@@ -135,6 +135,8 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
     private static final long ZERO_COUNT_MASK = (1L << ZERO_GEN_SHIFT) - 1;
 
     private final OrderedListCore core;
+    /** Most entries per bucket on average before the table doubles (LOAD_FACTOR for the public constructors). */
+    private final int loadFactor;
     /** log2 of the size of segment 0. */
     private final int baseBits;
     /** Raw (unaligned) addresses of the bucket segments, 0 until allocated (LongHashMapLayout). */
@@ -173,11 +175,25 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      * @throws OffHeapExhaustedException if the first bucket segment does not fit in the allocator
      */
     public LongHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize) {
+        this(reclaimer, allocator, expectedSize, LOAD_FACTOR);
+    }
+
+    /**
+     * A map that keeps up to {@code loadFactor} entries per bucket on average before doubling its table: fewer
+     * bucket slots (32 bytes each) per entry for longer chains. For indexes whose entries are large anyway
+     * ({@link BytesHashMap}).
+     */
+    LongHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, int loadFactor) {
         super(reclaimer, allocator, "map");
         if (expectedSize < 0) {
             throw new IllegalArgumentException("expectedSize must be >= 0, got " + expectedSize);
         }
-        this.baseBits = LongHashMapLayout.baseBitsFor(expectedSize / LOAD_FACTOR);
+        if (loadFactor < 1) {
+            throw new IllegalArgumentException("loadFactor must be >= 1, got " + loadFactor);
+        }
+        this.loadFactor = loadFactor;
+        this.baseBits = LongHashMapLayout.baseBitsFor(
+                expectedSize / loadFactor + (expectedSize % loadFactor == 0 ? 0 : 1));
         this.segments = new long[LongHashMapLayout.directoryLength(baseBits)];
         this.pending = new long[segments.length];
         this.core = new OrderedListCore(allocator, this);
@@ -435,7 +451,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
 
     private void maybeGrow() {
         int b = bitsVolatile(); // volatile: pairs with casBits() (H2)
-        if (b < MAX_BITS && core.size() > ((long) LOAD_FACTOR << b)) {
+        if (b < MAX_BITS && core.size() > ((long) loadFactor << b)) {
             grow(b);
         }
     }

@@ -85,4 +85,35 @@ class LongHashMapGrowthTest {
         map.close();
         assertEquals(0, allocator.stats().liveBlocks(), "close() freed the pending segment too");
     }
+
+    /**
+     * The load factor sets the entries per bucket at which the table doubles: 1 for the public constructors,
+     * 4 for a BytesHashMap's index, whose table for the same entries is a quarter as large; a sized map of either
+     * never grows while filled to its hint.
+     */
+    @Test
+    void theLoadFactorSetsEntriesPerBucket() {
+        SlabAllocator allocator = check.allocator();
+        int n = 20_000;
+        try (LongHashMap one = new LongHashMap(check.reclaimer(Scheme.EBR), allocator, 0);
+             LongHashMap four = new LongHashMap(check.reclaimer(Scheme.EBR), allocator, 0,
+                     BytesHashMap.INDEX_LOAD_FACTOR);
+             LongHashMap sized = new LongHashMap(check.reclaimer(Scheme.EBR), allocator, n,
+                     BytesHashMap.INDEX_LOAD_FACTOR)) {
+            long sizedBuckets = sized.bucketCount();
+            for (long k = 0; k < n; k++) {
+                one.put(k, k, -1);
+                four.put(k, k, -1);
+                sized.put(k, k, -1);
+            }
+            assertEquals(4, BytesHashMap.INDEX_LOAD_FACTOR);
+            assertTrue(one.bucketCount() >= n / 2, "load factor 1: " + one.bucketCount() + " buckets");
+            assertEquals(one.bucketCount() / 4, four.bucketCount(), "load factor 4: a quarter of the buckets");
+            assertEquals(sizedBuckets, sized.bucketCount(), "sized for " + n + ": no growth");
+            assertTrue(sizedBuckets * 4 >= n && sizedBuckets < n / 2, sizedBuckets + " buckets for " + n);
+            for (long k = 0; k < n; k += 7) {
+                assertEquals(k, four.get(k, -1), "key " + k);
+            }
+        }
+    }
 }

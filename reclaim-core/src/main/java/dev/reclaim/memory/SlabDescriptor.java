@@ -44,9 +44,9 @@ import java.lang.invoke.VarHandle;
  * Free-list head (a Java long): | tag (16 bits) | address of first block (48 bits) |
  * </pre>
  *
- * <p>Size classes: 16 to 128 bytes in steps of 16, then four classes per power of two
- * (160, 192, 224, 256, 320, ...) up to {@link #MAX_CLASS_SIZE} = 8 KiB; worst-case internal waste 25%
- * (12.5% above 128 bytes on average).
+ * <p>Size classes: 16 to 256 bytes in steps of 16 ({@link #FINE_CLASS_LIMIT}), then four classes per power of
+ * two (320, 384, 448, 512, 640, ...) up to {@link #MAX_CLASS_SIZE} = 8 KiB; worst-case internal waste 25%
+ * (at most 15 bytes up to 256, about 12% above 256 on average).
  */
 final class SlabDescriptor {
 
@@ -74,6 +74,13 @@ final class SlabDescriptor {
     /** Class index stored in the header of a large block. */
     static final int LARGE_CLASS = -1;
 
+    /**
+     * The largest class of the 16-byte steps: small records (list nodes, map entries of a few dozen to a few
+     * hundred bytes) lose at most 15 bytes each to rounding up to here.
+     */
+    static final long FINE_CLASS_LIMIT = 256;
+    /** Number of 16-byte-step classes: the class index of the first coarse class. */
+    private static final int FINE_CLASSES = (int) (FINE_CLASS_LIMIT / BLOCK_ALIGNMENT);
     /** The largest size served from size classes; larger requests take the large path. */
     static final long MAX_CLASS_SIZE = 8192;
     /** Exclusive upper bound on a requested size: 2^40 bytes. */
@@ -109,10 +116,10 @@ final class SlabDescriptor {
     static {
         long[] sizes = new long[64];
         int n = 0;
-        for (long s = 16; s <= 128; s += 16) {
+        for (long s = BLOCK_ALIGNMENT; s <= FINE_CLASS_LIMIT; s += BLOCK_ALIGNMENT) {
             sizes[n++] = s;
         }
-        for (long base = 128; base < MAX_CLASS_SIZE; base <<= 1) {
+        for (long base = FINE_CLASS_LIMIT; base < MAX_CLASS_SIZE; base <<= 1) {
             long step = base / 4;
             for (int i = 1; i <= 4; i++) {
                 sizes[n++] = base + i * step;
@@ -173,15 +180,15 @@ final class SlabDescriptor {
      * @return the class index
      */
     static int classIndex(long size) {
-        if (size <= 128) {
+        if (size <= FINE_CLASS_LIMIT) {
             return (int) ((size + 15) >>> 4) - 1;
         }
         if (size > MAX_CLASS_SIZE) {
             return LARGE_CLASS;
         }
         long s = size - 1;
-        int lg = 63 - Long.numberOfLeadingZeros(s);  // 7 .. 12
-        return 8 + (lg - 7) * 4 + (int) ((s >>> (lg - 2)) & 3);
+        int lg = 63 - Long.numberOfLeadingZeros(s);  // 8 .. 12
+        return FINE_CLASSES + (lg - 8) * 4 + (int) ((s >>> (lg - 2)) & 3);
     }
 
     /** Number of blocks a chunk of class {@code cls} holds. */

@@ -22,10 +22,10 @@
  *
  * <h2>Fast mode (the default)</h2>
  * <ul>
- *   <li><b>Size classes.</b> Requests are rounded up to one of 32 classes: 16 to 128 bytes in steps of 16,
- *       then four classes per power of two (160, 192, 224, 256, 320, ...) up to 8 KiB. Internal waste is at
- *       most 25% (on average about 12% above 128 bytes). Every block is 16-byte aligned;
- *       {@link dev.reclaim.memory.SlabAllocator#blockSize(long)} gives its usable size.</li>
+ *   <li><b>Size classes.</b> Requests are rounded up to one of 36 classes: 16 to 256 bytes in steps of 16,
+ *       then four classes per power of two (320, 384, 448, 512, 640, ...) up to 8 KiB. Internal waste is at
+ *       most 15 bytes up to 256 bytes and at most 25% above (about 12% on average). Every block is 16-byte
+ *       aligned; {@link dev.reclaim.memory.SlabAllocator#blockSize(long)} gives its usable size.</li>
  *   <li><b>Segments and chunks.</b> Memory comes from one shared arena per allocator, 1 MiB at a time, cut
  *       into 64 KiB chunks aligned to 64 KiB. A chunk serves one class; its 64-byte header (magic, class,
  *       allocator) is found from any block address by masking the low 16 bits, so blocks carry no header.

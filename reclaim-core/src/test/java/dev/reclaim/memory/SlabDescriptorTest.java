@@ -36,6 +36,15 @@ class SlabDescriptorTest {
     }
 
     @Test
+    void smallRecordsLoseLessThanOneAlignmentUnitToRounding() {
+        for (long size = 1; size <= SlabDescriptor.FINE_CLASS_LIMIT; size++) {
+            long block = SlabDescriptor.CLASS_SIZES[SlabDescriptor.classIndex(size)];
+            assertEquals(SlabDescriptor.alignUp(size), block, "size " + size);
+        }
+        assertEquals(144, SlabDescriptor.CLASS_SIZES[SlabDescriptor.classIndex(137)], "a 137..144-byte record");
+    }
+
+    @Test
     void taggedHeadsKeepTheAddressAndBumpTheTag() {
         long head = SlabDescriptor.nextHead(0, 0x7fff_1234_5670L);
         assertEquals(0x7fff_1234_5670L, SlabDescriptor.headAddress(head));
