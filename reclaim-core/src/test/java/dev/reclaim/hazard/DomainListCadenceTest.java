@@ -54,42 +54,47 @@ class DomainListCadenceTest {
             link.set(ValueLayout.JAVA_LONG, 0, 16); // what the burst's guards protect
             List<Guard> burst = openGuards(r, link, 256);
             assertTrue(r.stats().guardSlots() > 16, "the burst grew the table: " + r.stats().guardSlots());
-            Guard sleeper = r.enter(); // a task that retires and then keeps its guard open (it sleeps)
-            sleeper.retire(32, d); // protected by nobody
-            // flush scans the lists of free slots and the domain list, never an open guard's own list
-            r.flush();
-            assertEquals(1, d.deleted, "the retired pointer stayed in the list of a guard that is still open");
-            sleeper.close();
-            closeAll(burst);
+            try (Guard sleeper = r.enter()) { // a task that retires and then keeps its guard open (it sleeps)
+                sleeper.retire(32, d); // protected by nobody
+                // flush scans the lists of free slots and the domain list, never an open guard's own list
+                r.flush();
+                assertEquals(1, d.deleted, "the retired pointer stayed in the list of a guard that is still open");
+            } finally {
+                closeAll(burst);
+            }
         }
     }
 
     @Test
     void theDomainListIsScannedByTheTimeItHoldsA64thOfTheOpenGuards() {
         int open = 40_000;
-        int retires = 4_000;
         Counting d = new Counting();
         try (HazardReclaimer r = HazardReclaimer.create(); Arena arena = Arena.ofShared()) {
             MemorySegment link = arena.allocate(ValueLayout.JAVA_LONG);
             link.set(ValueLayout.JAVA_LONG, 0, 16);
             List<Guard> burst = openGuards(r, link, open);
-            int slots = r.stats().guardSlots();
-            long bound = open / 64 + 64;
-            assertTrue(slots / 64 > bound, "a 64th of the table exceeds the bound below: " + slots + " slots");
-            long maxPending = 0;
-            try (Guard g = r.enter()) {
-                for (int i = 0; i < retires; i++) {
-                    g.retire(16L * (i + 2), d); // none of them protected
-                    maxPending = Math.max(maxPending, (i + 1) - d.deleted);
+            try {
+                int slots = r.stats().guardSlots();
+                // a domain scan is due at a 64th of the protections the previous one found (one hazard per
+                // open guard), never below a 256th of the table (what keeps a scan's cost amortised), never
+                // at a 64th of the table; plus one slot list's threshold of slack
+                long bound = Math.max(open / 64, slots / 256) + 64;
+                assertTrue(slots / 64 > bound, "a 64th of the table exceeds the bound: " + slots + " slots");
+                long retires = 3 * bound; // enough for the domain list to pass the bound if nothing scanned it
+                long maxPending = 0;
+                try (Guard g = r.enter()) {
+                    for (long i = 0; i < retires; i++) {
+                        g.retire(16L * (i + 2), d); // none of them protected
+                        maxPending = Math.max(maxPending, (i + 1) - d.deleted);
+                    }
                 }
+                assertTrue(maxPending <= bound, "the domain list held " + maxPending + " unscanned entries with "
+                        + open + " guards open on " + slots + " slots; expected at most " + bound);
+                assertTrue(d.deleted >= retires - bound, "most retires were freed while the guards stayed open: "
+                        + d.deleted);
+            } finally {
+                closeAll(burst);
             }
-            // a domain scan is due at a 64th of the protections the previous one found (one hazard per open
-            // guard), plus the first scan's floor: never a 64th of the table
-            assertTrue(maxPending <= bound, "the domain list held " + maxPending + " unscanned entries with "
-                    + open + " guards open on " + slots + " slots; expected at most " + bound);
-            assertTrue(d.deleted >= retires - bound, "most retires were freed while the guards stayed open: "
-                    + d.deleted);
-            closeAll(burst);
         }
     }
 }
