@@ -906,13 +906,14 @@ public abstract class GuardTable<S extends GuardSlot> {
 
     /**
      * Raises the peak pending count to the backlog now (at a reclamation step, before it shrinks). The sum is
-     * O(slots): on a large table it runs at most once a millisecond.
+     * O(slots): on a grown table it runs at most once per {@code max(1 ms, 256 ns x slots)} (67 ms at 2^18
+     * slots), so that it adds a bounded share to scans that already read every slot.
      */
     protected final void updatePeak() {
         GuardSlot[] t = slotsAcquire();
         if (t.length > initialLength) {
             long now = System.nanoTime();
-            if (now - lastPeakNanos < 1_000_000L) { // plain: a racy rate limit is enough
+            if (now - lastPeakNanos < Math.max(1_000_000L, 256L * t.length)) { // plain: a racy rate limit is enough
                 return;
             }
             lastPeakNanos = now;

@@ -50,15 +50,23 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      * Domain list (garbage that does not depend on which slot a task landed in)
      * ---------------------------------------------------------------------------
      * A slot's list is scanned by its owner when it reaches scanAt, which a slot that sees a few retires and
-     * goes idle (thread-per-task load over a large table) never does. Maintenance (GuardTable: one per
+     * goes idle (thread-per-task load over a large table) never does. On a grown table (the table is larger
+     * than its first length only while a burst of guards is, or recently was, open) a retire hands the slot's
+     * list to the domain list right away when the domain lock is free (handOff): a slot claimed again by a
+     * task that sleeps in its guard would otherwise strand what the previous task retired until that guard
+     * closes and two sweeps pass. Maintenance (GuardTable: one per
      * maintenanceEvery enters across the table, random phases) takes the domain lock (a try-lock: a busy
      * maintainer skips) and sweeps: the lists of dirty slots idle since the previous sweep are moved into the
      * domain list (a slot outside the table, owned by the domain lock's holder; entries get the domain's own
      * sequence numbers), the slot's oldestPending becomes empty (release, after the move). The domain list is
-     * scanned, with the same snapshot and rule as a slot's list, when it reaches kept + domainThreshold(S),
-     * max(T(first table), S / 64): the snapshot is O(S) (a state read per slot, the payload of open ones), so
-     * S / 64 costs about 64 reads per retire while the threshold follows the table, which shrinks when the load
-     * goes (GuardTable.maybeShrink, called under the domain lock because evicting a slot moves its list there).
+     * scanned, with the same snapshot and rule as a slot's list, when it reaches kept + domainThreshold(S):
+     * P / 64 with P the protections the previous domain scan found (an open guard's reservation, or its
+     * hazards), clamped to [S / 256, S / 64] and at least T(first table). The snapshot is O(S) (a state read
+     * per slot, the payload of open ones): the clamp keeps its amortised cost between 64 and 256 slot reads per
+     * retire, and within it the backlog a scan waits for follows the guards that are open rather than the
+     * table, which the probing of a burst leaves 1.1x-4x larger than the guards that fill it (it shrinks when
+     * the load goes: GuardTable.maybeShrink, called under the domain lock because evicting a slot moves its
+     * list there).
      * flush() and synchronize() scan the domain list too; synchronize, once no slot holds an entry retired
      * before the call, waits until the domain's oldestPending passes the domain's count read under its lock
      * (every entry moved before that read has a sequence number at most that count). close() frees it.
@@ -88,6 +96,11 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      * under domainLock, read racily as a hint (a stale value only delays or adds one maintenance run).
      */
     private int domainSize;
+    /**
+     * What the snapshot of the last domain scan returned (the protections it found: open reservations or
+     * published hazards); domainThreshold follows it. Plain: guarded by domainLock.
+     */
+    private int domainProtections;
     /** Maintenance runs since the domain list was last scanned. Plain: guarded by domainLock. */
     private int domainIdleRuns;
     /** A domain list holding kept entries is rescanned after this many maintenance runs without a scan. */
@@ -252,12 +265,15 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     }
 
     /**
-     * The domain list's scan threshold for a table of {@code n} slots: {@code max(T(initial), n / 64)}. A scan
-     * reads the state of every slot (and the payload of the open ones): about 64 reads per retire on a
-     * large table, while the threshold stays a small fraction of the guards that are open.
+     * The domain list's scan threshold for a table of {@code n} slots: a 64th of the protections the last
+     * domain scan found, within {@code [n / 256, n / 64]}, and at least {@code T(initial)}. A scan reads the
+     * state of every slot (and the payload of the open ones): 64 to 256 reads per retire on a large table,
+     * while the garbage a scan waits for stays a 64th of the guards that are open. The caller holds the
+     * domain lock.
      */
     private int domainThreshold(int n) {
-        return Math.max(slotThreshold(), n >>> 6);
+        int p = domainProtections; // plain: guarded by the domain lock
+        return Math.max(slotThreshold(), Math.min(n >>> 6, Math.max(n >>> 8, p >>> 6)));
     }
 
     /**
@@ -271,23 +287,35 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     /**
      * A slot's list reached its threshold (the caller owns the slot): on the first table the owner scans it;
      * on a grown table, where a scan reads every slot, it hands the list to the domain list instead (when the
-     * domain lock is free), whose threshold grows with the table.
+     * domain lock is free), whose threshold follows the open guards.
      */
     private void listFull(SlotBase s) {
-        if (slots().length > initialLength() && tryLockDomain()) {
-            try {
-                moveToDomain(s);
-                S d = domain();
-                if (d.list.size >= d.list.scanAt) {
-                    domainIdleRuns = 0;
-                    scan(d, false);
-                }
-            } finally {
-                unlockDomain();
-            }
-        } else {
+        if (slots().length <= initialLength() || !handOff(s)) {
             scan(s, false);
         }
+    }
+
+    /**
+     * Moves the list of {@code s} (owned by the caller) into the domain list and scans that when it is due,
+     * if the domain lock is free; otherwise leaves the list where it is (a sweep or a later retire moves it).
+     *
+     * @return whether the list moved
+     */
+    private boolean handOff(SlotBase s) {
+        if (domainLock.lockOpaque() != 0 || !tryLockDomain()) {
+            return false; // a maintainer or scanner holds it: no waiting on the retire path
+        }
+        try {
+            moveToDomain(s);
+            S d = domain();
+            if (d.list.size >= d.list.scanAt) {
+                domainIdleRuns = 0;
+                scan(d, false);
+            }
+        } finally {
+            unlockDomain();
+        }
+        return true;
     }
 
     private boolean tryLockDomain() {
@@ -385,6 +413,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         }
         if (l.size >= l.scanAt) {
             listFull(s);
+        } else if (slots().length > initialLength()) {
+            handOff(s); // a grown table: a burst's slots go idle or are claimed again by sleeping guards
         }
         countRetire(s); // maintenance counted on retire: enter+close carries no countdown
     }
@@ -396,10 +426,10 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
     @SuppressWarnings("unchecked")
     private void scan(SlotBase s, boolean all) {
         RetiredList l = s.list;
-        int threshold = s == domain ? domainThreshold(slots().length) : slotThreshold();
+        boolean isDomain = s == domain;
         int n = l.size;
         if (n == 0) {
-            l.scanAt = threshold;
+            l.scanAt = isDomain ? domainThreshold(slots().length) : slotThreshold();
             return;
         }
         int snap = 0;
@@ -407,7 +437,11 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
             scanFence(); // "heavy" side: pairs with the readers' publications (see notes and scanFence)
             // volatile, after the fence: a guard opened in a slot this table lacks claimed it after our read
             snap = snapshot((S) s, slotsVolatile());
+            if (isDomain) {
+                domainProtections = snap; // plain: the caller holds the domain lock
+            }
         }
+        int threshold = isDomain ? domainThreshold(slots().length) : slotThreshold();
         updatePeak();
         l.ensureFreeCapacity(n);
         long[] ptrs = l.pointers;

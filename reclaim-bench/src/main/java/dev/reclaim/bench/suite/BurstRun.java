@@ -21,11 +21,12 @@ import java.util.Properties;
  * @param seriesPending      pending objects at those times
  * @param seriesOpenGuards   open guards at those times (the slot-table figure the public stats offer)
  * @param seriesHeapMb       Java heap in use at those times, MiB
+ * @param seriesSlots        the slot table's length at those times ({@code ReclaimerStats.guardSlots()})
  */
 public record BurstRun(int tasks, double seconds, long retired, long reclaimedRunning, long retiredBeforeTail,
                        int tailTasks, long peakPending, long peakPendingBytes, long peakOpenGuards,
                        long peakHeapBytes, double heapBytesPerTask, long[] seriesMs, long[] seriesPending,
-                       long[] seriesOpenGuards, long[] seriesHeapMb) {
+                       long[] seriesOpenGuards, long[] seriesHeapMb, long[] seriesSlots) {
 
     /**
      * The number of tasks at the end of a burst whose garbage the freed-while-running figure does not expect to
@@ -91,6 +92,6 @@ public record BurstRun(int tasks, double seconds, long retired, long reclaimedRu
                 Long.parseLong(p.getProperty("burst.peak_open_guards." + run)),
                 Long.parseLong(p.getProperty("burst.peak_heap_bytes." + run)),
                 Double.parseDouble(p.getProperty("burst.heap_bytes_per_task." + run)),
-                new long[0], new long[0], new long[0], new long[0]);
+                new long[0], new long[0], new long[0], new long[0], new long[0]);
     }
 }

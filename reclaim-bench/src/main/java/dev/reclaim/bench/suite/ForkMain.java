@@ -149,6 +149,7 @@ public final class ForkMain {
                 p.setProperty("series_pending", join(br.seriesPending()));
                 p.setProperty("series_open_guards", join(br.seriesOpenGuards()));
                 p.setProperty("series_heap_mb", join(br.seriesHeapMb()));
+                p.setProperty("series_slots", join(br.seriesSlots()));
             }
         }
         p.setProperty("has_reclaimer", Boolean.toString(Workloads.isScheme(c.scheme())));

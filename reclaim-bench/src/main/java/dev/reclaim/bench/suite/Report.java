@@ -114,6 +114,11 @@ final class Report {
                         plan.stallThreads(), mine, Result::seriesOpenGuards)) {
                     files.add(f);
                 }
+                f = "slots-" + w.id() + ".png";
+                if (Charts.burstSeries(dir.resolve(f), "slot table", "slots (table length)", plan.stallThreads(),
+                        mine, Result::seriesSlots)) {
+                    files.add(f);
+                }
                 f = "heap-" + w.id() + ".png";
                 if (Charts.burstSeries(dir.resolve(f), "Java heap in use", "heap used (MiB)", plan.stallThreads(),
                         mine, Result::seriesHeapMb)) {
@@ -246,7 +251,7 @@ final class Report {
                     .append(arr(r.seriesPending()));
             if (!r.bursts().isEmpty()) {
                 b.append(", \"open_guards\": ").append(arr(r.seriesOpenGuards())).append(", \"heap_mb\": ")
-                        .append(arr(r.seriesHeapMb()));
+                        .append(arr(r.seriesHeapMb())).append(", \"slots\": ").append(arr(r.seriesSlots()));
             }
             b.append("}");
             if (!r.bursts().isEmpty()) {

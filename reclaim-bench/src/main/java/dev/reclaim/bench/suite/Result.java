@@ -25,12 +25,13 @@ import java.util.Properties;
  *                         for the other workloads
  * @param seriesOpenGuards open guards at the times of {@code seriesMs} (burst workloads only, else empty)
  * @param seriesHeapMb     Java heap in use at those times, MiB (burst workloads only, else empty)
+ * @param seriesSlots      the slot table's length at those times (burst workloads only, else empty)
  * @param conditions       the load average and steal time around the fork
  */
 public record Result(Config config, String status, double[] opsPerSec, double[] allocBytesPerOp, long[] peakPending,
                      long[] peakPendingBytes, boolean hasReclaimer, long[] seriesMs, long[] seriesPending,
                      double[][] latencyCurve, long rssKb, String jvmArgs, double seconds, List<BurstRun> bursts,
-                     long[] seriesOpenGuards, long[] seriesHeapMb, Conditions conditions) {
+                     long[] seriesOpenGuards, long[] seriesHeapMb, long[] seriesSlots, Conditions conditions) {
 
     /** The spread (fastest run / slowest run) above which the report warns that the figures are noise. */
     static final double NOISY_SPREAD = 1.5;
@@ -113,7 +114,7 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
     Result withConditions(Conditions c) {
         return new Result(config, status, opsPerSec, allocBytesPerOp, peakPending, peakPendingBytes, hasReclaimer,
                 seriesMs, seriesPending, latencyCurve, rssKb, jvmArgs, seconds, bursts, seriesOpenGuards, seriesHeapMb,
-                c);
+                seriesSlots, c);
     }
 
     /**
@@ -229,7 +230,7 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
                 curve.toArray(double[][]::new),
                 Long.parseLong(p.getProperty("rss_hwm_kb", "-1")), p.getProperty("jvm_args", ""), seconds, bursts,
                 longs(p.getProperty("series_open_guards", "")), longs(p.getProperty("series_heap_mb", "")),
-                Conditions.UNKNOWN);
+                longs(p.getProperty("series_slots", "")), Conditions.UNKNOWN);
     }
 
     /**
@@ -243,7 +244,7 @@ public record Result(Config config, String status, double[] opsPerSec, double[] 
     static Result failed(Config c, String status, double seconds) {
         return new Result(c, status, new double[0], new double[0], new long[0], new long[0],
                 Workloads.isScheme(c.scheme()), new long[0], new long[0], new double[0][], -1, "", seconds, List.of(),
-                new long[0], new long[0], Conditions.UNKNOWN);
+                new long[0], new long[0], new long[0], Conditions.UNKNOWN);
     }
 
     private static long[] longs(String csv) {

@@ -8,7 +8,7 @@ import java.lang.management.MemoryMXBean;
 import java.util.Arrays;
 
 /**
- * Samples a reclaimer's {@link Reclaimer#stats()} (pending garbage, open guards) and the Java heap in use at a
+ * Samples a reclaimer's {@link Reclaimer#stats()} (pending garbage, open guards, slot-table length) and the Java heap in use at a
  * fixed period while a run goes on, on a daemon platform thread: the series and peaks of the report's charts.
  */
 final class StatsSampler extends Thread {
@@ -19,7 +19,7 @@ final class StatsSampler extends Thread {
     private volatile boolean done; // volatile: written by finish(), polled by the sampler
     private long startNanos;
     private long[] times = new long[256];
-    private long[][] values = new long[3][256];
+    private long[][] values = new long[4][256];
     private int count;
     /** The largest pending count sampled. */
     long peakPending;
@@ -68,6 +68,7 @@ final class StatsSampler extends Thread {
         values[0][count] = s.pending();
         values[1][count] = s.openGuards();
         values[2][count] = heap >> 20;
+        values[3][count] = s.guardSlots();
         count++;
         peakPending = Math.max(peakPending, s.pending());
         peakPendingBytes = Math.max(peakPendingBytes, s.pendingBytes());
@@ -101,5 +102,10 @@ final class StatsSampler extends Thread {
     /** Java heap in use at the sample times, MiB. */
     long[] heapMb() {
         return Arrays.copyOf(values[2], count);
+    }
+
+    /** The slot table's length at the sample times ({@link ReclaimerStats#guardSlots()}). */
+    long[] slots() {
+        return Arrays.copyOf(values[3], count);
     }
 }

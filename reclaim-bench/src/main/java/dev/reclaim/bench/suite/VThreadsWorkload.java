@@ -23,11 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code synchronize()}: whatever is freed before the last task finishes was freed by the reclaimer's own
  * triggers.
  *
- * <p>Measured per burst ({@link BurstRun}): pending garbage, open guards and heap over time (a sampler thread
- * reads {@link Reclaimer#stats()}); freed while running as a percentage of what was retired when the last 10,000
- * tasks started; peak pending; heap. The series record open guards (the slots in use at a sample); the slot
- * table's own size ({@link ReclaimerStats#guardSlots()}) is asserted by the reclaimers' burst tests and printed
- * by {@code scripts/VThreadBurst.java}.
+ * <p>Measured per burst ({@link BurstRun}): pending garbage, open guards, the slot table's length
+ * ({@link ReclaimerStats#guardSlots()}) and heap over time (a sampler thread reads {@link Reclaimer#stats()});
+ * freed while running as a percentage of what was retired when the last 10,000 tasks started; peak pending; heap.
  *
  * <p>Checks: a node read inside a guard is still alive and still the same node after the sleep (a freed node
  * has its magic overwritten by the deleter before it is freed; a reused one has another id); every block is
@@ -111,7 +109,7 @@ final class VThreadsWorkload implements BurstWorkload {
         return new BurstRun(tasks, seconds, end.retired(), end.reclaimed(), retiredBeforeTail.get(), tail,
                 Math.max(sampler.peakPending, end.peakPending()), sampler.peakPendingBytes, sampler.peakGuards,
                 sampler.peakHeap, (double) allocated / tasks, sampler.times(), sampler.pending(), sampler.openGuards(),
-                sampler.heapMb());
+                sampler.heapMb(), sampler.slots());
     }
 
     /** One task: read the shared node inside a guard across a sleep, then swap in a fresh node and retire the old. */

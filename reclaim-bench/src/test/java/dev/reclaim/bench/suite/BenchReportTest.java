@@ -41,7 +41,7 @@ class BenchReportTest {
         return new Result(c, "ok", ops, new double[ops.length], new long[] {peak}, new long[] {peak * 16},
                 reclaimer, reclaimer ? ms : new long[0], reclaimer ? seriesPending : new long[0],
                 new double[][] {{50, 100}, {99, 1000}, {100, 5000}}, 65536, "-Xtest", 1.0, List.of(), new long[0],
-                new long[0], cond);
+                new long[0], new long[0], cond);
     }
 
     /** Rows of the results table: the cell texts of each body row. */
