@@ -109,6 +109,11 @@ public abstract class GuardTable<S extends GuardSlot> {
     private final Object tableLock = new Object();
     /** The length of the first table: the table never shrinks below it. */
     private int initialLength;
+    /**
+     * Whether the table is longer than its first length: a hint for hot paths, written under tableLock after
+     * each publication of a table, read plain (a stale value only delays or adds one hand-off).
+     */
+    private boolean grown;
     /** {@link #maintenanceEvery()}, read once in start(). Plain: published with the first table. */
     private int every;
     /** Which slots hold local garbage (set by owners, cleared by sweeps). */
@@ -469,6 +474,7 @@ public abstract class GuardTable<S extends GuardSlot> {
             }
             // volatile: new slots fully built; pairs with slotsAcquire() and the scanners' slotsVolatile()
             SLOTS.setVolatile(this, bigger);
+            grown = true; // plain: a hint (see the field)
         }
     }
 
@@ -535,6 +541,7 @@ public abstract class GuardTable<S extends GuardSlot> {
             retiredBytesBase = retiredBytesBase + rb;
             retiredBase = retiredBase + r;
             SLOTS.setVolatile(this, Arrays.copyOf(t, half)); // volatile: as in grow()
+            grown = half > initialLength; // plain: a hint (see the field)
             return true;
         }
     }
@@ -960,6 +967,16 @@ public abstract class GuardTable<S extends GuardSlot> {
      *
      * @return a power of two
      */
+    /**
+     * Whether the table has grown past its first length, as a hint: a plain read of a flag written under the
+     * table lock after each new table, for hot paths that only choose a cheaper or a more thorough step by it.
+     *
+     * @return true while the table is (or was very recently) longer than its first length
+     */
+    protected final boolean grownHint() {
+        return grown; // plain: a racy hint; a stale value only delays or adds one hand-off
+    }
+
     protected final int initialLength() {
         return initialLength; // plain: written in start() before the table's volatile publication
     }

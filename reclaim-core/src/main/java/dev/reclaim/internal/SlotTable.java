@@ -413,7 +413,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         }
         if (l.size >= l.scanAt) {
             listFull(s);
-        } else if (slots().length > initialLength()) {
+        } else if (grownHint()) {
             handOff(s); // a grown table: a burst's slots go idle or are claimed again by sleeping guards
         }
         countRetire(s); // maintenance counted on retire: enter+close carries no countdown
