@@ -50,8 +50,10 @@ import java.util.Objects;
  * (and letting the reclaimer free the polled nodes) makes room again.
  *
  * <h2>Contention</h2>
- * An offer or poll whose compare-and-set fails backs off before it retries ({@link Backoff}; by default
- * {@link Backoff#standard()}; choose another with {@link #MichaelScottQueue(Reclaimer, SlabAllocator, Backoff)}).
+ * An offer or poll whose compare-and-set fails closes its guard and backs off before it retries
+ * ({@link Backoff}; by default {@link Backoff#standard()}; choose another with
+ * {@link #MichaelScottQueue(Reclaimer, SlabAllocator, Backoff)}), so a thread that waits its turn does not hold
+ * back reclamation meanwhile.
  *
  * <h2>Garbage</h2>
  * A polled node is retired to the reclaimer (with the birth era stamped at its offer) and freed when the scheme
@@ -81,25 +83,32 @@ public final class MichaelScottQueue extends OffHeapCollection {
      *   I4. A retired node is freed only once no guard that could have protected it is open (the Reclaimer
      *       contract): with hazard pointers, only once no slot holds it.
      *
-     * offer(v). enter guard g; allocate n; n.value = v, n.next = 0, n.birth = g.birthEra() (plain);
-     *   loop { t = g.protect(0, &tail); next = t.next (acquire);
-     *          if next == 0: n.seq = t.seq + 1 (plain);
-     *                        if CAS t.next 0 -> n: CAS tail t -> n (may fail: someone helped); done
-     *          else: CAS tail t -> next (help a lagging tail) }.
+     * offer(v). loop { enter guard g; on the first pass allocate n, n.value = v, n.next = 0 (plain);
+     *          n.birth = g.birthEra() (plain);
+     *          loop { t = g.protect(0, &tail); next = t.next (acquire);
+     *                 if next != 0: CAS tail t -> next (help a lagging tail); continue in g
+     *                 n.seq = t.seq + 1 (plain);
+     *                 if CAS t.next 0 -> n: CAS tail t -> n (may fail: someone helped); return
+     *                 else: leave the inner loop }
+     *          close g; back off }.
      *   Linearization point: the successful CAS of t.next. protect() validates that t was tail after its hazard
      *   was visible, so t was not yet retired then (I2: tail is live) and stays allocated while protected (I4).
      *   next needs no protection: offer never dereferences it, and t.next never changes once non-zero, so the
-     *   helping CAS installs t's true successor.
+     *   helping CAS installs t's true successor. n is private to the offering thread until that CAS, so it
+     *   needs no guard between attempts; its birth is stamped again in each attempt's guard (any era read
+     *   before the publishing CAS is a safe birth, and the latest is the tightest).
      *
-     * poll(). enter guard g; loop {
+     * poll(). loop { enter guard g; loop {
      *   P-1 h = g.protect(0, &head)                         hazard on the dummy, validated against head
      *   P-2 next = g.protect(1, &h.next)                    hazard on the first value node
-     *   P-3 if head != h: retry                             re-validate: while head was still h, next had not
+     *   P-3 if head != h: leave the inner loop              re-validate: while head was still h, next had not
      *                                                       been dequeued, so its hazard was published in time
      *   P-4 if next == 0: return empty                      (linearization point of an empty poll: P-2's load)
-     *   P-5 t = tail; if t == h: CAS tail t -> next; retry  tail lags behind the first value: help, keep I2
+     *   P-5 t = tail; if t == h: CAS tail t -> next; retry  tail lags behind the first value: help in g, keep I2
      *   P-6 v = next.value (plain); if CAS head h -> next: retire(h, h.birth); return v  (linearization point)
-     *   }. peek() is P-1..P-4 followed by reading next.value; isEmpty() is P-1..P-4.
+     *       else leave the inner loop
+     *   } close g; back off }. peek() is P-1..P-4 followed by reading next.value; isEmpty() is P-1..P-4.
+     *   Nothing read in one guard is used in the next: h and next are read afresh (P-1, P-2) after a back-off.
      *   Why P-3 matters under hazard pointers: between P-1 and P-2 other threads may poll h and next, retire both
      *   and have a scan miss our hazard for next (published only at P-2). If head is still h after P-2 published
      *   it, next was not yet past head, so it was not retired before the hazard became visible.
@@ -117,9 +126,12 @@ public final class MichaelScottQueue extends OffHeapCollection {
      *       nodes; L2: a volatile read on entry to every operation). Operations are not safe against a
      *       concurrent close(), which is documented misuse.
      *
-     * Contention. A failed CAS of t.next in offer() or of head in poll() backs off (Backoff, its state a local
-     *   int) before the next attempt; so does a poll() whose re-validation P-3 failed. Helping CASes of tail
-     *   and their retries do not back off: they make progress for someone.
+     * Contention. One attempt per guard: a failed CAS of t.next in offer() or of head in poll(), or a poll()
+     *   whose re-validation P-3 failed, closes its guard and then backs off (Backoff, its state a local int)
+     *   before the next attempt enters a new one. So a pause that ends in Thread.yield(), or a preemption while
+     *   backing off, holds back no reclamation (EBR's epoch, the robust scheme's era reservation, a hazard).
+     *   Helping CASes of tail and their retries stay inside the attempt's guard and do not back off: they make
+     *   progress for someone.
      *
      * ABA. Every CAS compares a pointer the thread holds protected (t in offer, h in poll): the address cannot be
      *   freed and reused while protected (I4), so an equal value at the CAS means the same node. The words
@@ -221,29 +233,36 @@ public final class MichaelScottQueue extends OffHeapCollection {
      */
     public void offer(long value) {
         checkOpen("offer()");
-        try (Guard g = reclaimer.enter()) {
-            long node = allocator.allocate(NODE_SIZE); // may throw: nothing has changed yet
-            assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
-                    + Long.toHexString(node);
-            setValuePlain(node, value); // plain: published by the CAS of t.next below (M1)
-            setNextPlain(node, 0L); // plain: as above
-            setBirthPlain(node, g.birthEra()); // plain: as above
-            int backoffState = backoff.start();
-            for (;;) {
-                long t = protectTail(g, 0); // acquire + hazard: pairs with the CASes of tail (M2)
-                long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
-                if (next == 0) {
+        long node = 0L;
+        int backoffState = backoff.start();
+        for (;;) {
+            // One link attempt per guard: a thread that lost the CAS of t.next backs off with no guard open.
+            try (Guard g = reclaimer.enter()) {
+                if (node == 0L) { // first attempt: allocated inside a guard, so a closed reclaimer leaks nothing
+                    node = allocator.allocate(NODE_SIZE); // may throw: nothing has changed yet
+                    assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
+                            + Long.toHexString(node);
+                    setValuePlain(node, value); // plain: published by the CAS of t.next below (M1)
+                    setNextPlain(node, 0L); // plain: as above
+                }
+                setBirthPlain(node, g.birthEra()); // plain: as above; this attempt's era (see offer in the notes)
+                for (;;) {
+                    long t = protectTail(g, 0); // acquire + hazard: pairs with the CASes of tail (M2)
+                    long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
+                    if (next != 0) {
+                        casTail(t, next); // CAS (volatile): help a lagging tail; pairs with protect(0) of tail (M2)
+                        continue;
+                    }
                     // plain: t.seq was written before t was published (M1), and t is protected
                     setSeqPlain(node, seqPlain(t) + 1); // plain: published by the CAS of t.next below (M1)
                     if (casNext(t, 0L, node)) { // CAS (volatile): links node; pairs with protect(1) in poll() (M1)
                         casTail(t, node); // CAS (volatile): may fail if another thread helped; pairs with protect(0)
-                        break;
+                        return;
                     }
-                    backoffState = backoff.pause(backoffState);
-                } else {
-                    casTail(t, next); // CAS (volatile): help a lagging tail; pairs with protect(0) of tail (M2)
+                    break; // lost t.next to another offer: close the guard, then back off
                 }
             }
+            backoffState = backoff.pause(backoffState);
         }
     }
 
@@ -260,31 +279,34 @@ public final class MichaelScottQueue extends OffHeapCollection {
      */
     public long poll(long emptyValue) {
         checkOpen("poll()");
-        try (Guard g = reclaimer.enter()) {
-            int backoffState = backoff.start();
-            for (;;) {
-                long h = protectHead(g, 0); // P-1 acquire + hazard: pairs with the CAS of head (M2)
-                long next = protectNext(g, 1, h); // P-2 acquire + hazard: pairs with CAS t.next (M1)
-                if (h != headAcquire()) { // P-3 acquire: pairs with the CAS of head; re-validates next's hazard
-                    backoffState = backoff.pause(backoffState);
-                    continue;
+        int backoffState = backoff.start();
+        for (;;) {
+            // One attempt per guard: a thread that lost head backs off with no guard open.
+            try (Guard g = reclaimer.enter()) {
+                for (;;) {
+                    long h = protectHead(g, 0); // P-1 acquire + hazard: pairs with the CAS of head (M2)
+                    long next = protectNext(g, 1, h); // P-2 acquire + hazard: pairs with CAS t.next (M1)
+                    if (h != headAcquire()) { // P-3 acquire: pairs with the CAS of head; re-validates next's hazard
+                        break; // head moved: another poll won; close the guard, then back off
+                    }
+                    if (next == 0) {
+                        return emptyValue; // P-4
+                    }
+                    long t = tailAcquire(); // P-5 acquire: pairs with the CASes of tail (M2)
+                    if (t == h) {
+                        casTail(t, next); // CAS (volatile): help tail past the dummy before head moves (I2)
+                        continue;
+                    }
+                    long value = valuePlain(next); // P-6 plain: initialised before the CAS that linked next (M1)
+                    if (casHead(h, next)) { // CAS (volatile): linearization point; pairs with protect(0) of head (M2)
+                        long birth = birthPlain(h); // plain: written before h was published (M1); h still protected
+                        g.retire(h, birth, allocator);
+                        return value;
+                    }
+                    break; // lost head to another poll: close the guard, then back off
                 }
-                if (next == 0) {
-                    return emptyValue; // P-4
-                }
-                long t = tailAcquire(); // P-5 acquire: pairs with the CASes of tail (M2)
-                if (t == h) {
-                    casTail(t, next); // CAS (volatile): help tail past the dummy before head moves (I2)
-                    continue;
-                }
-                long value = valuePlain(next); // P-6 plain: initialised before the CAS that linked next (M1)
-                if (casHead(h, next)) { // CAS (volatile): linearization point; pairs with protect(0) of head (M2)
-                    long birth = birthPlain(h); // plain: written before h was published (M1); h still protected
-                    g.retire(h, birth, allocator);
-                    return value;
-                }
-                backoffState = backoff.pause(backoffState);
             }
+            backoffState = backoff.pause(backoffState);
         }
     }
 

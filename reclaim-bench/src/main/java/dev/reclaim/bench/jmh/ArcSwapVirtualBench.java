@@ -3,17 +3,11 @@ package dev.reclaim.bench.jmh;
 import dev.reclaim.arc.Arc;
 import dev.reclaim.arc.ArcGuard;
 import dev.reclaim.arc.ArcSwap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -40,21 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * iteration).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3)
-@Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-public class ArcSwapVirtualBench {
-
-    /** Concurrent readers of a virtual-thread run. */
-    static final int READERS = 100_000;
-    /** Reads per reader. */
-    static final int OPS = 64;
-
-    /** Who reads: {@code virtual} (one virtual thread per reader) or {@code platform} (one thread per core). */
-    @Param({"virtual", "platform"})
-    public String threads;
+public class ArcSwapVirtualBench extends VirtualReadersState {
 
     /** What a read is: {@code load} (ArcSwap) or {@code plain} (AtomicReference.get, the floor). */
     @Param({"load", "plain"})
@@ -71,7 +52,6 @@ public class ArcSwapVirtualBench {
     private ArcSwap<long[]> swap;
     private final AtomicReference<long[]> ref = new AtomicReference<>(new long[] {1});
     private volatile boolean running;
-    private long cpuAtStart;
     private Thread writerThread;
 
     /** Creates the benchmark state (JMH instantiates it). */
@@ -108,18 +88,6 @@ public class ArcSwapVirtualBench {
         swap.close();
     }
 
-    /** Marks the process CPU time at the start of an iteration (one invocation). */
-    @Setup(Level.Iteration)
-    public void iterationStart() {
-        cpuAtStart = VirtualReadersDriver.processCpuNanos();
-    }
-
-    /** Prints the iteration's process CPU time per read ({@code cpu ns/read}; see {@link VirtualReadersDriver}). */
-    @TearDown(Level.Iteration)
-    public void iterationEnd() {
-        VirtualReadersDriver.printCpuPerRead(cpuAtStart, (long) READERS * OPS);
-    }
-
     /**
      * One invocation: {@value #READERS} x {@value #OPS} reads.
      *
@@ -131,7 +99,7 @@ public class ArcSwapVirtualBench {
     public void reads(Blackhole bh) throws InterruptedException {
         boolean load = "load".equals(read);
         boolean inside = "inside".equals(unmount);
-        VirtualReadersDriver.run("virtual".equals(threads), READERS, OPS, bh, v -> reader(load, v, v && inside, OPS));
+        runReaders(bh, v -> reader(load, v, v && inside, OPS));
     }
 
     private long reader(boolean load, boolean yield, boolean inside, int ops) {

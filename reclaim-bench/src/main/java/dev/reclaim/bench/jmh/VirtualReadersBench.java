@@ -9,17 +9,11 @@ import dev.reclaim.arc.ArcSwap;
 import dev.reclaim.realtime.RealtimeCollector;
 import dev.reclaim.realtime.SharedCell;
 import dev.reclaim.sync.RcuCell;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -42,21 +36,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * replaced and of those destroyed is printed (a stalled reclamation shows there).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2)
-@Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-public class VirtualReadersBench {
-
-    /** Concurrent readers of a virtual-thread run. */
-    static final int READERS = 100_000;
-    /** Reads per reader. */
-    static final int OPS = 64;
-
-    /** Who reads: {@code virtual} (one virtual thread per reader) or {@code platform} (one thread per core). */
-    @Param({"virtual", "platform"})
-    public String threads;
+public class VirtualReadersBench extends VirtualReadersState {
 
     /** What a read is (see the class comment). */
     @Param({"rcu-ebr", "rcu-hp", "collector", "sharedcell"})
@@ -70,7 +51,6 @@ public class VirtualReadersBench {
     private ArcSwap<long[]> swap;
     private SharedCell<long[]> cell;
     private volatile boolean running;
-    private long cpuAtStart;
     private Thread writerThread;
 
     /** Creates the benchmark state (JMH instantiates it). */
@@ -135,18 +115,6 @@ public class VirtualReadersBench {
                 replaced.get(), destroyedWhileRunning, destroyed.get());
     }
 
-    /** Marks the process CPU time at the start of an iteration (one invocation). */
-    @Setup(Level.Iteration)
-    public void iterationStart() {
-        cpuAtStart = VirtualReadersDriver.processCpuNanos();
-    }
-
-    /** Prints the iteration's process CPU time per read ({@code cpu ns/read}; see {@link VirtualReadersDriver}). */
-    @TearDown(Level.Iteration)
-    public void iterationEnd() {
-        VirtualReadersDriver.printCpuPerRead(cpuAtStart, (long) READERS * OPS);
-    }
-
     /**
      * One invocation: {@value #READERS} x {@value #OPS} reads.
      *
@@ -156,7 +124,7 @@ public class VirtualReadersBench {
     @Benchmark
     @OperationsPerInvocation(READERS * OPS)
     public void reads(Blackhole bh) throws InterruptedException {
-        VirtualReadersDriver.run("virtual".equals(threads), READERS, OPS, bh, this::reader);
+        runReaders(bh, this::reader);
     }
 
     private long reader(boolean yield) {

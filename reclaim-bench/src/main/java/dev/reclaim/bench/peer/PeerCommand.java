@@ -126,26 +126,8 @@ public final class PeerCommand implements Callable<Integer> {
         double[] ns = new double[rounds];
         try (PinLoop loop = PinLoop.open(impl)) {
             for (int r = -1; r < rounds; r++) {
-                CyclicBarrier start = new CyclicBarrier(threads + 1);
-                Thread[] workers = new Thread[threads];
                 long[] sink = new long[threads];
-                for (int t = 0; t < threads; t++) {
-                    int index = t;
-                    workers[t] = Thread.ofPlatform().name("pin-" + t).start(() -> {
-                        try {
-                            start.await();
-                        } catch (Exception e) {
-                            return;
-                        }
-                        sink[index] = loop.run(n);
-                    });
-                }
-                start.await();
-                long t0 = System.nanoTime();
-                for (Thread w : workers) {
-                    w.join();
-                }
-                long nanos = System.nanoTime() - t0;
+                long nanos = timed("pin-", index -> sink[index] = loop.run(n));
                 for (long s : sink) {
                     if (s != n) {
                         out.println("peer: a pin was not open inside its loop (" + s + " of " + n + ")");
@@ -176,25 +158,53 @@ public final class PeerCommand implements Callable<Integer> {
 
     /** One round: returns its wall time in ns from the barrier's release to the last worker's end, or -1. */
     private long round(PeerTarget target, long pairs) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(threads + 1);
         long[] sums = new long[threads];
+        long nanos = timed("peer-", index -> {
+            long base = index * pairs;
+            long sum = 0;
+            for (long i = 0; i < pairs; i++) {
+                target.add(base + i);
+                sum += target.remove(-1);
+            }
+            sums[index] = sum;
+        });
+        // Every value pushed is popped (each thread removes only after it added, so nothing is ever empty):
+        // the sums together must equal the sum of 0 .. threads * pairs - 1.
+        long total = 0;
+        for (long s : sums) {
+            total += s;
+        }
+        long n = (long) threads * pairs;
+        return total == n * (n - 1) / 2 ? nanos : -1;
+    }
+
+    /** One worker's part of a timed round. */
+    @FunctionalInterface
+    private interface Work {
+        void run(int index) throws Exception;
+    }
+
+    /**
+     * Starts {@code --threads} platform threads named {@code name + index} that wait at a barrier and then do
+     * {@code work}; returns the wall time in ns from the barrier's release to the last worker's end.
+     *
+     * @throws Exception the first failure of a worker, once all have ended
+     */
+    private long timed(String name, Work work) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
         Thread[] workers = new Thread[threads];
         Exception[] failure = new Exception[1];
         for (int t = 0; t < threads; t++) {
             int index = t;
-            long base = (long) t * pairs;
-            workers[t] = Thread.ofPlatform().name("peer-" + t).start(() -> {
+            workers[t] = Thread.ofPlatform().name(name + t).start(() -> {
                 try {
                     start.await();
-                    long sum = 0;
-                    for (long i = 0; i < pairs; i++) {
-                        target.add(base + i);
-                        sum += target.remove(-1);
-                    }
-                    sums[index] = sum;
+                    work.run(index);
                 } catch (Exception e) {
                     synchronized (failure) {
-                        failure[0] = e;
+                        if (failure[0] == null) {
+                            failure[0] = e;
+                        }
                     }
                 }
             });
@@ -210,13 +220,6 @@ public final class PeerCommand implements Callable<Integer> {
                 throw failure[0];
             }
         }
-        // Every value pushed is popped (each thread removes only after it added, so nothing is ever empty):
-        // the sums together must equal the sum of 0 .. threads * pairs - 1.
-        long total = 0;
-        for (long s : sums) {
-            total += s;
-        }
-        long n = (long) threads * pairs;
-        return total == n * (n - 1) / 2 ? nanos : -1;
+        return nanos;
     }
 }

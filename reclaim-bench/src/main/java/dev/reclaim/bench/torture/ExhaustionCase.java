@@ -5,9 +5,7 @@ import dev.reclaim.Scheme;
 import dev.reclaim.memory.OffHeapExhaustedException;
 import dev.reclaim.memory.SlabAllocator;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An allocator that runs out of memory mid-operation: workers insert into a structure over a small capacity
@@ -16,21 +14,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * removed exactly once (nothing lost, nothing duplicated: compared by count and sum), the structure still
  * accepts inserts once memory is reclaimed, and nothing leaks after close.
  */
-final class ExhaustionCase implements TortureCase {
+final class ExhaustionCase extends AbstractExhaustionCase {
 
     private static final long CAPACITY = 4L << 20;
 
-    private final Scheme scheme;
     private final LongContainer.Kind kind;
 
     ExhaustionCase(Scheme scheme, LongContainer.Kind kind) {
-        this.scheme = scheme;
+        super(scheme, kind.id());
         this.kind = kind;
-    }
-
-    @Override
-    public String name() {
-        return "exhaustion " + kind.id() + "/" + scheme.id();
     }
 
     @Override
@@ -44,38 +36,25 @@ final class ExhaustionCase implements TortureCase {
         AtomicLong removed = new AtomicLong();
         AtomicLong removedSum = new AtomicLong();
         AtomicLong refusals = new AtomicLong();
-        AtomicReference<Throwable> error = new AtomicReference<>();
-        CountDownLatch full = new CountDownLatch(threads);
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            long base = ((long) t << 40) + seed % 1000;
-            workers[t] = Thread.ofPlatform().name("torture-oom-" + t).start(() -> {
+        fillThenDrain("torture-oom-", threads, id -> {
+            long base = ((long) id << 40) + seed % 1000;
+            for (long i = 0;; i++) {
+                long v = base + i;
                 try {
-                    long i = 0;
-                    while (true) {
-                        long v = base + i++;
-                        try {
-                            box.insert(v);
-                        } catch (OffHeapExhaustedException expected) {
-                            refusals.incrementAndGet();
-                            break;
-                        }
-                        inserted.incrementAndGet();
-                        insertedSum.addAndGet(v);
-                    }
-                    full.countDown();
-                    full.await();
-                    for (long v = box.remove(); v != LongContainer.EMPTY; v = box.remove()) {
-                        removed.incrementAndGet();
-                        removedSum.addAndGet(v);
-                    }
-                } catch (Throwable e) {
-                    error.compareAndSet(null, e);
-                    full.countDown();
+                    box.insert(v);
+                } catch (OffHeapExhaustedException expected) {
+                    refusals.incrementAndGet();
+                    return i;
                 }
-            });
-        }
-        Cleanup.joinWorkers(workers, error);
+                inserted.incrementAndGet();
+                insertedSum.addAndGet(v);
+            }
+        }, (id, filled) -> {
+            for (long v = box.remove(); v != LongContainer.EMPTY; v = box.remove()) {
+                removed.incrementAndGet();
+                removedSum.addAndGet(v);
+            }
+        });
         if (inserted.get() != removed.get() || insertedSum.get() != removedSum.get()) {
             throw new AssertionError("values lost or duplicated at exhaustion: " + inserted.get() + " inserted, "
                     + removed.get() + " removed");

@@ -5,9 +5,7 @@ import dev.reclaim.Scheme;
 import dev.reclaim.memory.OffHeapExhaustedException;
 import dev.reclaim.memory.SlabAllocator;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link ExhaustionCase} for the maps: workers put keys of their own partition (key mod threads) into a map
@@ -17,23 +15,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * value and removed exactly once; the map is empty afterwards and accepts puts again once memory is
  * reclaimed; nothing leaks after close.
  */
-final class MapExhaustionCase implements TortureCase {
+final class MapExhaustionCase extends AbstractExhaustionCase {
 
     /** Lists walk their keys on every put: a smaller capacity keeps their run short. */
     private static final long LIST_CAPACITY = 256L << 10;
     private static final long MAP_CAPACITY = 4L << 20;
 
-    private final Scheme scheme;
     private final LongMap.Kind kind;
 
     MapExhaustionCase(Scheme scheme, LongMap.Kind kind) {
-        this.scheme = scheme;
+        super(scheme, kind.id());
         this.kind = kind;
-    }
-
-    @Override
-    public String name() {
-        return "exhaustion " + kind.id() + "/" + scheme.id();
     }
 
     @Override
@@ -53,55 +45,40 @@ final class MapExhaustionCase implements TortureCase {
         AtomicLong puts = new AtomicLong();
         AtomicLong removed = new AtomicLong();
         AtomicLong refusals = new AtomicLong();
-        AtomicReference<Throwable> error = new AtomicReference<>();
-        CountDownLatch full = new CountDownLatch(threads);
-        Thread[] workers = new Thread[threads];
         long salt = Math.floorMod(seed, 1_000);
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers[t] = Thread.ofPlatform().name("torture-oom-map-" + t).start(() -> {
+        fillThenDrain("torture-oom-map-", threads, id -> {
+            for (long n = 0;; n++) {
+                long key = id + threads * n;
+                long value = key * 31 + salt;
                 try {
-                    long n = 0;
-                    while (true) {
-                        long key = id + threads * n;
-                        long value = key * 31 + salt;
-                        try {
-                            if (map.put(key, value) != LongMap.ABSENT) {
-                                throw new AssertionError("put(" + key + ") found a value for a key never put");
-                            }
-                        } catch (OffHeapExhaustedException expected) {
-                            refusals.incrementAndGet();
-                            long left = map.get(key);
-                            if (left != LongMap.ABSENT) {
-                                throw new AssertionError("put(" + key + ") threw " + expected + " but left the entry "
-                                        + left + ": the map changed although the put failed");
-                            }
-                            break;
-                        }
-                        n++;
-                        puts.incrementAndGet();
+                    if (map.put(key, value) != LongMap.ABSENT) {
+                        throw new AssertionError("put(" + key + ") found a value for a key never put");
                     }
-                    full.countDown();
-                    full.await();
-                    for (long i = 0; i < n; i++) {
-                        long key = id + threads * i;
-                        long value = key * 31 + salt;
-                        long got = map.get(key);
-                        if (got != value) {
-                            throw new AssertionError("after exhaustion get(" + key + ") = " + got + ", put " + value);
-                        }
-                        if (map.remove(key) != value) {
-                            throw new AssertionError("remove(" + key + ") did not return its value");
-                        }
-                        removed.incrementAndGet();
+                } catch (OffHeapExhaustedException expected) {
+                    refusals.incrementAndGet();
+                    long left = map.get(key);
+                    if (left != LongMap.ABSENT) {
+                        throw new AssertionError("put(" + key + ") threw " + expected + " but left the entry "
+                                + left + ": the map changed although the put failed");
                     }
-                } catch (Throwable e) {
-                    error.compareAndSet(null, e);
-                    full.countDown();
+                    return n;
                 }
-            });
-        }
-        Cleanup.joinWorkers(workers, error);
+                puts.incrementAndGet();
+            }
+        }, (id, n) -> {
+            for (long i = 0; i < n; i++) {
+                long key = id + threads * i;
+                long value = key * 31 + salt;
+                long got = map.get(key);
+                if (got != value) {
+                    throw new AssertionError("after exhaustion get(" + key + ") = " + got + ", put " + value);
+                }
+                if (map.remove(key) != value) {
+                    throw new AssertionError("remove(" + key + ") did not return its value");
+                }
+                removed.incrementAndGet();
+            }
+        });
         if (puts.get() != removed.get()) {
             throw new AssertionError(puts.get() + " puts returned but " + removed.get() + " entries were removed");
         }

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code reclaim peer}: every workload and implementation completes with a correct checksum; bad options. */
+/** {@code reclaim peer}: every workload and implementation completes with a correct checksum (or, for pin, with
+ * every pin open inside its loop); bad options. */
 class PeerCommandTest {
 
     private static String run(int expectedExit, String... args) {
@@ -26,7 +27,8 @@ class PeerCommandTest {
 
     @ParameterizedTest
     @CsvSource({"treiber,heap,default", "treiber,ebr,default", "treiber,hp,none", "treiber,robust,4:64+count",
-            "msqueue,heap,default", "msqueue,ebr,standard", "msqueue,hp,default"})
+            "msqueue,heap,default", "msqueue,ebr,standard", "msqueue,hp,default", "pin,ebr,default",
+            "pin,floor,default"})
     void everyWorkloadAndImplementationConservesTheValues(String workload, String impl, String backoff) {
         String out = run(0, "peer", workload, "--impl", impl, "--threads", "2", "--ops", "40000", "--rounds", "1",
                 "--backoff", backoff);
