@@ -10,6 +10,7 @@ import static dev.reclaim.collections.MichaelScottQueueLayout.SEQ_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.TAIL_OFFSET;
 import static dev.reclaim.collections.MichaelScottQueueLayout.VALUE_OFFSET;
 
+import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.Memory;
@@ -169,6 +170,8 @@ public final class MichaelScottQueue extends OffHeapCollection {
     private final long tailAddress;
     /** What an offer or poll does after a failed CAS. */
     private final Backoff backoff;
+    /** What poll retires nodes with: frees them to the allocator, knows their size without a lookup. */
+    private final Deleter nodeDeleter;
 
     /**
      * Creates an empty queue with the default {@link Backoff#standard()}. It allocates its root block and a dummy
@@ -201,6 +204,7 @@ public final class MichaelScottQueue extends OffHeapCollection {
     public MichaelScottQueue(Reclaimer reclaimer, SlabAllocator allocator, Backoff backoff) {
         super(reclaimer, allocator, "queue");
         this.backoff = Objects.requireNonNull(backoff, "backoff must not be null; pass e.g. Backoff.none()");
+        this.nodeDeleter = NodeDeleter.of(allocator, NODE_SIZE);
         long r = MichaelScottQueueLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         long dummy;
         try {
@@ -300,7 +304,7 @@ public final class MichaelScottQueue extends OffHeapCollection {
                     long value = valuePlain(next); // P-6 plain: initialised before the CAS that linked next (M1)
                     if (casHead(h, next)) { // CAS (volatile): linearization point; pairs with protect(0) of head (M2)
                         long birth = birthPlain(h); // plain: written before h was published (M1); h still protected
-                        g.retire(h, birth, allocator);
+                        g.retire(h, birth, nodeDeleter);
                         return value;
                     }
                     break; // lost head to another poll: close the guard, then back off

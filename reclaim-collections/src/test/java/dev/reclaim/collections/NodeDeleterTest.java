@@ -50,6 +50,27 @@ class NodeDeleterTest {
     }
 
     @Test
+    void polledQueueNodesArePendingWithTheirBlockSize() {
+        Reclaimer r = check.reclaimer(Scheme.EBR);
+        SlabAllocator allocator = check.allocator();
+        try (MichaelScottQueue queue = new MichaelScottQueue(r, allocator)) {
+            for (int i = 0; i < NODES; i++) {
+                queue.offer(i);
+            }
+            try (Guard held = r.enter()) {
+                for (int i = 0; i < NODES; i++) {
+                    queue.poll(-1);
+                }
+                r.flush();
+                assertEquals(NODES, r.stats().pending());
+                assertEquals(NODES * allocator.blockSizeFor(MichaelScottQueueLayout.NODE_SIZE),
+                        r.stats().pendingBytes());
+            }
+            r.synchronize();
+        }
+    }
+
+    @Test
     void removedListNodesArePendingWithTheirBlockSize() {
         Reclaimer r = check.reclaimer(Scheme.EBR);
         SlabAllocator allocator = check.allocator();
