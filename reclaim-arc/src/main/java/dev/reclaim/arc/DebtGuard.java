@@ -26,11 +26,14 @@ final class DebtGuard extends DebtSlot {
         if (mode == GUARD_LANE) {
             return ((Counted<?>) debtPlain()).value; // a lane guard's block is its debt (no extra field store)
         }
+        if (mode == GUARD_POOL) {
+            return guardBlock.value; // plain: written by this guard's load, as guardMode
+        }
         if (mode == GUARD_CLOSED) {
             throw new IllegalStateException("get() on a closed ArcGuard; read inside the try-with-resources block,"
                     + " or use loadFull() for a reference that outlives it");
         }
-        return guardValue; // null for EMPTY
+        return guardValue; // projected guards; null for EMPTY
     }
 
     @Override
@@ -55,46 +58,39 @@ final class DebtGuard extends DebtSlot {
         if (mode == GUARD_CLOSED) {
             throw new IllegalStateException("ArcGuard closed twice; close each guard from load() exactly once");
         }
-        Counted<?> c = guardCounted; // read before the slot is freed: the slot is reused after that
+        Counted<?> c = guardBlock; // read before the slot is freed: the next owner writes it after its claim
         guardMode = GUARD_CLOSED;
-        guardCounted = null;
-        guardValue = null;
-        if (mode == GUARD_FULL) {
-            setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
-            c.decrement();
-        } else if (!casDebt(c, null)) { // volatile CAS: clears our debt unless a writer paid it (PAID)
-            setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
-            c.decrement(); // the paid count is ours
+        guardBlock = null; // keeps no released value reachable
+        if (mode == GUARD_POOL_PROJECTED) {
+            guardValue = null;
+        }
+        if (getAndSetPoolDebt(FREE) == PAID) { // volatile RMW: frees the slot, clearing our debt or taking PAID
+            c.decrement(); // a writer paid our debt (or handed a count over): that count is ours
         }
     }
 
     // ---------------------------------------------------------------- package-private: ArcSwap
 
-    void openDebt(Counted<?> c, Object v) {
-        guardCounted = c;
-        guardValue = v;
-        guardMode = GUARD_DEBT;
-    }
-
-    /** Opens a lane guard whose value is its debt's (no reference store: these long-lived slots pay a GC barrier). */
+    /** Opens a lane guard: its block is its debt (no other reference store). */
     void openLane() {
         guardMode = GUARD_LANE;
     }
 
-    /** Opens a lane guard on a projection of its debt's value. */
-    void openLaneProjected(Object projected) {
-        guardValue = projected;
-        guardMode = GUARD_LANE_PROJECTED;
+    /** Opens a pool guard on {@code block}, which its debt word names by stamp (or PAID). */
+    void openPool(Counted<?> block) {
+        guardBlock = block;
+        guardMode = GUARD_POOL;
     }
 
-    void openFull(Counted<?> c, Object v) {
-        guardCounted = c;
-        guardValue = v;
-        guardMode = GUARD_FULL;
+    /** Opens a lane guard ({@code block} null) or a pool guard on a projection of its block's value. */
+    void openProjected(Counted<?> block, Object projected) {
+        guardBlock = block;
+        guardValue = projected;
+        guardMode = block == null ? GUARD_LANE_PROJECTED : GUARD_POOL_PROJECTED;
     }
 
     /** The block this guard keeps alive (loadFull converts the guard into a count); null for EMPTY. */
     Counted<?> counted() {
-        return inLane ? (Counted<?>) debtPlain() : guardCounted; // EMPTY: guardCounted is null
+        return inLane ? (Counted<?>) debtPlain() : guardBlock; // EMPTY: guardBlock is null
     }
 }

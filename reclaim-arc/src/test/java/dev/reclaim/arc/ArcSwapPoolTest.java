@@ -213,4 +213,41 @@ class ArcSwapPoolTest {
                 + cpus + " CPUs (pool of " + DebtPool.size() + ")");
         assertEquals(0, DebtPool.claimed());
     }
+
+    /**
+     * A pool guard whose debt a writer paid (its debt word now PAID, no longer the block's stamp) still reads the
+     * value it loaded, keeps it alive, and releases the paid count when it closes, on any thread. Negative
+     * controls (run by hand): a close that ignores PAID leaves the old value unreleased; a writer that does not
+     * add the count before it pays releases the value under the guard; a writer that compares the debt word with
+     * anything but the removed block's stamp pays nothing, and the value is released under the guard.
+     */
+    @Test
+    void aPaidPoolDebtKeepsItsValueAndTheGuardsCloseReleasesIt() throws Exception {
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        Val a = new Val(1);
+        ArcSwap<Val> swap = ArcSwap.of(a.arc(failures));
+        ArcSwapView<Integer> ids = swap.map(v -> v.id);
+        ArcGuard<?>[] guards = new ArcGuard<?>[2];
+        Thread t = Thread.ofVirtual().start(() -> { // a virtual thread loads from the pool (no lane)
+            guards[0] = swap.load();
+            guards[1] = ids.load();
+        });
+        t.join();
+        assertEquals(2, DebtPool.claimed(), "both guards hold a pool slot");
+        a.inUse.set(true);
+        long paid0 = swap.stats().debtsPaid();
+        swap.store(new Val(2).arc(failures));
+        assertEquals(2, swap.stats().debtsPaid() - paid0, "the store paid both debts on the old value");
+        assertEquals(0, a.releases.get(), "the paid counts keep the old value alive");
+        assertTrue(guards[0].get() == a, "the guard still reads the value it loaded");
+        assertEquals(1, guards[1].get(), "the projected guard still reads its projection");
+        guards[1].close();
+        assertEquals(0, a.releases.get(), "one guard is still open");
+        a.inUse.set(false);
+        guards[0].close();
+        assertEquals(1, a.releases.get(), "the last close released the old value");
+        assertEquals(0, DebtPool.claimed(), "both slots are free again");
+        swap.close();
+        assertTrue(failures.isEmpty(), failures.toString());
+    }
 }
