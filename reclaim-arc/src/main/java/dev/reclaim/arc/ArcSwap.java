@@ -71,8 +71,12 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      *   f1  x = current                    volatile read
      *   f2  CAS slot.debt FREE -> stamp(x) claims a free slot and publishes the debt in one volatile CAS
      *   f3  current == x ?                 volatile re-read: yes -> the guard reads x, debt-protected
-     * open: guardBlock = x (plain; the owner's field). close: getAndSet debt -> FREE (frees the slot); if it
-     * returned PAID, a writer paid the debt: decrement x.
+     * open: guardBlock = x unless it already is (plain; the owner's field: the slot's last guard left its block
+     * there, so a steady load stores no reference). close: getAndSet debt -> FREE (frees the slot); if it
+     * returned PAID, a writer paid the debt: decrement x. A PAID close (seen before freeing) also clears
+     * guardBlock, and a writer's scan clears `old` from the free slots that still name it (claiming each for the
+     * clear: CAS FREE -> CLAIMED, clear, release FREE), so a removed value stays reachable from the pool only in
+     * a slot freed while its remover's scan passed, until that slot is reused.
      * Why f3 == x makes the debt safe: every access in this protocol is volatile (sequentially consistent in the
      * JMM's synchronization order, SO). Let W be the writer that next removes x: its removal CAS (a) is after
      * f3 in SO (f3 still read x), its scan of our slot (c) follows (a) in W's program order, hence follows f2:
@@ -80,8 +84,9 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * decrement. ABA (x removed and stored again between f1 and f3) is harmless: storing x again needs an owned
      * count, so x stayed live, and the earlier remover either paid our debt (we now own a count) or saw the
      * slot before f2. A stamp names one block for ever (never reused), so a debt word never names another block.
-     * guardBlock is written only by the slot's owner, between its claim and its freeing getAndSet; the next
-     * owner's claim CAS reads that getAndSet, so the fields pass from owner to owner in order.
+     * guardBlock is written only by the slot's owner (a reader, or a writer clearing it), between its claim and
+     * its freeing write; the next owner's claim CAS reads that write, so the field passes from owner to owner in
+     * order.
      *
      * Reader helping path (f3 failed, or no free slot was found and the table had to grow)
      * --------------------------------------------------------------------------------------
@@ -146,6 +151,12 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * strategy that fills the fast slots). Plain static: tests set it before starting their threads.
      */
     static boolean helpingOnly;
+
+    /**
+     * Test seam, for a negative control only: writers leave a removed block in the free slots that reference it.
+     * Plain static: tests set it while single-threaded.
+     */
+    static boolean leaveBlocksForTests;
 
     /** The held block; via CURRENT. */
     private volatile Counted<?> current;
@@ -639,6 +650,9 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                     old.decrementNotLast(); // the reader cleared its debt first; we still own old's count
                 }
             }
+            if (d == DebtSlot.FREE && s.guardBlock == old) { // plain: a hint, checked again once claimed
+                clearLeftBlock(s, old);
+            }
             if (d != DebtSlot.FREE) { // claimed (or REMOVED by a shrink under way: counting it only makes shrinking later)
                 claimed++;
                 highest = i;
@@ -691,6 +705,21 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Clears a free slot's reference to {@code old}, which its last guard left there: claims the slot for the
+     * clear (a load that claims it first just probes on), so that a removed value does not stay reachable from
+     * the pool. Test seam: skipped when {@link #leaveBlocksForTests}.
+     */
+    private static void clearLeftBlock(DebtSlot s, Counted<?> old) {
+        if (leaveBlocksForTests || !s.casPoolDebt(DebtSlot.FREE, DebtSlot.CLAIMED)) { // CAS: vs a load's claim
+            return;
+        }
+        if (s.guardBlock == old) { // plain: we own the slot now
+            s.guardBlock = null;
+        }
+        s.setPoolDebtRelease(DebtSlot.FREE); // release: frees the slot; pairs with the next claim CAS
     }
 
     /** Hands a full count of the current value to the reader of {@code s}; whether the reader took it. */

@@ -60,12 +60,17 @@ final class DebtGuard extends DebtSlot {
         }
         Counted<?> c = guardBlock; // read before the slot is freed: the next owner writes it after its claim
         guardMode = GUARD_CLOSED;
-        guardBlock = null; // keeps no released value reachable
         if (mode == GUARD_POOL_PROJECTED) {
             guardValue = null;
         }
-        if (getAndSetPoolDebt(FREE) == PAID) { // volatile RMW: frees the slot, clearing our debt or taking PAID
-            c.decrement(); // a writer paid our debt (or handed a count over): that count is ours
+        // guardBlock stays (the next load of the same block stores nothing); a writer's scan clears it from a
+        // free slot once the block is removed (ArcSwap.clearLeftBlock), or here when our debt was paid
+        if (poolDebtOpaque() == PAID) { // opaque: our own word; only we change it once it is PAID
+            guardBlock = null; // the block was removed: keep it unreachable from the slot
+            setPoolDebtRelease(FREE); // release: frees the slot; pairs with the next claim CAS
+            c.decrement(); // the count a writer paid (or handed over) is ours
+        } else if (getAndSetPoolDebt(FREE) == PAID) { // volatile RMW: frees the slot, clearing our debt or taking PAID
+            c.decrement(); // a writer paid our debt just now: that count is ours (its scan passed; reuse clears)
         }
     }
 
@@ -78,13 +83,17 @@ final class DebtGuard extends DebtSlot {
 
     /** Opens a pool guard on {@code block}, which its debt word names by stamp (or PAID). */
     void openPool(Counted<?> block) {
-        guardBlock = block;
+        if (guardBlock != block) { // plain: our own field; unchanged from the slot's last load, no reference store
+            guardBlock = block;
+        }
         guardMode = GUARD_POOL;
     }
 
     /** Opens a lane guard ({@code block} null) or a pool guard on a projection of its block's value. */
     void openProjected(Counted<?> block, Object projected) {
-        guardBlock = block;
+        if (block != null && guardBlock != block) { // plain: as in openPool
+            guardBlock = block;
+        }
         guardValue = projected;
         guardMode = block == null ? GUARD_LANE_PROJECTED : GUARD_POOL_PROJECTED;
     }

@@ -46,7 +46,12 @@ abstract class DebtSlotFields extends DebtSlotPadLeft {
      * {@link DebtSlot#GUARD_EMPTY}: one word, so that {@code get()} and {@code close()} decide with a single load.
      */
     int guardMode;
-    /** A pool guard's block (a lane guard's block is its debt); null when closed. */
+    /**
+     * A pool guard's block (a lane guard's block is its debt). Left in place at close, so that the next load of
+     * the same block stores no reference; cleared from a free slot by the scan of the writer that removes that
+     * block, or at close when the debt was paid. Written by the slot's owner (or a writer that claimed the slot
+     * to clear it) only.
+     */
     Counted<?> guardBlock;
     /** What a projected guard's get() returns. */
     Object guardValue;
