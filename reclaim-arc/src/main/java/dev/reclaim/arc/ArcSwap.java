@@ -50,11 +50,18 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * -----
      * `current` holds a Counted block (or null in ArcSwapOption, or Counted.CLOSED after close()). The swap
      * owns one strong count of the block it holds; a writer that removes a block receives that count.
-     * A DebtSlot has `debt` (null free / X: the owner owes a reference to block X / PAID: a writer converted the
-     * debt into a count the owner now holds / CLAIMED: owned, no debt) and `control` (null idle / Request R:
-     * the owner asks writers of R.swap for help / a Counted: a writer's hand-over of a full count).
-     * Invariant D: while a slot's debt is X, X's strong count is >= 1 -- every writer that removes X from a
-     * swap pays (increments X, then CAS debt X -> PAID) every debt on X it sees before it drops its own count.
+     * A pool DebtSlot has `poolDebt`, a long (FREE / the stamp of block X: the owner owes a reference to X /
+     * PAID: the owner holds a full count on its guard's block, which a writer paid or handed over / CLAIMED:
+     * owned, no debt), `control` (null idle / Request R: the owner asks writers of R.swap for help / a Counted:
+     * a writer's hand-over of a full count) and the open guard's block (`guardBlock`, a plain field).
+     * A stamp is a block's unique number (Counted.stamp(), a 64-bit counter), given by the writer that first
+     * publishes the block in a swap, before that publication, so a reader reads it plain after f1. The debt word
+     * is a primitive so that its atomics carry no GC barrier: under G1 a reference CAS or getAndSet into these
+     * long-lived slots cost ~10 ns more per load than the same operations on a long (virtual readers; see
+     * docs/performance.md).
+     * Invariant D: while a slot's debt is X's stamp, X's strong count is >= 1 -- every writer that removes X from
+     * a swap pays (increments X, then CAS debt stamp(X) -> PAID) every debt on X it sees before it drops its own
+     * count.
      *
      * Reader fast path (load)
      * -----------------------
@@ -62,27 +69,36 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * current CPU on virtual threads (DebtPool's CURSORS, CpuHint). Any slot the CAS claims serves the argument
      * below equally.
      *   f1  x = current                    volatile read
-     *   f2  CAS slot.debt null -> x        claims a free slot and publishes the debt in one volatile CAS
+     *   f2  CAS slot.debt FREE -> stamp(x) claims a free slot and publishes the debt in one volatile CAS
      *   f3  current == x ?                 volatile re-read: yes -> the guard reads x, debt-protected
-     * close: CAS debt x -> null; if it fails the debt was PAID: free the slot (release store), decrement x.
+     * open: guardBlock = x unless it already is (plain; the owner's field: the slot's last guard left its block
+     * there, so a steady load stores no reference). close: getAndSet debt -> FREE (frees the slot); if it
+     * returned PAID, a writer paid the debt: decrement x. A PAID close (seen before freeing) also clears
+     * guardBlock, and a writer's scan clears `old` from the free slots that still name it (claiming each for the
+     * clear: CAS FREE -> CLAIMED, clear, release FREE), so a removed value stays reachable from the pool only in
+     * a slot freed while its remover's scan passed, until that slot is reused.
      * Why f3 == x makes the debt safe: every access in this protocol is volatile (sequentially consistent in the
      * JMM's synchronization order, SO). Let W be the writer that next removes x: its removal CAS (a) is after
      * f3 in SO (f3 still read x), its scan of our slot (c) follows (a) in W's program order, hence follows f2:
-     * W reads debt == x (or PAID from an earlier remover, or null after our close) and pays it before its own
+     * W reads debt == stamp(x) (or PAID from an earlier remover, or FREE after our close) and pays it before its own
      * decrement. ABA (x removed and stored again between f1 and f3) is harmless: storing x again needs an owned
      * count, so x stayed live, and the earlier remover either paid our debt (we now own a count) or saw the
-     * slot before f2.
+     * slot before f2. A stamp names one block for ever (never reused), so a debt word never names another block.
+     * guardBlock is written only by the slot's owner (a reader, or a writer clearing it), between its claim and
+     * its freeing write; the next owner's claim CAS reads that write, so the field passes from owner to owner in
+     * order.
      *
      * Reader helping path (f3 failed, or no free slot was found and the table had to grow)
      * --------------------------------------------------------------------------------------
-     * The slot is first reset to CLAIMED (CAS x -> CLAIMED; if it was PAID, drop the paid count). Then:
+     * The slot is first reset to CLAIMED (CAS stamp(x) -> CLAIMED; if it was PAID, drop the paid count). Then:
      *   1  control = new Request(this)     volatile store (one small allocation: its identity is the generation,
      *                                      so a stale helper's CAS can never hit a later request -- no ABA)
      *   2  y = current                     volatile read
-     *   3  debt = y                        volatile store
+     *   3  debt = stamp(y)                 volatile store
      *   4  CAS control R -> null           success: the guard reads y, debt-protected, WITHOUT re-checking current
      *                                      failure: control holds a writer's hand-over V (a full count); take it,
-     *                                      clear our debt on y (dropping y's count if it was paid), use V.
+     *                                      clear our debt on y (dropping y's count if it was paid), then
+     *                                      debt = PAID (release store) and guardBlock = V.
      * Why success at 4 makes the debt on y safe even if y was removed meanwhile: the remover W of y does (a)
      * after 2, then, for our slot, first its help step (h: volatile read of control) and then its debt scan (c).
      * h is after a, after 2, after 1, so h sees R unless 4 already happened. If h saw R, W tries to hand over
@@ -96,9 +112,10 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * -------
      * store/swap/compareAndSet/rcu/close: (a) CAS current old -> new (a CAS loop: it refuses CLOSED; retries
      * only when another writer won); then for every slot of the table read after (a): (h) help a Request on
-     * this swap (load a full count V, CAS control R -> V, undo on failure), (c) if debt == old: increment old,
-     * CAS debt old -> PAID, undo (never the last count: the writer still owns one) on failure. Increment before
-     * the CAS, because the reader may decrement the instant it sees PAID. Then the writer drops (or returns) its
+     * this swap (load a full count V, CAS control R -> V, undo on failure), (c) if debt == stamp(old): increment
+     * old, CAS debt stamp(old) -> PAID, undo (never the last count: the writer still owns one) on failure.
+     * Increment before the CAS, because the reader may decrement the instant it sees PAID. PAID is never a stamp,
+     * so no writer pays the same debt twice. Then the writer drops (or returns) its
      * count on old. A writer never waits: a slot it cannot pay or help is one whose reader already finished.
      * Slots added by a concurrent table growth are safe to miss: a load that claims one read the table after
      * its growth, after (a), so its f3/2 reads return new or later values. Slots cut off by a shrink are safe to
@@ -135,6 +152,12 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      */
     static boolean helpingOnly;
 
+    /**
+     * Test seam, for a negative control only: writers leave a removed block in the free slots that reference it.
+     * Plain static: tests set it while single-threaded.
+     */
+    static boolean leaveBlocksForTests;
+
     /** The held block; via CURRENT. */
     private volatile Counted<?> current;
     private final boolean nullable;
@@ -155,6 +178,9 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
 
     ArcSwap(Counted<?> initial, boolean nullable) {
         this.nullable = nullable;
+        if (initial != null) {
+            initial.stamp(); // before the publication: readers read the stamp plain after reading the block
+        }
         CURRENT.setRelease(this, initial); // release: publishes the block to readers (the swap itself is published by the caller)
     }
 
@@ -412,7 +438,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
                 s.setDebtOpaque(x); // L2: the lane debt (owner-only slot: no CAS)
                 AsymmetricFence.light(); // compiler barrier; pairs with heavy() in PendingReleases.reclaim
                 if (currentVolatile() == x) { // L3
-                    return openLane(s, x, projection);
+                    return open(s, x, true, projection);
                 }
                 s.setDebtRelease(null); // release: withdraw; a writer may hold x back for us, so check below
                 AsymmetricFence.light(); // pairs with heavy() in PendingReleases.reclaim (C1 before C2)
@@ -447,15 +473,16 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         } else {
             start = SlotSupport.spread(me.threadId());
         }
+        long stamp = x.stampPlain(); // x's name in a debt word: given before the swap published x
         int n = Math.min(DebtPool.PROBE, t.length);
         for (int i = 0; i < n; i++) {
             DebtSlot s = t[(start + i) & mask];
-            if (s.debtOpaque() == null && s.casDebt(null, x)) { // f2: claim + debt
+            if (s.poolDebtOpaque() == DebtSlot.FREE && s.casPoolDebt(DebtSlot.FREE, stamp)) { // f2: claim + debt
                 if (i != 0 && cursor >= 0) {
                     DebtPool.setCursorPlain(cursor, (start + i) & mask);
                 }
                 if (currentVolatile() == x && !helpingOnly) { // f3
-                    return open(s, x, false, projection);
+                    return open(s.guard(), x, false, projection);
                 }
                 return helped(s, x, projection);
             }
@@ -473,8 +500,8 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
 
     /** Steps 1-4 of the helping path on a slot we own; {@code prev} is our debt from the fast path, or null. */
     private DebtGuard helped(DebtSlot s, Counted<?> prev, Function<Object, Object> projection) {
-        if (prev != null && !s.casDebt(prev, DebtSlot.CLAIMED)) { // it was PAID: we own a count on prev
-            s.setDebtVolatile(DebtSlot.CLAIMED);
+        if (prev != null && !s.casPoolDebt(prev.stampPlain(), DebtSlot.CLAIMED)) { // PAID: we own a count on prev
+            s.setPoolDebtVolatile(DebtSlot.CLAIMED);
             dropOrFreeSlot(s, prev);
         }
         counters.add(HELPING_LOADS, 1);
@@ -483,13 +510,13 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         Counted<?> y = currentVolatile(); // 2
         boolean real = y != null && y != Counted.CLOSED;
         if (real) {
-            s.setDebtVolatile(y); // 3
+            s.setPoolDebtVolatile(y.stampPlain()); // 3
         }
         if (s.casControl(r, null)) { // 4: nobody helped; the debt on y stands
             if (real) {
-                return open(s, y, false, projection);
+                return open(s.guard(), y, false, projection);
             }
-            s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+            s.setPoolDebtRelease(DebtSlot.FREE); // release: frees the slot; pairs with the next claim CAS
             if (y == null) {
                 return DebtGuard.EMPTY;
             }
@@ -497,18 +524,19 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         }
         Counted<?> v = (Counted<?>) s.controlVolatile(); // a writer's hand-over (a full count, or a sentinel)
         s.setControlRelease(null);
-        if (real && !s.casDebt(y, DebtSlot.CLAIMED)) { // our debt on y was paid meanwhile: drop that count
-            s.setDebtVolatile(DebtSlot.CLAIMED);
+        if (real && !s.casPoolDebt(y.stampPlain(), DebtSlot.CLAIMED)) { // paid meanwhile: drop that count
+            s.setPoolDebtVolatile(DebtSlot.CLAIMED);
             dropOrFreeSlot(s, y);
         }
         if (v == Counted.NONE || v == Counted.CLOSED) {
-            s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+            s.setPoolDebtRelease(DebtSlot.FREE); // release: frees the slot; pairs with the next claim CAS
             if (v == Counted.NONE) {
                 return DebtGuard.EMPTY;
             }
             throw closedError("load()");
         }
-        return open(s, v, true, projection);
+        s.setPoolDebtRelease(DebtSlot.PAID); // release: our claimed word; writers only compare it with a stamp
+        return open(s.guard(), v, false, projection);
     }
 
     /** Drops a count we own during a load; if its releaser throws, frees our slot before rethrowing. */
@@ -516,50 +544,38 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         try {
             c.decrement();
         } catch (RuntimeException e) {
-            s.setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
+            s.setPoolDebtRelease(DebtSlot.FREE); // release: frees the slot; pairs with the next claim CAS
             throw e;
         }
     }
 
-    private static DebtGuard openLane(DebtGuard g, Counted<?> c, Function<Object, Object> projection) {
+    /**
+     * Opens the guard of slot {@code g} on block {@code c}, with {@code projection} applied to its value if not
+     * null; {@code lane}: a lane slot (its debt is c), else a pool slot.
+     */
+    private static DebtGuard open(DebtGuard g, Counted<?> c, boolean lane, Function<Object, Object> projection) {
         if (projection == null) {
-            g.openLane();
+            openPlain(g, c, lane);
             return g;
         }
         Object v;
         try {
             v = projection.apply(c.value);
         } catch (RuntimeException | Error e) {
-            g.openLane();
+            openPlain(g, c, lane);
             g.close();
             throw e;
         }
-        g.openLaneProjected(v);
+        g.openProjected(lane ? null : c, v);
         return g;
     }
 
-    private static DebtGuard open(DebtSlot s, Counted<?> c, boolean full, Function<Object, Object> projection) {
-        DebtGuard g = s.guard();
-        Object v = c.value;
-        if (projection != null) {
-            try {
-                v = projection.apply(v);
-            } catch (RuntimeException | Error e) {
-                if (full) {
-                    g.openFull(c, null);
-                } else {
-                    g.openDebt(c, null);
-                }
-                g.close();
-                throw e;
-            }
-        }
-        if (full) {
-            g.openFull(c, v);
+    private static void openPlain(DebtGuard g, Counted<?> c, boolean lane) {
+        if (lane) {
+            g.openLane();
         } else {
-            g.openDebt(c, v);
+            g.openPool(c);
         }
-        return g;
     }
 
     /** A full count on the current block, or {@link Counted#NONE} (empty) or {@link Counted#CLOSED}. */
@@ -613,6 +629,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         if (DebtLane.ENABLED) {
             PendingReleases.hold(old); // dropped by a reclaim() once no lane debt is on old
         }
+        long oldStamp = old.stampPlain(); // given before old was published; never FREE (a stamp is positive)
         DebtSlot[] t = DebtPool.tableVolatile();
         int claimed = 0;
         int highest = -1;
@@ -624,16 +641,19 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             if (c instanceof DebtSlot.Request r && r.swap == this && help(s, r)) {
                 handOvers++;
             }
-            Object d = s.debtVolatile(); // c
-            if (d == old) {
+            long d = s.poolDebtVolatile(); // c
+            if (d == oldStamp) {
                 old.increment(); // before the CAS: the reader may decrement as soon as it sees PAID
-                if (s.casDebt(old, DebtSlot.PAID)) {
+                if (s.casPoolDebt(oldStamp, DebtSlot.PAID)) {
                     paid++;
                 } else {
                     old.decrementNotLast(); // the reader cleared its debt first; we still own old's count
                 }
             }
-            if (d != null) { // claimed (or REMOVED by a shrink under way: counting it only makes shrinking later)
+            if (d == DebtSlot.FREE && s.guardBlock == old) { // plain: a hint, checked again once claimed
+                clearLeftBlock(s, old);
+            }
+            if (d != DebtSlot.FREE) { // claimed (or REMOVED by a shrink under way: counting it only makes shrinking later)
                 claimed++;
                 highest = i;
             }
@@ -685,6 +705,21 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Clears a free slot's reference to {@code old}, which its last guard left there: claims the slot for the
+     * clear (a load that claims it first just probes on), so that a removed value does not stay reachable from
+     * the pool. Test seam: skipped when {@link #leaveBlocksForTests}.
+     */
+    private static void clearLeftBlock(DebtSlot s, Counted<?> old) {
+        if (leaveBlocksForTests || !s.casPoolDebt(DebtSlot.FREE, DebtSlot.CLAIMED)) { // CAS: vs a load's claim
+            return;
+        }
+        if (s.guardBlock == old) { // plain: we own the slot now
+            s.guardBlock = null;
+        }
+        s.setPoolDebtRelease(DebtSlot.FREE); // release: frees the slot; pairs with the next claim CAS
     }
 
     /** Hands a full count of the current value to the reader of {@code s}; whether the reader took it. */
@@ -754,6 +789,9 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     }
 
     private boolean casCurrent(Counted<?> expect, Counted<?> update) {
+        if (update != null) {
+            update.stamp(); // before the publication: readers read the stamp plain after reading the block
+        }
         if (CURRENT.compareAndSet(this, expect, update)) { // volatile CAS (a): SO before the writer's slot scan
             counters.add(WRITES, 1);
             return true;

@@ -64,6 +64,14 @@ final class Counted<T> {
     private volatile int weak;
     /** 1 once the releaser was started; via RELEASED. */
     private volatile int released;
+    /**
+     * The number that names this block in a pool debt word (0: none yet): given once, when the block first enters
+     * an {@link ArcSwap} ({@link #stamp()}), never reused by another block. Written by CAS before the swap's
+     * volatile write publishes the block; readers read it plain after their volatile read of the swap. Via STAMP.
+     */
+    private long stamp;
+    /** The last stamp given out; via NEXT_STAMP. */
+    private static volatile long nextStamp;
 
     Counted(T value, Releaser<? super T> releaser, Executor executor) {
         this(value, releaser, executor, null);
@@ -81,6 +89,27 @@ final class Counted<T> {
     /** A block whose releaser runs on {@code collector}; registers its queue node there (off the hot path). */
     static <T> Counted<T> onCollector(T value, Releaser<? super T> releaser, RealtimeCollector collector) {
         return new Counted<>(value, releaser, null, collector);
+    }
+
+    /**
+     * This block's stamp, given now if it has none (by a writer, before it publishes the block in a swap):
+     * positive, unique among all blocks (a 64-bit counter).
+     */
+    long stamp() {
+        long st = stampPlain();
+        if (st != 0) {
+            return st;
+        }
+        long fresh = (long) NEXT_STAMP.getAndAdd(1L) + 1; // volatile RMW: unique numbers across writers
+        return casStamp(0, fresh) ? fresh : stampPlain();
+    }
+
+    long stampPlain() {
+        return (long) STAMP.get(this); // plain: set (CAS) before the swap's volatile write that published this block
+    }
+
+    private boolean casStamp(long expect, long update) {
+        return STAMP.compareAndSet(this, expect, update); // volatile CAS: two writers stamping one block agree
     }
 
     String valueTypeName() {
@@ -237,6 +266,8 @@ final class Counted<T> {
     private static final VarHandle STRONG;
     private static final VarHandle WEAK;
     private static final VarHandle RELEASED;
+    private static final VarHandle STAMP;
+    private static final VarHandle NEXT_STAMP;
 
     static {
         try {
@@ -244,6 +275,8 @@ final class Counted<T> {
             STRONG = l.findVarHandle(Counted.class, "strong", int.class);
             WEAK = l.findVarHandle(Counted.class, "weak", int.class);
             RELEASED = l.findVarHandle(Counted.class, "released", int.class);
+            STAMP = l.findVarHandle(Counted.class, "stamp", long.class);
+            NEXT_STAMP = l.findStaticVarHandle(Counted.class, "nextStamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -26,11 +26,14 @@ final class DebtGuard extends DebtSlot {
         if (mode == GUARD_LANE) {
             return ((Counted<?>) debtPlain()).value; // a lane guard's block is its debt (no extra field store)
         }
+        if (mode == GUARD_POOL) {
+            return guardBlock.value; // plain: written by this guard's load, as guardMode
+        }
         if (mode == GUARD_CLOSED) {
             throw new IllegalStateException("get() on a closed ArcGuard; read inside the try-with-resources block,"
                     + " or use loadFull() for a reference that outlives it");
         }
-        return guardValue; // null for EMPTY
+        return guardValue; // projected guards; null for EMPTY
     }
 
     @Override
@@ -55,46 +58,48 @@ final class DebtGuard extends DebtSlot {
         if (mode == GUARD_CLOSED) {
             throw new IllegalStateException("ArcGuard closed twice; close each guard from load() exactly once");
         }
-        Counted<?> c = guardCounted; // read before the slot is freed: the slot is reused after that
+        Counted<?> c = guardBlock; // read before the slot is freed: the next owner writes it after its claim
         guardMode = GUARD_CLOSED;
-        guardCounted = null;
-        guardValue = null;
-        if (mode == GUARD_FULL) {
-            setDebtRelease(null); // release: frees the slot (it held CLAIMED); pairs with the next claim CAS
-            c.decrement();
-        } else if (!casDebt(c, null)) { // volatile CAS: clears our debt unless a writer paid it (PAID)
-            setDebtRelease(null); // release: frees the slot; pairs with the next claim CAS
-            c.decrement(); // the paid count is ours
+        if (mode == GUARD_POOL_PROJECTED) {
+            guardValue = null;
+        }
+        // guardBlock stays (the next load of the same block stores nothing); a writer's scan clears it from a
+        // free slot once the block is removed (ArcSwap.clearLeftBlock), or here when our debt was paid
+        if (poolDebtOpaque() == PAID) { // opaque: our own word; only we change it once it is PAID
+            guardBlock = null; // the block was removed: keep it unreachable from the slot
+            setPoolDebtRelease(FREE); // release: frees the slot; pairs with the next claim CAS
+            c.decrement(); // the count a writer paid (or handed over) is ours
+        } else if (getAndSetPoolDebt(FREE) == PAID) { // volatile RMW: frees the slot, clearing our debt or taking PAID
+            c.decrement(); // a writer paid our debt just now: that count is ours (its scan passed; reuse clears)
         }
     }
 
     // ---------------------------------------------------------------- package-private: ArcSwap
 
-    void openDebt(Counted<?> c, Object v) {
-        guardCounted = c;
-        guardValue = v;
-        guardMode = GUARD_DEBT;
-    }
-
-    /** Opens a lane guard whose value is its debt's (no reference store: these long-lived slots pay a GC barrier). */
+    /** Opens a lane guard: its block is its debt (no other reference store). */
     void openLane() {
         guardMode = GUARD_LANE;
     }
 
-    /** Opens a lane guard on a projection of its debt's value. */
-    void openLaneProjected(Object projected) {
-        guardValue = projected;
-        guardMode = GUARD_LANE_PROJECTED;
+    /** Opens a pool guard on {@code block}, which its debt word names by stamp (or PAID). */
+    void openPool(Counted<?> block) {
+        if (guardBlock != block) { // plain: our own field; unchanged from the slot's last load, no reference store
+            guardBlock = block;
+        }
+        guardMode = GUARD_POOL;
     }
 
-    void openFull(Counted<?> c, Object v) {
-        guardCounted = c;
-        guardValue = v;
-        guardMode = GUARD_FULL;
+    /** Opens a lane guard ({@code block} null) or a pool guard on a projection of its block's value. */
+    void openProjected(Counted<?> block, Object projected) {
+        if (block != null && guardBlock != block) { // plain: as in openPool
+            guardBlock = block;
+        }
+        guardValue = projected;
+        guardMode = block == null ? GUARD_LANE_PROJECTED : GUARD_POOL_PROJECTED;
     }
 
     /** The block this guard keeps alive (loadFull converts the guard into a count); null for EMPTY. */
     Counted<?> counted() {
-        return inLane ? (Counted<?>) debtPlain() : guardCounted; // EMPTY: guardCounted is null
+        return inLane ? (Counted<?>) debtPlain() : guardBlock; // EMPTY: guardBlock is null
     }
 }

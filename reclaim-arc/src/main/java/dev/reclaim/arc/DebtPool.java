@@ -29,13 +29,13 @@ final class DebtPool {
      * (see ArcSwap's notes).
      *
      * Shrink (under LOCK, by a writer whose scan found the top of the table free): mark every slot of
-     * [target, length) REMOVED by CAS null -> REMOVED, top down; if one CAS fails (a load claimed the slot
-     * meanwhile), put back null in the slots already marked and give up. Otherwise publish a copy of
+     * [target, length) REMOVED by CAS FREE -> REMOVED, top down; if one CAS fails (a load claimed the slot
+     * meanwhile), put back FREE in the slots already marked and give up. Otherwise publish a copy of
      * [0, target). Why no debt is lost: a writer scanning the smaller table misses only slots >= target; each
      * was REMOVED by a CAS that precedes the publication, which precedes the writer's (volatile) read of the
-     * table, and a claim is a CAS null -> x on the same word: it either precedes the REMOVED CAS (which then
+     * table, and a claim is a CAS FREE -> x on the same word: it either precedes the REMOVED CAS (which then
      * fails, and nothing is published) or fails. A load still probing a stale, longer table skips REMOVED
-     * slots (they are never null again) and uses the shared slots below target, which the new table holds.
+     * slots (they are never FREE again) and uses the shared slots below target, which the new table holds.
      * Removed slot objects are never reused: growth appends fresh slots, so a stale table's REMOVED slot can
      * never reappear in a current one.
      *
@@ -114,7 +114,7 @@ final class DebtPool {
                 int start = half + (ThreadLocalRandom.current().nextInt() & (half - 1));
                 for (int i = 0, n = Math.min(SLOW_PROBE, t.length); i < n; i++) {
                     DebtSlot s = t[(start + i) & mask];
-                    if (s.debtOpaque() == null && s.casDebt(null, DebtSlot.CLAIMED)) { // opaque hint; CAS claims
+                    if (s.poolDebtOpaque() == DebtSlot.FREE && s.casPoolDebt(DebtSlot.FREE, DebtSlot.CLAIMED)) { // hint; CAS claims
                         return s;
                     }
                 }
@@ -166,7 +166,7 @@ final class DebtPool {
             }
             int i = seen.length - 1;
             while (i >= target && !shrinkUnmarkedForTests
-                    && seen[i].casDebt(null, DebtSlot.REMOVED)) { // CAS: vs a load's claim of the slot
+                    && seen[i].casPoolDebt(DebtSlot.FREE, DebtSlot.REMOVED)) { // CAS: vs a load's claim of the slot
                 i--;
             }
             if (shrinkUnmarkedForTests) {
@@ -174,7 +174,7 @@ final class DebtPool {
             }
             if (i >= target) { // slot i is claimed: put back the slots above it and give up
                 for (int j = i + 1; j < seen.length; j++) {
-                    seen[j].setDebtRelease(null); // release: claimable again; pairs with the next claim CAS
+                    seen[j].setPoolDebtRelease(DebtSlot.FREE); // release: claimable again; pairs with the next claim CAS
                 }
                 return false;
             }
@@ -212,8 +212,8 @@ final class DebtPool {
     static int claimed() {
         int n = 0;
         for (DebtSlot s : tableVolatile()) {
-            Object d = s.debtVolatile();
-            if (d != null && d != DebtSlot.REMOVED) {
+            long d = s.poolDebtVolatile();
+            if (d != DebtSlot.FREE && d != DebtSlot.REMOVED) {
                 n++;
             }
         }

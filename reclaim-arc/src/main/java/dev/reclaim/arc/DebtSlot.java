@@ -17,12 +17,19 @@ abstract class DebtSlotPadLeft extends ArcGuard<Object> {
 /** The two words of a debt slot. */
 abstract class DebtSlotFields extends DebtSlotPadLeft {
     /**
-     * null = free; a {@link Counted} = claimed by a reader that owes a reference to that block (the debt);
-     * {@link DebtSlot#PAID} = claimed, the debt was paid by a writer (the reader owns one count);
-     * {@link DebtSlot#CLAIMED} = claimed without a debt (helping path, handed-over guard);
-     * {@link DebtSlot#REMOVED} = cut off the pool by a shrink, never claimed again. Via DEBT.
+     * A lane slot's debt: null = free; a {@link Counted} = its owner owes a reference to that block (the lane
+     * protocol: writers hold, never pay, so the word never holds anything else). Unused in pool slots. Via DEBT.
      */
     volatile Object debt;
+    /**
+     * A pool slot's debt word, a primitive (no GC barrier on its atomics): {@link DebtSlot#FREE};
+     * a block's {@link Counted#stamp() stamp} (positive) = claimed by a reader that owes a reference to that block;
+     * {@link DebtSlot#PAID} = claimed, the owner holds one full count on its guard's block (a writer paid the debt,
+     * or handed the count over); {@link DebtSlot#CLAIMED} = claimed without a debt (helping path, between its
+     * steps); {@link DebtSlot#REMOVED} = cut off the pool by a shrink, never claimed again. Unused in lane slots.
+     * Via POOL_DEBT.
+     */
+    volatile long poolDebt;
     /**
      * The helping word: null = idle; a {@link DebtSlot.Request} = the owner is loading from that request's swap
      * and asks writers for help; a {@link Counted} (possibly a sentinel) = a writer's hand-over. Via CONTROL.
@@ -35,14 +42,18 @@ abstract class DebtSlotFields extends DebtSlotPadLeft {
      */
     /**
      * The open guard's kind, one of {@link DebtSlot#GUARD_CLOSED}, {@link DebtSlot#GUARD_LANE},
-     * {@link DebtSlot#GUARD_LANE_PROJECTED}, {@link DebtSlot#GUARD_DEBT}, {@link DebtSlot#GUARD_FULL},
-     * {@link DebtSlot#GUARD_EMPTY}: one word, so that {@code get()} and {@code close()} decide
-     * with a single load.
+     * {@link DebtSlot#GUARD_LANE_PROJECTED}, {@link DebtSlot#GUARD_POOL}, {@link DebtSlot#GUARD_POOL_PROJECTED},
+     * {@link DebtSlot#GUARD_EMPTY}: one word, so that {@code get()} and {@code close()} decide with a single load.
      */
     int guardMode;
-    /** The block the guard keeps alive (pool guards; a lane guard's block is its debt). */
-    Counted<?> guardCounted;
-    /** What the guard's get() returns (the value or its projection). */
+    /**
+     * A pool guard's block (a lane guard's block is its debt). Left in place at close, so that the next load of
+     * the same block stores no reference; cleared from a free slot by the scan of the writer that removes that
+     * block, or at close when the debt was paid. Written by the slot's owner (or a writer that claimed the slot
+     * to clear it) only.
+     */
+    Counted<?> guardBlock;
+    /** What a projected guard's get() returns. */
     Object guardValue;
 }
 
@@ -64,31 +75,21 @@ abstract class DebtSlotPadRight extends DebtSlotFields {
  */
 abstract class DebtSlot extends DebtSlotPadRight {
 
-    /** The debt was paid: the owner holds one full count on the block it loaded. */
-    static final Object PAID = new Object() {
-        @Override
-        public String toString() {
-            return "PAID";
-        }
-    };
-    /** Claimed without a debt. */
-    static final Object CLAIMED = new Object() {
-        @Override
-        public String toString() {
-            return "CLAIMED";
-        }
-    };
-
+    /** {@link #poolDebt}: free. */
+    static final long FREE = 0;
+    /** {@link #poolDebt}: claimed without a debt. */
+    static final long CLAIMED = -1;
     /**
-     * Cut off the pool by a shrink ({@link DebtPool#shrink}): never claimable again (a claim CAS expects null),
-     * never a debt (writers compare with the block they removed). Only free slots are marked, by CAS.
+     * {@link #poolDebt}: cut off the pool by a shrink ({@link DebtPool#shrink}): never claimable again (a claim CAS
+     * expects FREE), never a debt (writers compare with the stamp of the block they removed). Only free slots are
+     * marked, by CAS.
      */
-    static final Object REMOVED = new Object() {
-        @Override
-        public String toString() {
-            return "REMOVED";
-        }
-    };
+    static final long REMOVED = -2;
+    /**
+     * {@link #poolDebt}: the owner holds one full count on its guard's block. Never a stamp, so a writer never
+     * pays the same debt twice.
+     */
+    static final long PAID = -3;
 
     /** A reader's request for help; one per helping-path load, so that its identity is its generation. */
     static final class Request {
@@ -105,16 +106,16 @@ abstract class DebtSlot extends DebtSlotPadRight {
     static final int GUARD_LANE = 1;
     /** A lane guard with a projection in guardValue. */
     static final int GUARD_LANE_PROJECTED = 2;
-    /** A pool guard owing a debt on guardCounted (a writer may convert it to PAID). */
-    static final int GUARD_DEBT = 3;
-    /** A pool guard owning a full count on guardCounted (a writer's hand-over). */
-    static final int GUARD_FULL = 4;
+    /** A pool guard: its block is guardBlock, owed ({@link #poolDebt} = its stamp) or owned ({@link #PAID}). */
+    static final int GUARD_POOL = 3;
+    /** A pool guard with a projection in guardValue. */
+    static final int GUARD_POOL_PROJECTED = 4;
     /** {@link DebtGuard#EMPTY}: a load that found no value; never in a table, get() is null, close() nothing. */
     static final int GUARD_EMPTY = 5;
 
     /**
-     * True for the slots of a thread's {@link DebtLane} (asymmetric-fence protocol: debt null or a block, no
-     * PAID/CLAIMED, claimed by the owner thread only); false for the slots of the global {@link DebtPool}.
+     * True for the slots of a thread's {@link DebtLane} (asymmetric-fence protocol on {@link #debt}, claimed by the
+     * owner thread only); false for the slots of the global {@link DebtPool} (CAS protocol on {@link #poolDebt}).
      */
     final boolean inLane;
 
@@ -133,11 +134,7 @@ abstract class DebtSlot extends DebtSlotPadRight {
         return (DebtGuard) this;
     }
 
-    // ---------------------------------------------------------------- debt
-
-    Object debtOpaque() {
-        return DEBT.getOpaque(this); // opaque: a probe hint only; the claim CAS validates it
-    }
+    // ---------------------------------------------------------------- debt (lane slots)
 
     Object debtPlain() {
         return DEBT.get(this); // plain: the lane guard reading its own debt (written by this guard's load)
@@ -152,19 +149,38 @@ abstract class DebtSlot extends DebtSlotPadRight {
     }
 
     Object debtVolatile() {
-        return DEBT.getVolatile(this); // volatile: a writer's scan; SC with the reader's claim CAS (see ArcSwap notes)
-    }
-
-    boolean casDebt(Object expect, Object update) {
-        return DEBT.compareAndSet(this, expect, update); // volatile CAS: claim / clear / pay / remove; SC with the other side
-    }
-
-    void setDebtVolatile(Object value) {
-        DEBT.setVolatile(this, value); // volatile: the helping path's debt (3); SC before its control CAS (4)
+        return DEBT.getVolatile(this); // volatile: lane counts (tests, lane reuse); pairs with setDebtRelease
     }
 
     void setDebtRelease(Object value) {
-        DEBT.setRelease(this, value); // release: frees the slot; our guard writes precede the next claim CAS
+        DEBT.setRelease(this, value); // release: frees the lane slot; our reads of the value precede it
+    }
+
+    // ---------------------------------------------------------------- poolDebt (pool slots)
+
+    long poolDebtOpaque() {
+        return (long) POOL_DEBT.getOpaque(this); // opaque: a probe hint only; the claim CAS validates it
+    }
+
+    long poolDebtVolatile() {
+        return (long) POOL_DEBT.getVolatile(this); // volatile: a writer's scan (c); SC with the reader's claim CAS (f2)
+    }
+
+    boolean casPoolDebt(long expect, long update) {
+        return POOL_DEBT.compareAndSet(this, expect, update); // volatile CAS: claim / pay / remove; SC with the other side
+    }
+
+    long getAndSetPoolDebt(long value) {
+        return (long) POOL_DEBT.getAndSet(this, value); // volatile RMW: a pool guard's close; SC with a paying CAS
+    }
+
+    void setPoolDebtVolatile(long value) {
+        POOL_DEBT.setVolatile(this, value); // volatile: the helping path's debt (3); SC before its control CAS (4)
+    }
+
+    void setPoolDebtRelease(long value) {
+        POOL_DEBT.setRelease(this, value); // release: frees the slot (our guard writes precede the next claim CAS),
+                                            // or marks our claimed word PAID (writers only compare it with a stamp)
     }
 
     // ---------------------------------------------------------------- control
@@ -187,12 +203,14 @@ abstract class DebtSlot extends DebtSlotPadRight {
 
     // VarHandle mechanics
     private static final VarHandle DEBT;
+    private static final VarHandle POOL_DEBT;
     private static final VarHandle CONTROL;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             DEBT = l.findVarHandle(DebtSlotFields.class, "debt", Object.class);
+            POOL_DEBT = l.findVarHandle(DebtSlotFields.class, "poolDebt", long.class);
             CONTROL = l.findVarHandle(DebtSlotFields.class, "control", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

@@ -58,11 +58,12 @@
  *
  * <h2>Progress and costs</h2>
  * {@code load()} + close on a lane: two volatile reads and two plain stores, no CAS and no CPU fence (measured
- * figures in docs/performance.md); on the pool: two CAS on a slot no other thread touches (claim with the debt, clear),
- * plus two volatile reads. A virtual thread's pool load starts at the claim cursor of the CPU it runs on
+ * figures in docs/performance.md); on the pool: two atomic RMWs on a primitive word of a slot no other thread
+ * touches (a CAS claims it with the loaded block's stamp, a getAndSet clears it) and, only when the block differs
+ * from the slot's last one, a plain store of the guard's block, plus two volatile reads. A virtual thread's pool load starts at the claim cursor of the CPU it runs on
  * ({@code sched_getcpu}, where native access is enabled), so the virtual threads a carrier runs in turn reuse one
  * slot that stays in that CPU's cache; the cursor moves on only past slots held open (guards held across an
- * unmount, nested guards). The two CASes remain: on virtual threads a load costs several times a platform
+ * unmount, nested guards). The two RMWs remain: on virtual threads a load costs about 2.2-2.5x a platform
  * thread's lane load (docs/performance.md). No allocation in steady state. A pool load that collides with a write takes one
  * helping round (one small allocation). Writers scan every debt slot and lane, and with lanes pay one or more
  * {@code membarrier} calls (microseconds) per write. The pool's size follows the loads open at once: it grows

@@ -237,7 +237,7 @@ class ArcCollectorTest {
                 Arc.class, Set.of("closed", "Arc value is null; use ArcSwapOption for an optional slot",
                         "Arc releaser is null; pass v -> {} for a value without a release action",
                         "Arc collector is null; use Arc.of(value, releaser) to release on the releasing thread"),
-                Counted.class, Set.of("strong", "weak", "released"),
+                Counted.class, Set.of("strong", "weak", "released", "stamp", "nextStamp"),
                 CollectorRelease.class, Set.of());
         List<String> offending = new ArrayList<>();
         for (Map.Entry<Class<?>, Set<String>> e : allowed.entrySet()) {

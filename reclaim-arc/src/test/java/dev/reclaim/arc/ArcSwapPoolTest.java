@@ -48,6 +48,7 @@ class ArcSwapPoolTest {
     @AfterEach
     void seamsOff() {
         DebtPool.shrinkUnmarkedForTests = false;
+        ArcSwap.leaveBlocksForTests = false;
     }
 
     /** Opens {@code n} guards on virtual threads that end with their guard open (guards may close anywhere). */
@@ -212,5 +213,93 @@ class ArcSwapPoolTest {
         assertTrue(slots.size() <= cpus + 2, "2,000 virtual threads in turn used " + slots.size() + " slots on "
                 + cpus + " CPUs (pool of " + DebtPool.size() + ")");
         assertEquals(0, DebtPool.claimed());
+    }
+
+    /**
+     * A pool guard whose debt a writer paid (its debt word now PAID, no longer the block's stamp) still reads the
+     * value it loaded, keeps it alive, and releases the paid count when it closes, on any thread. Negative
+     * controls (run by hand): a close that ignores PAID leaves the old value unreleased; a writer that does not
+     * add the count before it pays releases the value under the guard; a writer that compares the debt word with
+     * anything but the removed block's stamp pays nothing, and the value is released under the guard.
+     */
+    @Test
+    void aPaidPoolDebtKeepsItsValueAndTheGuardsCloseReleasesIt() throws Exception {
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        Val a = new Val(1);
+        ArcSwap<Val> swap = ArcSwap.of(a.arc(failures));
+        ArcSwapView<Integer> ids = swap.map(v -> v.id);
+        ArcGuard<?>[] guards = new ArcGuard<?>[2];
+        Thread t = Thread.ofVirtual().start(() -> { // a virtual thread loads from the pool (no lane)
+            guards[0] = swap.load();
+            guards[1] = ids.load();
+        });
+        t.join();
+        assertEquals(2, DebtPool.claimed(), "both guards hold a pool slot");
+        a.inUse.set(true);
+        long paid0 = swap.stats().debtsPaid();
+        swap.store(new Val(2).arc(failures));
+        assertEquals(2, swap.stats().debtsPaid() - paid0, "the store paid both debts on the old value");
+        assertEquals(0, a.releases.get(), "the paid counts keep the old value alive");
+        assertTrue(guards[0].get() == a, "the guard still reads the value it loaded");
+        assertEquals(1, guards[1].get(), "the projected guard still reads its projection");
+        guards[1].close();
+        assertEquals(0, a.releases.get(), "one guard is still open");
+        a.inUse.set(false);
+        guards[0].close();
+        assertEquals(1, a.releases.get(), "the last close released the old value");
+        assertEquals(0, DebtPool.claimed(), "both slots are free again");
+        assertEquals(0, slotsReferencing(a), "a paid guard's close leaves no reference to the removed value");
+        swap.close();
+        assertTrue(failures.isEmpty(), failures.toString());
+    }
+
+    /**
+     * A closed pool guard leaves its block in its slot (the next load of the same block then stores nothing);
+     * the store that removes the block clears it from every free slot, so a removed value does not stay
+     * reachable from the pool. With the negative control's seam the writer leaves them and the test fails.
+     */
+    @Test
+    void aStoreClearsTheValueItRemovedFromTheSlotsOfClosedGuards() throws Exception {
+        assertEquals(0, slotsLeftReferencingARemovedValue(), "the store cleared every slot that referenced the old value");
+    }
+
+    @Test
+    void negativeControlWritersThatLeaveTheBlocksKeepTheRemovedValueReachable() throws Exception {
+        ArcSwap.leaveBlocksForTests = true;
+        assertTrue(slotsLeftReferencingARemovedValue() > 0, "the seam must leave the references in place");
+    }
+
+    private static int slotsLeftReferencingARemovedValue() throws InterruptedException {
+        assertTrue(DebtPool.resetForTests(DebtPool.MIN_SIZE), "no slot is claimed between tests");
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>(); // (a small table: no shrink)
+        Val a = new Val(7);
+        ArcSwap<Val> swap = ArcSwap.of(a.arc(failures));
+        Thread t = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 100; i++) {
+                try (ArcGuard<Val> g = swap.load()) {
+                    assertTrue(g.get() == a);
+                }
+            }
+        });
+        t.join();
+        assertTrue(slotsReferencing(a) >= 1, "closed pool guards leave their block in their slot");
+        swap.store(new Val(8).arc(failures));
+        int left = slotsReferencing(a);
+        swap.close();
+        assertEquals(1, a.releases.get());
+        assertTrue(failures.isEmpty(), failures.toString());
+        return left;
+    }
+
+    /** Pool slots whose guard block holds {@code value}. */
+    private static int slotsReferencing(Object value) {
+        int n = 0;
+        for (DebtSlot s : DebtPool.tableVolatile()) {
+            Counted<?> c = s.guardBlock;
+            if (c != null && c.value == value) {
+                n++;
+            }
+        }
+        return n;
     }
 }
