@@ -962,12 +962,6 @@ public abstract class GuardTable<S extends GuardSlot> {
     }
 
     /**
-     * The length of the first table, below which the table never shrinks (what a reclaimer used by a few
-     * platform threads keeps).
-     *
-     * @return a power of two
-     */
-    /**
      * Whether the table has grown past its first length, as a hint: a plain read of a flag written under the
      * table lock after each new table, for hot paths that only choose a cheaper or a more thorough step by it.
      *
@@ -977,6 +971,12 @@ public abstract class GuardTable<S extends GuardSlot> {
         return grown; // plain: a racy hint; a stale value only delays or adds one hand-off
     }
 
+    /**
+     * The length of the first table, below which the table never shrinks (what a reclaimer used by a few
+     * platform threads keeps).
+     *
+     * @return a power of two
+     */
     protected final int initialLength() {
         return initialLength; // plain: written in start() before the table's volatile publication
     }
