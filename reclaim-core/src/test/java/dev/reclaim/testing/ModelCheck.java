@@ -35,6 +35,13 @@ public final class ModelCheck {
     private static volatile Object current;
     /** Iterations of one loop before the checker suspects a spin loop and switches threads. */
     private static final int LOOP_ITERATIONS = 10_000;
+    /**
+     * Iterations of one loop after which the checker reports a livelock ("the execution has hung"). It must exceed
+     * {@link #LOOP_ITERATIONS}: Lincheck checks the switch first and the bound after it, so with its default (50)
+     * any loop that ran 50 times -- a waiter spinning on a lock whose holder the schedule had switched away from --
+     * was reported as hung before the holder ever got to run again.
+     */
+    private static final int LOOP_BOUND = 4 * LOOP_ITERATIONS;
     /** Classes whose calls are one step each (see {@link #run}). */
     private static final String[] ATOMIC = {"dev.reclaim.internal.RetiredList", "dev.reclaim.internal.Reclamation",
             "dev.reclaim.internal.DirtyMap", "dev.reclaim.epoch.Bag", "dev.reclaim.memory.SlabAllocator"};
@@ -129,6 +136,7 @@ public final class ModelCheck {
                     // spin loops and switches away in the middle, so schedules where the writer completes a
                     // scan while the reader waits at one point were never explored
                     .loopIterationsBeforeThreadSwitch(LOOP_ITERATIONS)
+                    .loopBound(LOOP_BOUND)
                     .sequentialSpecification(specification)
                     // the sanitizer's check of one access, and its allocate and free, are one step each: their
                     // skip list changes shape between interleavings, which would make replays diverge
@@ -142,6 +150,9 @@ public final class ModelCheck {
                     // scenario although the other thread's spin is bounded (64 tries, then a new bag)
                     .addGuarantee(forClasses("dev.reclaim.epoch.GarbageState").methods("takeEmptyBag", "recycle")
                             .treatAsAtomic())
+                    // a structure's back-off after a failed CAS is a delay (spin hints, then Thread.yield), no
+                    // shared access: one step, so its spin loop is neither a switch point nor counted as a loop
+                    .addGuarantee(forClasses("dev.reclaim.collections.Backoff").methods("pause").treatAsAtomic())
                     .check(underTest);
         } catch (AssertionError e) {
             failure = e;
