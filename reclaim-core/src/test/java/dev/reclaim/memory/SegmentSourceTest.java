@@ -17,9 +17,7 @@ class SegmentSourceTest {
 
     @Test
     void blocksOfABigAllocatorLandOnHugePagesAndAreZeroedAligned() throws IOException {
-        assumeTrue(SegmentSource.hugePages(), "huge-page regions are off on this platform");
-        assumeTrue(Files.exists(POLICY) && !Files.readString(POLICY).contains("[never]"),
-                "the system's transparent huge page policy is never");
+        assumeHugePagesPossible();
         try (SlabAllocator slab = SlabAllocator.builder().name("huge").sanitize(false).build()) {
             int n = 16 * 1024 * 1024 / 128; // 16 MiB of 128-byte blocks: several whole 2 MiB pages
             long[] blocks = new long[n];
@@ -38,9 +36,7 @@ class SegmentSourceTest {
 
     @Test
     void aLargeBlockSpanningHugePagesIsAdvisedToo() throws IOException {
-        assumeTrue(SegmentSource.hugePages(), "huge-page regions are off on this platform");
-        assumeTrue(Files.exists(POLICY) && !Files.readString(POLICY).contains("[never]"),
-                "the system's transparent huge page policy is never");
+        assumeHugePagesPossible();
         try (SlabAllocator slab = SlabAllocator.builder().name("huge-large").sanitize(false).build()) {
             long size = 16L << 20;
             long block = slab.allocate(size);
@@ -51,6 +47,12 @@ class SegmentSourceTest {
             assertTrue(huge >= 2048, "the large block's mapping has " + huge + " KiB on huge pages");
             slab.free(block);
         }
+    }
+
+    private static void assumeHugePagesPossible() throws IOException {
+        assumeTrue(SegmentSource.hugePages(), "huge-page regions are off on this platform");
+        assumeTrue(Files.exists(POLICY) && !Files.readString(POLICY).contains("[never]"),
+                "the system's transparent huge page policy is never");
     }
 
     /** AnonHugePages (KiB) of the mapping of this process that holds {@code address}, from /proc/self/smaps. */
