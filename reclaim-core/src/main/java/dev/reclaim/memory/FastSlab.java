@@ -10,7 +10,6 @@ import static dev.reclaim.memory.SlabDescriptor.MAGAZINE_BASES;
 import static dev.reclaim.memory.SlabDescriptor.MAGAZINE_LIMITS;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
@@ -75,7 +74,7 @@ final class FastSlab {
     final int id;
     private final String name;
     private final long capacity;
-    private final Arena arena = Arena.ofShared();
+    private final SegmentSource segments = new SegmentSource(Arena.ofShared());
     private final ClassState[] classes = new ClassState[CLASS_COUNT];
     /**
      * Thread id → cache, open addressing (linear probing, null-terminated), at most half full. Replaced, never
@@ -529,14 +528,14 @@ final class FastSlab {
                 break;
             }
         }
-        MemorySegment segment;
+        long segment;
         try {
-            segment = arena.allocate(bytes, CHUNK_SIZE);
+            segment = segments.segment(bytes);
         } catch (OutOfMemoryError e) {
             reservedBytes.addAndGet(-bytes);
             return false;
         }
-        chunkCursor = SlabDescriptor.checkAddressBits(segment.address());
+        chunkCursor = SlabDescriptor.checkAddressBits(segment);
         chunkLimit = chunkCursor + bytes;
         samplePeak();
         AllocatorJfr.grew(name, false, bytes, reservedBytes.get());
@@ -565,6 +564,7 @@ final class FastSlab {
                     + " bytes); free blocks or give the process more memory", size);
         }
         SlabDescriptor.checkAddressBits(chunk);
+        SegmentSource.adviseLarge(chunk, total);
         SlabDescriptor.initChunkHeader(chunk, SlabDescriptor.LARGE_CLASS, id, blockSize);
         ChunkTable.set(chunk, (id << 1) | 1);
         largeAllocations.incrementAndGet();
@@ -653,7 +653,7 @@ final class FastSlab {
             Libc.free(chunk);
             reservedBytes.addAndGet(-(CHUNK_HEADER_LENGTH + blockSize));
         });
-        arena.close();
+        segments.close();
         reservedBytes.set(0);
     }
 

@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
  * Off-heap layout of the fast-mode slab allocator: size classes, chunk header, free-block link words.
  *
  * <pre>
- * Segment: SEGMENT_SIZE bytes from the allocator's one shared Arena, aligned to CHUNK_SIZE,
+ * Segment: SEGMENT_SIZE bytes from the allocator's SegmentSource (huge-page regions on Linux, else
+ *          its one shared Arena), aligned to CHUNK_SIZE,
  *          cut into chunks on demand (the last segment may be smaller when a capacity is set).
  * +-----------+-----------+-----+-----------+
  * |  chunk 0  |  chunk 1  | ... |  chunk n  |

@@ -26,8 +26,12 @@
  *       then four classes per power of two (320, 384, 448, 512, 640, ...) up to 8 KiB. Internal waste is at
  *       most 15 bytes up to 256 bytes and at most 25% above (about 12% on average). Every block is 16-byte
  *       aligned; {@link dev.reclaim.memory.SlabAllocator#blockSize(long)} gives its usable size.</li>
- *   <li><b>Segments and chunks.</b> Memory comes from one shared arena per allocator, 1 MiB at a time, cut
- *       into 64 KiB chunks aligned to 64 KiB. A chunk serves one class; its 64-byte header (magic, class,
+ *   <li><b>Segments and chunks.</b> Memory comes 1 MiB at a time, cut into 64 KiB chunks aligned to 64 KiB. On
+ *       Linux the segments are cut from anonymous 64 MiB regions advised for transparent huge pages
+ *       ({@code madvise(MADV_HUGEPAGE)}; address space until touched), so random reads over gigabytes of
+ *       blocks rarely miss the TLB; large blocks of 4 MiB and more are advised the same way.
+ *       {@code -Dreclaim.memory.hugePages=false}, or another OS, takes them from one shared arena per
+ *       allocator instead. A chunk serves one class; its 64-byte header (magic, class,
  *       allocator) is found from any block address by masking the low 16 bits, so blocks carry no header.
  *       A process-wide radix table of chunks lets {@code free} reject addresses it never handed out
  *       ({@link java.lang.IllegalArgumentException}) without touching memory that may not be mapped.</li>
