@@ -39,6 +39,14 @@ class AudioCallbackTest {
     /** Callback period in the test: 20 us, about 66x faster than real time (64 / 48 kHz = 1333 us). */
     static final long PERIOD_NANOS = 20_000;
     static final int SEND_EVERY = 4;
+    /**
+     * Buffers the UI thread must have sent for a run to mean something. On a loaded machine the UI thread is
+     * descheduled while the callback thread catches up on late periods back to back, so the callbacks go on (in
+     * steps of {@link #EXTRA_STEP}, for at most {@link #EXTRA_NANOS}) until the UI thread has sent this many.
+     */
+    static final int MIN_SENT = 500;
+    static final int EXTRA_STEP = 1_000;
+    static final long EXTRA_NANOS = 60_000_000_000L;
 
     /**
      * What the UI thread sends: the two buffers and how to drop each (an Arc or Tracked close). A plain class,
@@ -168,7 +176,7 @@ class AudioCallbackTest {
         assertNull(r.failure(), r.failure());
         assertEquals(0, r.allocatedAfterWarmup(), "callback thread allocated after warm-up: " + r);
         assertEquals(0, r.waitEvents(), "callback thread parked or waited on a monitor: " + r);
-        assertTrue(r.sent() >= 500, "the UI thread sent too few buffers for the test to mean much: " + r);
+        assertTrue(r.sent() >= MIN_SENT, "the UI thread sent too few buffers for the test to mean much: " + r);
         assertEquals(Set.of("collector"), r.destroyers(), "buffers destroyed off the collector thread: " + r);
         assertEquals(2 * r.sent() + 2, r.destroyed(), "every buffer (2 per message + 2 initial) destroyed: " + r);
         assertTrue(r.closeReport().clean(), r.toString());
@@ -196,6 +204,8 @@ class AudioCallbackTest {
         SharedCell.Reader<float[]> volumeReader = volume.reader();
         Mailbox mailbox = new Mailbox();
         AtomicLong done = new AtomicLong();
+        AtomicLong sentSoFar = new AtomicLong(); // written by the UI thread, polled by the callback thread
+        long[] ran = new long[1];
         AtomicReference<Throwable> error = new AtomicReference<>();
         long[] allocated = new long[1];
         java.time.Instant[] span = new java.time.Instant[2];
@@ -234,6 +244,13 @@ class AudioCallbackTest {
                 cb.run(WARMUP / 2, WARMUP);
                 allocated[0] = HeapAllocation.currentThread();
                 cb.run(WARMUP, callbacks);
+                int k = callbacks;
+                long giveUp = System.nanoTime() + EXTRA_NANOS;
+                while (sentSoFar.getAcquire() < MIN_SENT && System.nanoTime() - giveUp < 0) { // acquire: the UI's count
+                    cb.run(k, k + EXTRA_STEP);
+                    k += EXTRA_STEP;
+                }
+                ran[0] = k;
                 allocated[0] = HeapAllocation.currentThread() - allocated[0];
                 span[1] = java.time.Instant.now(); // the callbacks end: reader close and drops below may lock
                 volumeReader.close();
@@ -268,6 +285,7 @@ class AudioCallbackTest {
                     Buffers b = make.apply((int) sent + 1);
                     if (mailbox.offer(b)) {
                         sent++;
+                        sentSoFar.setRelease(sent); // release: read by the callback thread's extension loop
                         lastSent = k;
                         if (sent % 64 == 0) {
                             volume.set(new float[] {(sent % 128) / 128f});
@@ -276,6 +294,7 @@ class AudioCallbackTest {
                         b.dropHeap.run();
                         b.dropOffHeap.run();
                         sent++; // dropped unseen by the callback: still two buffers to destroy
+                        sentSoFar.setRelease(sent); // release: as above
                     }
                 } else {
                     LockSupport.parkNanos(PERIOD_NANOS); // the UI thread may sleep; ~every few callbacks
@@ -318,7 +337,7 @@ class AudioCallbackTest {
         long live = slab.stats().liveBlocks();
         slab.close();
         Throwable t = error.get();
-        return new Result(callbacks, allocated[0], sent, waitEvents, waits, Set.copyOf(destroyers), destroyed.get(),
+        return new Result(ran[0], allocated[0], sent, waitEvents, waits, Set.copyOf(destroyers), destroyed.get(),
                 live, report, t == null ? null : t.toString());
     }
 }
