@@ -152,12 +152,6 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      */
     static boolean helpingOnly;
 
-    /**
-     * Test seam, for a negative control only: writers leave a removed block in the free slots that reference it.
-     * Plain static: tests set it while single-threaded.
-     */
-    static boolean leaveBlocksForTests;
-
     /** The held block; via CURRENT. */
     private volatile Counted<?> current;
     private final boolean nullable;
@@ -710,10 +704,10 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     /**
      * Clears a free slot's reference to {@code old}, which its last guard left there: claims the slot for the
      * clear (a load that claims it first just probes on), so that a removed value does not stay reachable from
-     * the pool. Test seam: skipped when {@link #leaveBlocksForTests}.
+     * the pool.
      */
     private static void clearLeftBlock(DebtSlot s, Counted<?> old) {
-        if (leaveBlocksForTests || !s.casPoolDebt(DebtSlot.FREE, DebtSlot.CLAIMED)) { // CAS: vs a load's claim
+        if (!s.casPoolDebt(DebtSlot.FREE, DebtSlot.CLAIMED)) { // CAS: vs a load's claim
             return;
         }
         if (s.guardBlock == old) { // plain: we own the slot now
