@@ -1,11 +1,8 @@
 package dev.reclaim.arc;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.Locale;
 
 /**
  * The identity of the OS thread running the caller ({@code pthread_self}): for a virtual thread, its carrier.
@@ -45,22 +42,13 @@ final class CarrierId {
     }
 
     private static MethodHandle lookup() {
-        String prop = System.getProperty("reclaim.arc.carrierLanes", "true").toLowerCase(Locale.ROOT);
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (!prop.equals("true") || !os.startsWith("linux") || !CarrierId.class.getModule().isNativeAccessEnabled()
-                || ValueLayout.ADDRESS.byteSize() != Long.BYTES) {
-            return null;
+        if (ValueLayout.ADDRESS.byteSize() != Long.BYTES) {
+            return null; // pthread_t read as a long
         }
+        MethodHandle h = CpuHint.criticalDowncall("reclaim.arc.carrierLanes", "pthread_self",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG));
         try {
-            Linker linker = Linker.nativeLinker();
-            MemorySegment fn = linker.defaultLookup().find("pthread_self").orElse(null);
-            if (fn == null) {
-                return null;
-            }
-            MethodHandle h = linker.downcallHandle(fn, FunctionDescriptor.of(ValueLayout.JAVA_LONG),
-                    Linker.Option.critical(false));
-            long probe = (long) h.invokeExact();
-            return probe != 0 ? h : null;
+            return h != null && (long) h.invokeExact() != 0 ? h : null;
         } catch (Throwable t) {
             return null;
         }
