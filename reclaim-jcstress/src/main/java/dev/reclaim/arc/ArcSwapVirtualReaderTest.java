@@ -48,6 +48,9 @@ public class ArcSwapVirtualReaderTest {
                 ArcSwapLoadVsStoreTest.Resource v = g.get();
                 int id = v.released ? 3 : v.id;
                 Thread.yield(); // unmounts with the guard open
+                for (int i = 0; i < 4_000 && !v.released; i++) {
+                    Thread.onSpinWait(); // hold the guard for a store's length (a few µs): a wrong release lands here
+                }
                 seen = v.released ? 3 : id;
             }
         });
