@@ -28,9 +28,10 @@ import java.util.function.Function;
  * ownership of the handle they install and release the value they remove once no guard uses it; they never
  * wait for readers, and readers never wait for writers.
  *
- * <p>Progress: {@code load()} is lock-free and bounded (at most one helping round after its fast path; a
- * probe of a few slots of the slot table, from the thread's own slot on a platform thread and from its CPU's claim
- * cursor on a virtual thread, and a table that grows under a lock when they are all busy); writers are
+ * <p>Progress: {@code load()} is lock-free and bounded (at most one helping round after its fast path; with
+ * asymmetric fences, a probe of the 4 slots of the platform thread's own lane or of the virtual thread's carrier's
+ * lane; then a probe of a few slots of the slot table, from the thread's own slot on a platform thread and from its
+ * CPU's claim cursor on a virtual thread, and a table that grows under a lock when they are all busy); writers are
  * lock-free (their CAS retries only when another writer succeeded) and scan every debt slot, whose number follows
  * the loads open at once (a writer shrinks the table again after a burst).
  * {@link ArcSwapOption} is the variant that may hold no value.
@@ -123,17 +124,23 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * (DebtPool's notes). The scan also counts the claimed slots, and a table grown by a burst of open loads is
      * shrunk by the writer whose scan finds its top three quarters free.
      *
-     * Lane fast path (when AsymmetricFence is asymmetric, platform threads only)
-     * --------------------------------------------------------------------------
-     * Before the pool, a platform thread tries its own DebtLane: L1 x = current (volatile), L2 lane slot = x
+     * Lane fast path (when AsymmetricFence is asymmetric)
+     * ---------------------------------------------------
+     * Before the pool, a platform thread tries its own DebtLane, a virtual thread the lane of the carrier it runs
+     * on (CarrierId: pthread_self; a virtual thread does not change carriers between its probe and its debt store,
+     * which never unmount, so the code running on one carrier claims that lane's slots one claim at a time, as a
+     * platform thread claims its own): L1 x = current (volatile), L2 lane slot = x
      * (opaque: only the owner claims lane slots, so no CAS), light() (a compiler barrier), L3 current == x ?
      * (volatile). Close: release-store null, light(), and reclaim if x is held back. Writers never pay lane
      * debts; instead settle() adds one count on the removed block (a hold, PendingReleases) and afterWrite()
      * drops it through PendingReleases.reclaim(), which runs heavy() (membarrier) and scans every lane: a
      * lane reader whose L3 saw x is either seen by that scan or saw the removal at L3 (see PendingReleases).
      * A failed L3 withdraws the lane debt and falls back to the pool path on the new value, so the helping
-     * guarantee (no reader spins on writers) is unchanged. The reader's cost: a ThreadLocal lookup, two
-     * volatile reads and two plain stores; no CAS, no CPU fence. A writer pays one or more membarrier calls.
+     * guarantee (no reader spins on writers) is unchanged. The reader's cost: a lane lookup (by thread id, or
+     * by pthread_self on a virtual thread), two volatile reads and two plain stores; no CAS, no CPU fence. A
+     * writer pays one or more membarrier calls. A guard held across an unmount keeps its carrier's slot busy and
+     * may be closed on another carrier (any thread may free a lane slot: release store); the virtual threads the
+     * carrier runs meanwhile take the lane's other slots, then the pool.
      *
      * Linearization points: load = L3 (lane), f3 (fast path), 2 (helping success) or the helper's load (hand-over);
      * writers = their successful CAS on current; compareAndSet failure = its read of current.
@@ -151,12 +158,6 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
      * strategy that fills the fast slots). Plain static: tests set it before starting their threads.
      */
     static boolean helpingOnly;
-
-    /**
-     * Test seam, for a negative control only: writers leave a removed block in the free slots that reference it.
-     * Plain static: tests set it while single-threaded.
-     */
-    static boolean leaveBlocksForTests;
 
     /** The held block; via CURRENT. */
     private volatile Counted<?> current;
@@ -458,7 +459,8 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     }
 
     /**
-     * The pool path of {@link #acquire} (virtual threads, nested guards, symmetric mode) from f2 on, with
+     * The pool path of {@link #acquire} (virtual threads whose carrier's lane is busy or unavailable, nested
+     * guards, symmetric mode) from f2 on, with
      * {@code x} read at f1: a method of its own, so that the lane path above stays small enough for the JIT to
      * inline into every caller.
      */
@@ -710,10 +712,10 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
     /**
      * Clears a free slot's reference to {@code old}, which its last guard left there: claims the slot for the
      * clear (a load that claims it first just probes on), so that a removed value does not stay reachable from
-     * the pool. Test seam: skipped when {@link #leaveBlocksForTests}.
+     * the pool.
      */
     private static void clearLeftBlock(DebtSlot s, Counted<?> old) {
-        if (leaveBlocksForTests || !s.casPoolDebt(DebtSlot.FREE, DebtSlot.CLAIMED)) { // CAS: vs a load's claim
+        if (!s.casPoolDebt(DebtSlot.FREE, DebtSlot.CLAIMED)) { // CAS: vs a load's claim
             return;
         }
         if (s.guardBlock == old) { // plain: we own the slot now

@@ -41,22 +41,30 @@ final class CpuHint {
     }
 
     private static MethodHandle lookup() {
-        String prop = System.getProperty("reclaim.arc.cpuHint", "true").toLowerCase(Locale.ROOT);
+        MethodHandle h = criticalDowncall("reclaim.arc.cpuHint", "sched_getcpu", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        try {
+            return h != null && (int) h.invokeExact() >= 0 ? h : null;
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /**
+     * A critical downcall (no thread-state transition) to the libc function {@code symbol}, or null when the
+     * boolean system property {@code property} (default true) is false, off Linux, without native access for
+     * this module, or when the symbol is missing. Shared with {@link CarrierId}.
+     */
+    static MethodHandle criticalDowncall(String property, String symbol, FunctionDescriptor descriptor) {
+        String prop = System.getProperty(property, "true").toLowerCase(Locale.ROOT);
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (!prop.equals("true") || !os.startsWith("linux") || !CpuHint.class.getModule().isNativeAccessEnabled()) {
             return null;
         }
         try {
             Linker linker = Linker.nativeLinker();
-            MemorySegment fn = linker.defaultLookup().find("sched_getcpu").orElse(null);
-            if (fn == null) {
-                return null;
-            }
-            MethodHandle h = linker.downcallHandle(fn, FunctionDescriptor.of(ValueLayout.JAVA_INT),
-                    Linker.Option.critical(false));
-            int probe = (int) h.invokeExact();
-            return probe >= 0 ? h : null;
-        } catch (Throwable t) {
+            MemorySegment fn = linker.defaultLookup().find(symbol).orElse(null);
+            return fn == null ? null : linker.downcallHandle(fn, descriptor, Linker.Option.critical(false));
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -8,9 +8,10 @@
  * counter, and the last release closes the resource on whichever thread happens to release it.
  * {@link dev.reclaim.arc.ArcSwap#load()} instead records a "debt" in a slot and re-checks the pointer: no write to
  * the shared counter. With asymmetric fences (Linux {@code membarrier}, the default where usable) a platform
- * thread's debt goes into its own lane of slots with a plain store and a compiler barrier, and a writer holds
- * the replaced value back until a scan finds no lane debt on it; otherwise (virtual threads, deep nesting,
- * the symmetric mode) the debt goes into a slot of a global pool and a writer that replaces the value pays it
+ * thread's debt goes into its own lane of slots (a virtual thread's into the lane of the carrier it runs on)
+ * with a plain store and a compiler barrier, and a writer holds the replaced value back until a scan finds no
+ * lane debt on it; otherwise (a lane's slots all busy: deep nesting, virtual threads holding guards across
+ * unmounts; the symmetric mode) the debt goes into a slot of a global pool and a writer that replaces the value pays it
  * (increments the count on the reader's behalf). When the pool path collides with a writer, the reader asks
  * for help and the writer hands it a counted reference, so neither waits for the other.
  *
@@ -60,11 +61,12 @@
  * {@code load()} + close on a lane: two volatile reads and two plain stores, no CAS and no CPU fence (measured
  * figures in docs/performance.md); on the pool: two atomic RMWs on a primitive word of a slot no other thread
  * touches (a CAS claims it with the loaded block's stamp, a getAndSet clears it) and, only when the block differs
- * from the slot's last one, a plain store of the guard's block, plus two volatile reads. A virtual thread's pool load starts at the claim cursor of the CPU it runs on
- * ({@code sched_getcpu}, where native access is enabled), so the virtual threads a carrier runs in turn reuse one
- * slot that stays in that CPU's cache; the cursor moves on only past slots held open (guards held across an
- * unmount, nested guards). The two RMWs remain: on virtual threads a load costs about 2.2-2.5x a platform
- * thread's lane load (docs/performance.md). No allocation in steady state. A pool load that collides with a write takes one
+ * from the slot's last one, a plain store of the guard's block, plus two volatile reads. A virtual thread loads
+ * into its carrier's lane ({@code pthread_self}, where native access is enabled; about 1.4x a platform thread's
+ * lane load, docs/performance.md) while that lane has a free slot; its pool load starts at the claim cursor of
+ * the CPU it runs on ({@code sched_getcpu}), so the virtual threads a carrier runs in turn reuse one slot that
+ * stays in that CPU's cache; the cursor moves on only past slots held open (guards held across an unmount,
+ * nested guards). No allocation in steady state. A pool load that collides with a write takes one
  * helping round (one small allocation). Writers scan every debt slot and lane, and with lanes pay one or more
  * {@code membarrier} calls (microseconds) per write. The pool's size follows the loads open at once: it grows
  * for a burst (virtual threads parked inside guards) and a writer shrinks it again once the burst is over.

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +61,30 @@ class ArcSwapStressTest {
         }
     }
 
+    /** One stress run's shared state: a swap of resources, its failures, and the resource counts at its start. */
+    static final class StressRun {
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final long created0 = Resource.CREATED.get();
+        final long closed0 = Resource.CLOSED.get();
+        final AtomicLong ids = new AtomicLong();
+        final ArcSwap<Resource> swap;
+
+        StressRun(boolean helpingOnly) {
+            ArcSwap.helpingOnly = helpingOnly;
+            swap = ArcSwap.of(Arc.of(new Resource(ids.incrementAndGet(), failures)));
+        }
+
+        /** The end of the run: no failure, every resource closed once, no slot or hold left behind. */
+        void assertEveryResourceClosedAndNothingLeft() {
+            assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.peek());
+            assertEquals(Resource.CREATED.get() - created0, Resource.CLOSED.get() - closed0,
+                    "every resource is closed exactly once when the swap and all guards are done");
+            assertEquals(0, DebtPool.claimed(), "no debt slot is left claimed");
+            assertEquals(0, DebtLane.claimed(), "no lane slot is left claimed");
+            assertEquals(0, PendingReleases.size(), "no count is left held back");
+        }
+    }
+
     @AfterEach
     void reset() {
         ArcSwap.helpingOnly = false;
@@ -68,12 +93,10 @@ class ArcSwapStressTest {
     @ParameterizedTest(name = "helpingOnly={0}")
     @ValueSource(booleans = {false, true})
     void noResourceIsClosedWhileAGuardUsesIt(boolean helpingOnly) throws Exception {
-        ArcSwap.helpingOnly = helpingOnly;
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        long created0 = Resource.CREATED.get();
-        long closed0 = Resource.CLOSED.get();
-        AtomicLong ids = new AtomicLong();
-        ArcSwap<Resource> swap = ArcSwap.of(Arc.of(new Resource(ids.incrementAndGet(), failures)));
+        StressRun run = new StressRun(helpingOnly);
+        ConcurrentLinkedQueue<String> failures = run.failures;
+        AtomicLong ids = run.ids;
+        ArcSwap<Resource> swap = run.swap;
         int readers = 4;
         int writers = 2;
         int readerOps = 60_000;
@@ -134,12 +157,63 @@ class ArcSwapStressTest {
             t.join();
         }
         swap.close();
-        assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.peek());
-        assertEquals(Resource.CREATED.get() - created0, Resource.CLOSED.get() - closed0,
-                "every resource is closed exactly once when the swap and all guards are done");
-        assertEquals(0, DebtPool.claimed(), "no debt slot is left claimed");
-        assertEquals(0, DebtLane.claimed(), "no lane slot is left claimed");
-        assertEquals(0, PendingReleases.size(), "no count is left held back");
+        run.assertEveryResourceClosedAndNothingLeft();
+    }
+
+    /**
+     * Virtual readers (carrier lanes by default, the pool in the {@code pool-for-virtual-threads} run) that keep
+     * some guards open across an unmount, so that one carrier's lane holds guards of several virtual threads and
+     * guards are closed on another carrier than the one they were loaded on, while writers replace the value.
+     */
+    @ParameterizedTest(name = "helpingOnly={0}")
+    @ValueSource(booleans = {false, true})
+    void virtualReadersUnmountingInsideTheirGuardsNeverSeeAClosedResource(boolean helpingOnly) throws Exception {
+        StressRun run = new StressRun(helpingOnly);
+        ConcurrentLinkedQueue<String> failures = run.failures;
+        AtomicLong ids = run.ids;
+        ArcSwap<Resource> swap = run.swap;
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (running.get()) {
+                        swap.store(Arc.of(new Resource(ids.incrementAndGet(), failures)));
+                        Thread.yield();
+                    }
+                } catch (Throwable t) {
+                    failures.add("writer: " + t);
+                }
+            }));
+        }
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 5_000; r++) {
+            int seed = r;
+            readers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 32; i++) {
+                        try (ArcGuard<Resource> g = swap.load()) {
+                            g.get().use();
+                            if (((i + seed) & 3) == 0) {
+                                Thread.yield(); // unmounts with the guard open; may resume on another carrier
+                                g.get().use();
+                            }
+                        }
+                    }
+                } catch (Throwable t) {
+                    failures.add("reader: " + t);
+                }
+            }));
+        }
+        for (Thread t : readers) {
+            t.join();
+        }
+        running.set(false);
+        for (Thread t : writers) {
+            t.join();
+        }
+        swap.close();
+        run.assertEveryResourceClosedAndNothingLeft();
     }
 
     @ParameterizedTest(name = "helpingOnly={0}")
