@@ -43,9 +43,13 @@ class DomainScanInFlightTest {
         }
     }
 
-    /** A platform thread holding {@code n} open guards (the table grows for them) until {@code done} is counted down. */
-    private static Thread holdGuards(HazardReclaimer r, int n, CountDownLatch opened, CountDownLatch done) {
-        return Thread.ofPlatform().start(() -> {
+    /**
+     * Starts a platform thread holding {@code n} open guards (the table grows for them) until {@code done} is
+     * counted down; returns once they are open.
+     */
+    private static Thread holdGuards(HazardReclaimer r, int n, CountDownLatch done) throws InterruptedException {
+        CountDownLatch opened = new CountDownLatch(1);
+        Thread t = Thread.ofPlatform().start(() -> {
             List<Guard> open = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 open.add(r.enter());
@@ -60,6 +64,8 @@ class DomainScanInFlightTest {
                 g.close();
             }
         });
+        assertTrue(opened.await(30, TimeUnit.SECONDS), "the guards opened");
+        return t;
     }
 
     /** Retires {@link #BLOCKED} on the grown table (it goes to the domain list), then flushes: the scan blocks. */
@@ -76,12 +82,10 @@ class DomainScanInFlightTest {
     void synchronizeDoesNotReturnWhileADomainScanStillRunsTheDeleterOfAnEarlierRetire() throws Exception {
         Blocking d = new Blocking();
         HazardReclaimer r = HazardReclaimer.create();
-        CountDownLatch opened = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
-        Thread holder = holdGuards(r, 256, opened, done);
+        Thread holder = holdGuards(r, 256, done);
         Thread flusher = null;
         try {
-            assertTrue(opened.await(30, TimeUnit.SECONDS));
             assertTrue(r.stats().guardSlots() > 16, "the guards grew the table: " + r.stats().guardSlots());
             flusher = retireThenFlush(r, d);
             assertTrue(d.started.await(30, TimeUnit.SECONDS), "a scan reached the deleter");
@@ -105,12 +109,10 @@ class DomainScanInFlightTest {
 
     @Test
     void closeWaitsForADomainScanInFlightAndFreesEverythingOnce() throws Exception {
-        Blocking d = new Blocking();
         HazardReclaimer r = HazardReclaimer.create();
-        CountDownLatch opened = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
-        Thread holder = holdGuards(r, 256, opened, done);
-        assertTrue(opened.await(30, TimeUnit.SECONDS));
+        Thread holder = holdGuards(r, 256, done);
+        Blocking d = new Blocking();
         Thread flusher = retireThenFlush(r, d);
         Thread closer = null;
         try {
