@@ -168,11 +168,13 @@ public final class HazardReclaimer implements Reclaimer {
         protected int snapshot(HazardSlot scanner, GuardSlot[] slots) {
             long[] hz = scanner.snapshotBuffer(64);
             int nh = 0;
+            long retired = 0;
             for (GuardSlot b : slots) {
                 HazardSlot t = (HazardSlot) b;
-                // volatile: a slot not open now claims after this read (SC), after the unlink: skip its words
-                if (!GuardSlot.isOpen(t.stateVolatile())) {
-                    continue;
+                long v = t.stateVolatile(); // volatile: a slot not open now claims after this read (SC), after the unlink
+                retired += retiredCount(t, v);
+                if (!GuardSlot.isOpen(v)) {
+                    continue; // skip its words
                 }
                 if (nh + Guard.PROTECT_SLOTS > hz.length) {
                     hz = scanner.snapshotBuffer(nh + Guard.PROTECT_SLOTS);
@@ -184,6 +186,7 @@ public final class HazardReclaimer implements Reclaimer {
                     }
                 }
             }
+            sawRetired(scanner, retired);
             if (nh > 1) {
                 Arrays.sort(hz, 0, nh);
             }

@@ -935,6 +935,26 @@ public abstract class GuardTable<S extends GuardSlot> {
     }
 
     /**
+     * Raises the peak pending count from a sum of the live slots' retired counters that a scan read on its
+     * way (no pass of its own, no rate limit).
+     *
+     * @param base        {@link #retiredBase()}, read before the slots
+     * @param slotsRetired the sum of {@link GuardSlot}s' retired counters read after it, DEAD slots left out
+     */
+    protected final void updatePeakFrom(long base, long slotsRetired) {
+        reclamation.updatePeak(Math.max(0, base + slotsRetired - reclamation.reclaimedVolatile()));
+    }
+
+    /**
+     * The retired counts of slots cut off by a shrink (read before a sum over the slots, as {@code stats} does).
+     *
+     * @return the base
+     */
+    protected final long retiredBase() {
+        return retiredBase; // volatile: before the slots (see maybeShrink)
+    }
+
+    /**
      * Describes the guard of slot {@code s}.
      *
      * @param s         the slot

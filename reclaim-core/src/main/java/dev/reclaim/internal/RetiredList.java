@@ -87,6 +87,54 @@ final class RetiredList {
         eras = e;
     }
 
+    /**
+     * Moves every entry of {@code from} to the end of this list, keeping their sequence numbers (the caller
+     * owns both lists). Into an empty list the columns are swapped (no copy, no allocation); otherwise this
+     * list grows first, so an {@link OutOfMemoryError} leaves both lists as they were.
+     *
+     * @param from the list emptied
+     */
+    void takeAll(RetiredList from) {
+        int n = from.size;
+        if (n == 0) {
+            return;
+        }
+        if (size == 0) {
+            long[] p = pointers;
+            Object[] a = actions;
+            long[] sz = sizes;
+            long[] sq = seqs;
+            long[] b = births;
+            long[] e = eras;
+            pointers = from.pointers;
+            actions = from.actions;
+            sizes = from.sizes;
+            seqs = from.seqs;
+            births = from.births;
+            eras = from.eras;
+            from.pointers = p;
+            from.actions = a;
+            from.sizes = sz;
+            from.seqs = sq;
+            from.births = b;
+            from.eras = e;
+            size = n;
+            from.size = 0;
+            return;
+        }
+        reserve(n);
+        int at = size;
+        System.arraycopy(from.pointers, 0, pointers, at, n);
+        System.arraycopy(from.actions, 0, actions, at, n);
+        System.arraycopy(from.sizes, 0, sizes, at, n);
+        System.arraycopy(from.seqs, 0, seqs, at, n);
+        System.arraycopy(from.births, 0, births, at, n);
+        System.arraycopy(from.eras, 0, eras, at, n);
+        Arrays.fill(from.actions, 0, n, null);
+        size = at + n;
+        from.size = 0;
+    }
+
     /** Makes room for a scan's freed entries; both buffers or neither, as in {@link #grow}. */
     void ensureFreeCapacity(int capacity) {
         if (freePointers.length < capacity) {

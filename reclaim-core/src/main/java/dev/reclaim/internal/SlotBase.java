@@ -18,6 +18,11 @@ abstract class SlotBaseFields extends GuardSlot {
      * (two racing scanners may report one guard twice or restart its clock).
      */
     long watchedGeneration = -1;
+    /**
+     * The sum of the retired counters of the live slots the last snapshot taken with this slot as the scanner
+     * read (for the peak pending count). Plain: the scanner's own.
+     */
+    long retiredSeen;
     long watchedSince;
     boolean slowReported;
 

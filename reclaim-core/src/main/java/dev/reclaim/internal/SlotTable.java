@@ -59,7 +59,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      * maintainer skips) and sweeps: the lists of dirty slots idle since the previous sweep are moved into the
      * domain list (a slot outside the table, owned by the domain lock's holder; entries get the domain's own
      * sequence numbers), the slot's oldestPending becomes empty (release, after the move). The domain list is
-     * scanned, with the same snapshot and rule as a slot's list, when it reaches kept + domainThreshold(S):
+     * scanned, with the same snapshot and rule as a slot's list, when its arrivals (below) reach domainThreshold(S):
      * P / 64 with P the protections the previous domain scan found (an open guard's reservation, or its
      * hazards), clamped to [S / 256, S / 64] and at least T(first table). The snapshot is O(S) (a state read
      * per slot, the payload of open ones): the clamp keeps its amortised cost between 64 and 256 slot reads per
@@ -70,6 +70,32 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      * flush() and synchronize() scan the domain list too; synchronize, once no slot holds an entry retired
      * before the call, waits until the domain's oldestPending passes the domain's count read under its lock
      * (every entry moved before that read has a sequence number at most that count). close() frees it.
+     *
+     * A domain scan does not hold the lock for its O(S) part. The domain list is two lists: the arrivals
+     * (the domain slot's own list, where sweeps, hand-offs and evictions append under the lock) and the kept
+     * entries (a second slot outside the table, `kept`, whose snapshot buffers the scan uses). A scan, under
+     * the lock and while no other scan is in flight: appends the arrivals to the kept entries (a swap of the
+     * columns when none are kept), sets `scanning`, unlocks; then, owning the kept list alone, takes the
+     * fence, the snapshot and runs the deleters of what it frees; then hands the completion to the lock
+     * (DomainLock.scanDone, release) and tries the lock once: whoever takes the lock next (tryLockDomain,
+     * the scanner itself usually) acquires scanDone, clears `scanning` and publishes the domain's
+     * oldestPending. The scanner never waits for the lock: a virtual thread that parked there would queue
+     * behind every runnable task of a burst while the kept entries wait for it. Meanwhile retirers keep
+     * handing lists over into the arrivals (and sweeps keep moving idle slots there); nothing else touches
+     * the kept list while `scanning` is set, and no second domain scan starts.
+     * The peak pending count is raised from the retired counters the snapshot reads next to each state
+     * (retiredCount, sawRetired) instead of a pass of its own.
+     *   Safety: every entry a scan examines was moved under the lock before the scan's own critical section
+     *   that took it (its retire precedes the move: the slot's owner, or a stealer that acquired the slot,
+     *   appended it), so the retire, and the unlink before it, happen-before the scan's fence through the
+     *   lock's release/acquire and the scanner's program order; the snapshot after that fence is the same
+     *   argument as a slot's own scan. Entries arriving during the scan are not examined by it.
+     *   Nothing is missed by synchronize or close: sequence numbers grow with each move, kept entries are
+     *   all older than every arrival (arrivals join the kept entries at their end), and the domain's
+     *   oldestPending is the first kept entry's (else the first arrival's, else empty): written under the
+     *   lock, never while `scanning` (it then names the first entry the scan took, at most every arrival's),
+     *   and for a scan only by the holder that acquired its scanDone, after its deleters ran. synchronize and close look only while no scan is in
+     *   flight (close's drain waits for it), so an entry in the scan's hands is never reported freed.
      *
      * Linearization points: retire = the plain append (published by the slot's next release); a pointer's
      * reclamation = the snapshot that missed it.
@@ -89,6 +115,20 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
 
     /** The domain list's slot (never in the table); created on first use. Plain: guarded by domainLock. */
     private S domain;
+    /**
+     * The domain's kept entries (survivors of its scans, and the entries a scan in flight examines) and that
+     * scan's snapshot buffers; a slot never in the table, created on first use. Plain: owned by the domain
+     * lock's holder while {@link #scanning} is false, by the scanning thread while it is true.
+     */
+    private S kept;
+    /**
+     * What the snapshot of a domain scan that ran outside the lock found, for {@link #domainProtections};
+     * -1 when it took none. Plain: written by the scanner before its release of scanDone, read by the
+     * holder that acquired it.
+     */
+    private int scannedProtections = -1;
+    /** Whether a domain scan runs outside the lock (it owns {@link #kept}). Plain: guarded by domainLock. */
+    private boolean scanning;
     /** Held while a thread owns the domain list (sweeps, domain scans, shrinks). */
     private final DomainLock domainLock = new DomainLock();
     /**
@@ -126,13 +166,36 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
 
     /**
      * Takes the scheme's snapshot of what open guards protect, into buffers of {@code scanner} (which the
-     * caller owns). Called after {@link #scanFence()}.
+     * caller owns), summing {@link #retiredCount} of every slot on the way into {@link #sawRetired} (the
+     * peak pending count, read where the snapshot reads each state anyway). Called after {@link #scanFence()}.
      *
      * @param scanner the slot whose list is scanned
      * @param table   the current table
      * @return a count the scheme passes itself in {@link #isProtected}
      */
     protected abstract int snapshot(S scanner, GuardSlot[] table);
+
+    /**
+     * What a snapshot adds to its sum for the peak pending count, for a slot it read: the slot's retired
+     * counter, 0 for a slot a shrink cut off (counted in the table's base).
+     *
+     * @param slot  a slot of the table
+     * @param state its state as the snapshot just read it
+     * @return the count to add
+     */
+    protected static long retiredCount(GuardSlot slot, long state) {
+        return state == GuardSlot.DEAD ? 0 : slot.retiredOpaque(); // opaque: untorn; a stale count only lowers the peak
+    }
+
+    /**
+     * Records the sum of {@link #retiredCount} over the slots a snapshot read, in its scanner.
+     *
+     * @param scanner the scanner passed to {@link #snapshot}
+     * @param sum     the sum
+     */
+    protected static void sawRetired(SlotBase scanner, long sum) {
+        scanner.retiredSeen = sum; // plain: the scanner's own field
+    }
 
     /**
      * Whether a retired pointer must be kept according to the snapshot.
@@ -198,18 +261,25 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         if (!tryLockDomain()) {
             return; // another maintainer is at it
         }
+        boolean held = true;
         try {
             sweep();
             S d = domain();
-            int size = d.list.size;
-            // due, or holding entries an earlier scan kept (their readers may have gone since): rescan
-            if (size >= d.list.scanAt || (size > 0 && ++domainIdleRuns >= DOMAIN_RESCAN_RUNS)) {
-                domainIdleRuns = 0;
-                scan(d, false);
+            if (!scanning) {
+                int arrivals = d.list.size;
+                int size = arrivals + kept().list.size;
+                // due, or holding entries an earlier scan kept (their readers may have gone since): rescan
+                if (arrivals >= d.list.scanAt || (size > 0 && ++domainIdleRuns >= DOMAIN_RESCAN_RUNS)) {
+                    held = scanDomainReleasing();
+                }
             }
-            maybeShrink();
+            if (held) {
+                maybeShrink();
+            }
         } finally {
-            unlockDomain();
+            if (held) {
+                unlockDomain();
+            }
         }
     }
 
@@ -235,20 +305,15 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         S d = domain();
         RetiredList to = d.list;
         to.reserve(n); // before anything moves: a failed growth leaves both lists as they were
-        boolean wasEmpty = to.size == 0;
-        long firstSeq = 0;
         for (int i = 0; i < n; i++) {
             long seq = d.countRetired(0);
-            if (i == 0) {
-                firstSeq = seq;
-            }
             to.add(from.pointers[i], from.actions[i], from.sizes[i], seq, from.births[i], from.eras[i]);
         }
         Arrays.fill(from.actions, 0, n, null);
         from.size = 0;
         from.scanAt = slotThreshold();
-        if (wasEmpty) {
-            d.setOldestPendingRelease(firstSeq); // release: pairs with synchronize()'s oldestPendingAcquire
+        if (!scanning) {
+            publishDomainOldest(); // while a scan is in flight the domain's oldest is one it took (older)
         }
         s.setOldestPendingRelease(Long.MAX_VALUE); // release: after the move; synchronize then looks at the domain
     }
@@ -262,6 +327,92 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
             domain = d;
         }
         return d;
+    }
+
+    /** The slot of the domain's kept entries. The caller holds the domain lock, or is the scan in flight. */
+    private S kept() {
+        S k = kept; // plain: see the field
+        if (k == null) {
+            k = createSlot(-1);
+            kept = k;
+        }
+        return k;
+    }
+
+    /**
+     * Publishes the domain's oldestPending: the first kept entry's sequence number, else the first arrival's,
+     * else empty (kept entries are older than every arrival). The caller holds the domain lock and no scan
+     * is in flight.
+     */
+    private void publishDomainOldest() {
+        RetiredList k = kept().list;
+        S d = domain();
+        RetiredList a = d.list;
+        long oldest = k.size > 0 ? k.seqs[0] : a.size > 0 ? a.seqs[0] : Long.MAX_VALUE;
+        d.setOldestPendingRelease(oldest); // release: after the moves and deleters; pairs with synchronize()'s acquire
+    }
+
+    /**
+     * Scans the domain's entries without holding the lock for the O(slots) part (see the notes): the caller
+     * holds the domain lock and no scan is in flight. The lock is released during the scan; the scan ends by
+     * handing its completion to the lock (the next holder completes it, see {@link #tryLockDomain}), then tries
+     * once to take the lock back, never waiting for it (its holders may be virtual threads that unmounted).
+     *
+     * @return whether the caller holds the domain lock again (and the scan is complete)
+     */
+    private boolean scanDomainReleasing() {
+        S d = domain();
+        S k = kept();
+        domainIdleRuns = 0;
+        k.list.takeAll(d.list); // may throw an OutOfMemoryError: both lists are then as they were
+        d.list.scanAt = domainThreshold(slots().length); // arrivals from now on count toward the next scan
+        if (k.list.size == 0) {
+            publishDomainOldest();
+            return true;
+        }
+        scanning = true; // plain: guarded by the lock, released next
+        unlockDomain();
+        int snap = -1;
+        boolean scanned = false;
+        try {
+            snap = scan(k, false);
+            scanned = true;
+        } finally {
+            scannedProtections = snap; // plain: published by the release below
+            domainLock.setScanDoneRelease(); // release: the kept list and the deleters' effects before it
+            if (!scanned) {
+                lockDomain(); // the scan threw: the caller's finally expects to hold the lock
+            }
+        }
+        return domainLock.lockOpaque() == 0 && tryLockDomain(); // completes the scan when it gets the lock
+    }
+
+    /**
+     * Completes a domain scan that finished outside the lock (the caller just took the lock): ends
+     * {@code scanning} and publishes the domain's oldestPending.
+     */
+    private void completeScan() {
+        if (scanning && domainLock.scanDoneAcquire()) { // acquire: pairs with the scanner's setScanDoneRelease
+            domainLock.clearScanDone();
+            scanning = false;
+            if (scannedProtections >= 0) {
+                domainProtections = scannedProtections; // plain: guarded by the domain lock
+            }
+            publishDomainOldest(); // release: after the scan's deleters (acquired above)
+        }
+    }
+
+    /** Takes the domain lock once no domain scan is in flight (flush, close). */
+    private void lockDomainIdle() {
+        int round = 0;
+        while (true) {
+            lockDomain();
+            if (!scanning) {
+                return;
+            }
+            unlockDomain();
+            SlotSupport.backoff(round++);
+        }
     }
 
     /**
@@ -305,21 +456,28 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         if (domainLock.lockOpaque() != 0 || !tryLockDomain()) {
             return false; // a maintainer or scanner holds it: no waiting on the retire path
         }
+        boolean held = true;
         try {
             moveToDomain(s);
             S d = domain();
-            if (d.list.size >= d.list.scanAt) {
-                domainIdleRuns = 0;
-                scan(d, false);
+            if (!scanning && d.list.size >= d.list.scanAt) {
+                held = scanDomainReleasing();
             }
         } finally {
-            unlockDomain();
+            if (held) {
+                unlockDomain();
+            }
         }
         return true;
     }
 
+    /** Takes the domain lock if it is free, completing a scan that finished meanwhile. */
     private boolean tryLockDomain() {
-        return domainLock.tryLock();
+        if (!domainLock.tryLock()) {
+            return false;
+        }
+        completeScan();
+        return true;
     }
 
     private void lockDomain() {
@@ -331,17 +489,23 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
 
     private void unlockDomain() {
         S d = domain;
-        domainSize = d == null ? 0 : d.list.size; // plain: the racy hint read by maintenance()
+        S k = kept;
+        int n = d == null ? 0 : d.list.size;
+        n += scanning ? 1 : k == null ? 0 : k.list.size; // plain: the kept list is the scan's while it runs
+        domainSize = n; // plain: the racy hint read by maintenance()
         domainLock.unlockRelease();
     }
 
-    /** Scans the domain list (blocking on its lock): flush. */
-    private void scanDomain(boolean all) {
-        lockDomain();
+    /** Scans the domain list (blocking on its lock, waiting for a scan in flight): flush. */
+    private void scanDomain() {
+        lockDomainIdle();
+        boolean held = true;
         try {
-            scan(domain(), all);
+            held = scanDomainReleasing();
         } finally {
-            unlockDomain();
+            if (held) {
+                unlockDomain();
+            }
         }
     }
 
@@ -372,7 +536,14 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         if (busy) {
             return false;
         }
-        scanDomain(true);
+        lockDomainIdle();
+        try {
+            scan(kept(), true); // kept entries first: the oldest, published by publishDomainOldest below
+            scan(domain(), true);
+            publishDomainOldest();
+        } finally {
+            unlockDomain();
+        }
         for (GuardSlot s : slots()) {
             if (((SlotBase) s).oldestPendingAcquire() != Long.MAX_VALUE) { // acquire: pairs with retire/scan releases
                 return false;
@@ -424,25 +595,28 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      * close, when no guard is open). The caller owns {@code s}.
      */
     @SuppressWarnings("unchecked")
-    private void scan(SlotBase s, boolean all) {
+    private int scan(SlotBase s, boolean all) {
         RetiredList l = s.list;
-        boolean isDomain = s == domain;
+        // the domain's two lists: their thresholds and oldestPending are the domain scan's (scanDomainReleasing)
+        boolean isDomain = s == domain || s == kept;
         int n = l.size;
         if (n == 0) {
-            l.scanAt = isDomain ? domainThreshold(slots().length) : slotThreshold();
-            return;
+            if (!isDomain) {
+                l.scanAt = slotThreshold();
+            }
+            return -1;
         }
-        int snap = 0;
+        int snap = -1;
         if (!all) {
+            long base = retiredBase(); // volatile: before the slots the snapshot sums (as stats())
             scanFence(); // "heavy" side: pairs with the readers' publications (see notes and scanFence)
             // volatile, after the fence: a guard opened in a slot this table lacks claimed it after our read
             snap = snapshot((S) s, slotsVolatile());
-            if (isDomain) {
-                domainProtections = snap; // plain: the caller holds the domain lock
-            }
+            updatePeakFrom(base, s.retiredSeen); // plain: the sum the snapshot left in the scanner
+        } else {
+            updatePeak();
         }
-        int threshold = isDomain ? domainThreshold(slots().length) : slotThreshold();
-        updatePeak();
+        int threshold = slotThreshold();
         l.ensureFreeCapacity(n);
         long[] ptrs = l.pointers;
         Object[] acts = l.actions;
@@ -483,15 +657,20 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
         }
         Arrays.fill(acts, keep, n, null);
         l.size = keep;
-        l.scanAt = keep + threshold;
+        if (!isDomain) {
+            l.scanAt = keep + threshold;
+        }
         if (nf > 0) {
             reclamation.runBatch(freeP, freeA, nf, freedBytes, currentEpoch(), keep);
             Arrays.fill(freeA, 0, nf, null);
         }
-        s.setOldestPendingRelease(keep == 0 ? Long.MAX_VALUE : seqs[0]); // release: after the deleters ran
+        if (!isDomain) {
+            s.setOldestPendingRelease(keep == 0 ? Long.MAX_VALUE : seqs[0]); // release: after the deleters ran
+        }
         if (keep > 0 && !all && reclamation.slowGuardEnabled()) {
             watchSlowGuards();
         }
+        return snap;
     }
 
     /**
@@ -558,7 +737,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
                 }
             }
         }
-        scanDomain(false);
+        scanDomain();
     }
 
     @Override
@@ -604,18 +783,25 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
             }
             if (done && tryLockDomain()) {
                 // no slot holds an entry from before the call: the rest are in the domain list, numbered
-                // at most its count now (moved under the lock we hold; see the notes)
+                // at most its count now (moved under the lock we hold; see the notes); a scan in flight
+                // holds some of them: look again once it has published
+                boolean held = true;
                 try {
-                    S d = domain();
-                    if (domainTarget < 0) {
-                        domainTarget = d.retiredOpaque(); // opaque: our own lock orders it; plain would do
-                    }
-                    scan(d, false);
-                    if (d.oldestPendingAcquire() > domainTarget) { // acquire: pairs with scan's release
-                        return true;
+                    if (!scanning) {
+                        S d = domain();
+                        if (domainTarget < 0) {
+                            domainTarget = d.retiredOpaque(); // opaque: our own lock orders it; plain would do
+                        }
+                        held = scanDomainReleasing();
+                        // acquire: pairs with publishDomainOldest (held: the scan is complete)
+                        if (held && d.oldestPendingAcquire() > domainTarget) {
+                            return true;
+                        }
                     }
                 } finally {
-                    unlockDomain();
+                    if (held) {
+                        unlockDomain();
+                    }
                 }
             }
             if (expired(deadline)) {

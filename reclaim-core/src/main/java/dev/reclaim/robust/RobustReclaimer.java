@@ -216,9 +216,12 @@ public final class RobustReclaimer implements Reclaimer {
             long[] up = scanner.uppers;
             long min = Long.MAX_VALUE;
             int n = 0;
+            long retired = 0;
             for (GuardSlot b : slots) {
                 RobustSlot t = (RobustSlot) b;
-                if (GuardSlot.isOpen(t.stateVolatile())) { // volatile: pairs with the claim CAS (see notes, (3))
+                long v = t.stateVolatile(); // volatile: pairs with the claim CAS (see notes, (3))
+                retired += retiredCount(t, v);
+                if (GuardSlot.isOpen(v)) {
                     long u = t.upperVolatile(); // volatile: pairs with setUpperVolatile in enter/protect
                     long l = t.lowerVolatile(); // volatile: pairs with setLowerRelease; stale = smaller = safe
                     if (n == lo.length) {
@@ -234,6 +237,7 @@ public final class RobustReclaimer implements Reclaimer {
                     }
                 }
             }
+            sawRetired(scanner, retired);
             scanner.minLower = min;
             if (n > LINEAR_SCAN) {
                 scanner.indexReservations(n);
