@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code vthreads}: a thread-per-task server's burst. {@code --tasks} tasks are submitted to
  * {@link Executors#newVirtualThreadPerTaskExecutor()}; each allocates a 24-byte off-heap node, enters a guard,
  * reads the shared node, sleeps 1-3 ms inside the guard (the virtual thread unmounts), checks the node it read
- * is still the same live node, swaps its own node in and retires the old one. Nobody calls {@code flush()} or
+ * is still the same live node, swaps its own node in and retires the old one with its birth era (read inside the
+ * guard before the node is published; schemes without eras ignore it). Nobody calls {@code flush()} or
  * {@code synchronize()}: whatever is freed before the last task finishes was freed by the reclaimer's own
  * triggers.
  *
@@ -71,6 +72,7 @@ final class VThreadsWorkload implements BurstWorkload {
         int tailStart = tasks - tail;
         AtomicLong retiredBeforeTail = new AtomicLong();
         AtomicLong violations = new AtomicLong();
+        long[] births = new long[tasks + 1]; // birth era of node id at [id + 1] (0 for the first node: unknown)
         AtomicReference<Throwable> failure = new AtomicReference<>();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long a0 = mx.getTotalThreadAllocatedBytes();
@@ -85,7 +87,7 @@ final class VThreadsWorkload implements BurstWorkload {
                         if (id == tailStart) {
                             retiredBeforeTail.set(reclaimer.stats().retired());
                         }
-                        task(reclaimer, mem, kill, cell, id, sleepMs(p.seed(), id), violations);
+                        task(reclaimer, mem, kill, cell, id, sleepMs(p.seed(), id), violations, births);
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                     }
@@ -112,9 +114,13 @@ final class VThreadsWorkload implements BurstWorkload {
                 sampler.heapMb(), sampler.slots());
     }
 
-    /** One task: read the shared node inside a guard across a sleep, then swap in a fresh node and retire the old. */
+    /**
+     * One task: read the shared node inside a guard across a sleep, then swap in a fresh node and retire the old,
+     * with its birth era (as a structure does for a scheme with eras: the era is read before the node is
+     * published, and kept beside the node in {@code births}, indexed by the node's id + 1).
+     */
     static void task(Reclaimer reclaimer, SlabAllocator mem, Deleter kill, long cell, int id, long sleepMs,
-                     AtomicLong violations) throws InterruptedException {
+                     AtomicLong violations, long[] births) throws InterruptedException {
         long mine = node(mem, id);
         try (Guard g = reclaimer.enter()) {
             long cur = g.protect(0, cell);
@@ -126,8 +132,11 @@ final class VThreadsWorkload implements BurstWorkload {
             if (!alive(cur, seen)) {
                 violations.incrementAndGet();
             }
+            births[id + 1] = g.birthEra(); // plain: published by the getAndSet below (the retirer's getAndSet reads it)
             long old = Memory.getAndSetLong(cell, mine); // volatile: publishes mine; pairs with protect's load
-            g.retire(old, kill);
+            long oldId = Memory.getLong(old + 8); // plain: old is ours since the getAndSet unlinked it
+            g.retire(old, births[(int) oldId + 1], kill); // plain read: written before old's publication (above)
+
         }
     }
 
