@@ -84,7 +84,11 @@ public final class HazardReclaimer implements Reclaimer {
      * non-zero hazards of every open slot (volatile reads, after the scan's fullFence; a slot read FREE claims
      * after that read in the SC order, hence after the unlink, so its guard cannot reach a listed pointer) into
      * the scanning slot's
-     * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. The threshold of a
+     * reused long[] and sorts it; isProtected is a binary search of the untagged pointer. Above HASH_FROM
+     * hazards (a burst of open guards, one hazard each, mostly naming the same few nodes) the array is put into
+     * an open-addressing set of its distinct hazards instead (HazardSlot.hashSnapshot, linear probing, sized
+     * from the previous scan's distinct count) and isProtected is a set lookup: a scan costs O(S + H) instead
+     * of O(S + H log H), and the set stays cache-sized. The threshold of a
      * slot's list is T = max(R0, K x H0), H0 = 4 x the first table's length, K = 2, R0 = the builder's
      * scanThreshold (default 64; 1024 in asymmetric mode): at least T retires between two scans of a slot,
      * each costing O(H log H + list length). On a table grown for a burst a full list goes to SlotTable's
@@ -125,6 +129,12 @@ public final class HazardReclaimer implements Reclaimer {
         this.table = new Table(this, b);
         this.first = table.slots();
     }
+
+    /**
+     * Above this many published hazards (a burst of open guards) a scan's snapshot is a set of the distinct
+     * hazards instead of a sorted array: O(H) instead of O(H log H) per scan.
+     */
+    static final int HASH_FROM = 1024;
 
     /** The shared slot machinery with the hazard-pointer rule; configured once, from the builder. */
     static final class Table extends SlotTable<HazardSlot> {
@@ -187,14 +197,22 @@ public final class HazardReclaimer implements Reclaimer {
                 }
             }
             sawRetired(scanner, retired);
-            if (nh > 1) {
-                Arrays.sort(hz, 0, nh);
+            if (nh > HASH_FROM) {
+                scanner.hashSnapshot(nh); // a burst's guards mostly protect the same few nodes: a small set
+            } else {
+                scanner.hashed = false;
+                if (nh > 1) {
+                    Arrays.sort(hz, 0, nh);
+                }
             }
             return nh;
         }
 
         @Override
         protected boolean isProtected(HazardSlot scanner, int nh, long pointer, long birth, long era) {
+            if (scanner.hashed) {
+                return scanner.inSet(pointer & ~Guard.TAG_MASK);
+            }
             return nh != 0 && Arrays.binarySearch(scanner.snapshot, 0, nh, pointer & ~Guard.TAG_MASK) >= 0;
         }
 
