@@ -123,8 +123,8 @@ final class DebtLane {
         return carrierSlotProbe(key);
     }
 
-    /** The index of the carrier index entry where the probe for {@code key} starts. */
-    private static int carrierHome(long key) {
+    /** The index of the carrier index entry where the probe for {@code key} starts (package-private for tests). */
+    static int carrierHome(long key) {
         return SlotSupport.spread(key) & (CARRIER_LANES - 1);
     }
 
