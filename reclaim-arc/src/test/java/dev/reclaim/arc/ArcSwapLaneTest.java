@@ -230,6 +230,36 @@ class ArcSwapLaneTest {
         return underGuard;
     }
 
+    /**
+     * The lookup a virtual thread's load inlines checks only the carrier's home entry of the index; a carrier
+     * whose home entry another carrier took first is found by the out-of-line probe. Two made-up keys with the
+     * same home: each must get a slot of its own lane, never the other's (two carriers claiming one lane lose
+     * debts, see the negative control above).
+     */
+    @Test
+    void aCarrierWhoseHomeEntryIsTakenFindsItsOwnLane() {
+        long first = 0x5EED_0001_0000_0000L; // no real pthread_t
+        long second = first + 1;
+        while (DebtLane.carrierHome(second) != DebtLane.carrierHome(first)) {
+            second++;
+        }
+        DebtLane a = DebtLane.carrierLane(first);
+        DebtLane b = DebtLane.carrierLane(second);
+        assumeTrue(a != null && b != null, "the index entries after this home are taken");
+        assertTrue(a != b);
+        assertTrue(isSlotOf(a, DebtLane.carrierSlot(first)), "the first carrier gets a slot of its own lane");
+        assertTrue(isSlotOf(b, DebtLane.carrierSlot(second)), "the probe finds the second carrier's lane");
+    }
+
+    private static boolean isSlotOf(DebtLane lane, DebtGuard g) {
+        for (DebtSlot s : lane.slots) {
+            if (s == g) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void nestedGuardsBeyondTheLaneFallBackToThePool() {
         ArcSwap<String> s = ArcSwap.of(Arc.of("v", v -> { }));
