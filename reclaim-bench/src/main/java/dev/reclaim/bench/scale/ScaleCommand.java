@@ -100,6 +100,24 @@ public final class ScaleCommand {
         return failed == 0 ? 0 : 1;
     }
 
+    /** Minutes one fork may run before it is killed: {@code RECLAIM_SCALE_TIMEOUT_MIN}, default 30. */
+    private static long timeoutMinutes() {
+        String v = System.getenv("RECLAIM_SCALE_TIMEOUT_MIN");
+        if (v == null || v.isBlank()) {
+            return 30;
+        }
+        try {
+            long m = Long.parseLong(v.trim());
+            if (m > 0) {
+                return m;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("RECLAIM_SCALE_TIMEOUT_MIN must be a positive number of minutes, got '"
+                + v + "'");
+    }
+
     private static Properties fork(String name, String peer, long size, String dist, int threads, String gc,
                                    String xmx, long durationMs, long seed, Path result, Path log)
             throws IOException {
@@ -126,8 +144,12 @@ public final class ScaleCommand {
         int exit;
         try {
             Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!proc.waitFor(30, TimeUnit.MINUTES)) {
+            long limit = timeoutMinutes();
+            if (!proc.waitFor(limit, TimeUnit.MINUTES)) {
                 proc.destroyForcibly();
+                p.setProperty("ok", "false");
+                p.setProperty("error", "timed out after " + limit + " min (killed while still running; set"
+                        + " RECLAIM_SCALE_TIMEOUT_MIN to allow longer fills)");
                 exit = -1;
             } else {
                 exit = proc.exitValue();
@@ -142,7 +164,9 @@ public final class ScaleCommand {
             }
         } else {
             p.setProperty("ok", "false");
-            p.setProperty("error", firstError(log, exit));
+            if (p.getProperty("error") == null) {
+                p.setProperty("error", firstError(log, exit));
+            }
         }
         p.setProperty("peer", peer);
         p.setProperty("size", Long.toString(size));

@@ -100,10 +100,19 @@ final class VThreadsWorkload implements BurstWorkload {
         long allocated = mx.getTotalThreadAllocatedBytes() - a0;
         mem.free(Memory.getLongAcquire(cell)); // acquire: pairs with the last task's getAndSet
         mem.free(cell);
-        Trials.closeAndCheck(reclaimer, mem, "vthreads");
-        if (failure.get() != null) {
-            throw new IllegalStateException("a task failed: " + failure.get(), failure.get());
+        Throwable failed = failure.get();
+        if (failed != null) {
+            // A failed task (e.g. an OutOfMemoryError between allocating its node and retiring it) strands its
+            // node, so the leak check below would fail too: report the task's failure first, the leak with it.
+            IllegalStateException e = new IllegalStateException("a task failed: " + failed, failed);
+            try {
+                Trials.closeAndCheck(reclaimer, mem, "vthreads");
+            } catch (RuntimeException leak) {
+                e.addSuppressed(leak);
+            }
+            throw e;
         }
+        Trials.closeAndCheck(reclaimer, mem, "vthreads");
         if (violations.get() != 0) {
             throw new IllegalStateException("vthreads: " + violations.get() + " reads found a node freed or reused"
                     + " while the reading task's guard was open");
