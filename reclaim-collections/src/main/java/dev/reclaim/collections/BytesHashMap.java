@@ -1,6 +1,5 @@
 package dev.reclaim.collections;
 
-import static dev.reclaim.collections.BytesHashMapLayout.BIRTH_OFFSET;
 import static dev.reclaim.collections.BytesHashMapLayout.COUNT_OFFSET;
 import static dev.reclaim.collections.BytesHashMapLayout.KEY_LENGTH_OFFSET;
 import static dev.reclaim.collections.BytesHashMapLayout.REQUIRED_ALIGNMENT;
@@ -9,7 +8,6 @@ import static dev.reclaim.collections.BytesHashMapLayout.entrySize;
 import static dev.reclaim.collections.BytesHashMapLayout.firstEntry;
 import static dev.reclaim.collections.BytesHashMapLayout.keyBytes;
 import static dev.reclaim.collections.BytesHashMapLayout.valueBytes;
-import static dev.reclaim.collections.OrderedListLayout.MARK;
 
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
@@ -27,7 +25,7 @@ import java.util.function.BiConsumer;
  * A lock-free hash map of byte sequences to byte sequences: keys and values are {@link MemorySegment}s whose
  * bytes are copied off-heap into a {@link SlabAllocator}, reclaimed through any {@link Reclaimer}. Built on
  * {@link LongHashMap}: a 64-bit hash of the key bytes maps to an off-heap "blob" holding every entry with that
- * hash, replaced copy-on-write.
+ * hash, replaced copy-on-write; the blob is itself the index's list node.
  *
  * <pre>{@code
  * try (SlabAllocator allocator = SlabAllocator.create();
@@ -45,11 +43,12 @@ import java.util.function.BiConsumer;
  * {@link #forEach}, which creates two segment views per entry). Any thread may call any method concurrently.
  *
  * <h2>Memory and failure</h2>
- * Each distinct key hash costs one 32-byte index node, 8 to 16 bytes of index buckets (the index keeps up to
- * four entries per bucket) and one blob of {@code 16 + sum(8 + pad8(keyLength) + pad8(valueLength))} bytes
- * ({@code BytesHashMapLayout} in the sources), rounded up to a multiple of 16 (the allocator's size classes
- * up to 256 bytes; coarser above).
- * Every update of a key copies its blob (usually one entry) and retires the old one. When the allocator is
+ * Each distinct key hash costs one blob of {@code 32 + sum(8 + pad8(keyLength) + pad8(valueLength))} bytes
+ * ({@code BytesHashMapLayout} in the sources: a 32-byte index-node header, then the entries), rounded up to a
+ * multiple of 16 (the allocator's size classes up to 256 bytes; coarser above), and 8 to 16 bytes of index
+ * buckets (the index keeps up to four entries per bucket): 160 + 8..16 bytes for a 16-byte key and a
+ * 100-byte value. Every update of a key copies its blob (usually one entry) and retires the old one: one
+ * allocation and one retirement. When the allocator is
  * exhausted, the writing methods throw the allocator's {@link OffHeapExhaustedException} and leave the map
  * unchanged.
  *
@@ -64,60 +63,65 @@ public final class BytesHashMap extends OffHeapCollection {
      * Implementation notes
      *
      * Structure. index: a LongHashMap from h = Hashing.bytes(key) & hashMask (hashMask is all ones except in
-     * tests, where it forces collisions) to the address of a BLOB (BytesHashMapLayout): one off-heap block
-     * holding every entry whose key has that hash. 64-bit hashes almost never collide, so a blob nearly
-     * always holds one entry. The index keeps up to INDEX_LOAD_FACTOR nodes per bucket (the long map keeps 1):
-     * its bucket slots cost less than a tenth of an entry, for one or two more list nodes per lookup.
+     * tests, where it forces collisions) whose list nodes are BLOBS (BytesHashMapLayout): one off-heap block
+     * that starts with the list-node header (next | okey | count | meta) and holds every entry whose key has
+     * that hash. The blob is linked into the split-ordered list itself (OrderedListCore's caller-built
+     * nodes), so an entry costs one block and an update one allocation and one retirement. 64-bit hashes
+     * almost never collide, so a blob nearly always holds one entry. The index keeps up to INDEX_LOAD_FACTOR
+     * nodes per bucket (the long map keeps 1): its bucket slots cost less than a tenth of an entry, for one or
+     * two more list nodes per lookup.
      *
      * Invariants.
-     *   B1. A blob is immutable once published: it is written with plain stores before the index CAS that
-     *       publishes the LongHashMap node whose value word holds it (that node's value is itself immutable,
-     *       OrderedListCore I3).
-     *   B2. A blob is the value of exactly one index node, ever. It is retired exactly once, by the thread
-     *       whose index operation replaced it (REPLACE_IF_EQUAL with expected = blob) or removed it
-     *       (REMOVE_IF_EQUAL with expected = blob), right after that operation succeeded; the index node is
-     *       marked at that moment, so no later lookup reaches the blob.
+     *   B1. A blob is immutable once published, except its next word (the list's): its header and entries are
+     *       written with plain stores before the index CAS that links it (OrderedListCore I3, P1).
+     *   B2. A blob is linked at most once and retired exactly once, by the index (OrderedListCore I4): the
+     *       thread whose CAS unlinks it after it was replaced (replaceNodeIn) or removed (removeNodeIn) retires
+     *       it with its birth era (meta). A blob that was never linked (a lost race, a failed replacement) was
+     *       never published and is freed at once by the thread that built it. close() frees the linked ones
+     *       (OrderedListCore.freeAll).
      *   B3. A blob is one block, so protecting its address protects every entry in it (a chain of separate
      *       blocks would need a hazard per block).
      *
-     * Reading a blob under every scheme (all operations run in one guard g). The index lookup (locateNode)
-     * returns the node n protected in one of slots 0..2 and validated present. Then P = protectBlob(g, n)
-     * publishes the blob address in slot 3 (hazard pointers: slot 3; robust: the upper era covers the load;
-     * EBR and leak: the guard alone suffices), and the re-check that n.next is still unmarked (X2) shows n was
-     * not yet replaced or removed after the protection became visible, so P was not yet retired then (B2): the
-     * scan of every freeing scheme sees the hazard/era and keeps P. A marked n restarts the operation. P stays
-     * in slot 3 while the index operation that may replace it runs in slots 0..2 only.
+     * Reading a blob under every scheme (all operations run in one guard g). get and containsKey: the index
+     * lookup (locateNode) returns the blob P protected in one of slots 0..2 and validated present (its next
+     * word read unmarked while its predecessor still linked it); nothing else runs in the guard before the
+     * read. Writes: locateNodeInto leaves P protected in slot 3 (BLOB_SLOT), which the index's traversals
+     * never use, so P stays protected while the write's own index operation runs in slots 0..2. Why the
+     * slot-3 protection is safe with hazard pointers: it is taken by re-loading pred.next (pred protected and
+     * validated by the traversal) with protect(3, ...) and accepting the result only unmarked and equal to P,
+     * then P.next unmarked: pred was linked at the re-load, hence P was linked after the hazard became
+     * visible, hence not yet retired (B2), and every later scan sees the hazard (OrderedListCore's notes).
+     * Robust: the upper era covers the load; EBR and leak: the guard alone suffices.
      *
      * Writes (put, putIfAbsent, remove). Read P as above (or none). Build a new blob P' (the new entry first,
-     * then copies of P's other entries; or P without the removed entry) and publish it with
-     * index.replace(h, expected = P, P') (or putIfAbsent(h, P') when there was no blob, or removeIfEquals(h, P)
-     * when the last entry goes). ABA: P is protected from before the read until the CAS, so its address cannot
-     * be freed and reused as another blob meanwhile: equal address means the same blob version. On failure P'
-     * was never published and is freed at once; the operation retries. On success the old blob is retired
-     * with its birth era, which the robust scheme needs: g.retire(P, birth, allocator).
+     * then copies of P's other entries; or P without the removed entry), its header written by
+     * LongHashMap.initNode (okey of h, count, birth era), and publish it with index.replaceNodeIn(h, P, P')
+     * (or insertNodeIn(h, P') when there was no blob, or removeNodeIn(h, P) when the last entry goes). ABA: P
+     * is protected in slot 3 from before its contents are read until the CAS, so its address cannot be freed
+     * and reused as another blob meanwhile: equal addresses mean the same blob version. On failure P' was
+     * never published and is freed at once; the operation retries. On success the index retires P when it
+     * unlinks it (B2): this class never retires.
      *
-     * Linearization points: those of the index operation (the CAS on the index node that publishes P', removes
-     * the node, or inserts it), and for reads the validation load of n.next (unmarked) after protecting P, or
-     * the index lookup that found no node.
+     * Linearization points: those of the index operation (the CAS that links P' in place of P, links P', or
+     * marks P), and for reads the lookup's read of P.next unmarked, or the lookup that found no blob.
      *
      * Memory-order pairs.
-     *   X1. Blob contents: plain writes before the index CAS (volatile) that publishes the node holding P'
-     *       (OrderedListCore P1); readers reach P through acquire loads of next words and the acquire load in
-     *       protectBlob() of the value word, so the plain reads of the blob see the writes (B1).
-     *   X2. Validation: the acquire load of n.next in readBlob()/forEach() pairs with the marking CAS of the
+     *   X1. Blob contents: plain writes before the index CAS (volatile) that links P' (OrderedListCore P1);
+     *       readers reach P through acquire loads of next words (the traversal's, or the slot-3 re-load), so
+     *       the plain reads of the blob see the writes (B1).
+     *   X2. Presence: the acquire loads of P.next in the index lookup pair with the marking CAS of the
      *       replacing or removing thread (OrderedListCore P2).
      *   Lifecycle: OffHeapCollection's L1 and L2.
      *
-     * Garbage: one blob per replaced or removed key hash, plus the index's garbage (OrderedListCore); bounded
-     * per scheme as there, with one extra protected blob per guard for hazard pointers.
+     * Garbage: one blob per replaced or removed key hash (OrderedListCore's garbage, with blobs as nodes);
+     * bounded per scheme as there, with one extra protected blob (slot 3) per guard for hazard pointers.
      *
-     * Weak points. forEach skips a key whose blob is replaced between its node being reached and protected
-     * (the replacement node has the same hash and is past the iterator's bound): a key updated during the
-     * iteration may be missed. Closing walks the index with a guard (the reclaimer must still be open).
+     * Weak point. forEach is weakly consistent as the index's: a key replaced during the iteration is seen
+     * in one of its versions, at most once (replacements keep the hash, which is at the iterator's bound).
      */
 
     private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-    /** The protection slot of the blob: the index uses slots 0..2. */
+    /** The protection slot of the blob a write replaces: the index's traversals use slots 0..2. */
     private static final int BLOB_SLOT = 3;
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]).asReadOnly();
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -162,7 +166,7 @@ public final class BytesHashMap extends OffHeapCollection {
     /** Test seam: {@code hashMask} narrows the hash so that keys collide (-1 in production). */
     BytesHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, long hashMask) {
         super(reclaimer, allocator, "map");
-        this.index = new LongHashMap(reclaimer, allocator, expectedSize, INDEX_LOAD_FACTOR);
+        this.index = new LongHashMap(reclaimer, allocator, expectedSize, INDEX_LOAD_FACTOR, true);
         this.hashMask = hashMask;
     }
 
@@ -184,7 +188,7 @@ public final class BytesHashMap extends OffHeapCollection {
         long len = keyLength(key);
         long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
-            long blob = readBlob(g, h);
+            long blob = index.locateNode(g, h); // protected in slots 0..2, validated present (X1, X2)
             long e = blob == 0 ? 0 : findEntry(blob, key, len);
             if (e == 0) {
                 return -1;
@@ -211,7 +215,7 @@ public final class BytesHashMap extends OffHeapCollection {
         long len = keyLength(key);
         long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
-            long blob = readBlob(g, h);
+            long blob = index.locateNode(g, h); // protected in slots 0..2, validated present (X1, X2)
             return blob != 0 && findEntry(blob, key, len) != 0;
         }
     }
@@ -262,20 +266,19 @@ public final class BytesHashMap extends OffHeapCollection {
         long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
             for (;;) {
-                long blob = readBlob(g, h);
+                long blob = index.locateNodeInto(g, h, BLOB_SLOT); // protected in slot 3, present (X1, X2)
                 long e = blob == 0 ? 0 : findEntry(blob, key, len);
                 if (e == 0) {
                     return false;
                 }
                 if (countPlain(blob) == 1) { // plain: immutable, protected (B1)
-                    if (index.removeIn(g, h, OrderedListCore.REMOVE_IF_EQUAL, blob, 0) != 0) {
-                        retireBlob(g, blob);
+                    if (index.removeNodeIn(g, h, blob)) { // the index retires the blob (B2)
                         count.decrement();
                         return true;
                     }
                     continue;
                 }
-                long fresh = copyWithout(g, blob, e, 0, null, null);
+                long fresh = copyWithout(g, h, blob, e, 0, null, null);
                 if (publish(g, h, blob, fresh)) {
                     count.decrement();
                     return true;
@@ -299,11 +302,8 @@ public final class BytesHashMap extends OffHeapCollection {
         Objects.requireNonNull(action, "action must not be null");
         checkOpen("forEach()");
         try (Guard g = reclaimer.enter()) {
-            index.forEachNode(g, (node, ignored) -> {
-                long blob = protectBlob(g, node); // acquire: pairs with the CAS publishing node (X1)
-                if ((OrderedListCore.nextAcquire(node) & MARK) != 0) { // acquire: validates, as in readBlob() (X2)
-                    return;
-                }
+            // each blob protected by the traversal and validated present while the action runs (X1, X2)
+            index.forEachNode(g, (blob, ignored) -> {
                 int n = countPlain(blob); // plain: immutable, protected (B1, X1)
                 long e = firstEntry(blob);
                 for (int i = 0; i < n; i++) {
@@ -340,18 +340,13 @@ public final class BytesHashMap extends OffHeapCollection {
     }
 
     /**
-     * Frees every blob still in the map and the index (see {@link #close()}); replaced and removed blobs are
-     * the reclaimer's, which must still be open: this walks the index in a guard. Quiescent (L2).
+     * Frees every blob still in the map and the index (see {@link #close()}): closing the index frees its
+     * nodes, which are the blobs (B2); replaced and removed blobs are the reclaimer's. Quiescent (L2).
      */
     @Override
     void freeContents() {
         if (!index.isClosed()) {
-            try (Guard g = reclaimer.enter()) {
-                // quiescent: every present node's blob is live and reachable only from it (B2)
-                index.forEachNode(g, (node, blob) -> allocator.free(blob));
-            } finally {
-                index.close();
-            }
+            index.close();
         }
         count.reset();
     }
@@ -366,23 +361,16 @@ public final class BytesHashMap extends OffHeapCollection {
     private boolean write(String op, MemorySegment key, MemorySegment value, boolean ifAbsent) {
         checkOpen(op);
         long len = keyLength(key);
-        long vlen = BytesHashMapLayout.checkLength(
+        BytesHashMapLayout.checkLength(
                 Objects.requireNonNull(value, "value must not be null; pass a segment (may be empty)").byteSize(),
                 "value");
         long h = Hashing.bytes(key, len) & hashMask;
         try (Guard g = reclaimer.enter()) {
             for (;;) {
-                long blob = readBlob(g, h);
+                long blob = index.locateNodeInto(g, h, BLOB_SLOT); // protected in slot 3, present (X1, X2)
                 if (blob == 0) {
-                    long fresh = copyWithout(g, 0, 0, len, key, value);
-                    long r;
-                    try {
-                        r = index.updateIn(g, h, fresh, OrderedListCore.PUT_IF_ABSENT, 0, 0);
-                    } catch (RuntimeException | Error t) {
-                        allocator.free(fresh); // never published
-                        throw t;
-                    }
-                    if (r == 0) { // 0: absent before (blob addresses are never 0); fresh is published
+                    long fresh = copyWithout(g, h, 0, 0, len, key, value);
+                    if (index.insertNodeIn(g, h, fresh)) { // fresh is linked (X1)
                         count.increment();
                         return true;
                     }
@@ -393,7 +381,7 @@ public final class BytesHashMap extends OffHeapCollection {
                 if (e != 0 && ifAbsent) {
                     return false;
                 }
-                long fresh = copyWithout(g, blob, e, len, key, value);
+                long fresh = copyWithout(g, h, blob, e, len, key, value);
                 if (publish(g, h, blob, fresh)) {
                     if (e == 0) {
                         count.increment();
@@ -405,19 +393,11 @@ public final class BytesHashMap extends OffHeapCollection {
     }
 
     /**
-     * Replaces blob {@code blob} (protected) by the unpublished {@code fresh} in the index; on success retires
-     * {@code blob}, on failure frees {@code fresh}.
+     * Replaces blob {@code blob} (protected in slot 3) by the unpublished {@code fresh} in the index: on success
+     * the index retires {@code blob} (B2); on failure {@code fresh} is freed.
      */
     private boolean publish(Guard g, long h, long blob, long fresh) {
-        long r;
-        try {
-            r = index.updateIn(g, h, fresh, OrderedListCore.REPLACE_IF_EQUAL, blob, 0);
-        } catch (RuntimeException | Error t) {
-            allocator.free(fresh); // never published
-            throw t;
-        }
-        if (r != 0) {
-            retireBlob(g, blob);
+        if (index.replaceNodeIn(g, h, blob, fresh)) {
             return true;
         }
         allocator.free(fresh); // the blob changed meanwhile; fresh was never published
@@ -425,27 +405,12 @@ public final class BytesHashMap extends OffHeapCollection {
     }
 
     /**
-     * The blob of hash {@code h}, protected in slot 3 and validated (see the notes), or 0 if there is none.
+     * A new unpublished blob for hash {@code h}: the entry (key, value) first if {@code key != null}, then the
+     * entries of {@code blob} (if not 0) except entry {@code skip} (if not 0). Nothing after it throws before
+     * the index links it or the caller frees it.
      */
-    private long readBlob(Guard g, long h) {
-        for (;;) {
-            long node = index.locateNode(g, h);
-            if (node == 0) {
-                return 0;
-            }
-            long blob = protectBlob(g, node); // acquire: pairs with the CAS publishing node (X1)
-            if ((OrderedListCore.nextAcquire(node) & MARK) == 0) { // acquire: pairs with the marking CAS (X2)
-                return blob;
-            }
-            Thread.onSpinWait(); // replaced or removed meanwhile: look again
-        }
-    }
-
-    /**
-     * A new unpublished blob: the entry (key, value) first if {@code key != null}, then the entries of
-     * {@code blob} (if not 0) except entry {@code skip} (if not 0).
-     */
-    private long copyWithout(Guard g, long blob, long skip, long klen, MemorySegment key, MemorySegment value) {
+    private long copyWithout(Guard g, long h, long blob, long skip, long klen, MemorySegment key,
+            MemorySegment value) {
         long size = BytesHashMapLayout.ENTRIES_OFFSET;
         int n = 0;
         long vlen = 0;
@@ -468,8 +433,7 @@ public final class BytesHashMap extends OffHeapCollection {
         assert (fresh & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned blob 0x"
                 + Long.toHexString(fresh);
         try {
-            setBirthPlain(fresh, g.birthEra()); // plain: unpublished; the index CAS publishes it (X1)
-            setCountPlain(fresh, n); // plain: as above
+            LongHashMap.initNode(g, fresh, h, n); // plain: unpublished; the index CAS publishes it (X1)
             long d = firstEntry(fresh);
             if (key != null) {
                 writeEntry(d, key, klen, value, vlen);
@@ -542,10 +506,6 @@ public final class BytesHashMap extends OffHeapCollection {
         return true;
     }
 
-    private void retireBlob(Guard g, long blob) {
-        g.retire(blob, birthPlain(blob), allocator); // plain birth: immutable, still protected (B1)
-    }
-
     private static long keyLength(MemorySegment key) {
         return BytesHashMapLayout.checkLength(
                 Objects.requireNonNull(key, "key must not be null; pass a segment (may be empty)").byteSize(), "key");
@@ -555,24 +515,8 @@ public final class BytesHashMap extends OffHeapCollection {
     // Named field + mode in Memory's vocabulary. Every blob access is plain: a blob is written only before its
     // publication and read only after an acquire that reached it (X1), so each accessor's pair is X1.
 
-    private static long protectBlob(Guard g, long node) {
-        return OrderedListCore.protectValue(g, BLOB_SLOT, node); // acquire (+ hazard in slot 3): X1
-    }
-
-    private static long birthPlain(long blob) {
-        return Memory.getLong(blob + BIRTH_OFFSET); // plain: immutable once published (X1)
-    }
-
-    private static void setBirthPlain(long blob, long era) {
-        Memory.putLong(blob + BIRTH_OFFSET, era); // plain: unpublished (X1)
-    }
-
     private static int countPlain(long blob) {
         return (int) Memory.getLong(blob + COUNT_OFFSET); // plain: immutable once published (X1)
-    }
-
-    private static void setCountPlain(long blob, int n) {
-        Memory.putLong(blob + COUNT_OFFSET, n); // plain: unpublished (X1)
     }
 
     private static long keyLengthPlain(long entry) {

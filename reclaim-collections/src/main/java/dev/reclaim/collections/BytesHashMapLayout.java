@@ -2,16 +2,18 @@ package dev.reclaim.collections;
 
 /**
  * Off-heap layout of a {@link BytesHashMap} blob: one immutable block holding every entry whose key has the same
- * 64-bit hash (nearly always one), published as the value of one {@link LongHashMap} node.
+ * 64-bit hash (nearly always one), which is itself the node of the index's split-ordered list: it starts with
+ * the list-node header of {@link OrderedListLayout} and is linked into the list directly.
  *
  * <pre>
- * blob (blobSize = 16 + sum of entrySize, a slab block, >= 8-byte aligned)
- *   0               8               16
- *   +---------------+---------------+---------+---------+-----+
- *   | birth (8)     | count (8)     | entry 0 | entry 1 | ... |
- *   +---------------+---------------+---------+---------+-----+
- *   birth: Guard.birthEra() of the writer that built the blob, passed back to Guard.retire(blob, birth, ...)
- *   count: the number of entries (at least 1)
+ * blob (blobSize = 32 + sum of entrySize, a slab block, 16-byte aligned)
+ *   0               8               16              24              32
+ *   +---------------+---------------+---------------+---------------+---------+---------+-----+
+ *   | next (8)      | okey (8)      | count (8)     | meta (8)      | entry 0 | entry 1 | ... |
+ *   +---------------+---------------+---------------+---------------+---------+---------+-----+
+ *   next, okey, meta: the list node's words (OrderedListLayout); meta holds the birth era of the writer that
+ *          built the blob (Guard.birthEra() &lt;&lt; 1), which the list passes to Guard.retire when it unlinks it
+ *   count: the number of entries (at least 1), in the node's value word
  *
  * entry (entrySize(k, v) = 8 + pad8(k) + pad8(v) bytes; entries follow each other with no gap)
  *   0          4          8                            8 + pad8(k)                  8 + pad8(k) + pad8(v)
@@ -21,21 +23,20 @@ package dev.reclaim.collections;
  *   klen, vlen: the byte lengths k and v, each in [0, MAX_LENGTH]
  * </pre>
  *
- * <p>Every word of a blob is written with plain stores before the blob is published and never changes after
- * (the map replaces a blob by a new copy). Entries start at 8-byte multiples and the padding is zeroed, so a key
- * compares word by word, the last word included. The blob needs 8-byte alignment ({@link #REQUIRED_ALIGNMENT});
- * slab blocks have more.
+ * <p>Every word of a blob except {@code next} is written with plain stores before the blob is published and
+ * never changes after (the map replaces a blob by a new copy); {@code next} is the list's, changed only by
+ * compare-and-set. Entries start at 8-byte multiples and the padding is zeroed, so a key compares word by word,
+ * the last word included. The blob needs the list nodes' 16-byte alignment ({@link #REQUIRED_ALIGNMENT}: the
+ * list keeps a mark in bit 0 of next words and a protection slot in the low bits of a node address); slab
+ * blocks have it. With 16-byte keys and 100-byte values a blob is 32 + 8 + 16 + 104 = 160 bytes.
  */
 final class BytesHashMapLayout {
 
-    /** Offset of the birth era in a blob. */
-    static final long BIRTH_OFFSET = 0;
+    /** Offset of the entry count in a blob: the list node's value word. */
+    static final long COUNT_OFFSET = OrderedListLayout.VALUE_OFFSET;
 
-    /** Offset of the entry count in a blob. */
-    static final long COUNT_OFFSET = 8;
-
-    /** Offset of the first entry in a blob: the size of the blob header. */
-    static final long ENTRIES_OFFSET = 16;
+    /** Offset of the first entry in a blob: the size of the list-node header. */
+    static final long ENTRIES_OFFSET = OrderedListLayout.NODE_SIZE;
 
     /** Offset of the key length (an int) in an entry. */
     static final long KEY_LENGTH_OFFSET = 0;
@@ -49,8 +50,8 @@ final class BytesHashMapLayout {
     /** The longest key or value, in bytes: lengths are stored as ints. */
     static final long MAX_LENGTH = Integer.MAX_VALUE;
 
-    /** The alignment a blob needs: its words are read and written as aligned longs. */
-    static final long REQUIRED_ALIGNMENT = 8;
+    /** The alignment a blob needs: that of the list's nodes ({@link OrderedListLayout#REQUIRED_ALIGNMENT}). */
+    static final long REQUIRED_ALIGNMENT = OrderedListLayout.REQUIRED_ALIGNMENT;
 
     private BytesHashMapLayout() {
     }

@@ -99,6 +99,11 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      *   Z2. A pending block is never reachable from the directory: it is installed only when done, and freed
      *       by close() if it never was.
      *
+     * Caller-built nodes. A BytesHashMap's index is a LongHashMap whose entries are its blobs: each blob starts
+     *   with the node header (OrderedListLayout) and is linked into the list itself (OrderedListCore's
+     *   caller-built nodes: locateNodeInto, insertNodeIn, replaceNodeIn, removeNodeIn). The map only computes
+     *   the okey and the bucket; the long-keyed operations are never used on such an index.
+     *
      * Linearization points: OrderedListCore's; initialising a bucket or growing the table is not the
      * linearization point of any operation (neither changes which entries are present).
      *
@@ -184,6 +189,16 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
      * ({@link BytesHashMap}).
      */
     LongHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, int loadFactor) {
+        this(reclaimer, allocator, expectedSize, loadFactor, false);
+    }
+
+    /**
+     * As {@link #LongHashMap(Reclaimer, SlabAllocator, long, int)}; with {@code builtNodes} the entries are
+     * caller-built nodes of any size ({@link BytesHashMap}'s blobs: {@link #insertNodeIn} and its siblings),
+     * retired and freed as the allocator's blocks of their own size.
+     */
+    LongHashMap(Reclaimer reclaimer, SlabAllocator allocator, long expectedSize, int loadFactor,
+            boolean builtNodes) {
         super(reclaimer, allocator, "map");
         if (expectedSize < 0) {
             throw new IllegalArgumentException("expectedSize must be >= 0, got " + expectedSize);
@@ -196,7 +211,7 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
                 expectedSize / loadFactor + (expectedSize % loadFactor == 0 ? 0 : 1));
         this.segments = new long[LongHashMapLayout.directoryLength(baseBits)];
         this.pending = new long[segments.length];
-        this.core = new OrderedListCore(allocator, this);
+        this.core = new OrderedListCore(allocator, this, builtNodes);
         long raw = allocator.allocateZeroed(LongHashMapLayout.segmentBytes(baseBits, 0));
         setSegmentRelease(0, raw); // release: before the map is shared; pairs with segmentAcquire() (H1)
         this.head = LongHashMapLayout.slotsBase(raw);
@@ -318,25 +333,57 @@ public final class LongHashMap extends OffHeapCollection implements LongLongMap 
 
     /**
      * The entry node of {@code key} inside the caller's guard (protected in one of slots 0..2 until the next
-     * operation with the guard), or 0 if absent. Read its value with {@link OrderedListCore#valuePlain} or
-     * {@link OrderedListCore#protectValue}.
+     * operation with the guard), or 0 if absent. The caller checked that the map is open (its owner's L2).
      */
     long locateNode(Guard g, long key) {
-        checkOpen("get()");
         long h = Hashing.mix(key);
         return core.locate(g, bucketOf(g, h), Long.reverse(h));
     }
 
-    /** {@link OrderedListCore#update} for {@code key} inside the caller's guard (uses slots 0..2 only). */
-    long updateIn(Guard g, long key, long value, int mode, long expected, long absent) {
-        checkOpen("put()");
-        return updateGuarded(g, key, value, mode, expected, absent);
+    /**
+     * {@link OrderedListCore#locateInto}: the entry node of {@code key}, left protected in {@code slot} (3: the
+     * traversals use slots 0..2) until the guard closes or reuses that slot, or 0 if absent.
+     */
+    long locateNodeInto(Guard g, long key, int slot) {
+        long h = Hashing.mix(key);
+        return core.locateInto(g, bucketOf(g, h), Long.reverse(h), slot);
     }
 
-    /** {@link OrderedListCore#remove} for {@code key} inside the caller's guard (uses slots 0..2 only). */
-    long removeIn(Guard g, long key, int mode, long expected, long absent) {
-        checkOpen("remove()");
-        return removeGuarded(g, key, mode, expected, absent);
+    /**
+     * Writes the header of the caller-built entry node {@code node} (unpublished) for {@code key}: its okey,
+     * {@code value} and the guard's birth era ({@link OrderedListCore#initNode}).
+     */
+    static void initNode(Guard g, long node, long key, long value) {
+        OrderedListCore.initNode(g, node, Long.reverse(Hashing.mix(key)), value);
+    }
+
+    /**
+     * {@link OrderedListCore#insertNode} for {@code key} inside the caller's guard (slots 0..2 only): true if
+     * linked, false if the key is present (the caller frees {@code node}, which was never published).
+     */
+    boolean insertNodeIn(Guard g, long key, long node) {
+        long h = Hashing.mix(key);
+        boolean linked = core.insertNode(g, bucketOf(g, h), node);
+        sampleLoad(h);
+        return linked;
+    }
+
+    /**
+     * {@link OrderedListCore#replaceNode} for {@code key} inside the caller's guard (slots 0..2 only):
+     * {@code expected} is protected by the caller in another slot; false if it is no longer present (the
+     * caller frees {@code fresh}, which was never published).
+     */
+    boolean replaceNodeIn(Guard g, long key, long expected, long fresh) {
+        long h = Hashing.mix(key);
+        boolean replaced = core.replaceNode(g, bucketOf(g, h), expected, fresh);
+        sampleLoad(h);
+        return replaced;
+    }
+
+    /** {@link OrderedListCore#removeNode} for {@code key} inside the caller's guard (slots 0..2 only). */
+    boolean removeNodeIn(Guard g, long key, long expected) {
+        long h = Hashing.mix(key);
+        return core.removeNode(g, bucketOf(g, h), expected);
     }
 
     /** forEach delivering (node address, value) inside the caller's guard; the node stays protected meanwhile. */

@@ -92,6 +92,22 @@ final class OrderedListCore {
      *   the birth era lets a stalled reader hold back only the nodes alive at its last read
      *   (RobustReclaimer.garbageBound(G, L)).
      *
+     * Caller-built nodes (BytesHashMap's blobs: a node header followed by a payload, one block of any size).
+     *   The caller allocates the node, writes its header with initNode() and its payload with plain stores,
+     *   and hands it to insertNode (links it unless the okey is present), replaceNode or removeNode (act only
+     *   if the present node of that okey is the address `expected`). A node that did not get linked was never
+     *   published and the caller frees it; a linked one is retired by the core when it is unlinked (I4), with
+     *   the deleter of variable-size nodes (the allocator, which looks the size up). locateInto() finds the
+     *   node and re-protects it in a slot the traversals do not use (3): after find() has validated pred, it
+     *   re-loads pred.next into that slot and accepts it only unmarked (pred linked at the load) and equal to
+     *   the target, then reads the node's next word unmarked (present). With hazard pointers the protection
+     *   was published before the re-load saw the node linked, so the node was not yet retired then (I4) and
+     *   the scan keeps it. The node then stays protected while the same guard runs more traversals in slots
+     *   0..2, and replaceNode/removeNode compare the found curr with `expected` by address: as the address
+     *   cannot be freed and reused while protected, equal addresses mean the same node (the same version of
+     *   the entry), and each CAS is then the one update() or remove() does on that node (same linearization
+     *   points, P1-P3).
+     *
      * References. T. Harris, "A Pragmatic Implementation of Non-Blocking Linked-Lists", DISC 2001.
      *   M. M. Michael, "High Performance Dynamic Lock-Free Hash Tables and List-Based Sets", SPAA 2002.
      *   O. Shalev, N. Shavit, "Split-Ordered Lists: Lock-Free Extensible Hash Tables", JACM 2006.
@@ -126,7 +142,10 @@ final class OrderedListCore {
     static final long NOT_A_SLOT = 1;
 
     private final SlabAllocator allocator;
-    /** What unlinked nodes are retired with: frees them to the allocator, knows their size without a lookup. */
+    /**
+     * What unlinked nodes are retired with: for fixed-size nodes a deleter that knows their size without a
+     * lookup; for caller-built nodes of any size the allocator itself.
+     */
     private final Deleter nodeDeleter;
     /** The hash map whose bucket nodes can be recognised by address, or null for a plain list. */
     private final LongHashMap buckets;
@@ -136,8 +155,16 @@ final class OrderedListCore {
     private final LongAdder size = new LongAdder();
 
     OrderedListCore(SlabAllocator allocator, LongHashMap buckets) {
+        this(allocator, buckets, false);
+    }
+
+    /**
+     * A core whose regular nodes are all {@link OrderedListLayout#NODE_SIZE} bytes, or with {@code builtNodes}
+     * caller-built nodes of any size (see the notes), retired with the allocator as their deleter.
+     */
+    OrderedListCore(SlabAllocator allocator, LongHashMap buckets, boolean builtNodes) {
         this.allocator = allocator;
-        this.nodeDeleter = NodeDeleter.of(allocator, NODE_SIZE);
+        this.nodeDeleter = builtNodes ? allocator : NodeDeleter.of(allocator, NODE_SIZE);
         this.buckets = buckets;
         this.hashed = buckets != null;
     }
@@ -198,14 +225,6 @@ final class OrderedListCore {
 
     static long valuePlain(long node) {
         return Memory.getLong(node + VALUE_OFFSET); // plain: immutable once published (P1, I3)
-    }
-
-    /**
-     * Loads a regular node's value word as a pointer and protects what it points to (BytesHashMap's blobs). The
-     * word itself is immutable once published (P1); the protection is for the block it names.
-     */
-    static long protectValue(Guard g, int slot, long node) {
-        return g.protect(slot, node + VALUE_OFFSET); // acquire (+ hazard): pairs with the linking CAS (P1)
     }
 
     private static void setValuePlain(long node, long value) {
@@ -351,6 +370,30 @@ final class OrderedListCore {
     }
 
     /**
+     * As {@link #locate}, but the node is left protected in {@code slot} (one the traversals do not use: 3),
+     * where it stays while later operations of the same guard traverse in slots 0..2 (see Caller-built nodes
+     * in the notes). Linearization point: the read of the node's unmarked next word after the re-protection,
+     * or for "absent" the re-load of pred.next that returned a greater node or 0.
+     */
+    long locateInto(Guard g, long start, long tk, int slot) {
+        for (;;) {
+            long pred = find(g, start, tk, false, false) & ~SLOT_MASK;
+            long c = protectNext(g, slot, pred); // acquire (+ hazard in slot): pairs with the CAS linking c (P1, P3)
+            if ((c & MARK) != 0) {
+                continue; // pred was deleted meanwhile
+            }
+            int cmp = c == 0 ? 1 : compare(c, tk, false);
+            if (cmp > 0) {
+                return 0;
+            }
+            if (cmp == 0 && (nextAcquire(c) & MARK) == 0) { // acquire: c present; pairs with the marking CAS (P2)
+                return c;
+            }
+            Thread.onSpinWait(); // a stale position, or c deleted meanwhile: look again
+        }
+    }
+
+    /**
      * The first node after {@code start} (protected like {@link #locate}), or 0 if there is none; for a list
      * without bucket nodes: the smallest entry.
      */
@@ -403,13 +446,7 @@ final class OrderedListCore {
                 if (fresh == 0) {
                     fresh = newNode(g, tk, value);
                 }
-                setNextPlain(fresh, cn); // plain: published by the CAS below (P1)
-                if (casNext(c, cn, fresh | MARK)) { // CAS: replaces c by fresh (I3), publishes fresh (P1, P2)
-                    if (casNext(pred, c, fresh)) { // CAS: unlink c at once if pred is unchanged (P3)
-                        retire(g, c);
-                    } else {
-                        find(g, start, tk, false, false); // unlinks (and retires) c, or someone else did
-                    }
+                if (swap(g, start, tk, pred, c, cn, fresh)) {
                     return mode == REPLACE_IF_EQUAL ? 1 : old;
                 }
                 Thread.onSpinWait();
@@ -422,9 +459,7 @@ final class OrderedListCore {
             if (fresh == 0) {
                 fresh = newNode(g, tk, value);
             }
-            setNextPlain(fresh, c); // plain: published by the CAS below (P1)
-            if (casNext(pred, c, fresh)) { // CAS: publishes fresh; pairs with acquire reads of pred.next (P1)
-                size.increment();
+            if (link(pred, c, fresh)) {
                 return mode == ADD ? 1 : absent;
             }
             Thread.onSpinWait();
@@ -461,16 +496,143 @@ final class OrderedListCore {
             if ((cn & MARK) != 0) {
                 continue;
             }
-            if (casNext(c, cn, cn | MARK)) { // CAS: the linearization point (logical deletion, P2)
-                size.decrement();
-                if (casNext(pred, c, cn)) { // CAS: physical unlink (P3)
-                    retire(g, c);
-                } else {
-                    find(g, start, tk, false, false); // unlinks c unless another thread already did
-                }
+            if (delete(g, start, tk, pred, c, cn)) {
                 return mode == REMOVE ? old : 1;
             }
             Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Links the caller-built node {@code node} (header written by {@link #initNode}, never published) unless a
+     * regular node with its okey is present. Linearization point: the linking CAS, or for "present" the re-load
+     * of pred.next that returned the present node.
+     *
+     * @return true if linked (the core retires it once it is unlinked); false if the okey is present: the node
+     *         was never published and the caller frees it
+     */
+    boolean insertNode(Guard g, long start, long node) {
+        long tk = okeyPlain(node); // plain: written by this thread, unpublished
+        for (;;) {
+            long pos = find(g, start, tk, false, false);
+            long pred = pos & ~SLOT_MASK;
+            long c = protectCurr(g, pos); // acquire: pairs with the CAS that linked c (P1)
+            if ((c & MARK) != 0) {
+                continue;
+            }
+            int cmp = c == 0 ? 1 : compare(c, tk, false);
+            if (cmp == 0) {
+                return false;
+            }
+            if (cmp > 0 && link(pred, c, node)) {
+                return true;
+            }
+            Thread.onSpinWait(); // a stale position, or pred.next changed: look again
+        }
+    }
+
+    /**
+     * Replaces the present node {@code expected} (protected by the caller in a slot other than 0..2, e.g. by
+     * {@link #locateInto}) by the caller-built {@code fresh} (same okey, header written by {@link #initNode},
+     * never published), if {@code expected} is still the present node of its okey. Linearization point: the
+     * CAS of expected.next to fresh | MARK, or for "not present" the re-load of pred.next that returned another
+     * node or the read of expected.next marked.
+     *
+     * @return true if replaced (the core retires {@code expected}); false if {@code expected} was deleted or
+     *         replaced meanwhile: {@code fresh} was never published and the caller frees it
+     */
+    boolean replaceNode(Guard g, long start, long expected, long fresh) {
+        return changeNode(g, start, expected, fresh);
+    }
+
+    /**
+     * Removes the present node {@code expected} (protected as for {@link #replaceNode}) if it is still the
+     * present node of its okey. Linearization point: the marking CAS of expected.next, or for "not present" as
+     * in {@link #replaceNode}.
+     *
+     * @return true if removed (the core retires it); false if it was deleted or replaced meanwhile
+     */
+    boolean removeNode(Guard g, long start, long expected) {
+        return changeNode(g, start, expected, 0);
+    }
+
+    /** {@link #replaceNode} with {@code fresh != 0}, {@link #removeNode} with {@code fresh == 0}. */
+    private boolean changeNode(Guard g, long start, long expected, long fresh) {
+        long tk = okeyPlain(expected); // plain: immutable, expected protected by the caller (P1, I3)
+        for (;;) {
+            long pos = find(g, start, tk, false, false);
+            long pred = pos & ~SLOT_MASK;
+            long c = protectCurr(g, pos); // acquire: pairs with the CAS that linked c (P1)
+            if ((c & MARK) != 0) {
+                continue;
+            }
+            if (c != expected) {
+                if (c != 0 && compare(c, tk, false) < 0) {
+                    continue; // a stale position
+                }
+                return false; // pred (linked) is followed by another node: expected is no longer present
+            }
+            long cn = nextAcquire(c); // acquire: pairs with the CASes of c.next (P2)
+            if ((cn & MARK) != 0) {
+                return false; // expected was deleted or replaced
+            }
+            if (fresh != 0 ? swap(g, start, tk, pred, c, cn, fresh) : delete(g, start, tk, pred, c, cn)) {
+                return true;
+            }
+            Thread.onSpinWait(); // c.next changed: a new successor, or c deleted; look again
+        }
+    }
+
+    /**
+     * Links {@code fresh} between {@code pred} and {@code c} (pred.next was c, unmarked, when validated).
+     *
+     * @return false if pred.next changed meanwhile (fresh stays unpublished)
+     */
+    private boolean link(long pred, long c, long fresh) {
+        setNextPlain(fresh, c); // plain: published by the CAS below (P1)
+        if (casNext(pred, c, fresh)) { // CAS: publishes fresh; pairs with acquire reads of pred.next (P1)
+            size.increment();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Replaces the present node {@code c} (after {@code pred}; c.next was {@code cn}, unmarked) by
+     * {@code fresh} (I3), then unlinks and retires c.
+     *
+     * @return false if c.next changed meanwhile (fresh stays unpublished)
+     */
+    private boolean swap(Guard g, long start, long tk, long pred, long c, long cn, long fresh) {
+        setNextPlain(fresh, cn); // plain: published by the CAS below (P1)
+        if (!casNext(c, cn, fresh | MARK)) { // CAS: replaces c by fresh (I3), publishes fresh (P1, P2)
+            return false;
+        }
+        unlinkMarked(g, start, tk, pred, c, fresh);
+        return true;
+    }
+
+    /**
+     * Deletes the present node {@code c} (after {@code pred}; c.next was {@code cn}, unmarked), then unlinks and
+     * retires it.
+     *
+     * @return false if c.next changed meanwhile
+     */
+    private boolean delete(Guard g, long start, long tk, long pred, long c, long cn) {
+        if (!casNext(c, cn, cn | MARK)) { // CAS: the linearization point (logical deletion, P2)
+            return false;
+        }
+        size.decrement();
+        unlinkMarked(g, start, tk, pred, c, cn);
+        return true;
+    }
+
+    /** Unlinks the node {@code c} this thread marked (its successor {@code succ}) and retires it (I4). */
+    private void unlinkMarked(Guard g, long start, long tk, long pred, long c, long succ) {
+        if (casNext(pred, c, succ)) { // CAS: unlink c at once if pred is unchanged (P3)
+            retire(g, c);
+        } else {
+            find(g, start, tk, false, false); // unlinks (and retires) c, or another thread did
         }
     }
 
@@ -555,10 +717,18 @@ final class OrderedListCore {
 
     private long newNode(Guard g, long tk, long value) {
         long n = allocator.allocate(NODE_SIZE); // may throw OffHeapExhaustedException: nothing changed yet
-        setOkeyPlain(n, tk); // plain: unpublished; the caller's linking CAS publishes it (P1)
-        setValuePlain(n, value); // plain: as above
-        setMetaPlain(n, g.birthEra() << 1); // plain: as above
+        initNode(g, n, tk, value);
         return n;
+    }
+
+    /**
+     * Writes the header of the regular node {@code node} (unpublished): okey {@code tk}, {@code value}, and the
+     * guard's birth era in meta.
+     */
+    static void initNode(Guard g, long node, long tk, long value) {
+        setOkeyPlain(node, tk); // plain: unpublished; the caller's linking CAS publishes it (P1)
+        setValuePlain(node, value); // plain: as above
+        setMetaPlain(node, g.birthEra() << 1); // plain: as above
     }
 
     private void freeUnpublished(long node) {

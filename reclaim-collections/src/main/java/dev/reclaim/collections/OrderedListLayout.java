@@ -18,6 +18,11 @@ package dev.reclaim.collections;
  *          LongHashMap bucket (dummy) node it is the bucket's state word instead (UNINITIALISED, CLAIMED, READY)
  *   meta : birthEra &lt;&lt; 1 | DUMMY; written once, before the node is published
  *
+ * caller-built node (a slab block of any size >= NODE_SIZE: a BytesHashMap blob, BytesHashMapLayout)
+ *   the four words above, then the caller's payload (immutable once published, as okey, value and meta);
+ *   value is then the caller's (a blob's entry count), and the node is retired and freed as a block of its
+ *   own size
+ *
  * list root (ROOT_SIZE = 128 bytes, a slab block, >= 16-byte aligned)
  *   0                               64              72                            128
  *   +-------------------------------+---------------+-----------------------------+
@@ -30,9 +35,9 @@ package dev.reclaim.collections;
  * <p>The head word sits alone in its cache line by the argument of {@link TreiberStackLayout}: with a 16-byte
  * aligned block start {@code b}, the line holding {@code b + 64} lies within {@code [b + 16, b + 127]}. Bucket
  * nodes of a {@link LongHashMap} are not blocks of their own: they are slots of the bucket segments described
- * by {@link LongHashMapLayout}. Every word is naturally aligned (nodes are 32-byte slab blocks or 32-byte slots
- * of a 64-byte aligned segment), as the atomic accessors and {@link dev.reclaim.Guard#protect(int, long)}
- * require.
+ * by {@link LongHashMapLayout}. Every word is naturally aligned (nodes are 16-byte aligned slab blocks or
+ * 32-byte slots of a 64-byte aligned segment), as the atomic accessors and
+ * {@link dev.reclaim.Guard#protect(int, long)} require.
  */
 final class OrderedListLayout {
 
