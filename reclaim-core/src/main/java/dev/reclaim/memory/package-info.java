@@ -112,7 +112,8 @@
  * <h2>When not to use it</h2>
  * <ul>
  *   <li>For a few long-lived buffers: use an {@link java.lang.foreign.Arena} directly.</li>
- *   <li>For mostly-large blocks (above 8 KiB): they go to the C library anyway.</li>
+ *   <li>For mostly-large blocks (above 8 KiB): they go to the C library (from 1 MiB on Linux: to {@code mmap})
+ *       anyway.</li>
  *   <li>When blocks must outlive the allocator, or be closed from under running threads:
  *       {@code close()} must come after every other use.</li>
  *   <li>When Java objects would do: on-heap nodes with the garbage collector need no reclamation scheme.</li>
