@@ -48,7 +48,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>A resize is incremental: each operation that meets one copies at most a chunk of 1024 entries (a
  *       handful of chunks when its own insertion lands in a table that is itself resizing), so no operation
  *       pays for the whole table; until the last chunk is copied both tables are live, and lookups of keys
- *       already moved read both. Allocating (and zeroing) the new table is still one operation's work.</li>
+ *       already moved read both. Allocating the new table is one operation's work, but not a table-sized
+ *       one: on Linux a {@link SlabAllocator} gives a table of 1 MiB or more a fresh mapping of its own, zero
+ *       without a {@code memset}, so the operation pays a few system calls and the page faults are spread over
+ *       the copying (2 MiB at a time on transparent huge pages).</li>
  *   <li>Memory is one off-heap block per table of 16-byte entries ({@code LongOpenHashMapLayout} in the
  *       sources). A map made with {@code expectedSize} n has about 8n/5 entries, 25.6 bytes per key at n keys
  *       (tables of up to 1024 entries are powers of two, so a small map may have up to twice that); a map
@@ -113,7 +116,10 @@ public final class LongOpenHashMap extends OffHeapCollection implements LongLong
      *        one when its probe is sent on to `next` (a MOVED entry, or a frozen empty one). No operation copies
      *        more than one chunk per table it passes through, so none takes time proportional to the table.
      *        The copy protocol below never depended on who copies when (a starter could always stall after one
-     *        chunk), so spreading it changes no linearization point.
+     *        chunk), so spreading it changes no linearization point. The new table's allocation is O(1) work
+     *        for large tables (a fresh zero mapping: allocateZeroed writes none of it); the copy from chunk i of
+     *        the old table lands near entry 2i of a doubled one (homes are a monotone function of the hash), so
+     *        each chunk faults in the few pages it writes, in order.
      *   RS3. Threads claim chunks of CHUNK entries from `cursor` (getAndAdd); the owner of a chunk is the only
      *        thread copying its entries, one at a time:
      *   - ABSENT (empty or tombstone): CAS ABSENT -> MOVED; the key is absent from now on in every table.

@@ -98,10 +98,18 @@ final class FastSlab {
     private long chunkCursor;
     private long chunkLimit;
 
-    FastSlab(int id, String name, long capacity) {
+    /**
+     * Whether large blocks of at least {@link SegmentSource#MAP_THRESHOLD} bytes get mappings of their own (fresh,
+     * zero memory; see {@link SegmentSource#mapBlock}) rather than {@code aligned_alloc} (memory the C library
+     * may have had before, which a zeroed allocation must fill).
+     */
+    private final boolean mapLarge;
+
+    FastSlab(int id, String name, long capacity, boolean mapLarge) {
         this.id = id;
         this.name = name;
         this.capacity = capacity;
+        this.mapLarge = mapLarge;
         for (int c = 0; c < CLASS_COUNT; c++) {
             classes[c] = new ClassState(c);
         }
@@ -112,8 +120,32 @@ final class FastSlab {
     long allocate(long size) {
         int cls = SlabDescriptor.classIndex(size);
         if (cls < 0) {
-            return allocateLarge(size);
+            return allocateLarge(size, false);
         }
+        return allocateSmall(cls, size);
+    }
+
+    /**
+     * A block filled with zeros (all of its block size): a small block, or a large one from the C library, is
+     * filled (either may be memory freed before); a mapped large block is fresh memory, already zero, and is
+     * not touched (its pages are zeroed by the kernel as they are first used).
+     */
+    long allocateZeroed(long size) {
+        int cls = SlabDescriptor.classIndex(size);
+        if (cls < 0) {
+            return allocateLarge(size, true);
+        }
+        long block = allocateSmall(cls, size);
+        zero(block, CLASS_SIZES[cls]); // a small block may have been freed before
+        return block;
+    }
+
+    /** Plain zero writes over a block of this allocator (not through Memory: no sanitizer check applies). */
+    private static void zero(long address, long bytes) {
+        Memory.ALL.asSlice(address, bytes).fill((byte) 0);
+    }
+
+    private long allocateSmall(int cls, long size) {
         if (Thread.currentThread().isVirtual()) {
             return allocateShared(cls, size);
         }
@@ -544,7 +576,18 @@ final class FastSlab {
 
     // ================================================================ large blocks
 
-    private long allocateLarge(long size) {
+    /** Whether a large block of {@code total} bytes (header included) has a mapping of its own. */
+    private boolean mapped(long total) {
+        return mapLarge && total >= SegmentSource.MAP_THRESHOLD;
+    }
+
+    /** The bytes a large block of {@code total} bytes (header included) takes from the OS. */
+    private long largeFootprint(long total) {
+        return mapped(total) ? (total + CHUNK_SIZE - 1) & CHUNK_MASK : total;
+    }
+
+    /** A large block; filled with zeros when {@code zeroed}, unless fresh from its own mapping (already zero). */
+    private long allocateLarge(long size, boolean zeroed) {
         long blockSize = SlabDescriptor.alignUp(size);
         long total = CHUNK_HEADER_LENGTH + blockSize;
         while (true) {
@@ -556,15 +599,18 @@ final class FastSlab {
                 break;
             }
         }
-        long chunk = Libc.alignedAlloc(CHUNK_SIZE, total);
+        boolean fresh = mapped(total);
+        long chunk = fresh ? SegmentSource.mapBlock(largeFootprint(total)) : Libc.alignedAlloc(CHUNK_SIZE, total);
         if (chunk == 0) {
             reservedBytes.addAndGet(-total);
             throw new OffHeapExhaustedException(name, "allocator '" + name + "' cannot allocate " + size
-                    + " bytes: the C library refused " + total + " bytes (live " + liveBytes()
-                    + " bytes); free blocks or give the process more memory", size);
+                    + " bytes: " + (fresh ? "mmap" : "the C library") + " refused " + total + " bytes (live "
+                    + liveBytes() + " bytes); free blocks or give the process more memory", size);
         }
         SlabDescriptor.checkAddressBits(chunk);
-        SegmentSource.adviseLarge(chunk, total);
+        if (zeroed && !fresh) {
+            zero(chunk + CHUNK_HEADER_LENGTH, blockSize); // the C library may hand out memory it had before
+        }
         SlabDescriptor.initChunkHeader(chunk, SlabDescriptor.LARGE_CLASS, id, blockSize);
         ChunkTable.set(chunk, (id << 1) | 1);
         largeAllocations.incrementAndGet();
@@ -584,10 +630,20 @@ final class FastSlab {
                     + " of allocator '" + name + "' was freed concurrently by another thread (double free)");
         }
         SlabDescriptor.clearChunkMagic(chunk);
-        Libc.free(chunk);
-        reservedBytes.addAndGet(-(CHUNK_HEADER_LENGTH + blockSize));
+        releaseLarge(chunk, blockSize);
         largeFrees.incrementAndGet();
         largeLiveBytes.addAndGet(-blockSize);
+    }
+
+    /** Returns a large block's memory to where it came from (its mapping, or the C library). */
+    private void releaseLarge(long chunk, long blockSize) {
+        long total = CHUNK_HEADER_LENGTH + blockSize;
+        if (mapped(total)) {
+            SegmentSource.unmapBlock(chunk, largeFootprint(total));
+        } else {
+            Libc.free(chunk);
+        }
+        reservedBytes.addAndGet(-total);
     }
 
     // ================================================================ stats and close
@@ -650,8 +706,7 @@ final class FastSlab {
         ChunkTable.clearAll(id, chunk -> {
             long blockSize = SlabDescriptor.chunkBlockSize(chunk);
             SlabDescriptor.clearChunkMagic(chunk);
-            Libc.free(chunk);
-            reservedBytes.addAndGet(-(CHUNK_HEADER_LENGTH + blockSize));
+            releaseLarge(chunk, blockSize);
         });
         segments.close();
         reservedBytes.set(0);

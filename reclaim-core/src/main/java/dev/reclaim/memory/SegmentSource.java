@@ -18,8 +18,13 @@ import java.util.Locale;
  * machine. Where the system's policy is {@code never} the advice has no effect; with {@code madvise} (a common
  * default) or {@code always} the regions get huge pages as they are first touched.
  *
+ * <p>Large blocks of {@link #MAP_THRESHOLD} bytes and more get a mapping of their own on Linux ({@link #mapBlock}),
+ * unmapped when they are freed: every such block is fresh memory, which the kernel zeroes page by page as it is
+ * first touched, so a zeroed allocation of one needs no {@code memset} (which would touch, and fault in, every
+ * page at once: about a second for 4 GiB), and freeing it returns it to the OS at once.
+ *
  * <p>Not thread-safe: the allocator calls {@link #segment} under its chunk lock and {@link #close} once, after all
- * other use.
+ * other use. The static block methods are thread-safe.
  */
 final class SegmentSource {
 
@@ -29,8 +34,12 @@ final class SegmentSource {
     static final long REGION_SIZE = 64L << 20;
     /** The huge page size regions are aligned to (x86-64 and arm64 with 4 KiB base pages). */
     static final long HUGE_PAGE = 2L << 20;
+    /** Large blocks of this many bytes (header included) and more get a mapping of their own: 1 MiB. */
+    static final long MAP_THRESHOLD = 1L << 20;
 
-    private static final boolean HUGE = enabled();
+    private static final boolean MAPPABLE = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+            .startsWith("linux") && Libc.hasMmap();
+    private static final boolean HUGE = MAPPABLE && Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
 
     private final Arena arena;
     private final ArrayList<long[]> regions = new ArrayList<>();
@@ -41,19 +50,14 @@ final class SegmentSource {
         this.arena = arena;
     }
 
-    private static boolean enabled() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        return os.startsWith("linux") && Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))
-                && Libc.hasMmap();
-    }
-
     /** Whether segments come from huge-page regions in this JVM. */
     static boolean hugePages() {
         return HUGE;
     }
 
     /**
-     * A zeroed segment of {@code bytes} (a multiple of the chunk size), aligned to the chunk size.
+     * A zeroed segment of {@code bytes} (a multiple of the chunk size), aligned to the chunk size: fresh pages of
+     * a region, or the arena's allocation (which {@link Arena#allocate(long, long)} fills with zeros).
      *
      * @throws OutOfMemoryError if the memory cannot be had
      */
@@ -78,19 +82,47 @@ final class SegmentSource {
     }
 
     /**
-     * Advises huge pages for the whole 2 MiB pages inside a large block of {@code length} bytes at
-     * {@code address} (a C-library allocation: its own mapping at these sizes), when huge pages are on and the
-     * block spans at least two of them. Call before the block's pages are first written.
+     * Whether large blocks can have mappings of their own in this JVM (Linux with mmap, munmap and madvise;
+     * independent of {@value #PROPERTY}, which only decides the huge-page advice).
      */
-    static void adviseLarge(long address, long length) {
-        if (!HUGE || length < 2 * HUGE_PAGE) {
-            return;
+    static boolean canMapBlocks() {
+        return MAPPABLE;
+    }
+
+    /**
+     * A fresh anonymous mapping of {@code bytes} (a multiple of the chunk size) for one large block: aligned to
+     * the huge page size when the block spans at least two huge pages and huge pages are on (advised
+     * {@code MADV_HUGEPAGE} then), else to the chunk size. Its memory is zero, as the kernel hands out every new
+     * page, and costs nothing until touched: no page is written here. The head and tail that the alignment left
+     * over are unmapped at once, so {@link #unmapBlock} with the same {@code bytes} returns all of it.
+     *
+     * @return the block's chunk address, or 0 when the kernel refused
+     */
+    static long mapBlock(long bytes) {
+        boolean huge = HUGE && bytes >= 2 * HUGE_PAGE;
+        long align = huge ? HUGE_PAGE : CHUNK_SIZE;
+        long length = bytes + align;
+        long base = Libc.mapAnonymous(length);
+        if (base == 0) {
+            return 0;
         }
-        long start = (address + HUGE_PAGE - 1) & -HUGE_PAGE;
-        long end = (address + length) & -HUGE_PAGE;
-        if (end > start) {
-            Libc.adviseHugePages(start, end - start); // advice only
+        long start = (base + align - 1) & -align;
+        if (start > base) {
+            Libc.unmap(base, start - base);
         }
+        long tail = base + length - (start + bytes);
+        if (tail > 0) {
+            Libc.unmap(start + bytes, tail);
+        }
+        if (huge) {
+            Libc.adviseHugePages(start, bytes); // advice only: ignored where the policy is "never"
+        }
+        return start;
+    }
+
+    /** Returns a mapping {@link #mapBlock} made for {@code bytes} to the OS. */
+    static void unmapBlock(long address, long bytes) {
+        Libc.unmap(address, bytes);
     }
 
     /** Returns every region (and the arena's segments) to the OS. */

@@ -61,7 +61,8 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         this.name = b.name != null ? b.name : "slab-" + id;
         this.sanitizing = b.sanitize != null ? b.sanitize : Boolean.getBoolean(SANITIZE_PROPERTY);
         this.capacity = b.capacity;
-        this.fast = sanitizing ? null : new FastSlab(id, name, capacity);
+        this.fast = sanitizing ? null : new FastSlab(id, name, capacity,
+                b.mapLargeBlocks && SegmentSource.canMapBlocks());
         boolean unbounded = b.quarantineBlocks == null && quarantineUnboundedProperty();
         int qBlocks = b.quarantineBlocks != null ? b.quarantineBlocks
                 : unbounded ? Integer.MAX_VALUE : SanitizingSlab.QUARANTINE_BLOCKS;
@@ -139,8 +140,18 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         private Integer quarantineBlocks;
         private long quarantineBytes;
         private Integer siteSampling;
+        private boolean mapLargeBlocks = true;
 
         private Builder() {
+        }
+
+        /**
+         * Tests: {@code false} takes every large block from the C library (as on systems without {@code mmap}),
+         * so that the path on which a zeroed allocation must fill reused memory runs on Linux too.
+         */
+        Builder mapLargeBlocks(boolean map) {
+            this.mapLargeBlocks = map;
+            return this;
         }
 
         /**
@@ -266,7 +277,10 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
 
     /**
      * Allocates a block of at least {@code size} bytes, aligned to 16 bytes, filled with zeros (all of
-     * {@link #blockSize(long)} bytes).
+     * {@link #blockSize(long)} bytes). In fast mode on Linux a block of 1 MiB or more is a fresh mapping of its
+     * own, zero already: this call does not write it (its pages are zeroed by the kernel as they are first
+     * touched), so allocating a table of gigabytes costs microseconds, not a {@code memset} of gigabytes. Any
+     * other block is filled here.
      *
      * @param size bytes wanted, in [1, 2^40)
      * @return the block's address, never 0
@@ -280,9 +294,7 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
         if (sanitizing) {
             return sanitizer.allocate(size, true);
         }
-        long block = fast.allocate(size);
-        Memory.ALL.asSlice(block, fast.blockSize(block)).fill((byte) 0);
-        return block;
+        return fast.allocateZeroed(size); // a fresh mapping (a large block on Linux) is zero already: not written
     }
 
     /**

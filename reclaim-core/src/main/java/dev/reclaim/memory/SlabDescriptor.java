@@ -32,8 +32,8 @@ import java.lang.invoke.VarHandle;
  * |  block 0 at CHUNK_HEADER_LENGTH | block 1 | ... | block k-1 | tail waste
  * +---------------------------------------------------------------+
  *
- * A large block (bigger than MAX_CLASS_SIZE) is its own CHUNK_SIZE-aligned libc allocation with the
- * same header (class LARGE_CLASS) followed by the block at CHUNK_HEADER_LENGTH.
+ * A large block (bigger than MAX_CLASS_SIZE) is its own CHUNK_SIZE-aligned libc allocation (or, from 1 MiB on
+ * Linux, its own mapping) with the same header (class LARGE_CLASS) followed by the block at CHUNK_HEADER_LENGTH.
  *
  * Free block (the link words exist only while the block is on a free list):
  * +---------------------------------------------------------------+

@@ -29,7 +29,8 @@
  *   <li><b>Segments and chunks.</b> Memory comes 1 MiB at a time, cut into 64 KiB chunks aligned to 64 KiB. On
  *       Linux the segments are cut from anonymous 64 MiB regions advised for transparent huge pages
  *       ({@code madvise(MADV_HUGEPAGE)}; address space until touched), so random reads over gigabytes of
- *       blocks rarely miss the TLB; large blocks of 4 MiB and more are advised the same way.
+ *       blocks rarely miss the TLB; large blocks of 4 MiB and more are advised the same way (and aligned to
+ *       2 MiB).
  *       {@code -Dreclaim.memory.hugePages=false}, or another OS, takes them from one shared arena per
  *       allocator instead. A chunk serves one class; its 64-byte header (magic, class,
  *       allocator) is found from any block address by masking the low 16 bits, so blocks carry no header.
@@ -37,7 +38,11 @@
  *       ({@link java.lang.IllegalArgumentException}) without touching memory that may not be mapped.</li>
  *   <li><b>Large blocks</b> (above 8 KiB) are individual 64 KiB-aligned {@code aligned_alloc} calls of the
  *       C library with the same header, freed individually with {@code free}: a large block costs two downcalls
- *       (allocate, free) and up to 64 KiB of address space, but no memory stays behind after it is freed.</li>
+ *       (allocate, free) and up to 64 KiB of address space, but no memory stays behind after it is freed. On
+ *       Linux a large block of 1 MiB or more is instead an anonymous mapping of its own ({@code mmap}, unmapped
+ *       by {@code free}): fresh memory, so {@code allocateZeroed} does not fill it (the kernel zeroes each page
+ *       as it is first touched) and a table of gigabytes is allocated in microseconds, its page faults spread
+ *       over its first writes.</li>
  *   <li><b>Thread caching.</b> Each platform thread has a small cache (a magazine per class, 8 to 256
  *       blocks, at most 64 KiB), found by thread id in a small per-allocator table; allocate and free pop and push it, and only every
  *       few dozen operations move a batch of blocks to or from a lock-free per-class depot with one CAS.
@@ -107,7 +112,8 @@
  * <h2>When not to use it</h2>
  * <ul>
  *   <li>For a few long-lived buffers: use an {@link java.lang.foreign.Arena} directly.</li>
- *   <li>For mostly-large blocks (above 8 KiB): they go to the C library anyway.</li>
+ *   <li>For mostly-large blocks (above 8 KiB): they go to the C library (from 1 MiB on Linux: to {@code mmap})
+ *       anyway.</li>
  *   <li>When blocks must outlive the allocator, or be closed from under running threads:
  *       {@code close()} must come after every other use.</li>
  *   <li>When Java objects would do: on-heap nodes with the garbage collector need no reclamation scheme.</li>

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Huge-page regions: blocks of a big allocator land on transparent huge pages where the system allows it. */
@@ -27,7 +26,7 @@ class SegmentSourceTest {
                 assertEquals(0L, Memory.getLong(blocks[i] + 120), "a fresh segment is zeroed"); // plain: own block
                 Memory.putLong(blocks[i] + 120, i); // plain: own block, touches its page
             }
-            long huge = anonHugeKiBOfMappingHolding(blocks[n / 2]);
+            long huge = Smaps.kib(blocks[n / 2], "AnonHugePages:");
             assertTrue(huge >= 2048, "the mapping holding the blocks has " + huge + " KiB on huge pages; expected"
                     + " at least one 2 MiB page (madvise(MADV_HUGEPAGE) on the allocator's regions)");
             slab.deleteAll(blocks, 0, n);
@@ -43,7 +42,7 @@ class SegmentSourceTest {
             for (long o = 0; o < size; o += 4096) {
                 Memory.putLong(block + o, o); // plain: own block, touches every page
             }
-            long huge = anonHugeKiBOfMappingHolding(block + size / 2);
+            long huge = Smaps.kib(block + size / 2, "AnonHugePages:");
             assertTrue(huge >= 2048, "the large block's mapping has " + huge + " KiB on huge pages");
             slab.free(block);
         }
@@ -53,23 +52,5 @@ class SegmentSourceTest {
         assumeTrue(SegmentSource.hugePages(), "huge-page regions are off on this platform");
         assumeTrue(Files.exists(POLICY) && !Files.readString(POLICY).contains("[never]"),
                 "the system's transparent huge page policy is never");
-    }
-
-    /** AnonHugePages (KiB) of the mapping of this process that holds {@code address}, from /proc/self/smaps. */
-    private static long anonHugeKiBOfMappingHolding(long address) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("/proc/self/smaps"));
-        boolean inside = false;
-        for (String l : lines) {
-            int dash = l.indexOf('-');
-            int space = l.indexOf(' ');
-            if (dash > 0 && space > dash && l.substring(0, dash).matches("[0-9a-f]+")) {
-                long lo = Long.parseUnsignedLong(l.substring(0, dash), 16);
-                long hi = Long.parseUnsignedLong(l.substring(dash + 1, space), 16);
-                inside = Long.compareUnsigned(address, lo) >= 0 && Long.compareUnsigned(address, hi) < 0;
-            } else if (inside && l.startsWith("AnonHugePages:")) {
-                return Long.parseLong(l.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 }

@@ -6,12 +6,16 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
  * {@code ./reclaim bench --scale}: the scale workload family. For each size, peer, key distribution, thread
@@ -27,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --threads} [1,2] and {@code --duration} [3s].
  * A peer id ending in {@code @base} (e.g. {@code openmap-ebr@base}) runs that peer with the classes of the jar
  * named by {@code RECLAIM_SCALE_BASE_JAR} ahead of this one on the class path: the library as it was in an
- * older build, for before/after figures.
+ * older build, for before/after figures. The older jar's harness classes are left out ({@link #baseLibrary}),
+ * so both rows are measured by this build's fork.
  */
 public final class ScaleCommand {
 
@@ -135,7 +140,7 @@ public final class ScaleCommand {
                 throw new IllegalArgumentException("peer " + peer + " needs RECLAIM_SCALE_BASE_JAR=<an older"
                         + " reclaim.jar>");
             }
-            cp = base + java.io.File.pathSeparator + cp;
+            cp = baseLibrary(Path.of(base), result.getParent().getParent()) + java.io.File.pathSeparator + cp;
             forkPeer = peer.substring(0, peer.length() - "@base".length());
         }
         cmd.addAll(List.of("-cp", cp, ScaleFork.class.getName(), result.toString(), forkPeer, Long.toString(size), dist.equals("zipf") ? Double.toString(ZIPF) : "0",
@@ -178,6 +183,31 @@ public final class ScaleCommand {
             p.store(w, String.join(" ", cmd.subList(1, cmd.size())));
         }
         return p;
+    }
+
+    /**
+     * The library of an older runnable jar without its harness ({@code dev/reclaim/bench/}): a copy in the report
+     * directory, made once. The {@code @base} fork then runs this build's harness (same metrics, same timing
+     * code) over the older library classes.
+     */
+    static Path baseLibrary(Path jar, Path dir) throws IOException {
+        Path lib = dir.resolve("base-library-" + jar.getFileName());
+        if (Files.exists(lib) && Files.getLastModifiedTime(lib).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+            return lib;
+        }
+        Path tmp = dir.resolve(lib.getFileName() + ".tmp");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar));
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (e.getName().startsWith("dev/reclaim/bench/")) {
+                    continue;
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+        }
+        return Files.move(tmp, lib, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The first exception line of a failed fork's log (and its first cause), for the report. */

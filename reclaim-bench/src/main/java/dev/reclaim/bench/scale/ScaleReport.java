@@ -31,12 +31,13 @@ final class ScaleReport {
         {"heapPerEntry", "heap B/entry"}, {"allocatorPerEntry", "alloc B/entry"}, {"fillSeconds", "fill s"},
         {"gcCount", "GCs"}, {"gcTotalMs", "GC total ms"}, {"gcMaxPauseMs", "GC max ms"},
         {"heapBytesPerOp", "heap B/op"}, {"liveBlocksAfterClose", "blocks after close"},
+        {"fillP50us", "fill put p50 us"}, {"fillP99us", "fill put p99 us"}, {"fillP999us", "fill put p99.9 us"},
         {"fillP9999us", "fill put p99.99 us"}, {"fillMaxUs", "fill put max us"},
     };
 
     /** Metrics charted against size. */
     private static final String[] CHARTED = {"opsPerSecond", "p999us", "maxus", "rssPerEntry", "gcMaxPauseMs",
-        "fillSeconds", "fillMaxUs"};
+        "fillSeconds", "fillP9999us", "fillMaxUs"};
 
     private ScaleReport() {
     }

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +55,23 @@ class ScaleForkTest {
     }
 
     @Test
+    void theBaseLibraryKeepsAnOlderJarsLibraryButNotItsHarness(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("old.jar");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+            for (String name : new String[] {"dev/reclaim/collections/X.class", "dev/reclaim/bench/scale/Y.class"}) {
+                out.putNextEntry(new ZipEntry(name));
+                out.write(name.getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        Path lib = ScaleCommand.baseLibrary(jar, dir);
+        try (ZipFile z = new ZipFile(lib.toFile())) {
+            assertEquals(List.of("dev/reclaim/collections/X.class"), z.stream().map(ZipEntry::getName).toList());
+        }
+        assertEquals(lib, ScaleCommand.baseLibrary(jar, dir), "made once, then reused");
+    }
+
+    @Test
     void aForkMeasuresASmallMapAndFreesIt(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("r.properties");
         ScaleFork.main(new String[] {out.toString(), "openmap-ebr", "20000", "0.99", "2", "100", "3"});
@@ -63,5 +85,12 @@ class ScaleForkTest {
         assertTrue(Double.parseDouble(p.getProperty("opsPerSecond")) > 0);
         assertTrue(Double.parseDouble(p.getProperty("heapBytesPerOp")) < 1, "LongOpenHashMap ops allocate: "
                 + p.getProperty("heapBytesPerOp"));
+        double last = 0;
+        for (String q : new String[] {"fillP50us", "fillP99us", "fillP999us", "fillP9999us", "fillMaxUs"}) {
+            double v = Double.parseDouble(p.getProperty(q));
+            assertTrue(v > 0 && v >= last, "the fill's put latency percentiles are recorded in order: " + q + " = "
+                    + v + " after " + last);
+            last = v;
+        }
     }
 }
