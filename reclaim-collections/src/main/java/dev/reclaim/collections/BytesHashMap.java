@@ -290,8 +290,8 @@ public final class BytesHashMap extends OffHeapCollection {
     /**
      * Calls {@code action} with read-only views of every entry's key and value bytes. The views are valid only
      * during the call (the memory may be freed afterwards): copy what you keep. Weakly consistent: each key at
-     * most once; keys present and unchanged for the whole call are seen; a key updated meanwhile may be
-     * missed (see the implementation notes). Holds one guard throughout; {@code action} should not call
+     * most once; keys present for the whole call are seen, a key whose value is replaced meanwhile in one of its
+     * versions (see the implementation notes). Holds one guard throughout; {@code action} should not call
      * back into this map.
      *
      * @param action what to do with each (key, value)
