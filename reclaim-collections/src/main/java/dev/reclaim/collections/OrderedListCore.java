@@ -459,7 +459,7 @@ final class OrderedListCore {
             if (fresh == 0) {
                 fresh = newNode(g, tk, value);
             }
-            if (link(pred, c, fresh)) {
+            if (link(pred, c, fresh, true)) {
                 return mode == ADD ? 1 : absent;
             }
             Thread.onSpinWait();
@@ -512,23 +512,7 @@ final class OrderedListCore {
      *         was never published and the caller frees it
      */
     boolean insertNode(Guard g, long start, long node) {
-        long tk = okeyPlain(node); // plain: written by this thread, unpublished
-        for (;;) {
-            long pos = find(g, start, tk, false, false);
-            long pred = pos & ~SLOT_MASK;
-            long c = protectCurr(g, pos); // acquire: pairs with the CAS that linked c (P1)
-            if ((c & MARK) != 0) {
-                continue;
-            }
-            int cmp = c == 0 ? 1 : compare(c, tk, false);
-            if (cmp == 0) {
-                return false;
-            }
-            if (cmp > 0 && link(pred, c, node)) {
-                return true;
-            }
-            Thread.onSpinWait(); // a stale position, or pred.next changed: look again
-        }
+        return linkInOrder(g, start, node, false);
     }
 
     /**
@@ -584,14 +568,17 @@ final class OrderedListCore {
     }
 
     /**
-     * Links {@code fresh} between {@code pred} and {@code c} (pred.next was c, unmarked, when validated).
+     * Links {@code fresh} between {@code pred} and {@code c} (pred.next was c, unmarked, when validated), counting
+     * it in the size if {@code counted} (regular nodes; bucket nodes are not counted).
      *
      * @return false if pred.next changed meanwhile (fresh stays unpublished)
      */
-    private boolean link(long pred, long c, long fresh) {
+    private boolean link(long pred, long c, long fresh, boolean counted) {
         setNextPlain(fresh, c); // plain: published by the CAS below (P1)
         if (casNext(pred, c, fresh)) { // CAS: publishes fresh; pairs with acquire reads of pred.next (P1)
-            size.increment();
+            if (counted) {
+                size.increment();
+            }
             return true;
         }
         return false;
@@ -641,22 +628,31 @@ final class OrderedListCore {
      * {@code start}. Called by exactly one thread per bucket node (the one that claimed it).
      */
     void insertDummy(Guard g, long start, long dummy) {
-        long tk = okeyPlain(dummy); // plain: written by this thread, unpublished
+        linkInOrder(g, start, dummy, true);
+    }
+
+    /**
+     * Links the unpublished {@code node} (okey and meta written by this thread) at its okey's place after
+     * {@code start}: a regular node unless a regular node with its okey is present (then false), a bucket node
+     * always (one claimant per bucket, so its okey is never present). Only regular nodes count in the size.
+     */
+    private boolean linkInOrder(Guard g, long start, long node, boolean dummy) {
+        long tk = okeyPlain(node); // plain: written by this thread, unpublished
         for (;;) {
-            long pos = find(g, start, tk, true, false);
+            long pos = find(g, start, tk, dummy, false);
             long pred = pos & ~SLOT_MASK;
             long c = protectCurr(g, pos); // acquire: pairs with the CAS that linked c (P1)
             if ((c & MARK) != 0) {
                 continue;
             }
-            if (c != 0 && compare(c, tk, true) <= 0) {
-                continue; // stale position (equal is impossible: one claimant per bucket)
+            int cmp = c == 0 ? 1 : compare(c, tk, dummy);
+            if (cmp == 0 && !dummy) {
+                return false;
             }
-            setNextPlain(dummy, c); // plain: published by the CAS below (P1)
-            if (casNext(pred, c, dummy)) { // CAS: publishes the bucket node; pairs with acquire reads of next (P1)
-                return;
+            if (cmp > 0 && link(pred, c, node, !dummy)) {
+                return true;
             }
-            Thread.onSpinWait();
+            Thread.onSpinWait(); // a stale position, or pred.next changed: look again
         }
     }
 
