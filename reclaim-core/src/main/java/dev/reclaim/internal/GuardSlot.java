@@ -31,13 +31,6 @@ abstract class GuardSlotFields extends GuardSlotPadLeft {
      */
     WeakReference<PooledGuard> guardRef;
     /**
-     * The open state, holder id and generation the previous recovery pass saw in this slot: seeing the same
-     * open guard again unhooks it. Plain: racy hints (a wrong one costs one rehook, never safety).
-     */
-    long seenState;
-    long seenHolderId;
-    long seenGeneration;
-    /**
      * The thread that last entered through this slot, written only when it changes (a reference store costs a
      * GC write barrier): diagnostics and recovery's hints only, may be stale for a moment after another thread
      * claims the slot.
@@ -103,6 +96,14 @@ public abstract class GuardSlot extends GuardSlotFields {
 
     /** This slot's index in the table (stable: slots never move, the table only grows). */
     public final int index;
+    /**
+     * The open state, holder id and generation the previous recovery pass saw in this slot: seeing the same
+     * open guard again unhooks it. Plain: racy hints (a wrong one costs one rehook, never safety). Declared
+     * here, not with the fields above, so that they are laid out after the fields every enter and close touch.
+     */
+    long seenState;
+    long seenHolderId;
+    long seenGeneration;
 
     /**
      * Creates a free slot; the table gives it its guard.
