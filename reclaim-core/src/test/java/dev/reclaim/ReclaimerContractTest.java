@@ -530,12 +530,7 @@ class ReclaimerContractTest {
             r.flush();
             assertEquals(0, d.count(1), scheme + ": the dropped guard still protects node 1 until it is found");
             assertEquals(1, r.stats().openGuards());
-            boolean done = false;
-            for (int i = 0; i < 50 && !done; i++) {
-                System.gc();
-                done = r.synchronize(Duration.ofMillis(100));
-            }
-            assertTrue(done, scheme + ": synchronize completes once a GC has collected the dropped guard");
+            assertSynchronizesAfterGc(r, scheme);
             assertEquals(1, d.count(1), "the protection of the dropped guard was released");
             assertEquals(1, d.count(2), "garbage retired by the dropped guard is not lost");
             assertEquals(1, h.messages.size(), h.messages.toString());
@@ -570,12 +565,7 @@ class ReclaimerContractTest {
             try {
                 dropped.await();
                 assertEquals(1, r.stats().openGuards());
-                boolean done = false;
-                for (int i = 0; i < 50 && !done; i++) {
-                    System.gc();
-                    done = r.synchronize(Duration.ofMillis(100));
-                }
-                assertTrue(done, scheme + ": synchronize completes once a GC has collected the dropped guard");
+                assertSynchronizesAfterGc(r, scheme);
                 assertTrue(living.isAlive());
                 assertEquals(1, d.count(1), "garbage retired by the dropped guard is not lost");
                 assertEquals(1, h.messages.size(), h.messages.toString());
@@ -587,6 +577,16 @@ class ReclaimerContractTest {
                 living.join();
             }
         }
+    }
+
+    /** Collects garbage and synchronizes until a dropped guard has been recovered (bounded: 50 rounds). */
+    private static void assertSynchronizesAfterGc(Reclaimer r, Scheme scheme) {
+        boolean done = false;
+        for (int i = 0; i < 50 && !done; i++) {
+            System.gc();
+            done = r.synchronize(Duration.ofMillis(100));
+        }
+        assertTrue(done, scheme + ": synchronize completes once a GC has collected the dropped guard");
     }
 
     /** Enters, retires pointer 1 and drops the guard open (no reference to it survives the call). */
