@@ -530,12 +530,7 @@ class ReclaimerContractTest {
             r.flush();
             assertEquals(0, d.count(1), scheme + ": the dropped guard still protects node 1 until it is found");
             assertEquals(1, r.stats().openGuards());
-            boolean done = false;
-            for (int i = 0; i < 50 && !done; i++) {
-                System.gc();
-                done = r.synchronize(Duration.ofMillis(100));
-            }
-            assertTrue(done, scheme + ": synchronize completes once a GC has collected the dropped guard");
+            assertSynchronizesAfterGc(r, scheme);
             assertEquals(1, d.count(1), "the protection of the dropped guard was released");
             assertEquals(1, d.count(2), "garbage retired by the dropped guard is not lost");
             assertEquals(1, h.messages.size(), h.messages.toString());
@@ -546,6 +541,93 @@ class ReclaimerContractTest {
             assertEquals(1, st.failures());
             try (Guard g = r.enter()) { // every slot is usable again
                 assertTrue(g.isOpen());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void aGuardDroppedOpenByAThreadThatLivesOnIsRecoveredAfterGc(Scheme scheme) throws Exception {
+        Recording h = new Recording();
+        Counting d = new Counting(1, 0);
+        CountDownLatch dropped = new CountDownLatch(1);
+        CountDownLatch end = new CountDownLatch(1);
+        try (Reclaimer r = create(scheme, "drop-live", h, Duration.ofSeconds(10))) {
+            Thread living = Thread.ofPlatform().name("drops-a-guard").start(() -> {
+                dropOpen(r, d);
+                dropped.countDown();
+                try {
+                    end.await(); // stays alive: recovery cannot rely on the thread having ended
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                dropped.await();
+                assertEquals(1, r.stats().openGuards());
+                assertSynchronizesAfterGc(r, scheme);
+                assertTrue(living.isAlive());
+                assertEquals(1, d.count(1), "garbage retired by the dropped guard is not lost");
+                assertEquals(1, h.messages.size(), h.messages.toString());
+                assertTrue(h.messages.get(0).contains("drops-a-guard") && h.messages.get(0).contains("never closed"),
+                        h.messages.get(0));
+                assertEquals(0, r.stats().openGuards());
+            } finally {
+                end.countDown();
+                living.join();
+            }
+        }
+    }
+
+    /** Collects garbage and synchronizes until a dropped guard has been recovered (bounded: 50 rounds). */
+    private static void assertSynchronizesAfterGc(Reclaimer r, Scheme scheme) {
+        boolean done = false;
+        for (int i = 0; i < 50 && !done; i++) {
+            System.gc();
+            done = r.synchronize(Duration.ofMillis(100));
+        }
+        assertTrue(done, scheme + ": synchronize completes once a GC has collected the dropped guard");
+    }
+
+    /** Enters, retires pointer 1 and drops the guard open (no reference to it survives the call). */
+    private static void dropOpen(Reclaimer r, Deleter d) {
+        Guard g = r.enter();
+        g.retire(Counting.ptr(1), d); // never closed
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void aGuardHandedOnOutlivesTheThreadThatEnteredIt(Scheme scheme) throws Exception {
+        Recording h = new Recording();
+        Counting d = new Counting(1, 0);
+        try (Arena arena = Arena.ofShared(); Reclaimer r = create(scheme, "hand-on", h, Duration.ofSeconds(10))) {
+            MemorySegment word = arena.allocate(ValueLayout.JAVA_LONG);
+            word.set(ValueLayout.JAVA_LONG, 0, Counting.ptr(1));
+            AtomicReference<Guard> handed = new AtomicReference<>();
+            Thread entering = Thread.ofPlatform().name("enters-and-ends").start(() -> {
+                Guard g = r.enter();
+                assertEquals(Counting.ptr(1), g.protect(0, word.address()));
+                handed.set(g); // handed on open; this thread ends
+            });
+            entering.join(); // join: the happens-before edge of the hand-over; the entering thread has ended
+            Guard g = handed.get();
+            word.set(ValueLayout.JAVA_LONG, 0, 0L); // unlink node 1, then retire it
+            r.retire(Counting.ptr(1), d);
+            for (int i = 0; i < 5; i++) { // recovery passes and GCs: the guard is held, so none may take it
+                System.gc();
+                assertEquals(1, r.stats().openGuards());
+                assertFalse(r.synchronize(Duration.ofMillis(20)), scheme + ": the handed guard still protects node 1");
+            }
+            assertEquals(0, d.count(1), "node 1 stays protected while the guard is held");
+            assertTrue(g.isOpen());
+            assertEquals(0L, g.protect(1, word.address()), "the guard still works on this thread");
+            g.close();
+            r.synchronize();
+            assertEquals(1, d.count(1));
+            assertTrue(h.messages.isEmpty(), h.messages.toString());
+            assertEquals(0, r.stats().failures());
+            try (Guard again = r.enter()) { // the slot is usable again
+                assertTrue(again.isOpen());
             }
         }
     }

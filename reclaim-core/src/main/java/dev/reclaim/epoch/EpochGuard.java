@@ -46,7 +46,7 @@ final class EpochGuard extends PooledGuard {
     @Override
     public void close() {
         markClosed();
-        table.releaseCounted(slot, this);
+        table.releaseCounted(slot);
     }
 
     @Override

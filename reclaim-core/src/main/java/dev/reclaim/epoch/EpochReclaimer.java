@@ -475,7 +475,7 @@ public final class EpochReclaimer implements Reclaimer {
 
         /** Slow path when slot {@code s} (pinned at an older epoch) blocks an advance from {@code g}. */
         private void onBlocked(Slot s, long v, long g) {
-            if (s.guardCollected()) {
+            if (s.mayBeAbandoned(v)) {
                 recoverIfAbandoned(s);
                 return;
             }
@@ -573,7 +573,7 @@ public final class EpochReclaimer implements Reclaimer {
                     if (closeCompleted()) {
                         return true; // close() ran every deleter
                     }
-                    if (GuardSlot.isOpen(v) && s.guardCollected() && recoverIfAbandoned(s)) {
+                    if (GuardSlot.isOpen(v) && s.mayBeAbandoned(v) && recoverIfAbandoned(s)) {
                         break; // recovery sealed its bag
                     }
                     if (expired(deadline)) {

@@ -17,13 +17,23 @@ abstract class GuardSlotPadLeft {
 abstract class GuardSlotFields extends GuardSlotPadLeft {
     /** {@link GuardSlot#FREE}, {@link GuardSlot#LOCKED} or an open value (odd). Accessed via STATE only. */
     volatile long state;
-    /** The pooled guard while the slot is free, null while it is open. */
-    PooledGuard freeGuard;
-    /** Weak handle on the slot's guard, replaced only when an abandoned guard is recovered (under the lock). */
+    /**
+     * The slot's guard, held strongly whether the slot is free or open, so that enter and close hand it out
+     * and take it back with no reference store (no GC barrier). Null only after a recovery pass unhooked it
+     * from an open slot that looked abandoned (so that its users alone keep it alive and {@link #guardRef}
+     * can tell when none is left), until the next claim hooks it again. Written under the table lock, except
+     * the unhook (a racy null store). Plain.
+     */
+    PooledGuard guard;
+    /**
+     * Weak handle on the slot's guard: replaced only under the table lock (a claim that found the guard
+     * unhooked and collected, a recovery).
+     */
     WeakReference<PooledGuard> guardRef;
     /**
      * The thread that last entered through this slot, written only when it changes (a reference store costs a
-     * GC write barrier): diagnostics only, may be stale for a moment after another thread claims the slot.
+     * GC write barrier): diagnostics and recovery's hints only, may be stale for a moment after another thread
+     * claims the slot.
      */
     Thread holder;
     /**
@@ -53,7 +63,7 @@ abstract class GuardSlotFields extends GuardSlotPadLeft {
 }
 
 /**
- * One guard slot: the state of one open guard, its pooled guard, its holder (diagnostics) and its counters.
+ * One guard slot: the state of one open guard, its permanent guard, its holder and its counters.
  * Every scheme subclasses it with its payload (an epoch bag, a retired list, hazard words, an era reservation)
  * and then pads on the right; padding is by class hierarchy (the JVM lays out superclass fields first), never
  * by trusting the field order within a class.
@@ -86,9 +96,17 @@ public abstract class GuardSlot extends GuardSlotFields {
 
     /** This slot's index in the table (stable: slots never move, the table only grows). */
     public final int index;
+    /**
+     * The open state, holder id and generation the previous recovery pass saw in this slot: seeing the same
+     * open guard again unhooks it. Plain: racy hints (a wrong one costs one rehook, never safety). Declared
+     * here, not with the fields above, so that they are laid out after the fields every enter and close touch.
+     */
+    long seenState;
+    long seenHolderId;
+    long seenGeneration;
 
     /**
-     * Creates a free slot; the table gives it its pooled guard.
+     * Creates a free slot; the table gives it its guard.
      *
      * @param index its index in the table
      */
@@ -180,11 +198,39 @@ public abstract class GuardSlot extends GuardSlotFields {
     }
 
     /**
-     * Whether the guard of this slot was garbage-collected while open (recovery takes such slots over).
+     * One step of abandoned-guard detection on a slot seen open, for slow paths only (a racy hint that
+     * recovery confirms under the table lock). While the slot holds its guard strongly the guard cannot be
+     * collected, so this first unhooks it (drops the slot's strong reference) when its holder thread has
+     * ended, or when the same open guard (state, holder, generation) is seen by a second pass; the guard's
+     * users alone keep it alive then. Once unhooked, answers whether the guard was collected.
+     *
+     * @param state the slot's state as just read (open)
+     * @return whether the unhooked guard was garbage-collected (recovery may take the slot over)
+     */
+    public final boolean mayBeAbandoned(long state) {
+        if (guard != null) { // plain: a racy hint
+            long h = holderId; // plain: a racy hint
+            long gen = generationVolatile();
+            Thread t = holder; // plain: a racy hint
+            boolean ended = t != null && t.threadId() == h && !t.isAlive();
+            if (ended || (state == seenState && h == seenHolderId && gen == seenGeneration)) {
+                guard = null; // plain: the next claim hooks it again (GuardTable.rehook)
+            } else {
+                seenState = state; // plain: racy hints
+                seenHolderId = h;
+                seenGeneration = gen;
+            }
+            return false;
+        }
+        return guardCollected();
+    }
+
+    /**
+     * Whether the slot's guard, as its weak reference names it, was garbage-collected.
      *
      * @return whether the weak reference to the guard was cleared
      */
-    public final boolean guardCollected() {
+    final boolean guardCollected() {
         return guardRef.get() == null;
     }
 

@@ -51,20 +51,32 @@ public abstract class GuardTable<S extends GuardSlot> {
      * volatile CAS is a full two-way fence on every port (x86 lock cmpxchg; AArch64 casal, or ldaxr/stlxr
      * followed by ldar), which is the StoreLoad a reader's later loads need after publishing that it is open;
      * a scheme that reads a global clock right after the claim (epochs: before it; eras: after it) relies on it.
-     * close() (release) clears holderId, puts the guard back into freeGuard and release-stores FREE; a
-     * list-based guard ends the slot's generation (release store) first.
+     * close() (release) clears holderId and release-stores FREE; a list-based guard ends the slot's generation
+     * (release store) first.
      *
      *   FREE --claim CAS--> open --close: release FREE--> FREE
      *   FREE --steal CAS--> LOCKED --release FREE--> FREE
-     *   open (guard unreachable) --recovery CAS under tableLock--> LOCKED --release FREE--> FREE
+     *   open (guard unhooked, then collected) --recovery CAS under tableLock--> LOCKED --release FREE--> FREE
      *
-     * Invariant: while FREE a slot holds its guard strongly (freeGuard); while open only the user does (the
-     * slot keeps a WeakReference). An open slot whose weak reference was cleared is abandoned: nobody can close
-     * it any more, so recovery takes it over. Detecting this needs a GC, so it runs on slow paths only (stats,
-     * synchronize, close, and the scheme's own, e.g. a blocked epoch advance), under tableLock so that two
-     * recoverers cannot race on the same slot; it reports the guard, lets the scheme clear what the guard
-     * published (onRecovered) and hand over the slot's garbage (answerRequest), ends the generation and puts a
-     * fresh guard in the slot.
+     * Guards: one per slot, held strongly by the slot (GuardSlot.guard) whether it is free or open, so enter
+     * and close store no reference (a G1 pre/post write barrier each, and the post barrier's slow path with
+     * its fence once slot and guard sit in different old regions). The slot also keeps a WeakReference to
+     * it. An open guard nobody holds any more is abandoned: nobody can close it, so recovery takes its slot
+     * over. Telling that takes two slow-path passes (stats, synchronize, close, and the scheme's own, e.g. a
+     * blocked epoch advance) and a GC in between:
+     *   1. unhook: a pass that finds a slot open with its guard hooked drops the slot's strong reference
+     *      (guard = null, a racy store) when the holder thread has ended or when the previous pass saw the
+     *      same open guard (state, holder id, generation); only the guard's users keep it alive then. A wrong
+     *      guess costs one rehook, never safety: a claim that finds the guard unhooked hooks it again under
+     *      tableLock (the same object if alive, a new one with a new weak reference if not) before it writes
+     *      its holderId.
+     *   2. recover: under tableLock, a slot read open (volatile), then with a non-zero holderId (plain), then
+     *      a cleared weak reference is abandoned. The holderId proves that the open guard is the one the
+     *      reference names (see recoverIfAbandoned); a cleared reference proves nobody can close it.
+     * Guards are not tied to threads, so a guard handed to another thread, or held by a virtual thread that
+     * unmounts, stays open as long as someone holds it, whatever happened to the thread that entered it.
+     * Recovery reports the guard, lets the scheme clear what the guard published (onRecovered) and hand over
+     * the slot's garbage (answerRequest), ends the generation and puts a fresh guard in the slot.
      *
      * Generation (list-based schemes): the number of guards closed or recovered on the slot, plus repins. It
      * changes whenever the guard that was open ends, which defer()'s grace periods read (SlotTable). Epochs do
@@ -167,8 +179,8 @@ public abstract class GuardTable<S extends GuardSlot> {
     private S build(int index, int tableLength) {
         S s = newSlot(index, tableLength);
         PooledGuard g = newGuard(s);
-        s.freeGuard = g;
         s.guardRef = new WeakReference<>(g);
+        s.guard = g;
         dirty.attach(s);
         // uniform in [1, every]: one maintenance per `every` enters on average, however enters spread over slots
         s.maintenanceCountdown = 1 + ThreadLocalRandom.current().nextInt(every);
@@ -389,9 +401,12 @@ public abstract class GuardTable<S extends GuardSlot> {
             s.setStateRelease(GuardSlot.FREE); // release: undo the claim; pairs with close()'s volatile scan
             throw closedException("enter()");
         }
-        PooledGuard g = s.freeGuard; // plain: published by the releaser's store of FREE, acquired by our CAS
-        s.freeGuard = null;
-        s.holderId = t.threadId(); // plain: what our own self-checks read; see GuardSlot.isHeldBy
+        PooledGuard g = s.guard; // plain: the slot's guard (published by the release of FREE our CAS acquired)
+        if (g == null) {
+            g = rehook(s); // a recovery pass unhooked it
+        }
+        // plain: what the self-checks read (GuardSlot.isHeldBy); after the guard is hooked: recovery needs it so
+        s.holderId = t.threadId();
         if (s.holder != t) {
             s.holder = t; // plain: read racily for diagnostics only; written on change to skip the GC barrier
         }
@@ -400,20 +415,35 @@ public abstract class GuardTable<S extends GuardSlot> {
     }
 
     /**
-     * Releases the slot of a closing guard: answers a pending synchronize() request, puts the guard back and
-     * stores FREE. The caller has already marked the guard closed (and, for a list-based scheme, ended the
-     * slot's generation).
+     * Hooks the slot's guard again after a recovery pass unhooked it (the caller's claim holds the slot): the
+     * same guard if it is still alive, else a new one. Under the table lock, so that a recovery that reads the
+     * claimer's holder id also reads the weak reference this may replace (see recoverIfAbandoned).
+     */
+    private PooledGuard rehook(GuardSlot s) {
+        synchronized (tableLock) {
+            PooledGuard g = s.guardRef.get();
+            if (g == null) {
+                g = newGuard(cast(s));
+                s.guardRef = new WeakReference<>(g);
+            }
+            s.guard = g; // plain: read by later claims after their CAS (published by our release of FREE)
+            return g;
+        }
+    }
+
+    /**
+     * Releases the slot of a closing guard: answers a pending synchronize() request and stores FREE (the slot
+     * keeps its guard: no reference store). The caller has already marked the guard closed (and, for a
+     * list-based scheme, ended the slot's generation).
      *
      * @param s the guard's slot, held by the caller
-     * @param g the guard
      */
     @SuppressWarnings("unchecked")
-    public final void release(GuardSlot s, PooledGuard g) {
+    public final void release(GuardSlot s) {
         if (s.requestOpaque() != 0) { // opaque: a synchronize() waits for this slot's garbage
             answerRequest((S) s);
         }
-        s.holderId = 0;  // plain: published by the release below (the self-checks)
-        s.freeGuard = g; // plain: published by the release below; the next claimer takes it after its CAS
+        s.holderId = 0; // plain: published by the release below (the self-checks, recovery)
         s.setStateRelease(GuardSlot.FREE); // release: pairs with the claimer's CAS and the scanners' volatile reads
     }
 
@@ -423,11 +453,10 @@ public abstract class GuardTable<S extends GuardSlot> {
      * the release when it expired.
      *
      * @param s the guard's slot, held by the caller
-     * @param g the guard
      */
-    public final void releaseCounted(GuardSlot s, PooledGuard g) {
+    public final void releaseCounted(GuardSlot s) {
         boolean due = countDown(s);
-        release(s, g);
+        release(s);
         if (due) {
             maintenanceDue();
         }
@@ -532,7 +561,7 @@ public abstract class GuardTable<S extends GuardSlot> {
                 s.clearDirty();
                 r += s.retiredOpaque();
                 rb += s.retiredBytesOpaque();
-                s.freeGuard = null;
+                s.guard = null;
                 // release: the hand-over above happens-before whoever reads DEAD (synchronize, drains)
                 s.setStateRelease(GuardSlot.DEAD);
             }
@@ -631,19 +660,29 @@ public abstract class GuardTable<S extends GuardSlot> {
     // ---------------------------------------------------------------- abandoned guards
 
     /**
-     * If {@code s} is open and its guard object was garbage-collected, reports it and releases the slot.
+     * If {@code s} is open and its guard object was garbage-collected, reports it and releases the slot. Call
+     * it when {@link GuardSlot#mayBeAbandoned} said so.
+     *
+     * <p>Why the guard read here is the open one: the state is read first (volatile), then the holder id, then
+     * the weak reference, under the table lock. A non-zero holder id was written by the claim of the guard now
+     * open (a close and a recovery clear it before their release, and the claim writes it only after hooking
+     * its guard); a claim that hooks a new guard replaces the weak reference under this lock before it writes
+     * its id, so we read that reference, and a claim that found its guard hooked uses the guard the current
+     * reference names (the reference changes only while its slot is held). A cleared reference then means that
+     * nobody can close the open guard, so the state cannot change under the CAS.
      *
      * @param s the slot
      * @return whether it was recovered
      */
     protected final boolean recoverIfAbandoned(S s) {
         synchronized (tableLock) {
-            if (!s.guardCollected()) { // plain read of guardRef under tableLock: recoveries are serialized
+            long v = s.stateVolatile(); // volatile: pairs with the claim CAS
+            // holderId plain: see above; guardRef plain under tableLock: replaced only under it
+            if (!GuardSlot.isOpen(v) || s.holderId == 0 || !s.guardCollected()) {
                 return false;
             }
-            long v = s.stateVolatile(); // volatile: pairs with the claim CAS
             // CAS: takes the slot over; only an unreachable guard could have changed it
-            if (!GuardSlot.isOpen(v) || !s.casState(v, GuardSlot.LOCKED)) {
+            if (!s.casState(v, GuardSlot.LOCKED)) {
                 return false;
             }
             reclamation.failed("guard entered by " + describeThread(s.holder) + " was never closed (its thread died"
@@ -653,18 +692,22 @@ public abstract class GuardTable<S extends GuardSlot> {
             answerRequest(s);
             PooledGuard g = newGuard(s);
             s.guardRef = new WeakReference<>(g);
-            s.freeGuard = g;
-            s.holderId = 0;
+            s.guard = g; // plain: published by the release below
+            s.holderId = 0; // plain: as in release()
             s.endGenerationRelease();
             s.setStateRelease(GuardSlot.FREE); // release: publishes the new guard; pairs with the claimer's CAS
             return true;
         }
     }
 
-    /** Recovers every abandoned guard now. */
+    /**
+     * Recovers every abandoned guard whose collection a GC has shown, and unhooks the guards of open slots that
+     * look abandoned (their thread ended, or a previous pass saw the same guard open) so that a later GC can.
+     */
     protected final void recoverAbandoned() {
         for (GuardSlot s : slotsAcquire()) {
-            if (GuardSlot.isOpen(s.stateVolatile()) && s.guardCollected()) { // volatile: pairs with the claim CAS
+            long v = s.stateVolatile(); // volatile: pairs with the claim CAS
+            if (GuardSlot.isOpen(v) && s.mayBeAbandoned(v)) {
                 recoverIfAbandoned(cast(s));
             }
         }

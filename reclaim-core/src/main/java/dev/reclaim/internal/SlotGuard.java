@@ -47,7 +47,7 @@ public abstract class SlotGuard extends PooledGuard {
         markClosed();
         onClose();
         slot.endGenerationRelease(); // ends the grace periods that wait for this guard
-        table.release(slot, this);
+        table.release(slot);
     }
 
     @Override

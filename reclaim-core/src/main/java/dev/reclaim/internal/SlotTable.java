@@ -773,7 +773,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
                         }
                     }
                 } else if (GuardSlot.isOpen(v)) {
-                    if (s.guardCollected() && recoverIfAbandoned(s)) {
+                    if (s.mayBeAbandoned(v) && recoverIfAbandoned(s)) {
                         continue;
                     }
                     if (s.requestOpaque() == 0) { // opaque: avoid re-writing a pending request
