@@ -1,5 +1,6 @@
 package dev.reclaim.bench.peer;
 
+import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.bench.suite.AtomicRefStack;
@@ -21,6 +22,24 @@ interface PeerTarget extends AutoCloseable {
     /** Removes a value (pop or poll), or returns {@code empty}. */
     long remove(long empty);
 
+    /**
+     * The reclaimer whose guards {@link #add(Guard, long)} and {@link #remove(Guard, long)} run under, or null for
+     * the on-heap baselines (they have none) and for a target opened without batches.
+     */
+    default Reclaimer reclaimer() {
+        return null;
+    }
+
+    /** Adds a value under the caller's open guard (offer(g, v); a push needs no guard). */
+    default void add(Guard guard, long value) {
+        add(value);
+    }
+
+    /** Removes a value under the caller's open guard (pop(g, e) or poll(g, e)), or returns {@code empty}. */
+    default long remove(Guard guard, long empty) {
+        return remove(empty);
+    }
+
     @Override
     void close();
 
@@ -31,8 +50,10 @@ interface PeerTarget extends AutoCloseable {
      * @param impl     {@code heap} (the on-heap baseline) or a scheme id
      * @param backoff  {@code default} (the structure's own constructor) or a back-off spec for
      *                 {@link BackoffSpec#parse(String)}
+     * @param batches  whether the rounds run batches of pairs under one guard (the structures' guard-taking
+     *                 operations, which an older library build lacks)
      */
-    static PeerTarget open(String workload, String impl, String backoff) {
+    static PeerTarget open(String workload, String impl, String backoff, boolean batches) {
         boolean stack = switch (workload) {
             case "treiber" -> true;
             case "msqueue" -> false;
@@ -51,11 +72,13 @@ interface PeerTarget extends AutoCloseable {
             TreiberStack s = backoff.equals("default") ? new TreiberStack(reclaimer, allocator)
                     : BackoffSpec.stack(reclaimer, allocator, backoff);
             structure = s;
-            return new Closing(s::push, s::pop, structure, reclaimer, allocator);
+            Closing c = new Closing(s::push, s::pop, structure, reclaimer, allocator);
+            return batches ? Batched.stack(c, s) : c;
         }
         MichaelScottQueue q = backoff.equals("default") ? new MichaelScottQueue(reclaimer, allocator)
                 : BackoffSpec.queue(reclaimer, allocator, backoff);
-        return new Closing(q::offer, q::poll, q, reclaimer, allocator);
+        Closing c = new Closing(q::offer, q::poll, q, reclaimer, allocator);
+        return batches ? Batched.queue(c, q) : c;
     }
 
     private static PeerTarget heapStack() {
@@ -97,5 +120,59 @@ interface PeerTarget extends AutoCloseable {
                 allocator.close();
             }
         }
+    }
+
+    /**
+     * A target whose guarded operations are the structure's own {@code pop(Guard, long)} / {@code offer(Guard,
+     * long)} / {@code poll(Guard, long)}. Kept apart from {@link Closing} so that the default path links against an
+     * older library build that lacks them.
+     */
+    record Batched(Closing plain, Reclaimer reclaimer, GuardedAdd guardedAdd, GuardedRemove guardedRemove)
+            implements PeerTarget {
+
+        static Batched stack(Closing plain, TreiberStack s) {
+            return new Batched(plain, s.reclaimer(), (g, v) -> s.push(v), s::pop);
+        }
+
+        static Batched queue(Closing plain, MichaelScottQueue q) {
+            return new Batched(plain, q.reclaimer(), q::offer, q::poll);
+        }
+
+        @Override
+        public void add(long value) {
+            plain.add(value);
+        }
+
+        @Override
+        public long remove(long empty) {
+            return plain.remove(empty);
+        }
+
+        @Override
+        public void add(Guard guard, long value) {
+            guardedAdd.add(guard, value);
+        }
+
+        @Override
+        public long remove(Guard guard, long empty) {
+            return guardedRemove.remove(guard, empty);
+        }
+
+        @Override
+        public void close() {
+            plain.close();
+        }
+    }
+
+    /** {@code offer(g, v)} or a push that ignores the guard. */
+    @FunctionalInterface
+    interface GuardedAdd {
+        void add(Guard guard, long value);
+    }
+
+    /** {@code pop(g, e)} or {@code poll(g, e)}. */
+    @FunctionalInterface
+    interface GuardedRemove {
+        long remove(Guard guard, long empty);
     }
 }
