@@ -32,11 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 abstract class StructureSuite<S extends AutoCloseable> {
 
     /** Steady-state operations before the heap is measured (JIT warm-up). */
-    private static final int WARMUP = 200_000;
+    static final int WARMUP = 200_000;
     /** Operations in each measured window. */
-    private static final int MEASURED = 100_000;
+    static final int MEASURED = 100_000;
     /** Slack for JIT and accounting noise; one boxed value per operation would already be 1.6 MB. */
-    private static final long SLACK_BYTES = 512;
+    static final long SLACK_BYTES = 512;
 
     /** Hands out every reclaimer and allocator of a test and checks them after it. */
     @RegisterExtension
