@@ -10,7 +10,6 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.memory.UseAfterFreeException;
-import dev.reclaim.testing.HeapAllocation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -300,10 +299,7 @@ abstract class ContainerSuite extends StructureSuite<LongContainer> {
                 }
                 return sum;
             };
-            long[] sink = {loop.applyAsLong(WARMUP)};
-            long allocated = HeapAllocation.fewestBytes(() -> sink[0] += loop.applyAsLong(MEASURED));
-            assertTrue(allocated <= SLACK_BYTES, scheme.id() + ": " + allocated + " bytes allocated on the heap by "
-                    + MEASURED + " batched operations (sink " + sink[0] + ")");
+            assertLoopAllocatesNothing(scheme.id() + " batched operations", loop);
         }
     }
 

@@ -32,11 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 abstract class StructureSuite<S extends AutoCloseable> {
 
     /** Steady-state operations before the heap is measured (JIT warm-up). */
-    static final int WARMUP = 200_000;
+    private static final int WARMUP = 200_000;
     /** Operations in each measured window. */
-    static final int MEASURED = 100_000;
+    private static final int MEASURED = 100_000;
     /** Slack for JIT and accounting noise; one boxed value per operation would already be 1.6 MB. */
-    static final long SLACK_BYTES = 512;
+    private static final long SLACK_BYTES = 512;
 
     /** Hands out every reclaimer and allocator of a test and checks them after it. */
     @RegisterExtension
@@ -172,12 +172,19 @@ abstract class StructureSuite<S extends AutoCloseable> {
     @MethodSource("dev.reclaim.collections.Schemes#freeing")
     void steadyStateOperationsAllocateNothingOnTheHeap(Scheme scheme) throws Exception {
         try (S structure = create(check.reclaimer(scheme), check.allocator())) {
-            LongUnaryOperator loop = steadyState(structure);
-            long[] sink = {loop.applyAsLong(WARMUP)};
-            long allocated = HeapAllocation.fewestBytes(() -> sink[0] += loop.applyAsLong(MEASURED));
-            assertTrue(allocated <= SLACK_BYTES, scheme.id() + ": " + allocated + " bytes allocated on the heap by "
-                    + MEASURED + " operations (sink " + sink[0] + ")");
+            assertLoopAllocatesNothing(scheme.id() + " operations", steadyState(structure));
         }
+    }
+
+    /**
+     * Runs {@code loop} (n operations per call) warm, then measured, and fails if the measured run allocated more
+     * than a few hundred bytes on the heap.
+     */
+    static void assertLoopAllocatesNothing(String what, LongUnaryOperator loop) {
+        long[] sink = {loop.applyAsLong(WARMUP)};
+        long allocated = HeapAllocation.fewestBytes(() -> sink[0] += loop.applyAsLong(MEASURED));
+        assertTrue(allocated <= SLACK_BYTES, what + ": " + allocated + " bytes allocated on the heap by " + MEASURED
+                + " operations (sink " + sink[0] + ")");
     }
 
     // ---------------------------------------------------------------- torture

@@ -24,21 +24,15 @@ interface PeerTarget extends AutoCloseable {
 
     /**
      * The reclaimer whose guards {@link #add(Guard, long)} and {@link #remove(Guard, long)} run under, or null for
-     * the on-heap baselines (they have none) and for a target opened without batches.
+     * the on-heap baselines (they have none).
      */
-    default Reclaimer reclaimer() {
-        return null;
-    }
+    Reclaimer reclaimer();
 
-    /** Adds a value under the caller's open guard (offer(g, v); a push needs no guard). */
-    default void add(Guard guard, long value) {
-        add(value);
-    }
+    /** Adds a value under the caller's open guard (offer(g, v); a push needs no guard). Batched targets only. */
+    void add(Guard guard, long value);
 
-    /** Removes a value under the caller's open guard (pop(g, e) or poll(g, e)), or returns {@code empty}. */
-    default long remove(Guard guard, long empty) {
-        return remove(empty);
-    }
+    /** Removes a value under the caller's open guard (pop(g, e) or poll(g, e)). Batched targets only. */
+    long remove(Guard guard, long empty);
 
     @Override
     void close();
@@ -72,18 +66,18 @@ interface PeerTarget extends AutoCloseable {
             TreiberStack s = backoff.equals("default") ? new TreiberStack(reclaimer, allocator)
                     : BackoffSpec.stack(reclaimer, allocator, backoff);
             structure = s;
-            Closing c = new Closing(s::push, s::pop, structure, reclaimer, allocator);
-            return batches ? Batched.stack(c, s) : c;
+            return batches ? Guarded.stack(s, reclaimer, allocator)
+                    : new Closing(s::push, s::pop, null, null, structure, reclaimer, allocator);
         }
         MichaelScottQueue q = backoff.equals("default") ? new MichaelScottQueue(reclaimer, allocator)
                 : BackoffSpec.queue(reclaimer, allocator, backoff);
-        Closing c = new Closing(q::offer, q::poll, q, reclaimer, allocator);
-        return batches ? Batched.queue(c, q) : c;
+        return batches ? Guarded.queue(q, reclaimer, allocator)
+                : new Closing(q::offer, q::poll, null, null, q, reclaimer, allocator);
     }
 
     private static PeerTarget heapStack() {
         AtomicRefStack s = new AtomicRefStack();
-        return new Closing(s::push, s::pop, () -> { }, null, null);
+        return new Closing(s::push, s::pop, null, null, () -> { }, null, null);
     }
 
     private static PeerTarget heapQueue() {
@@ -91,12 +85,44 @@ interface PeerTarget extends AutoCloseable {
         return new Closing(q::offer, empty -> {
             Long v = q.poll();
             return v == null ? empty : v;
-        }, () -> { }, null, null);
+        }, null, null, () -> { }, null, null);
     }
 
-    /** Adapts a structure's two operations and closes it, its reclaimer and its allocator in that order. */
+    /**
+     * The structures' guard-taking operations ({@code pop(Guard, long)}, {@code offer/poll(Guard, long)}), bound
+     * only when a run asks for batches: the default path never links them, so it also runs against an older
+     * library build that lacks them.
+     */
+    final class Guarded {
+        private Guarded() {
+        }
+
+        static Closing stack(TreiberStack s, Reclaimer reclaimer, SlabAllocator allocator) {
+            return new Closing(s::push, s::pop, (g, v) -> s.push(v), s::pop, s, reclaimer, allocator);
+        }
+
+        static Closing queue(MichaelScottQueue q, Reclaimer reclaimer, SlabAllocator allocator) {
+            return new Closing(q::offer, q::poll, q::offer, q::poll, q, reclaimer, allocator);
+        }
+    }
+
+    /**
+     * Adapts a structure's two operations (and, for batched runs, their guard-taking forms; null otherwise) and
+     * closes it, its reclaimer and its allocator in that order.
+     */
     record Closing(java.util.function.LongConsumer adder, java.util.function.LongUnaryOperator remover,
+                   GuardedAdd guardedAdder, GuardedRemove guardedRemover,
                    AutoCloseable structure, Reclaimer reclaimer, SlabAllocator allocator) implements PeerTarget {
+
+        @Override
+        public void add(Guard guard, long value) {
+            guardedAdder.add(guard, value);
+        }
+
+        @Override
+        public long remove(Guard guard, long empty) {
+            return guardedRemover.remove(guard, empty);
+        }
 
         @Override
         public void add(long value) {
@@ -119,48 +145,6 @@ interface PeerTarget extends AutoCloseable {
                 reclaimer.close();
                 allocator.close();
             }
-        }
-    }
-
-    /**
-     * A target whose guarded operations are the structure's own {@code pop(Guard, long)} / {@code offer(Guard,
-     * long)} / {@code poll(Guard, long)}. Kept apart from {@link Closing} so that the default path links against an
-     * older library build that lacks them.
-     */
-    record Batched(Closing plain, Reclaimer reclaimer, GuardedAdd guardedAdd, GuardedRemove guardedRemove)
-            implements PeerTarget {
-
-        static Batched stack(Closing plain, TreiberStack s) {
-            return new Batched(plain, s.reclaimer(), (g, v) -> s.push(v), s::pop);
-        }
-
-        static Batched queue(Closing plain, MichaelScottQueue q) {
-            return new Batched(plain, q.reclaimer(), q::offer, q::poll);
-        }
-
-        @Override
-        public void add(long value) {
-            plain.add(value);
-        }
-
-        @Override
-        public long remove(long empty) {
-            return plain.remove(empty);
-        }
-
-        @Override
-        public void add(Guard guard, long value) {
-            guardedAdd.add(guard, value);
-        }
-
-        @Override
-        public long remove(Guard guard, long empty) {
-            return guardedRemove.remove(guard, empty);
-        }
-
-        @Override
-        public void close() {
-            plain.close();
         }
     }
 
