@@ -92,6 +92,10 @@ public final class MichaelScottQueue extends OffHeapCollection {
      *                 if CAS t.next 0 -> n: CAS tail t -> n (may fail: someone helped); return
      *                 else: leave the inner loop }
      *          close g; back off }.
+     *   offer(guard, v) and poll(guard, empty) run the same attempts (linkAttempt, unlinkHead) under the
+     *   caller's open guard and back off with it open; the guard must be of this queue's reclaimer, or it would
+     *   protect nothing here (checkGuard). A caller's guard may already protect other nodes in slots 0 and 1:
+     *   each attempt protects afresh before it dereferences anything.
      *   Linearization point: the successful CAS of t.next. protect() validates that t was tail after its hazard
      *   was visible, so t was not yet retired then (I2: tail is live) and stays allocated while protected (I4).
      *   next needs no protection: offer never dereferences it, and t.next never changes once non-zero, so the
@@ -106,8 +110,9 @@ public final class MichaelScottQueue extends OffHeapCollection {
      *                                                       been dequeued, so its hazard was published in time
      *   P-4 if next == 0: return empty                      (linearization point of an empty poll: P-2's load)
      *   P-5 t = tail; if t == h: CAS tail t -> next; retry  tail lags behind the first value: help in g, keep I2
-     *   P-6 v = next.value (plain); if CAS head h -> next: retire(h, h.birth); return v  (linearization point)
-     *       else leave the inner loop
+     *   P-6 if CAS head h -> next: retire(h, h.birth); v = next.value (plain); return v (linearization point)
+     *       else leave the inner loop. next is the new dummy: another poll may unlink and retire it at once,
+     *       but slot 1 (or the pin) still protects it until g closes, and its value never changes (M1)
      *   } close g; back off }. peek() is P-1..P-4 followed by reading next.value; isEmpty() is P-1..P-4.
      *   Nothing read in one guard is used in the next: h and next are read afresh (P-1, P-2) after a back-off.
      *   Why P-3 matters under hazard pointers: between P-1 and P-2 other threads may poll h and next, retire both
@@ -168,6 +173,8 @@ public final class MichaelScottQueue extends OffHeapCollection {
     private final long headAddress;
     /** {@code root + TAIL_OFFSET}, cached for the hot paths. */
     private final long tailAddress;
+    /** What unlinkHead returns when another poll moved head first: never a node address (16-byte aligned). */
+    private static final long LOST = 1;
     /** What an offer or poll does after a failed CAS. */
     private final Backoff backoff;
     /** What poll retires nodes with: frees them to the allocator, knows their size without a lookup. */
@@ -243,30 +250,70 @@ public final class MichaelScottQueue extends OffHeapCollection {
             // One link attempt per guard: a thread that lost the CAS of t.next backs off with no guard open.
             try (Guard g = reclaimer.enter()) {
                 if (node == 0L) { // first attempt: allocated inside a guard, so a closed reclaimer leaks nothing
-                    node = allocator.allocate(NODE_SIZE); // may throw: nothing has changed yet
-                    assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
-                            + Long.toHexString(node);
-                    setValuePlain(node, value); // plain: published by the CAS of t.next below (M1)
-                    setNextPlain(node, 0L); // plain: as above
+                    node = newNode(value); // may throw: nothing has changed yet
                 }
-                setBirthPlain(node, g.birthEra()); // plain: as above; this attempt's era (see offer in the notes)
-                for (;;) {
-                    long t = protectTail(g, 0); // acquire + hazard: pairs with the CASes of tail (M2)
-                    long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
-                    if (next != 0) {
-                        casTail(t, next); // CAS (volatile): help a lagging tail; pairs with protect(0) of tail (M2)
-                        continue;
-                    }
-                    // plain: t.seq was written before t was published (M1), and t is protected
-                    setSeqPlain(node, seqPlain(t) + 1); // plain: published by the CAS of t.next below (M1)
-                    if (casNext(t, 0L, node)) { // CAS (volatile): links node; pairs with protect(1) in poll() (M1)
-                        casTail(t, node); // CAS (volatile): may fail if another thread helped; pairs with protect(0)
-                        return;
-                    }
-                    break; // lost t.next to another offer: close the guard, then back off
+                if (linkAttempt(g, node)) {
+                    return;
                 }
             }
             backoffState = backoff.pause(backoffState);
+        }
+    }
+
+    /**
+     * Appends {@code value} at the tail of the queue under the caller's open guard: {@link #offer(long)} without
+     * entering and closing a guard of its own, for a thread that runs a batch of operations under one guard
+     * (see {@link #poll(Guard, long)}). A failed compare-and-set backs off with the guard open. Lock-free;
+     * allocates one node from the allocator and nothing on the Java heap.
+     *
+     * @param guard an open guard of this queue's {@link #reclaimer()}
+     * @param value any value
+     * @throws NullPointerException     if {@code guard} is null
+     * @throws IllegalArgumentException if the guard belongs to another reclaimer
+     * @throws IllegalStateException    if the queue is closed or the guard is closed
+     * @throws dev.reclaim.memory.OffHeapExhaustedException if the allocator's capacity is reached: the value is
+     *                                                      not enqueued and the queue is unchanged
+     */
+    public void offer(Guard guard, long value) {
+        checkOpen("offer(Guard, long)");
+        checkGuard(guard, "offer(Guard, long)");
+        long node = newNode(value); // may throw: nothing has changed yet
+        int backoffState = backoff.start();
+        while (!linkAttempt(guard, node)) {
+            backoffState = backoff.pause(backoffState);
+        }
+    }
+
+    /** A new unlinked node holding {@code value}: private to the caller until linkAttempt's CAS publishes it. */
+    private long newNode(long value) {
+        long node = allocator.allocate(NODE_SIZE);
+        assert (node & (REQUIRED_ALIGNMENT - 1)) == 0 : "allocator returned a misaligned node 0x"
+                + Long.toHexString(node);
+        setValuePlain(node, value); // plain: published by the CAS of t.next in linkAttempt (M1)
+        setNextPlain(node, 0L); // plain: as above
+        return node;
+    }
+
+    /**
+     * One attempt to link {@code node} behind the last node under {@code g}, helping a lagging tail on the way:
+     * whether it was linked (false: another offer linked first; the caller backs off and retries).
+     */
+    private boolean linkAttempt(Guard g, long node) {
+        setBirthPlain(node, g.birthEra()); // plain: published by the CAS of t.next; this attempt's era (see notes)
+        for (;;) {
+            long t = protectTail(g, 0); // acquire + hazard: pairs with the CASes of tail (M2)
+            long next = nextAcquire(t); // acquire: pairs with the CAS of t.next by another offer() (M2)
+            if (next != 0) {
+                casTail(t, next); // CAS (volatile): help a lagging tail; pairs with protect(0) of tail (M2)
+                continue;
+            }
+            // plain: t.seq was written before t was published (M1), and t is protected
+            setSeqPlain(node, seqPlain(t) + 1); // plain: published by the CAS of t.next below (M1)
+            if (casNext(t, 0L, node)) { // CAS (volatile): links node; pairs with protect(1) in poll() (M1)
+                casTail(t, node); // CAS (volatile): may fail if another thread helped; pairs with protect(0)
+                return true;
+            }
+            return false; // lost t.next to another offer
         }
     }
 
@@ -287,30 +334,77 @@ public final class MichaelScottQueue extends OffHeapCollection {
         for (;;) {
             // One attempt per guard: a thread that lost head backs off with no guard open.
             try (Guard g = reclaimer.enter()) {
-                for (;;) {
-                    long h = protectHead(g, 0); // P-1 acquire + hazard: pairs with the CAS of head (M2)
-                    long next = protectNext(g, 1, h); // P-2 acquire + hazard: pairs with CAS t.next (M1)
-                    if (h != headAcquire()) { // P-3 acquire: pairs with the CAS of head; re-validates next's hazard
-                        break; // head moved: another poll won; close the guard, then back off
-                    }
-                    if (next == 0) {
-                        return emptyValue; // P-4
-                    }
-                    long t = tailAcquire(); // P-5 acquire: pairs with the CASes of tail (M2)
-                    if (t == h) {
-                        casTail(t, next); // CAS (volatile): help tail past the dummy before head moves (I2)
-                        continue;
-                    }
-                    long value = valuePlain(next); // P-6 plain: initialised before the CAS that linked next (M1)
-                    if (casHead(h, next)) { // CAS (volatile): linearization point; pairs with protect(0) of head (M2)
-                        long birth = birthPlain(h); // plain: written before h was published (M1); h still protected
-                        g.retire(h, birth, nodeDeleter);
-                        return value;
-                    }
-                    break; // lost head to another poll: close the guard, then back off
+                long n = unlinkHead(g);
+                if (n != LOST) {
+                    return n == 0 ? emptyValue : valuePlain(n); // plain: as in unlinkHead; g protects n (slot 1)
                 }
             }
             backoffState = backoff.pause(backoffState);
+        }
+    }
+
+    /**
+     * Removes and returns the value at the head of the queue under the caller's open guard, or returns
+     * {@code emptyValue} if the queue is empty: {@link #poll(long)} without entering and closing a guard of its
+     * own. A thread that runs many operations in a row can hold one guard over a batch of them:
+     * <pre>{@code
+     * try (Guard g = queue.reclaimer().enter()) {
+     *     for (int i = 0; i < 64; i++) {
+     *         queue.offer(g, i);
+     *         sum += queue.poll(g, -1);
+     *     }
+     * }
+     * }</pre>
+     * While the guard is open the nodes this call retires stay allocated: under EBR an open guard holds back the
+     * reclamation of everything retired since it was entered, by any thread, so keep batches short. A failed
+     * compare-and-set backs off with the guard open. Lock-free; allocates nothing on the Java heap in steady state.
+     *
+     * @param guard      an open guard of this queue's {@link #reclaimer()}
+     * @param emptyValue what to return when the queue is empty
+     * @return the oldest value, or {@code emptyValue}
+     * @throws NullPointerException     if {@code guard} is null
+     * @throws IllegalArgumentException if the guard belongs to another reclaimer
+     * @throws IllegalStateException    if the queue is closed or the guard is closed
+     */
+    public long poll(Guard guard, long emptyValue) {
+        checkOpen("poll(Guard, long)");
+        checkGuard(guard, "poll(Guard, long)");
+        int backoffState = backoff.start();
+        for (;;) {
+            long n = unlinkHead(guard);
+            if (n != LOST) {
+                return n == 0 ? emptyValue : valuePlain(n); // plain: as in unlinkHead; the guard protects n
+            }
+            backoffState = backoff.pause(backoffState);
+        }
+    }
+
+    /**
+     * One attempt to move head past the dummy under {@code g}: returns the node that becomes the new dummy
+     * (its value is the result; it stays protected by {@code g}'s slot 1 until {@code g} closes or protects
+     * again), 0 if the queue was empty, or {@link #LOST} if another poll moved head first.
+     */
+    private long unlinkHead(Guard g) {
+        for (;;) {
+            long h = protectHead(g, 0); // P-1 acquire + hazard: pairs with the CAS of head (M2)
+            long next = protectNext(g, 1, h); // P-2 acquire + hazard: pairs with CAS t.next (M1)
+            if (h != headAcquire()) { // P-3 acquire: pairs with the CAS of head; re-validates next's hazard
+                return LOST; // head moved: another poll won
+            }
+            if (next == 0) {
+                return 0; // P-4
+            }
+            long t = tailAcquire(); // P-5 acquire: pairs with the CASes of tail (M2)
+            if (t == h) {
+                casTail(t, next); // CAS (volatile): help tail past the dummy before head moves (I2)
+                continue;
+            }
+            if (casHead(h, next)) { // CAS (volatile): linearization point; pairs with protect(0) of head (M2)
+                long birth = birthPlain(h); // plain: written before h was published (M1); h still protected
+                g.retire(h, birth, nodeDeleter);
+                return next; // P-6: its value, initialised before the CAS that linked it (M1), is read by the caller
+            }
+            return LOST; // lost head to another poll
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.reclaim.collections;
 
+import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.SlabAllocator;
 import java.lang.invoke.MethodHandles;
@@ -119,6 +120,32 @@ public abstract class OffHeapCollection implements AutoCloseable {
         if (closed) { // volatile: pairs with the CAS in close() (L2)
             throw new IllegalStateException(getClass().getSimpleName() + " is closed; call " + op
                     + " before close(), or create a new " + kind);
+        }
+    }
+
+    /**
+     * Checks a guard a caller passes to an operation that runs under it: it must be open and belong to this
+     * structure's reclaimer (a guard of another reclaimer protects nothing here).
+     *
+     * @param guard the caller's guard
+     * @param op    the operation, for the message, e.g. {@code "pop(Guard, long)"}
+     * @throws NullPointerException     if {@code guard} is null
+     * @throws IllegalArgumentException if the guard belongs to another reclaimer
+     * @throws IllegalStateException    if the guard is closed
+     */
+    final void checkGuard(Guard guard, String op) {
+        if (guard == null) { // not Objects.requireNonNull: its message would be built on every call
+            throw new NullPointerException(op + " needs an open guard of this " + kind + "'s reclaimer; pass"
+                    + " reclaimer().enter(), or call the operation without a guard");
+        }
+        if (guard.reclaimer() != reclaimer) {
+            throw new IllegalArgumentException(op + " got a guard of reclaimer '" + guard.reclaimer().name()
+                    + "', but this " + kind + " retires to reclaimer '" + reclaimer.name() + "'; enter the guard"
+                    + " from " + getClass().getSimpleName() + ".reclaimer()");
+        }
+        if (!guard.isOpen()) {
+            throw new IllegalStateException(op + " got a closed guard; call it inside try (Guard g ="
+                    + " reclaimer().enter()) { ... }");
         }
     }
 

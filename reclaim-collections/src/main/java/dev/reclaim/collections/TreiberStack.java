@@ -53,6 +53,13 @@ import java.util.concurrent.atomic.LongAdder;
  *         .build();
  * }</pre>
  *
+ * <h2>Batches under one guard</h2>
+ * {@link #pop(long)} enters and closes a guard of the stack's reclaimer on every call. {@link #pop(Guard, long)}
+ * runs under a guard the caller holds, so a thread doing many operations in a row pays the guard once per batch.
+ * When two threads fight over the head this matters more than the guard's own cost: the work between one
+ * thread's push and its next pop decides how often the head's cache line moves to the other core (see
+ * docs/performance.md, the Treiber stack).
+ *
  * <h2>Garbage</h2>
  * A popped node is retired to the reclaimer and freed when the scheme allows: see the implementation notes
  * for the bound per scheme.
@@ -83,9 +90,12 @@ public final class TreiberStack extends OffHeapCollection {
      *   current top, whatever h was in between.
      *   Linearization point: the successful CAS.
      *
-     * pop(). enter guard g; loop { h = g.protect(0, &head) (acquire); if h == 0: return empty;
-     *   next = h.next (plain); CAS head h -> next }; v = h.value (plain); g.retire(h, h.birth, nodeDeleter);
-     *   e = g.birthEra(); if e != era hint: era hint = e (opaque); close g.
+     * pop(). loop { enter guard g; h = g.protect(0, &head) (acquire); if h == 0: return empty;
+     *   next = h.next (plain); if CAS head h -> next fails: close g, back off, retry }; g.retire(h, h.birth,
+     *   nodeDeleter); e = g.birthEra(); if e != era hint: era hint = e (opaque); v = h.value (plain: h is
+     *   retired but g still protects it, I3); close g. pop(guard) runs the same attempt (unlinkTop) under the
+     *   caller's open guard, backing off with it open; the guard must be of this stack's reclaimer, or it would
+     *   protect nothing here (checkGuard).
      *
      * Birth eras without a guard in push. IBR needs each node's birth era to be no later than the era of any
      * reader that loads it; any era value read before the publishing CAS qualifies, also one another thread
@@ -144,6 +154,9 @@ public final class TreiberStack extends OffHeapCollection {
      *   M. M. Michael, "Hazard Pointers: Safe Memory Reclamation for Lock-Free Objects", IEEE TPDS 2004
      *   (the stack example). K. Fraser, "Practical lock-freedom", 2004 (epoch-based reclamation).
      */
+
+    /** What {@link #unlinkTop} returns when its CAS lost: never a node address (nodes are 16-byte aligned). */
+    private static final long LOST = 1;
 
     /** Address of the root block; the head pointer is at {@code root + HEAD_OFFSET}. */
     private final long root;
@@ -242,26 +255,77 @@ public final class TreiberStack extends OffHeapCollection {
             // One attempt per guard: a thread that lost the CAS backs off with no guard open, so a pause that
             // ends in Thread.yield() (or a preemption while backing off) never holds back reclamation.
             try (Guard g = reclaimer.enter()) {
-                long h = protectHead(g); // acquire: pairs with the CAS of head in push()/pop() (P1)
-                if (h == 0) {
-                    return emptyValue;
-                }
-                long next = nextPlain(h); // plain: initialised before the CAS that published h (P1); h protected
-                if (casHead(h, next)) { // CAS (volatile): unlinks h; pairs with protect() of later pops (P1)
-                    long value = valuePlain(h); // plain: as for next; h stays allocated until g closes (I3)
-                    g.retire(h, birthPlain(h), nodeDeleter); // plain: as for next
-                    long era = g.birthEra();
-                    if (era != eraHintOpaque()) { // opaque: a value only; written once per era
-                        setEraHintOpaque(era); // opaque: read by push(); any era value is a safe birth
-                    }
-                    if (size != null) {
-                        size.decrement();
-                    }
-                    return value;
+                long h = unlinkTop(g);
+                if (h != LOST) {
+                    return h == 0 ? emptyValue : valuePlain(h); // plain: as in unlinkTop; g still protects h (I3)
                 }
             }
             backoffState = backoff.pause(backoffState);
         }
+    }
+
+    /**
+     * Removes and returns the top value under the caller's open guard, or returns {@code emptyValue} if the stack
+     * is empty: {@link #pop(long)} without entering and closing a guard of its own. A thread that pops (or pushes
+     * and pops) many times in a row can hold one guard over a batch of operations and pay the guard's entry once
+     * per batch instead of once per pop:
+     * <pre>{@code
+     * try (Guard g = stack.reclaimer().enter()) {
+     *     for (int i = 0; i < 64; i++) {
+     *         stack.push(i);
+     *         sum += stack.pop(g, -1);
+     *     }
+     * }
+     * }</pre>
+     * While the guard is open it protects everything it protected before, and the nodes this call removes stay
+     * allocated until it closes: under EBR an open guard holds back the reclamation of everything retired since
+     * it was entered, by any thread, so keep batches short (microseconds, not a blocking call). A failed
+     * compare-and-set backs off with the guard open. Lock-free; allocates nothing on the Java heap in steady
+     * state.
+     *
+     * @param guard      an open guard of this stack's {@link #reclaimer()}
+     * @param emptyValue what to return when the stack is empty
+     * @return the value removed from the top, or {@code emptyValue}
+     * @throws NullPointerException     if {@code guard} is null
+     * @throws IllegalArgumentException if the guard belongs to another reclaimer
+     * @throws IllegalStateException    if the stack is closed or the guard is closed
+     */
+    public long pop(Guard guard, long emptyValue) {
+        checkOpen("pop(Guard, long)");
+        checkGuard(guard, "pop(Guard, long)");
+        int backoffState = backoff.start();
+        for (;;) {
+            long h = unlinkTop(guard);
+            if (h != LOST) {
+                return h == 0 ? emptyValue : valuePlain(h); // plain: as in unlinkTop; the guard protects h (I3)
+            }
+            backoffState = backoff.pause(backoffState);
+        }
+    }
+
+    /**
+     * One attempt to unlink the top node under {@code g}: returns the node, retired and still protected by
+     * {@code g} (its value may be read until {@code g} closes), 0 if the stack was empty, or {@link #LOST} if
+     * another thread changed the head between the read and the CAS.
+     */
+    private long unlinkTop(Guard g) {
+        long h = protectHead(g); // acquire: pairs with the CAS of head in push()/pop() (P1)
+        if (h == 0) {
+            return 0;
+        }
+        long next = nextPlain(h); // plain: initialised before the CAS that published h (P1); h protected
+        if (!casHead(h, next)) { // CAS (volatile): unlinks h; pairs with protect() of later pops (P1)
+            return LOST;
+        }
+        g.retire(h, birthPlain(h), nodeDeleter); // plain: as for next; freed only once g and its peers close
+        long era = g.birthEra();
+        if (era != eraHintOpaque()) { // opaque: a value only; written once per era
+            setEraHintOpaque(era); // opaque: read by push(); any era value is a safe birth
+        }
+        if (size != null) {
+            size.decrement();
+        }
+        return h;
     }
 
     /**

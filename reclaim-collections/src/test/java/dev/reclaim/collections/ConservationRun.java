@@ -3,6 +3,7 @@ package dev.reclaim.collections;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.reclaim.Guard;
 import dev.reclaim.testing.Workers;
 import java.util.Arrays;
 import java.util.Random;
@@ -43,6 +44,16 @@ final class ConservationRun {
      */
     static long run(LongContainer container, int threads, int opsPerThread, int addPercent, long seed,
                     ThreadFactory factory) throws InterruptedException {
+        return run(container, threads, opsPerThread, addPercent, seed, factory, 0);
+    }
+
+    /**
+     * {@link #run(LongContainer, int, int, int, long, ThreadFactory)} with every worker running its operations in
+     * batches of {@code guardEvery} under one guard it holds ({@link LongContainer#addUnder},
+     * {@link LongContainer#removeUnder}); 0 lets every operation enter its own guard.
+     */
+    static long run(LongContainer container, int threads, int opsPerThread, int addPercent, long seed,
+                    ThreadFactory factory, int guardEvery) throws InterruptedException {
         long[][] removed = new long[threads][opsPerThread];
         int[] removedCount = new int[threads];
         int[] addedCount = new int[threads];
@@ -53,17 +64,32 @@ final class ConservationRun {
             Arrays.fill(lastSeq, -1);
             int adds = 0;
             int removes = 0;
+            Guard g = null;
             for (int i = 0; i < opsPerThread; i++) {
+                if (guardEvery > 0 && i % guardEvery == 0) {
+                    if (g != null) {
+                        g.close();
+                    }
+                    g = container.reclaimer().enter();
+                }
                 if (coin.nextInt(100) < addPercent) {
-                    container.add(((long) id << 32) | adds);
+                    long v = ((long) id << 32) | adds;
+                    if (g == null) {
+                        container.add(v);
+                    } else {
+                        container.addUnder(g, v);
+                    }
                     adds++;
                 } else {
-                    long v = container.remove(EMPTY);
+                    long v = g == null ? container.remove(EMPTY) : container.removeUnder(g, EMPTY);
                     if (v != EMPTY) {
                         checkOrder(container, lastSeq, v, "consumer " + id);
                         mine[removes++] = v;
                     }
                 }
+            }
+            if (g != null) {
+                g.close();
             }
             addedCount[id] = adds;
             removedCount[id] = removes;

@@ -1,5 +1,6 @@
 package dev.reclaim.collections;
 
+import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.memory.SlabAllocator;
 import java.util.ArrayDeque;
@@ -67,6 +68,30 @@ abstract class ContainerLincheckSuite extends LincheckSuite {
         }
 
         /**
+         * Adds a value under a guard the operation enters ({@code offer(g, v)}; a push ignores it).
+         *
+         * @param value the value
+         */
+        @Operation
+        public void addUnderGuard(@Param(name = "value") long value) {
+            try (Guard g = container.reclaimer().enter()) {
+                container.addUnder(g, value);
+            }
+        }
+
+        /**
+         * Removes a value under a guard the operation enters ({@code pop(g, e)} or {@code poll(g, e)}).
+         *
+         * @return the value, or {@link #EMPTY}
+         */
+        @Operation
+        public long removeUnderGuard() {
+            try (Guard g = container.reclaimer().enter()) {
+                return container.removeUnder(g, EMPTY);
+            }
+        }
+
+        /**
          * Whether the container is empty.
          *
          * @return whether it is empty
@@ -124,6 +149,24 @@ abstract class ContainerLincheckSuite extends LincheckSuite {
         public long remove() {
             Long v = deque.poll();
             return v == null ? EMPTY : v;
+        }
+
+        /**
+         * The same as {@link #add(long)}: a guard changes nothing in what an operation does.
+         *
+         * @param value the value
+         */
+        public void addUnderGuard(long value) {
+            add(value);
+        }
+
+        /**
+         * The same as {@link #remove()}.
+         *
+         * @return the head value, or {@link #EMPTY}
+         */
+        public long removeUnderGuard() {
+            return remove();
         }
 
         /**

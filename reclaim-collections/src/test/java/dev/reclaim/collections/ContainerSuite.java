@@ -261,6 +261,100 @@ abstract class ContainerSuite extends StructureSuite<LongContainer> {
         runConservation(scheme, 32, 5_000, 50, Thread.ofVirtual().factory());
     }
 
+    // ---------------------------------------------------------------- batches under the caller's guard
+
+    /**
+     * Batches of operations under one guard per thread, under the sanitizer: a node the caller's guard protects is
+     * never freed under it, every value comes out exactly once (and in order per producer for a queue). With the
+     * structure's protect() in the shared attempt replaced by a plain read, this fails under hp (negative control).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.reclaim.collections.Schemes#freeing")
+    void batchesUnderOneGuardConserveValuesAndTouchNoFreedNode(Scheme scheme) throws Exception {
+        SlabAllocator allocator = check.allocator(b -> b.sanitize(true));
+        Reclaimer reclaimer = check.reclaimer(scheme);
+        LongContainer c = create(reclaimer, allocator);
+        ConservationRun.run(c, 4, 40_000, 50, 0xBA7C4L, Thread.ofPlatform().factory(), 16);
+        ConservationRun.run(c, 16, 2_000, 40, 0xBA7C5L, Thread.ofVirtual().factory(), 8);
+        assertClosingFreesEveryBlock(c, reclaimer, allocator);
+    }
+
+    /** The batched hot path allocates nothing either: the caller's guard, the structure's attempts. */
+    @ParameterizedTest
+    @MethodSource("dev.reclaim.collections.Schemes#freeing")
+    void batchesUnderOneGuardAllocateNothingOnTheHeap(Scheme scheme) throws Exception {
+        try (LongContainer c = create(check.reclaimer(scheme), check.allocator())) {
+            for (int i = 0; i < 8; i++) {
+                c.add(i); // the loop never empties the container
+            }
+            LongUnaryOperator loop = n -> {
+                long sum = 0;
+                for (int i = 0; i < n; i += 16) {
+                    try (Guard g = c.reclaimer().enter()) {
+                        for (int j = 0; j < 16; j++) {
+                            c.addUnder(g, j);
+                            sum += c.removeUnder(g, -1);
+                        }
+                    }
+                }
+                return sum;
+            };
+            assertLoopAllocatesNothing(scheme.id() + " batched operations", loop);
+        }
+    }
+
+    /** Guarded operations match an {@link ArrayDeque} when one guard spans a whole run of them. */
+    @ParameterizedTest
+    @MethodSource("dev.reclaim.collections.Schemes#all")
+    void guardedOperationsMatchArrayDequeUnderOneGuard(Scheme scheme) throws Exception {
+        Random random = new Random(0x6a4d);
+        ArrayDeque<Long> model = new ArrayDeque<>();
+        try (LongContainer c = create(check.reclaimer(scheme), allocatorFor(scheme));
+             Guard g = c.reclaimer().enter()) {
+            for (int i = 0; i < 5_000; i++) {
+                if (random.nextInt(2) == 0) {
+                    long v = random.nextLong() & Long.MAX_VALUE;
+                    c.addUnder(g, v);
+                    c.addTo(model, v);
+                } else {
+                    Long expected = model.poll();
+                    assertEquals(expected == null ? EMPTY : expected, c.removeUnder(g, EMPTY), "remove #" + i);
+                }
+            }
+            assertEquals(model.size(), c.size());
+        }
+    }
+
+    /** A guard of another reclaimer would protect nothing here: rejected, as are closed and null guards. */
+    @ParameterizedTest
+    @MethodSource("dev.reclaim.collections.Schemes#all")
+    void guardedOperationsRejectAForeignClosedOrNullGuard(Scheme scheme) throws Exception {
+        try (LongContainer c = create(check.reclaimer(scheme), allocatorFor(scheme))) {
+            c.add(1);
+            Reclaimer other = check.reclaimer(scheme);
+            try (Guard foreign = other.enter()) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> c.removeUnder(foreign, EMPTY));
+                assertTrue(e.getMessage().contains("reclaimer()"), e.getMessage());
+                if (c.addNeedsTheReclaimer()) {
+                    assertThrows(IllegalArgumentException.class, () -> c.addUnder(foreign, 2));
+                }
+            }
+            Guard closed = c.reclaimer().enter();
+            closed.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.removeUnder(closed, EMPTY));
+            assertTrue(e.getMessage().contains("closed guard"), e.getMessage());
+            NullPointerException n = assertThrows(NullPointerException.class, () -> c.removeUnder(null, EMPTY));
+            assertTrue(n.getMessage().contains("enter()"), n.getMessage());
+            if (c.addNeedsTheReclaimer()) {
+                assertThrows(IllegalStateException.class, () -> c.addUnder(closed, 2));
+                assertThrows(NullPointerException.class, () -> c.addUnder(null, 2));
+            }
+            assertEquals(1, c.remove(EMPTY), "rejected calls changed nothing");
+            assertTrue(c.isEmpty());
+        }
+    }
+
     /** Conservation on the fast allocator; every node freed once the container and its reclaimer closed. */
     private void runConservation(Scheme scheme, int threads, int ops, int addPercent, ThreadFactory f)
             throws Exception {

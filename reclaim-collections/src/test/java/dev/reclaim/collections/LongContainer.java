@@ -1,5 +1,7 @@
 package dev.reclaim.collections;
 
+import dev.reclaim.Guard;
+import dev.reclaim.Reclaimer;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -23,10 +25,14 @@ final class LongContainer implements AutoCloseable {
     private final BooleanSupplier isEmpty;
     private final LongSupplier size;
     private final BooleanSupplier isClosed;
+    private final Reclaimer reclaimer;
+    private final GuardedAdd addUnder;
+    private final GuardedRemove removeUnder;
 
     private LongContainer(AutoCloseable structure, boolean fifo, boolean addNeedsTheReclaimer, long rootAddress,
                           LongConsumer add, LongUnaryOperator remove, LongUnaryOperator peek,
-                          BooleanSupplier isEmpty, LongSupplier size, BooleanSupplier isClosed) {
+                          BooleanSupplier isEmpty, LongSupplier size, BooleanSupplier isClosed,
+                          Reclaimer reclaimer, GuardedAdd addUnder, GuardedRemove removeUnder) {
         this.structure = structure;
         this.fifo = fifo;
         this.addNeedsTheReclaimer = addNeedsTheReclaimer;
@@ -37,18 +43,21 @@ final class LongContainer implements AutoCloseable {
         this.isEmpty = isEmpty;
         this.size = size;
         this.isClosed = isClosed;
+        this.reclaimer = reclaimer;
+        this.addUnder = addUnder;
+        this.removeUnder = removeUnder;
     }
 
     /** A {@link TreiberStack}: last in, first out; push needs no guard; no peek. */
     static LongContainer of(TreiberStack s) {
         return new LongContainer(s, false, false, s.rootAddress(), s::push, s::pop, null, s::isEmpty, s::size,
-                s::isClosed);
+                s::isClosed, s.reclaimer(), (g, v) -> s.push(v), s::pop);
     }
 
     /** A {@link MichaelScottQueue}: first in, first out; offer enters a guard (it may help tail); peek. */
     static LongContainer of(MichaelScottQueue q) {
         return new LongContainer(q, true, true, q.rootAddress(), q::offer, q::poll, q::peek, q::isEmpty, q::size,
-                q::isClosed);
+                q::isClosed, q.reclaimer(), q::offer, q::poll);
     }
 
     /** Whether values come out in the order they went in (a queue) rather than reversed (a stack). */
@@ -77,6 +86,33 @@ final class LongContainer implements AutoCloseable {
 
     long remove(long emptyValue) {
         return remove.applyAsLong(emptyValue);
+    }
+
+    /** The structure's reclaimer: what the guards of {@link #addUnder} and {@link #removeUnder} come from. */
+    Reclaimer reclaimer() {
+        return reclaimer;
+    }
+
+    /** Adds under the caller's open guard ({@code offer(g, v)}; a push needs none and ignores it). */
+    void addUnder(Guard g, long value) {
+        addUnder.add(g, value);
+    }
+
+    /** Removes under the caller's open guard ({@code pop(g, e)} or {@code poll(g, e)}). */
+    long removeUnder(Guard g, long emptyValue) {
+        return removeUnder.remove(g, emptyValue);
+    }
+
+    /** An add that runs under a guard the caller holds. */
+    @FunctionalInterface
+    interface GuardedAdd {
+        void add(Guard g, long value);
+    }
+
+    /** A remove that runs under a guard the caller holds. */
+    @FunctionalInterface
+    interface GuardedRemove {
+        long remove(Guard g, long emptyValue);
     }
 
     long peek(long emptyValue) {

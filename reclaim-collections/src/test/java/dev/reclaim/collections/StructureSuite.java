@@ -172,12 +172,19 @@ abstract class StructureSuite<S extends AutoCloseable> {
     @MethodSource("dev.reclaim.collections.Schemes#freeing")
     void steadyStateOperationsAllocateNothingOnTheHeap(Scheme scheme) throws Exception {
         try (S structure = create(check.reclaimer(scheme), check.allocator())) {
-            LongUnaryOperator loop = steadyState(structure);
-            long[] sink = {loop.applyAsLong(WARMUP)};
-            long allocated = HeapAllocation.fewestBytes(() -> sink[0] += loop.applyAsLong(MEASURED));
-            assertTrue(allocated <= SLACK_BYTES, scheme.id() + ": " + allocated + " bytes allocated on the heap by "
-                    + MEASURED + " operations (sink " + sink[0] + ")");
+            assertLoopAllocatesNothing(scheme.id() + " operations", steadyState(structure));
         }
+    }
+
+    /**
+     * Runs {@code loop} (n operations per call) warm, then measured, and fails if the measured run allocated more
+     * than a few hundred bytes on the heap.
+     */
+    static void assertLoopAllocatesNothing(String what, LongUnaryOperator loop) {
+        long[] sink = {loop.applyAsLong(WARMUP)};
+        long allocated = HeapAllocation.fewestBytes(() -> sink[0] += loop.applyAsLong(MEASURED));
+        assertTrue(allocated <= SLACK_BYTES, what + ": " + allocated + " bytes allocated on the heap by " + MEASURED
+                + " operations (sink " + sink[0] + ")");
     }
 
     // ---------------------------------------------------------------- torture

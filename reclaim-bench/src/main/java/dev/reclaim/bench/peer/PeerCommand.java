@@ -1,5 +1,7 @@
 package dev.reclaim.bench.peer;
 
+import dev.reclaim.Guard;
+import dev.reclaim.Reclaimer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +17,9 @@ import java.util.concurrent.CyclicBarrier;
  * {@code reclaim peer treiber|msqueue|pin}: one measurement under the protocol the native peers (crossbeam-epoch,
  * libcds, liburcu) are measured with, so that figures compare across libraries. Each of {@code --threads}
  * threads does {@code ops / threads / 2} pairs of add then remove ({@code push(i); pop()} on a stack,
- * {@code offer(i); poll()} on a queue) and sums what it removed; the threads start at a barrier; one untimed
+ * {@code offer(i); poll()} on a queue) and sums what it removed ({@code --guard-every K}: in batches of K pairs
+ * under one guard the thread holds, through the structures' guard-taking operations); the threads start at a
+ * barrier; one untimed
  * warm-up round, then {@code --rounds} timed rounds; the median round is reported in Mops/s (operations, two
  * per pair). One JVM per measurement: {@code reclaim-bench/scripts/peer-table} runs the whole table.
  *
@@ -54,6 +58,11 @@ public final class PeerCommand implements Callable<Integer> {
             + " MIN:MAX, optionally +count (a stack that counts its size) (default: ${DEFAULT-VALUE})")
     String backoff = "default";
 
+    @Option(names = "--guard-every", paramLabel = "K", description = "pairs per guard: 1 (default) lets every"
+            + " operation enter its own guard; K > 1 runs batches of K pairs under one guard held by the thread"
+            + " (pop(Guard, long), offer/poll(Guard, long)); ignored by heap")
+    int guardEvery = 1;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -80,9 +89,10 @@ public final class PeerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (threads < 1 || rounds < 1 || ops < 2L * threads) {
-            spec.commandLine().getErr().println("reclaim peer: need --threads >= 1, --rounds >= 1 and --ops >= 2 x"
-                    + " threads; got threads=" + threads + ", rounds=" + rounds + ", ops=" + ops);
+        if (threads < 1 || rounds < 1 || ops < 2L * threads || guardEvery < 1) {
+            spec.commandLine().getErr().println("reclaim peer: need --threads >= 1, --rounds >= 1, --guard-every >= 1"
+                    + " and --ops >= 2 x threads; got threads=" + threads + ", rounds=" + rounds + ", ops=" + ops
+                    + ", guard-every=" + guardEvery);
             return CommandLine.ExitCode.USAGE;
         }
         if (workload.equals("pin")) {
@@ -90,7 +100,7 @@ public final class PeerCommand implements Callable<Integer> {
         }
         long pairs = ops / threads / 2;
         double[] mops = new double[rounds];
-        try (PeerTarget target = PeerTarget.open(workload, impl, backoff)) {
+        try (PeerTarget target = PeerTarget.open(workload, impl, backoff, guardEvery > 1)) {
             for (int r = -1; r < rounds; r++) {
                 long nanos = round(target, pairs);
                 if (nanos < 0) {
@@ -113,8 +123,9 @@ public final class PeerCommand implements Callable<Integer> {
         for (double m : mops) {
             line.append(String.format(" %.1f", m));
         }
-        out.printf("peer %s impl=%s threads=%d ops=%d backoff=%s: rounds%s Mops/s, median %.2f%n",
-                workload, impl, threads, 2 * pairs * threads, backoff, line, median);
+        out.printf("peer %s impl=%s threads=%d ops=%d backoff=%s%s: rounds%s Mops/s, median %.2f%n",
+                workload, impl, threads, 2 * pairs * threads, backoff,
+                guardEvery > 1 ? " guard-every=" + guardEvery : "", line, median);
         out.printf("RESULT %s %s %d %.3f%n", workload, impl, threads, median);
         out.flush();
         return 0;
@@ -159,12 +170,25 @@ public final class PeerCommand implements Callable<Integer> {
     /** One round: returns its wall time in ns from the barrier's release to the last worker's end, or -1. */
     private long round(PeerTarget target, long pairs) throws Exception {
         long[] sums = new long[threads];
+        Reclaimer reclaimer = guardEvery > 1 ? target.reclaimer() : null;
         long nanos = timed("peer-", index -> {
             long base = index * pairs;
             long sum = 0;
-            for (long i = 0; i < pairs; i++) {
-                target.add(base + i);
-                sum += target.remove(-1);
+            if (reclaimer == null) {
+                for (long i = 0; i < pairs; i++) {
+                    target.add(base + i);
+                    sum += target.remove(-1);
+                }
+            } else {
+                for (long i = 0; i < pairs; ) {
+                    long end = Math.min(pairs, i + guardEvery);
+                    try (Guard g = reclaimer.enter()) {
+                        for (; i < end; i++) {
+                            target.add(g, base + i);
+                            sum += target.remove(g, -1);
+                        }
+                    }
+                }
             }
             sums[index] = sum;
         });

@@ -1,5 +1,6 @@
 package dev.reclaim.bench.peer;
 
+import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.bench.suite.AtomicRefStack;
@@ -21,6 +22,18 @@ interface PeerTarget extends AutoCloseable {
     /** Removes a value (pop or poll), or returns {@code empty}. */
     long remove(long empty);
 
+    /**
+     * The reclaimer whose guards {@link #add(Guard, long)} and {@link #remove(Guard, long)} run under, or null for
+     * the on-heap baselines (they have none).
+     */
+    Reclaimer reclaimer();
+
+    /** Adds a value under the caller's open guard (offer(g, v); a push needs no guard). Batched targets only. */
+    void add(Guard guard, long value);
+
+    /** Removes a value under the caller's open guard (pop(g, e) or poll(g, e)). Batched targets only. */
+    long remove(Guard guard, long empty);
+
     @Override
     void close();
 
@@ -31,8 +44,10 @@ interface PeerTarget extends AutoCloseable {
      * @param impl     {@code heap} (the on-heap baseline) or a scheme id
      * @param backoff  {@code default} (the structure's own constructor) or a back-off spec for
      *                 {@link BackoffSpec#parse(String)}
+     * @param batches  whether the rounds run batches of pairs under one guard (the structures' guard-taking
+     *                 operations, which an older library build lacks)
      */
-    static PeerTarget open(String workload, String impl, String backoff) {
+    static PeerTarget open(String workload, String impl, String backoff, boolean batches) {
         boolean stack = switch (workload) {
             case "treiber" -> true;
             case "msqueue" -> false;
@@ -51,16 +66,18 @@ interface PeerTarget extends AutoCloseable {
             TreiberStack s = backoff.equals("default") ? new TreiberStack(reclaimer, allocator)
                     : BackoffSpec.stack(reclaimer, allocator, backoff);
             structure = s;
-            return new Closing(s::push, s::pop, structure, reclaimer, allocator);
+            return batches ? Guarded.stack(s, reclaimer, allocator)
+                    : new Closing(s::push, s::pop, null, null, structure, reclaimer, allocator);
         }
         MichaelScottQueue q = backoff.equals("default") ? new MichaelScottQueue(reclaimer, allocator)
                 : BackoffSpec.queue(reclaimer, allocator, backoff);
-        return new Closing(q::offer, q::poll, q, reclaimer, allocator);
+        return batches ? Guarded.queue(q, reclaimer, allocator)
+                : new Closing(q::offer, q::poll, null, null, q, reclaimer, allocator);
     }
 
     private static PeerTarget heapStack() {
         AtomicRefStack s = new AtomicRefStack();
-        return new Closing(s::push, s::pop, () -> { }, null, null);
+        return new Closing(s::push, s::pop, null, null, () -> { }, null, null);
     }
 
     private static PeerTarget heapQueue() {
@@ -68,12 +85,44 @@ interface PeerTarget extends AutoCloseable {
         return new Closing(q::offer, empty -> {
             Long v = q.poll();
             return v == null ? empty : v;
-        }, () -> { }, null, null);
+        }, null, null, () -> { }, null, null);
     }
 
-    /** Adapts a structure's two operations and closes it, its reclaimer and its allocator in that order. */
+    /**
+     * The structures' guard-taking operations ({@code pop(Guard, long)}, {@code offer/poll(Guard, long)}), bound
+     * only when a run asks for batches: the default path never links them, so it also runs against an older
+     * library build that lacks them.
+     */
+    final class Guarded {
+        private Guarded() {
+        }
+
+        static Closing stack(TreiberStack s, Reclaimer reclaimer, SlabAllocator allocator) {
+            return new Closing(s::push, s::pop, (g, v) -> s.push(v), s::pop, s, reclaimer, allocator);
+        }
+
+        static Closing queue(MichaelScottQueue q, Reclaimer reclaimer, SlabAllocator allocator) {
+            return new Closing(q::offer, q::poll, q::offer, q::poll, q, reclaimer, allocator);
+        }
+    }
+
+    /**
+     * Adapts a structure's two operations (and, for batched runs, their guard-taking forms; null otherwise) and
+     * closes it, its reclaimer and its allocator in that order.
+     */
     record Closing(java.util.function.LongConsumer adder, java.util.function.LongUnaryOperator remover,
+                   GuardedAdd guardedAdder, GuardedRemove guardedRemover,
                    AutoCloseable structure, Reclaimer reclaimer, SlabAllocator allocator) implements PeerTarget {
+
+        @Override
+        public void add(Guard guard, long value) {
+            guardedAdder.add(guard, value);
+        }
+
+        @Override
+        public long remove(Guard guard, long empty) {
+            return guardedRemover.remove(guard, empty);
+        }
 
         @Override
         public void add(long value) {
@@ -97,5 +146,17 @@ interface PeerTarget extends AutoCloseable {
                 allocator.close();
             }
         }
+    }
+
+    /** {@code offer(g, v)} or a push that ignores the guard. */
+    @FunctionalInterface
+    interface GuardedAdd {
+        void add(Guard guard, long value);
+    }
+
+    /** {@code pop(g, e)} or {@code poll(g, e)}. */
+    @FunctionalInterface
+    interface GuardedRemove {
+        long remove(Guard guard, long empty);
     }
 }

@@ -35,8 +35,18 @@ class PeerCommandTest {
         assertTrue(out.contains("RESULT " + workload + " " + impl + " 2 "), out);
     }
 
+    /** Batches of pairs under one guard per thread: the guard-taking operations conserve the values too. */
+    @ParameterizedTest
+    @CsvSource({"treiber,ebr", "treiber,hp", "treiber,robust", "msqueue,ebr", "msqueue,hp", "treiber,heap"})
+    void batchesUnderOneGuardConserveTheValues(String workload, String impl) {
+        String out = run(0, "peer", workload, "--impl", impl, "--threads", "2", "--ops", "40000", "--rounds", "1",
+                "--guard-every", "16");
+        assertTrue(out.contains("RESULT " + workload + " " + impl + " 2 "), out);
+    }
+
     @Test
     void badOptionsAreUsageErrors() {
+        assertTrue(run(2, "peer", "treiber", "--guard-every", "0").contains("--guard-every >= 1"));
         assertTrue(run(2, "peer", "nosuchworkload").contains("treiber or msqueue"));
         assertTrue(run(2, "peer", "treiber", "--backoff", "fast").contains("MIN:MAX"));
         assertTrue(run(2, "peer", "treiber", "--threads", "0").contains("--threads >= 1"));
