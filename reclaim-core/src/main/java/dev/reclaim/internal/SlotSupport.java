@@ -14,23 +14,23 @@ public final class SlotSupport {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     /**
-     * The home index of a key (a thread id) in a power-of-two table: the top bits of a Fibonacci hash, so that
-     * ids handed out one after another (a pool's threads, started together) land in different slots; n
-     * consecutive ids never share a slot of a table of 2n or more (the three-distance theorem). The low bits of
-     * the product would not do: for a 16-slot table, ids five apart land within a slot of each other.
+     * The home index of a thread id in a power-of-two table: the id's low bits. Thread ids are handed out in
+     * sequence, so threads started together (a pool's workers, a burst of virtual threads) get consecutive ids
+     * and land in different slots: n consecutive ids never share a slot of a table of n or more. A hash would
+     * only add cost on the claim path, and the low bits of {@link #spread} repeat about every 5 ids in a
+     * 16-slot table (two of 8 consecutive ids on one slot for nearly every start).
      *
-     * @param key  the key, e.g. {@link Thread#threadId()}
-     * @param mask {@code table.length - 1}, the length a power of two
+     * @param threadId {@link Thread#threadId()}
+     * @param mask     {@code table.length - 1}, the length a power of two
      * @return an index in {@code [0, mask]}
      */
-    public static int home(long key, int mask) {
-        // the top log2(mask + 1) bits of the product; a mask of 0 shifts by 64 (Java: by 0), masked to 0 below
-        return (int) ((key * GOLDEN) >>> (Integer.numberOfLeadingZeros(mask) + 32)) & mask;
+    public static int home(long threadId, int mask) {
+        return (int) threadId & mask;
     }
 
     /**
-     * A well-mixed int of a key, for what needs more than a home index (a probe stride, a hash of keys that are
-     * not handed out in sequence). Use {@link #home} for the start of a probe of thread ids.
+     * A well-mixed int of a key (a Fibonacci hash), for what needs more than a home index: a probe stride, a hash
+     * of keys that are not handed out in sequence. Use {@link #home} for the start of a probe of thread ids.
      *
      * @param key the key
      * @return a well-mixed int
