@@ -473,7 +473,7 @@ public sealed class ArcSwap<T> implements AutoCloseable permits ArcSwapOption {
             cursor = DebtPool.cursorIndex(CpuHint.cpu()); // this CPU's warm slot, not the virtual thread's own
             start = DebtPool.cursorPlain(cursor);
         } else {
-            start = SlotSupport.spread(me.threadId());
+            start = SlotSupport.home(me.threadId(), mask);
         }
         long stamp = x.stampPlain(); // x's name in a debt word: given before the swap published x
         int n = Math.min(DebtPool.PROBE, t.length);

@@ -90,7 +90,7 @@ final class DebtLane {
      */
     static DebtGuard freeSlot(Thread me) {
         long id = me.threadId();
-        DebtLane l = BY_HASH[SlotSupport.spread(id) & (BY_HASH.length - 1)]; // plain: a hint, checked by the id
+        DebtLane l = BY_HASH[SlotSupport.home(id, BY_HASH.length - 1)]; // plain: a hint, checked by the id
         if (l != null && l.ownerId == id) { // ids are never reused: a hit is our own lane (never a virtual thread's)
             DebtGuard s = l.first;
             if (s.debtAcquire() == null) { // acquire: pairs with the closer's release; its guard writes precede ours
@@ -253,7 +253,7 @@ final class DebtLane {
 
     /** Takes this lane's hash entry if it is empty or its owner ended (under LOCK). */
     private void hash() {
-        int i = SlotSupport.spread(ownerId) & (BY_HASH.length - 1);
+        int i = SlotSupport.home(ownerId, BY_HASH.length - 1);
         DebtLane cur = BY_HASH[i];
         Thread t = cur == null ? null : cur.owner.get();
         if (cur == null || cur == this || t == null || !t.isAlive()) {

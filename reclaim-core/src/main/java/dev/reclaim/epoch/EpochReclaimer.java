@@ -14,6 +14,7 @@ import dev.reclaim.internal.SlotSupport;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Epoch-based reclamation (EBR): readers pin the global epoch while inside a {@link Guard}; garbage retired
@@ -112,6 +113,15 @@ public final class EpochReclaimer implements Reclaimer {
      * Garbage bound: while a guard stalls, unbounded (the epoch cannot advance). Otherwise at most about
      * active slots x bagCapacity unsealed entries, plus two epochs' worth of sealed bags (idle slots' partial
      * bags are swept within two maintenance runs).
+     *
+     * Oversubscription: with more runnable threads than cores, a thread preempted inside its guard holds the
+     * epoch for the rest of the scheduler's time slice (milliseconds) while the running threads retire: at 8
+     * threads on 2 cores, a Treiber stack with a guard per pop held ~2 million nodes pending and the epoch
+     * moved ~5x less often than at 2 threads. A retirer whose seals find the epoch stalled by another slot
+     * 4 times in a row (256 retires) calls Thread.yield(), which hands its core to a runnable thread, most
+     * often the preempted blocker (a virtual thread hands its carrier to a runnable virtual thread). A
+     * stall by a running guard (another core) or by the retirer's own old pin yields nothing: the former
+     * moves within a few seals, the latter does not count.
      *
      * Advance scan: resumable. A blocked attempt stores (epoch, blocking index) with a release
      * (GarbageState.advanceCursor); the next attempt at the same epoch (read after its acquire of the cursor)
@@ -251,6 +261,11 @@ public final class EpochReclaimer implements Reclaimer {
         return Scheme.EBR;
     }
 
+    /** How many times retirers yielded because their seals found the epoch stalled (package-private, for tests). */
+    long stallYields() {
+        return table.stallYields.sum();
+    }
+
     @Override
     public String name() {
         return table.name();
@@ -271,6 +286,8 @@ public final class EpochReclaimer implements Reclaimer {
 
     /** The guard-slot skeleton with EBR's pins, bags and advance; configured once, from the builder. */
     static final class Table extends GuardTable<Slot> {
+        /** Seals in a row without an advance (bags of 64: 256 retires) after which a retirer yields. */
+        static final int STALLED_SEALS_BEFORE_YIELD = 4;
         private final int bagCapacity;
         private final int advanceEvery;
         /** The global epoch, padded against the fields above (read by every enter). */
@@ -279,6 +296,8 @@ public final class EpochReclaimer implements Reclaimer {
         private final GarbageState garbage = new GarbageState();
         /** Start time (System.nanoTime) of epoch e at index e & 3; written by the advancer after its CAS. */
         private final AtomicLongArray epochStart = new AtomicLongArray(4);
+        /** Yields of retirers whose seals found the epoch stalled (yieldIfStalled); read by tests. */
+        final LongAdder stallYields = new LongAdder();
 
         Table(Reclaimer owner, Builder b) {
             super(owner, b, "ebr", INSTANCES);
@@ -329,11 +348,39 @@ public final class EpochReclaimer implements Reclaimer {
             Bag fresh = garbage.takeEmptyBag(bagCapacity);
             s.bag = fresh;
             if (full != null) {
-                full.sealEpoch = epochVolatile(); // volatile: read after the retires (see notes)
+                long sealed = epochVolatile(); // volatile: read after the retires (see notes)
+                full.sealEpoch = sealed;
                 garbage.pushSealed(full, full);
                 maintain();
+                yieldIfStalled(s, sealed);
             }
             return fresh;
+        }
+
+        /**
+         * Oversubscription: gives the CPU away after {@link #STALLED_SEALS_BEFORE_YIELD} seals in a row on slot
+         * {@code s} that did not see the epoch move while the slot itself is pinned at the current epoch, so
+         * that another slot blocks the advance. With more runnable threads than cores the blocker is usually
+         * a thread preempted inside its guard: it holds the epoch until the scheduler runs it again (a time
+         * slice), while the running threads fill bags it keeps alive. Yielding lets the scheduler run it
+         * sooner. A slot pinned at an older epoch is itself a blocker and never yields (a long guard that
+         * retires a lot). See the implementation notes, "Oversubscription".
+         *
+         * @param s      the retiring slot, owned by the caller (pinned)
+         * @param sealed the epoch the seal read before maintain()
+         */
+        private void yieldIfStalled(Slot s, long sealed) {
+            long g = epochVolatile(); // volatile: did maintain() (ours or a concurrent one) advance?
+            // opaque: our own pin (written by our claim CAS or repin), no ordering needed
+            if (g != sealed || Slot.epochOf(s.stateOpaque()) != g) {
+                s.stalledSeals = 0; // plain: the owner's field
+                return;
+            }
+            if (++s.stalledSeals >= STALLED_SEALS_BEFORE_YIELD) { // plain: the owner's field
+                s.stalledSeals = 0;
+                stallYields.increment();
+                Thread.yield();
+            }
         }
 
         /** Seals the bag of a slot the caller owns (pinned by it, or LOCKED by it), if non-empty. */

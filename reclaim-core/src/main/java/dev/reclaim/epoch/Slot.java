@@ -8,6 +8,8 @@ abstract class SlotFields extends GuardSlot {
     Bag bag;
     /** The pin (state) a slow-guard JFR event was last emitted for (once per pin). Plain: scanners only. */
     long slowReportedPin;
+    /** Seals in a row that found the epoch stalled by another slot (the owner's; see yieldIfStalled). */
+    int stalledSeals;
 
     SlotFields(int index) {
         super(index);

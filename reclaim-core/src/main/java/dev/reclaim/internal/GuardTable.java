@@ -42,7 +42,7 @@ public abstract class GuardTable<S extends GuardSlot> {
      * strands nothing because the slot's garbage is the slot's, not the thread's.
      *
      * State: FREE (0), LOCKED (2: a stealer holds it: flush, synchronize, close, recovery) or open (odd: the
-     * scheme's open value, an epoch pin or OPEN). claim() starts at a Fibonacci hash of the thread id and
+     * scheme's open value, an epoch pin or OPEN). claim() starts at the thread id's home (SlotSupport.home) and
      * CASes FREE -> open: one volatile CAS takes exclusive ownership of the slot (its guard, garbage and
      * counters) and publishes that the guard is open. FREE is the constant 0, so the home slot is claimed by a
      * CAS with no read before it; other slots are pre-read (opaque) so that busy ones are skipped. The fast
@@ -350,7 +350,7 @@ public abstract class GuardTable<S extends GuardSlot> {
         Thread t = Thread.currentThread();
         GuardSlot[] table = first;
         int mask = table.length - 1;
-        int start = SlotSupport.spread(t.threadId()) & mask;
+        int start = SlotSupport.home(t.threadId(), mask);
         GuardSlot home = table[start];
         if (home.casState(GuardSlot.FREE, open)) { // CAS: claims and publishes (home slot: usually free, no pre-read)
             return claimed(home, t);
@@ -376,7 +376,7 @@ public abstract class GuardTable<S extends GuardSlot> {
             // hash, the second from a random point. A table grows at a load of about 90% (0.9^64 ~ 0.1%).
             int probes = Math.min(table.length, PROBE_LIMIT);
             long id = t.threadId();
-            int start = SlotSupport.spread(id);
+            int start = SlotSupport.home(id, mask);
             int step = SlotSupport.spread(~id) | 1;
             for (int round = 0; round < 2; round++) {
                 for (int i = 0; i < probes; i++) {

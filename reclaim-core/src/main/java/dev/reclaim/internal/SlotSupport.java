@@ -11,15 +11,32 @@ public final class SlotSupport {
     private SlotSupport() {
     }
 
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
     /**
-     * The start index of a thread's probe: a Fibonacci hash of its id, so that consecutive ids spread over the
-     * table. Mask the result with {@code table.length - 1}.
+     * The home index of a thread id in a power-of-two table: the id's low bits. Thread ids are handed out in
+     * sequence, so threads started together (a pool's workers, a burst of virtual threads) get consecutive ids
+     * and land in different slots: n consecutive ids never share a slot of a table of n or more. A hash would
+     * only add cost on the claim path, and the low bits of {@link #spread} repeat about every 5 ids in a
+     * 16-slot table (two of 8 consecutive ids on one slot for nearly every start).
      *
      * @param threadId {@link Thread#threadId()}
+     * @param mask     {@code table.length - 1}, the length a power of two
+     * @return an index in {@code [0, mask]}
+     */
+    public static int home(long threadId, int mask) {
+        return (int) threadId & mask;
+    }
+
+    /**
+     * A well-mixed int of a key (a Fibonacci hash), for what needs more than a home index: a probe stride, a hash
+     * of keys that are not handed out in sequence. Use {@link #home} for the start of a probe of thread ids.
+     *
+     * @param key the key
      * @return a well-mixed int
      */
-    public static int spread(long threadId) {
-        return (int) ((threadId * 0x9E3779B97F4A7C15L) >>> 32);
+    public static int spread(long key) {
+        return (int) ((key * GOLDEN) >>> 32);
     }
 
     /**
