@@ -4,6 +4,7 @@ import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
 import dev.reclaim.collections.Backoff;
 import dev.reclaim.collections.TreiberStack;
+import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -15,6 +16,9 @@ import java.lang.management.ThreadMXBean;
  * loaded machine (a core shared with another hardware thread still slows every figure alike).
  * <ul>
  *   <li>{@code pair}: {@code push(i); pop()} on a {@code TreiberStack} without back-off.</li>
+ *   <li>{@code batched}: the same pairs in batches of 64 under one guard ({@code pop(Guard, long)}).</li>
+ *   <li>{@code cas2}: the floor of a pair: one preallocated off-heap node pushed and popped with the stack's two
+ *       CASes and loads, no allocation, no guard, no retire.</li>
  *   <li>{@code pin}: {@code try (Guard g = r.enter()) {}}.</li>
  *   <li>{@code allocbatch}: 64 {@code allocate(32)} then one {@code deleteAll} of them (what a reclaimer's
  *       batch free costs per block, plus the allocation).</li>
@@ -56,12 +60,14 @@ public class PairCost {
                 }
             };
             long block = al.allocate(32);
-            for (String part : new String[] {"pair", "pin", "allocbatch", "retire", "sizeof"}) {
+            for (String part : new String[] {"pair", "batched", "cas2", "pin", "allocbatch", "retire", "sizeof"}) {
                 double best = Double.MAX_VALUE;
                 for (int rep = 0; rep < reps; rep++) {
                     long t0 = mx.getCurrentThreadCpuTime();
                     switch (part) {
                         case "pair" -> pair(st, n);
+                        case "batched" -> batched(st, r, n);
+                        case "cas2" -> cas2(al, block, n);
                         case "pin" -> pin(r, n);
                         case "allocbatch" -> allocBatch(al, n);
                         case "retire" -> retire(r, n, noop, 16, 16);
@@ -87,6 +93,36 @@ public class PairCost {
             st.push(i);
             s += st.pop(-1);
         }
+        sink += s;
+    }
+
+    static void batched(TreiberStack st, Reclaimer r, long n) {
+        long s = 0;
+        for (long i = 0; i < n; ) {
+            try (Guard g = r.enter()) {
+                for (long end = Math.min(n, i + 64); i < end; i++) {
+                    st.push(i);
+                    s += st.pop(g, -1);
+                }
+            }
+        }
+        sink += s;
+    }
+
+    /** Push and pop of {@code node} on a head word of their own: the stack's loads and CASes, nothing else. */
+    static void cas2(SlabAllocator al, long node, long n) {
+        long head = al.allocateZeroed(64);
+        long s = 0;
+        for (long i = 0; i < n; i++) {
+            Memory.putLong(node + 8, i); // plain: published by the CAS below
+            long h = Memory.getLongOpaque(head); // opaque: as TreiberStack.push
+            Memory.putLong(node, h); // plain: published by the CAS below
+            Memory.compareAndExchangeLong(head, h, node); // CAS: single-threaded here, always succeeds
+            long t = Memory.getLongAcquire(head); // acquire: as TreiberStack.pop's protect
+            Memory.compareAndExchangeLong(head, t, Memory.getLong(t)); // CAS; plain read of next: our own write
+            s += Memory.getLong(t + 8); // plain: our own write
+        }
+        al.free(head);
         sink += s;
     }
 
