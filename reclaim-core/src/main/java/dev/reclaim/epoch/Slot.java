@@ -10,6 +10,16 @@ abstract class SlotFields extends GuardSlot {
     long slowReportedPin;
     /** Seals in a row that found the epoch stalled by another slot (the owner's; see yieldIfStalled). */
     int stalledSeals;
+    /**
+     * The oldest of the bags this slot sealed and still keeps (linked through {@link Bag#next}, oldest first,
+     * seal epochs non-decreasing); null when none. Owner only (the pinning guard, or a thread holding the slot
+     * LOCKED), like {@link #bag}: see EpochReclaimer's notes, "Garbage".
+     */
+    Bag sealedHead;
+    /** The newest bag of the {@link #sealedHead} chain; null when the chain is empty. Owner only. */
+    Bag sealedTail;
+    /** An empty bag this slot reclaimed, kept for its next seal (its arrays are in this slot's caches). Owner only. */
+    Bag spare;
 
     SlotFields(int index) {
         super(index);
