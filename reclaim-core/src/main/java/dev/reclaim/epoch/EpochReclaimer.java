@@ -367,14 +367,22 @@ public final class EpochReclaimer implements Reclaimer {
             }
             s.bag = fresh;
             if (full != null) {
-                long sealed = epochVolatile(); // volatile: read after the retires (see notes)
-                full.sealEpoch = sealed;
-                keepSealed(s, full);
-                maintain();
-                collectKept(s);
-                yieldIfStalled(s, sealed);
+                sealFull(s, full);
             }
             return fresh;
+        }
+
+        /**
+         * Seals the full bag the owner of {@code s} just replaced, keeps it, runs maintenance and the slot's
+         * ready kept bags, and yields if another slot stalls the epoch. Out of line: once per bag.
+         */
+        private void sealFull(Slot s, Bag full) {
+            long sealed = epochVolatile(); // volatile: read after the retires (see notes)
+            full.sealEpoch = sealed;
+            keepSealed(s, full);
+            maintain();
+            collectKept(s);
+            yieldIfStalled(s, sealed);
         }
 
         /** Appends a bag the owner of {@code s} just sealed to the slot's chain of kept bags (newest last). */
