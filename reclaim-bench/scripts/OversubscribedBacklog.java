@@ -2,6 +2,7 @@ import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.ReclaimerStats;
 import dev.reclaim.Scheme;
+import dev.reclaim.collections.MichaelScottQueue;
 import dev.reclaim.collections.TreiberStack;
 import dev.reclaim.memory.SlabAllocator;
 
@@ -9,15 +10,17 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What a scheme's garbage does when threads outnumber cores: the peer protocol's Treiber pairs ({@code push(i);
- * pop()}, 20M operations per round, a guard per pop, or batches of K pairs under one guard) with a sampler that
+ * What a scheme's garbage does when threads outnumber cores: the peer protocol's pairs ({@code push(i); pop()} on
+ * a Treiber stack, or {@code offer(i); poll()} on a Michael-Scott queue; 20M operations per round, a guard per
+ * removal, or batches of K pairs under one guard) with a sampler that
  * reads {@code stats().pending()} every millisecond. Prints, per round: Mops/s, how often the epoch (or era)
  * advanced, the largest pending count sampled and the slab memory reserved at the end. Run it with more threads
  * than cores (8 on 2) to see a preempted guard holder's effect, and with as many to compare.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp reclaim-bench/target/reclaim.jar \
- *     reclaim-bench/scripts/OversubscribedBacklog.java SCHEME THREADS [PAIRS_PER_GUARD=1] [ROUNDS=4]
+ *     reclaim-bench/scripts/OversubscribedBacklog.java SCHEME THREADS [PAIRS_PER_GUARD=1] [ROUNDS=4] \
+ *     [treiber|msqueue]
  * </pre>
  */
 public class OversubscribedBacklog {
@@ -26,11 +29,13 @@ public class OversubscribedBacklog {
         int threads = Integer.parseInt(a[1]);
         int every = a.length > 2 ? Integer.parseInt(a[2]) : 1;
         int rounds = a.length > 3 ? Integer.parseInt(a[3]) : 4;
+        boolean queue = a.length > 4 && a[4].equals("msqueue");
         long ops = 20_000_000;
         long pairs = ops / threads / 2;
         try (SlabAllocator mem = SlabAllocator.builder().name("backlog").sanitize(false).build();
              Reclaimer r = Scheme.fromId(scheme).create();
-             TreiberStack s = new TreiberStack(r, mem)) {
+             TreiberStack s = queue ? null : new TreiberStack(r, mem);
+             MichaelScottQueue q = queue ? new MichaelScottQueue(r, mem) : null) {
             for (int round = 0; round < rounds; round++) {
                 ReclaimerStats before = r.stats();
                 CyclicBarrier start = new CyclicBarrier(threads + 1);
@@ -45,14 +50,24 @@ public class OversubscribedBacklog {
                         }
                         for (long i = 0; i < pairs; ) {
                             if (every == 1) {
-                                s.push(base + i++);
-                                s.pop(-1);
+                                if (queue) {
+                                    q.offer(base + i++);
+                                    q.poll(-1);
+                                } else {
+                                    s.push(base + i++);
+                                    s.pop(-1);
+                                }
                             } else {
                                 long end = Math.min(pairs, i + every);
                                 try (Guard g = r.enter()) {
                                     for (; i < end; i++) {
-                                        s.push(base + i);
-                                        s.pop(g, -1);
+                                        if (queue) {
+                                            q.offer(base + i);
+                                            q.poll(g, -1);
+                                        } else {
+                                            s.push(base + i);
+                                            s.pop(g, -1);
+                                        }
                                     }
                                 }
                             }
