@@ -1,10 +1,10 @@
 package dev.reclaim.epoch;
 
 import dev.reclaim.Guard;
+import dev.reclaim.testing.HeldGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,21 +47,10 @@ class EpochKeptBagsTest {
     void keptBagsWaitForEveryGuardOpenBeforeTheirSeal() throws Exception {
         AtomicLong ran = new AtomicLong();
         try (EpochReclaimer r = EpochReclaimer.create()) {
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread holder = Thread.ofPlatform().name("stalled-holder").start(() -> {
-                try (Guard g = r.enter()) {
-                    entered.countDown();
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            });
-            entered.await();
-            deferCounted(r, 20 * 64, ran); // 19 seals, each followed by this slot's own collection
-            assertEquals(0, ran.get(), "a kept bag ran while a guard entered before its seal was still open");
-            release.countDown();
-            holder.join();
+            try (HeldGuard holder = HeldGuard.open(r, "stalled-holder", 0)) {
+                deferCounted(r, 20 * 64, ran); // 19 seals, each followed by this slot's own collection
+                assertEquals(0, ran.get(), "a kept bag ran while a guard entered before its seal was still open");
+            }
             deferCounted(r, 4 * 64, ran); // later seals advance the epoch past the holder and collect
             assertTrue(ran.get() >= 19 * 64, "the retiring slot's own seals should have run its kept bags once the"
                     + " guard closed; ran " + ran.get());
