@@ -32,10 +32,9 @@ class EpochKeptBagsTest {
         }
     }
 
-    private static Thread startDeferring(EpochReclaimer r, int n, AtomicLong ran) throws InterruptedException {
-        Thread t = Thread.ofPlatform().name("kept-bags-retirer").start(() -> deferCounted(r, n, ran));
-        t.join();
-        return t;
+    /** Retires {@code n} counted actions on a platform thread that then ends (its slot goes idle). */
+    private static void startDeferring(EpochReclaimer r, int n, AtomicLong ran) throws InterruptedException {
+        Thread.ofPlatform().name("kept-bags-retirer").start(() -> deferCounted(r, n, ran)).join();
     }
 
     /**
@@ -94,8 +93,9 @@ class EpochKeptBagsTest {
 
     /**
      * flush() makes every retire of idle slots reclaimable and collects what is ready: a few flushes (each
-     * advances the epoch at most once) run a finished thread's kept bags. Negative control: as for
-     * synchronize, without handOverKept in sealSlotBag this fails.
+     * advances the epoch at most once) run a finished thread's kept bags. flush hands them over two ways (it
+     * steals the free slot, and its maintain() sweeps it), so either alone passes; negative control: without
+     * handOverKept in both sealSlotBag and drainIdle the flushes run none of them and this fails.
      */
     @Test
     void flushesRunAFinishedThreadsKeptBags() throws Exception {
