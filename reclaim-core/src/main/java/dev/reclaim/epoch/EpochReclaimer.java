@@ -76,7 +76,12 @@ public final class EpochReclaimer implements Reclaimer {
      * blocks go to the retiring thread's allocator cache, where its next allocations find them, and the bag's
      * arrays stay in its caches: at 2 threads a Treiber stack in batches ran 1.15-1.4x faster than with one
      * shared collector, which freed every thread's nodes into its own cache and handed bags across cores
-     * (design notes, "EBR slots collect the bags they seal").
+     * (design notes, "EBR slots collect the bags they seal"). A chain still longer than MAX_KEPT_BAGS (4) after
+     * that collection goes to the shared sealed stack whole: the epoch lags behind this slot's retires (a guard
+     * stalls it, most often a preempted holder when threads outnumber cores), and there the shared collector
+     * runs it; with no limit a Michael-Scott queue at 8 threads on 2 cores ran 0.82-0.86x as fast as with the
+     * shared collector alone, with 4 it runs 0.97-0.99x. It also bounds what one slot holds out of the shared
+     * backlog to MAX_KEPT_BAGS bags, its open bag and its spare.
      * Every other way out hands the chain to the sealed stack of GarbageState (handOverKept): a sweep of an
      * idle slot (drainIdle), and answerRequest (flush and synchronize of a free slot or at a request, the
      * close of a guard asked by synchronize, abandoned-guard recovery, shrink, close()). The sealed stack
@@ -275,6 +280,22 @@ public final class EpochReclaimer implements Reclaimer {
         return Scheme.EBR;
     }
 
+    /**
+     * The longest chain of sealed bags any slot keeps (package-private, for tests: read the owners' plain fields
+     * only while no thread retires).
+     */
+    int mostKeptBags() {
+        int most = 0;
+        for (GuardSlot gs : table.slotsForTests()) {
+            int n = 0;
+            for (Bag b = ((Slot) gs).sealedHead; b != null; b = b.next) {
+                n++;
+            }
+            most = Math.max(most, n);
+        }
+        return most;
+    }
+
     /** How many times retirers yielded because their seals found the epoch stalled (package-private, for tests). */
     long stallYields() {
         return table.stallYields.sum();
@@ -302,6 +323,11 @@ public final class EpochReclaimer implements Reclaimer {
     static final class Table extends GuardTable<Slot> {
         /** Seals in a row without an advance (bags of 64: 256 retires) after which a retirer yields. */
         static final int STALLED_SEALS_BEFORE_YIELD = 4;
+        /**
+         * Most sealed bags a slot keeps after its own collection (bags of 64: 256 retires); a longer chain goes
+         * to the shared sealed stack. See the implementation notes, "Garbage".
+         */
+        static final int MAX_KEPT_BAGS = 4;
         private final int bagCapacity;
         private final int advanceEvery;
         /** The global epoch, padded against the fields above (read by every enter). */
@@ -326,6 +352,10 @@ public final class EpochReclaimer implements Reclaimer {
 
         private long epochVolatile() {
             return global.epochVolatile(); // volatile: SC with pins, seals and scans (see notes)
+        }
+
+        GuardSlot[] slotsForTests() {
+            return slots();
         }
 
         // ------------------------------------------------------------ enter / repin / retire
@@ -382,6 +412,9 @@ public final class EpochReclaimer implements Reclaimer {
             keepSealed(s, full);
             maintain();
             collectKept(s);
+            if (s.keptBags > MAX_KEPT_BAGS) { // plain: the owner's field
+                handOverKept(s); // the epoch lags behind this slot's retires: the shared collector runs them
+            }
             yieldIfStalled(s, sealed);
         }
 
@@ -395,6 +428,7 @@ public final class EpochReclaimer implements Reclaimer {
                 tail.next = sealed;
             }
             s.sealedTail = sealed;
+            s.keptBags++;
         }
 
         /**
@@ -415,6 +449,7 @@ public final class EpochReclaimer implements Reclaimer {
                     s.sealedTail = null;
                 }
                 runBag(b, g);
+                s.keptBags--;
                 if (s.spare == null) {
                     b.clear();
                     s.spare = b;
@@ -432,6 +467,7 @@ public final class EpochReclaimer implements Reclaimer {
                 Bag tail = s.sealedTail;
                 s.sealedHead = null;
                 s.sealedTail = null;
+                s.keptBags = 0;
                 garbage.pushSealed(head, tail);
             }
         }

@@ -20,6 +20,8 @@ abstract class SlotFields extends GuardSlot {
     Bag sealedTail;
     /** An empty bag this slot reclaimed, kept for its next seal (its arrays are in this slot's caches). Owner only. */
     Bag spare;
+    /** How many bags the {@link #sealedHead} chain holds (at most MAX_KEPT_BAGS after a seal). Owner only. */
+    int keptBags;
 
     SlotFields(int index) {
         super(index);

@@ -57,6 +57,29 @@ class EpochKeptBagsTest {
     }
 
     /**
+     * While the epoch lags behind a slot's retires (here a guard of another thread stays open, so nothing sealed
+     * can become ready), the slot keeps at most {@code MAX_KEPT_BAGS} sealed bags and hands longer chains to the
+     * shared sealed stack, where they still wait for the open guard. Negative control: sealFull without the
+     * hand-over keeps all 19 and this fails.
+     */
+    @Test
+    void aSlotKeepsAtMostMaxKeptBagsWhileTheEpochLags() throws Exception {
+        AtomicLong ran = new AtomicLong();
+        try (EpochReclaimer r = EpochReclaimer.create()) {
+            try (HeldGuard holder = HeldGuard.open(r, "stalled-holder", 0)) {
+                deferCounted(r, 20 * 64, ran); // 19 seals
+                int kept = r.mostKeptBags();
+                assertTrue(kept >= 1 && kept <= EpochReclaimer.Table.MAX_KEPT_BAGS, "a slot kept " + kept
+                        + " sealed bags; expected 1 to " + EpochReclaimer.Table.MAX_KEPT_BAGS);
+                assertEquals(0, ran.get(), "a bag handed to the shared stack ran while a guard entered before its"
+                        + " seal was still open");
+            }
+            r.synchronize();
+            assertEquals(20 * 64, ran.get(), "kept and handed-over bags alike run once the guard closed");
+        }
+    }
+
+    /**
      * A thread retires, seals bags and ends; no one flushes. Another thread's ordinary guards (maintenance
      * every 128 closes, sweeps of idle slots) must reclaim everything, kept bags included. Negative control:
      * drainIdle without handOverKept leaves the dead thread's kept bags in its slot forever and this fails.
