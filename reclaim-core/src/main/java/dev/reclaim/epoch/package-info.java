@@ -18,8 +18,9 @@
  * filled up, and a bag sealed at epoch {@code e} is freed once the global epoch reaches {@code e + 2}: by
  * then every guard that could have read one of its pointers has closed. The slot that sealed a bag keeps it and
  * runs it at one of its later seals once it is ready, so the blocks a thread retires are freed back into its
- * own allocator cache for its next allocations; a slot that goes idle, {@code flush()}, {@code synchronize()}
- * and {@code close()} hand kept bags to a shared collector. Guards live in a table of slots
+ * own allocator cache for its next allocations; a slot keeps at most 4 sealed bags (a longer chain means the
+ * epoch lags behind its retires, and goes to a shared collector), and a slot that goes idle, {@code flush()},
+ * {@code synchronize()} and {@code close()} hand kept bags to that collector. Guards live in a table of slots
  * owned by the reclaimer, not in thread-locals, so virtual threads that unmount inside a guard, guards handed
  * to another thread, and threads that die all work without special cases; garbage belongs to a slot, never to
  * a thread, so it is never lost. The memory-order argument is in {@link dev.reclaim.epoch.EpochReclaimer}'s
@@ -62,8 +63,8 @@
  * While a guard stays open, the epoch can advance at most once more, so garbage retired after it is
  * <em>unbounded</em>: a reader that stalls (blocked on I/O, descheduled, stuck) stops all reclamation. Otherwise
  * pending garbage is at most about {@code active slots x bagCapacity} unsealed retirements plus two epochs'
- * worth of sealed bags, plus per slot the kept bags that became ready since its last seal (run at its next
- * one): partial and kept bags of slots that went idle are swept to the shared collector by the reclaimer's
+ * worth of sealed bags, plus per slot the kept bags that became ready since its last seal (at most 4, run at its
+ * next one): partial and kept bags of slots that went idle are swept to the shared collector by the reclaimer's
  * periodic maintenance (about one guard close in {@code advanceEvery}), so nobody has to call
  * {@code flush()} after a burst of thread-per-task work. {@link dev.reclaim.Reclaimer#flush() flush()} seals partially filled bags when you need
  * garbage to go sooner. {@link dev.reclaim.epoch.EpochReclaimer#oldestGuard(boolean)} and the
