@@ -79,8 +79,8 @@ public final class EpochReclaimer implements Reclaimer {
      * (design notes, "EBR slots collect the bags they seal"). A chain still longer than MAX_KEPT_BAGS (4) after
      * that collection goes to the shared sealed stack whole: the epoch lags behind this slot's retires (a guard
      * stalls it, most often a preempted holder when threads outnumber cores), and there the shared collector
-     * runs it; with no limit a Michael-Scott queue at 8 threads on 2 cores ran 0.82-0.86x as fast as with the
-     * shared collector alone, with 4 it runs 0.97-0.99x. It also bounds what one slot holds out of the shared
+     * runs it: without the limit a Michael-Scott queue at 8 threads on 2 cores ran ~12% slower than with the
+     * shared collector alone (design notes, same topic). It also bounds what one slot holds out of the shared
      * backlog to MAX_KEPT_BAGS bags, its open bag and its spare.
      * Every other way out hands the chain to the sealed stack of GarbageState (handOverKept): a sweep of an
      * idle slot (drainIdle), and answerRequest (flush and synchronize of a free slot or at a request, the
