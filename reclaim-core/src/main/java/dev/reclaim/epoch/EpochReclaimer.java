@@ -286,7 +286,7 @@ public final class EpochReclaimer implements Reclaimer {
      */
     int mostKeptBags() {
         int most = 0;
-        for (GuardSlot gs : table.slotsForTests()) {
+        for (GuardSlot gs : table.slots()) {
             int n = 0;
             for (Bag b = ((Slot) gs).sealedHead; b != null; b = b.next) {
                 n++;
@@ -352,10 +352,6 @@ public final class EpochReclaimer implements Reclaimer {
 
         private long epochVolatile() {
             return global.epochVolatile(); // volatile: SC with pins, seals and scans (see notes)
-        }
-
-        GuardSlot[] slotsForTests() {
-            return slots();
         }
 
         // ------------------------------------------------------------ enter / repin / retire
