@@ -18,6 +18,6 @@ module dev.reclaim {
     exports dev.reclaim.hazard;
     exports dev.reclaim.memory;
     exports dev.reclaim.robust;
-    // The shared skeleton and the asymmetric fence: for the library's own modules only.
-    exports dev.reclaim.internal to dev.reclaim.arc, dev.reclaim.sync;
+    // The shared skeleton, the asymmetric fence and CachingDeleter: for the library's own modules only.
+    exports dev.reclaim.internal to dev.reclaim.arc, dev.reclaim.sync, dev.reclaim.collections;
 }

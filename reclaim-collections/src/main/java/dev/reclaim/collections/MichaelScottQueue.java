@@ -211,7 +211,7 @@ public final class MichaelScottQueue extends OffHeapCollection {
     public MichaelScottQueue(Reclaimer reclaimer, SlabAllocator allocator, Backoff backoff) {
         super(reclaimer, allocator, "queue");
         this.backoff = Objects.requireNonNull(backoff, "backoff must not be null; pass e.g. Backoff.none()");
-        this.nodeDeleter = NodeDeleter.of(allocator, NODE_SIZE);
+        this.nodeDeleter = NodeDeleter.handedOff(allocator, NODE_SIZE); // nodes cross threads: see NodeDeleter
         long r = MichaelScottQueueLayout.checkAligned(allocator.allocate(ROOT_SIZE), "root");
         long dummy;
         try {

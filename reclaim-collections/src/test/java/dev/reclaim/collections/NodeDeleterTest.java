@@ -1,6 +1,7 @@
 package dev.reclaim.collections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.reclaim.Guard;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.Scheme;
+import dev.reclaim.internal.CachingDeleter;
 import dev.reclaim.memory.SlabAllocator;
 import dev.reclaim.testing.ReclaimCheck;
 import org.junit.jupiter.api.Test;
@@ -98,5 +100,23 @@ class NodeDeleterTest {
         SlabAllocator fast = check.allocator();
         assertNotSame(fast, NodeDeleter.of(fast, 16));
         assertEquals(fast.blockSizeFor(24), NodeDeleter.of(fast, 24).sizeOf(0));
+    }
+
+    /**
+     * EBR's bag runs trim the running thread's allocator cache only through a {@link CachingDeleter}: a queue's
+     * node deleter that were a plain {@code Deleter} would silently lose that. Negative control: with
+     * {@code NodeDeleter implements Deleter} this fails.
+     */
+    @Test
+    void aQueuesNodeDeleterFreesWithTheTrimOfEbrBagRuns() {
+        SlabAllocator fast = check.allocator();
+        CachingDeleter d = assertInstanceOf(CachingDeleter.class, NodeDeleter.handedOff(fast, 16),
+                "the node deleter must be a CachingDeleter so that EBR's bag runs trim the thread's cache");
+        long[] blocks = new long[100];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = fast.allocate(16);
+        }
+        d.deleteAllAndTrim(blocks, 0, blocks.length);
+        assertEquals(0, fast.stats().liveBlocks(), "every block freed once");
     }
 }

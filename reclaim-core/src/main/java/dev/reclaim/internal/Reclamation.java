@@ -56,14 +56,16 @@ public final class Reclamation {
      * @param bytes    their bytes
      * @param epoch    the epoch or era the batch ran at, -1 for schemes without one
      * @param kept     entries the scan kept (still protected)
+     * @param trim     whether a {@link CachingDeleter} trims the calling thread's cache after its run (EBR's
+     *                 bag runs; see {@link CachingDeleter})
      */
-    public void runBatch(long[] pointers, Object[] actions, int n, long bytes, long epoch, int kept) {
+    public void runBatch(long[] pointers, Object[] actions, int n, long bytes, long epoch, int kept, boolean trim) {
         ReclaimBatchEvent ev = null;
         if (BATCH_EVENT.enabled()) {
             ev = new ReclaimBatchEvent();
             ev.begin();
         }
-        runAll(pointers, actions, n);
+        runAll(pointers, actions, n, trim);
         addReclaimed(n, bytes);
         if (ev != null) {
             ev.end();
@@ -118,8 +120,10 @@ public final class Reclamation {
      * @param pointers the pointers (0 for a deferred action)
      * @param actions  their deleters, or the deferred {@link Runnable}s
      * @param n        how many entries
+     * @param trim     for a run whose deleter is a {@link CachingDeleter}, free it with
+     *                 {@link CachingDeleter#deleteAllAndTrim} instead of {@link Deleter#deleteAll}
      */
-    public void runAll(long[] pointers, Object[] actions, int n) {
+    public void runAll(long[] pointers, Object[] actions, int n, boolean trim) {
         int i = 0;
         while (i < n) {
             long p = pointers[i];
@@ -143,7 +147,11 @@ public final class Reclamation {
                 }
             } else {
                 try {
-                    ((Deleter) a).deleteAll(pointers, i, end);
+                    if (trim && a instanceof CachingDeleter c) {
+                        c.deleteAllAndTrim(pointers, i, end);
+                    } else {
+                        ((Deleter) a).deleteAll(pointers, i, end);
+                    }
                 } catch (Throwable e) {
                     int count = 1 + e.getSuppressed().length;
                     counters.add(FAILURES, count);

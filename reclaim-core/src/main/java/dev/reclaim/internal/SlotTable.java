@@ -661,7 +661,7 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
             l.scanAt = keep + threshold;
         }
         if (nf > 0) {
-            reclamation.runBatch(freeP, freeA, nf, freedBytes, currentEpoch(), keep);
+            reclamation.runBatch(freeP, freeA, nf, freedBytes, currentEpoch(), keep, false);
             Arrays.fill(freeA, 0, nf, null);
         }
         if (!isDomain) {

@@ -1,6 +1,7 @@
 package dev.reclaim.memory;
 
 import dev.reclaim.Deleter;
+import dev.reclaim.internal.AllocatorAccess;
 
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +44,10 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
     static final String QUARANTINE_PROPERTY = "reclaim.sanitize.quarantine";
 
     private static final AtomicInteger IDS = new AtomicInteger();
+
+    static {
+        AllocatorAccess.install(SlabAllocator::deleteAllAndTrim);
+    }
 
     private final String name;
     private final boolean sanitizing;
@@ -376,12 +381,30 @@ public final class SlabAllocator implements Deleter, AutoCloseable {
      */
     @Override
     public void deleteAll(long[] pointers, int from, int to) {
+        freeAll(pointers, from, to, false);
+    }
+
+    /**
+     * {@link #deleteAll}, then the calling thread's cache may hand its blocks above one batch per class it freed
+     * into to the depot (FastSlab.trim): EBR's bag runs, through {@link AllocatorAccess}
+     * (see {@link dev.reclaim.internal.CachingDeleter}).
+     */
+    void deleteAllAndTrim(long[] pointers, int from, int to) {
+        freeAll(pointers, from, to, true);
+    }
+
+    /** Blocks of {@code size}'s class the calling platform thread holds in its cache, fast mode (for tests). */
+    int cachedBlocks(long size) {
+        return fast.cachedBlocks(SlabDescriptor.classIndex(size));
+    }
+
+    private void freeAll(long[] pointers, int from, int to, boolean trim) {
         Objects.checkFromToIndex(from, to, pointers.length);
         checkOpen();
         if (sanitizing) {
             Deleter.super.deleteAll(pointers, from, to);
         } else {
-            fast.freeAll(pointers, from, to);
+            fast.freeAll(pointers, from, to, trim);
         }
     }
 

@@ -46,7 +46,9 @@
  *   <li><b>Thread caching.</b> Each platform thread has a small cache (a magazine per class, 8 to 256
  *       blocks, at most 64 KiB), found by thread id in a small per-allocator table; allocate and free pop and push it, and only every
  *       few dozen operations move a batch of blocks to or from a lock-free per-class depot with one CAS.
- *       A block may be freed by any thread: it goes to the freeing thread's cache. Virtual threads do not use
+ *       A block may be freed by any thread: it goes to the freeing thread's cache (when EBR runs a bag of a
+ *       {@code MichaelScottQueue}'s nodes, the running thread then keeps one batch of that class and hands the
+ *       rest to the depot, while other threads take batches of it too). Virtual threads do not use
  *       caches (a virtual thread may die at any point, and millions may exist); they push and pop single
  *       blocks on a lock-free per-class list, at the cost of one CAS per operation. The caches of platform
  *       threads that have died are swept back to the depots when a thread registers, before a new chunk is
