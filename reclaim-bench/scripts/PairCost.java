@@ -8,6 +8,8 @@ import dev.reclaim.memory.Memory;
 import dev.reclaim.memory.SlabAllocator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where a one-thread Treiber push+pop pair's time goes: the pair itself and its parts, each as thread CPU
@@ -32,12 +34,14 @@ import java.lang.management.ThreadMXBean;
  * ./reclaim build
  * java --enable-native-access=ALL-UNNAMED -cp reclaim-bench/target/reclaim.jar \
  *     reclaim-bench/scripts/PairCost.java ebr|hp|robust [REPS=8] [OPS=5000000]
+ * (-DotherThread=true: a second, idle thread holds a cache of the allocator, as when another thread made the
+ * structure)
  * </pre>
  */
 public class PairCost {
     static long sink;
 
-    public static void main(String[] a) {
+    public static void main(String[] a) throws InterruptedException {
         Scheme scheme = Scheme.fromId(a[0]);
         int reps = a.length > 1 ? Integer.parseInt(a[1]) : 8;
         long n = a.length > 2 ? Long.parseLong(a[2]) : 5_000_000;
@@ -47,6 +51,15 @@ public class PairCost {
              TreiberStack st = TreiberStack.builder(r, al).backoff(Backoff.none()).build()) {
             for (int i = 0; i < 1024; i++) {
                 st.push(i);
+            }
+            if (Boolean.getBoolean("otherThread")) { // a second thread holding a cache of this allocator
+                CountDownLatch registered = new CountDownLatch(1);
+                Thread.ofPlatform().daemon().name("pair-cost-other").start(() -> {
+                    al.free(al.allocate(16));
+                    registered.countDown();
+                    LockSupport.park();
+                });
+                registered.await();
             }
             Deleter noop = p -> { };
             Deleter sizeOnly = new Deleter() {

@@ -1,9 +1,11 @@
 package dev.reclaim.memory;
 
+import dev.reclaim.Deleter;
 import dev.reclaim.Guard;
 import dev.reclaim.epoch.EpochReclaimer;
 import dev.reclaim.internal.AllocatorAccess;
 import dev.reclaim.internal.CachingDeleter;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,28 +32,47 @@ class ReclaimerTrimTest {
     private static final int BATCH = SlabDescriptor.BATCH_SIZES[SlabDescriptor.classIndex(SIZE)];
     private static final int BLOCKS = 3 * BATCH + BATCH / 2;
 
+    /** Opened after each test: the other thread of {@link #anotherThreadTakesABatch} ends. */
+    private final CountDownLatch otherDone = new CountDownLatch(1);
+
+    @AfterEach
+    void endTheOtherThread() {
+        otherDone.countDown();
+    }
+
     private static SlabAllocator fastAllocator() {
         return SlabAllocator.builder().name("trim-test").sanitize(false).build();
     }
 
     /**
-     * A platform thread that takes a batch of {@code SIZE} blocks from {@code al} (its first allocation refills
-     * its cache) and stays alive until the returned latch opens.
+     * Starts a platform thread that takes a batch of {@code SIZE} blocks from {@code al} (its first allocation
+     * refills its cache) and stays alive until the test ends.
      */
-    private static CountDownLatch otherThreadUsing(SlabAllocator al) throws InterruptedException {
+    private void anotherThreadTakesABatch(SlabAllocator al) throws InterruptedException {
         CountDownLatch registered = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
         Thread.ofPlatform().name("other-allocating-thread").daemon().start(() -> {
             al.free(al.allocate(SIZE));
             registered.countDown();
             try {
-                done.await();
+                otherDone.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
         registered.await();
-        return done;
+    }
+
+    /**
+     * Allocates {@code n} blocks, lets another thread take a batch, then allocates {@code BATCH + 1} more, so
+     * that one of this thread's refills finds the other's take: the refill window is open.
+     */
+    private long[] allocateAroundAnotherThreadsTake(SlabAllocator al, int n) throws InterruptedException {
+        long[] first = allocate(al, n);
+        anotherThreadTakesABatch(al);
+        long[] more = allocate(al, BATCH + 1);
+        long[] all = java.util.Arrays.copyOf(first, n + more.length);
+        System.arraycopy(more, 0, all, n, more.length);
+        return all;
     }
 
     private static long[] allocate(SlabAllocator al, int n) {
@@ -62,29 +83,11 @@ class ReclaimerTrimTest {
         return blocks;
     }
 
-    /**
-     * Blocks retired with the allocator itself as the deleter (a user's own structure, the lists' built nodes)
-     * are freed with plain deleteAll: only the queue's node deleter asks for the trim. Negative control, run by
-     * hand: with Reclamation.runAll trimming for a SlabAllocator deleter too, this fails.
-     */
-    @Test
-    void blocksRetiredWithTheAllocatorItselfAreNotTrimmed() throws Exception {
-        try (SlabAllocator al = fastAllocator()) {
-            long[] first = allocate(al, 8 * BATCH);
-            CountDownLatch done = otherThreadUsing(al); // it takes a batch
-            try (EpochReclaimer r = EpochReclaimer.create()) {
-                long[] blocks = concat(first, allocate(al, BATCH + 1)); // a refill finds the other's take
-                for (long b : blocks) {
-                    try (Guard g = r.enter()) {
-                        g.retire(b, al);
-                    }
-                }
-                r.synchronize();
-                assertTrue(al.cachedBlocks(SIZE) > 2 * BATCH, "EBR trimmed runs of blocks retired with the"
-                        + " allocator itself: this thread caches " + al.cachedBlocks(SIZE) + " of "
-                        + blocks.length);
-            } finally {
-                done.countDown();
+    /** One guard per retire: each bag's seal runs the slot's ready bags on this thread. */
+    private static void retireEachUnderItsGuard(EpochReclaimer r, long[] blocks, Deleter deleter) {
+        for (long b : blocks) {
+            try (Guard g = r.enter()) {
+                g.retire(b, deleter);
             }
         }
     }
@@ -102,30 +105,18 @@ class ReclaimerTrimTest {
         }
     }
 
-    private static long[] concat(long[] a, long[] b) {
-        long[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
-    }
-
     @Test
     void aTrimmedRunKeepsAtMostOneBatchWhileAnotherThreadTakesBatchesToo() throws Exception {
         try (SlabAllocator al = fastAllocator()) {
-            long[] first = allocate(al, BLOCKS);
-            CountDownLatch done = otherThreadUsing(al); // it takes a batch
-            try {
-                long[] blocks = concat(first, allocate(al, BATCH + 1)); // a refill finds the other's take
-                al.deleteAllAndTrim(blocks, 0, blocks.length);
-                assertTrue(al.cachedBlocks(SIZE) <= BATCH, "after a trimmed run of " + blocks.length + " frees this thread"
-                        + " caches " + al.cachedBlocks(SIZE) + " blocks, more than one batch (" + BATCH + ")");
-                long[] again = allocate(al, BLOCKS); // the trimmed blocks come back from the depot
-                al.deleteAll(again, 0, again.length);
-                assertTrue(al.cachedBlocks(SIZE) >= BLOCKS, "deleteAll must not trim: this thread caches "
-                        + al.cachedBlocks(SIZE) + " of the " + BLOCKS + " blocks it freed");
-                assertEquals(0, al.stats().liveBytes(), "every block was freed once");
-            } finally {
-                done.countDown();
-            }
+            long[] blocks = allocateAroundAnotherThreadsTake(al, BLOCKS);
+            al.deleteAllAndTrim(blocks, 0, blocks.length);
+            assertTrue(al.cachedBlocks(SIZE) <= BATCH, "after a trimmed run of " + blocks.length + " frees this"
+                    + " thread caches " + al.cachedBlocks(SIZE) + " blocks, more than one batch (" + BATCH + ")");
+            long[] again = allocate(al, BLOCKS); // the trimmed blocks come back from the depot
+            al.deleteAll(again, 0, again.length);
+            assertTrue(al.cachedBlocks(SIZE) >= BLOCKS, "deleteAll must not trim: this thread caches "
+                    + al.cachedBlocks(SIZE) + " of the " + BLOCKS + " blocks it freed");
+            assertEquals(0, al.stats().liveBytes(), "every block was freed once");
         }
     }
 
@@ -142,33 +133,22 @@ class ReclaimerTrimTest {
     @Test
     void aThreadWhoseRefillsFindTheirOwnKeepsItsCache() throws Exception {
         try (SlabAllocator al = fastAllocator()) {
-            CountDownLatch done = otherThreadUsing(al);
-            try {
-                // well over the refill window: after the first, this thread's refills find its own takes
-                long[] blocks = allocate(al, 24 * BATCH);
-                al.deleteAllAndTrim(blocks, 0, blocks.length);
-                assertTrue(al.cachedBlocks(SIZE) > 2 * BATCH, "a thread recycling its own blocks should keep its"
-                        + " cache; this thread caches " + al.cachedBlocks(SIZE) + " of the " + blocks.length
-                        + " blocks it freed");
-            } finally {
-                done.countDown();
-            }
+            anotherThreadTakesABatch(al);
+            // well over the refill window: after the first, this thread's refills find its own takes
+            long[] blocks = allocate(al, 24 * BATCH);
+            al.deleteAllAndTrim(blocks, 0, blocks.length);
+            assertTrue(al.cachedBlocks(SIZE) > 2 * BATCH, "a thread recycling its own blocks should keep its"
+                    + " cache; this thread caches " + al.cachedBlocks(SIZE) + " of the " + blocks.length
+                    + " blocks it freed");
         }
     }
 
     @Test
     void anEpochReclaimersBagRunsTrimTheCacheOfTheThreadRunningThem() throws Exception {
         try (SlabAllocator al = fastAllocator()) {
-            long[] first = allocate(al, 8 * BATCH);
-            CountDownLatch done = otherThreadUsing(al); // it takes a batch
             try (EpochReclaimer r = EpochReclaimer.create()) {
-                long[] blocks = concat(first, allocate(al, BATCH + 1)); // a refill finds the other's take
-                CachingDeleter nodes = new TrimmingNodes(al);
-                for (long b : blocks) { // one guard per retire: each seal runs the slot's ready bags here
-                    try (Guard g = r.enter()) {
-                        g.retire(b, nodes);
-                    }
-                }
+                long[] blocks = allocateAroundAnotherThreadsTake(al, 8 * BATCH);
+                retireEachUnderItsGuard(r, blocks, new TrimmingNodes(al));
                 assertTrue(r.stats().reclaimed() > 0, "the slot's own collections should have run bags");
                 // each run trims a magazine above two batches to one, so at most two remain after any run
                 assertTrue(al.cachedBlocks(SIZE) <= 2 * BATCH, "after EBR ran " + r.stats().reclaimed() + " retires"
@@ -177,10 +157,27 @@ class ReclaimerTrimTest {
                 r.synchronize();
                 assertTrue(al.cachedBlocks(SIZE) <= 2 * BATCH, "after synchronize() this thread caches "
                         + al.cachedBlocks(SIZE) + " blocks, more than two batches (" + 2 * BATCH + ")");
-            } finally {
-                done.countDown();
             }
             assertEquals(0, al.stats().liveBytes(), "every retired block was freed once");
+        }
+    }
+
+    /**
+     * Blocks retired with the allocator itself as the deleter (a user's own structure, the lists' built nodes)
+     * are freed with plain deleteAll: only the queue's node deleter asks for the trim. Negative control, run by
+     * hand: with Reclamation.runAll trimming for a SlabAllocator deleter too, this fails.
+     */
+    @Test
+    void blocksRetiredWithTheAllocatorItselfAreNotTrimmed() throws Exception {
+        try (SlabAllocator al = fastAllocator()) {
+            try (EpochReclaimer r = EpochReclaimer.create()) {
+                long[] blocks = allocateAroundAnotherThreadsTake(al, 8 * BATCH);
+                retireEachUnderItsGuard(r, blocks, al);
+                r.synchronize();
+                assertTrue(al.cachedBlocks(SIZE) > 2 * BATCH, "EBR trimmed runs of blocks retired with the"
+                        + " allocator itself: this thread caches " + al.cachedBlocks(SIZE) + " of "
+                        + blocks.length);
+            }
         }
     }
 }
