@@ -9,9 +9,9 @@ import dev.reclaim.memory.SlabAllocator;
  * The deleter a structure retires its fixed-size nodes with: it frees them to the structure's allocator (one
  * {@link SlabAllocator#deleteAll} per run, as the allocator itself would) and reports their size without a
  * lookup; for a queue's nodes ({@link #handedOff}) EBR's bag runs reach the allocator's trimming batch free
- * through it ({@link CachingDeleter}). Retiring with the allocator as the deleter costs a chunk-table lookup and a chunk-header read per
- * retire for {@link SlabAllocator#sizeOf(long)}, which validates an arbitrary address; a structure's own
- * nodes need no validation and all have the same size.
+ * through it ({@link CachingDeleter}). Retiring with the allocator as the deleter costs a chunk-table lookup
+ * and a chunk-header read per retire for {@link SlabAllocator#sizeOf(long)}, which validates an arbitrary
+ * address; a structure's own nodes need no validation and all have the same size.
  *
  * <p>Under a sanitizing allocator {@link #of} returns the allocator itself, so that retiring a node that was
  * already freed is still caught at the retire.

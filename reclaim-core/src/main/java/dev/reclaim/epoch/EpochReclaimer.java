@@ -82,9 +82,10 @@ public final class EpochReclaimer implements Reclaimer {
      * runs it: without the limit a Michael-Scott queue at 8 threads on 2 cores ran ~12% slower than with the
      * shared collector alone (design notes, same topic). It also bounds what one slot holds out of the shared
      * backlog to MAX_KEPT_BAGS bags, its open bag and its spare. Every bag run (runBag: the slot's own and the
-     * shared collector's) frees with trim (Reclamation.runBatch(..., true) -> CachingDeleter.deleteAllAndTrim):
-     * the running thread's allocator cache may hand what it holds beyond one batch per class to the allocator's
-     * depot (FastSlab.trim: while another thread takes batches of that class; design notes, same topic).
+     * shared collector's) asks for the trim (Reclamation.runBatch(..., true)): a deleter that is a CachingDeleter
+     * (a MichaelScottQueue's nodes) then lets the running thread's allocator cache hand what it holds beyond one
+     * batch per class to the allocator's depot (FastSlab.trim: while another thread takes batches of that
+     * class; design notes, same topic).
      * Every other way out hands the chain to the sealed stack of GarbageState (handOverKept): a sweep of an
      * idle slot (drainIdle), and answerRequest (flush and synchronize of a free slot or at a request, the
      * close of a guard asked by synchronize, abandoned-guard recovery, shrink, close()). The sealed stack

@@ -43,10 +43,10 @@ final class FastSlab {
      * lists see one CAS per BATCH_SIZES[c] operations. freeAll (a reclaimer's batch) looks the cache up once
      * and validates a block in the same chunk as the previous valid block by a compare and an alignment check
      * (a chunk keeps its owner and class until close()), so the ChunkTable is read once per chunk change. EBR's
-     * bag runs free with trim (CachingDeleter): afterwards a magazine of a class freed into that holds more than
-     * two batches keeps one and the top batches (the blocks just freed) go to the depot, while other threads
-     * take batches of that class too (refill compares the class's lastTaker with its own id). Virtual threads bypass the caches (a virtual thread
-     * can die, or migrate carriers, at any point) and push/pop single blocks on the loose list; a loose-list
+     * bag runs of a queue's nodes free with trim (CachingDeleter): afterwards a magazine of a class freed into
+     * that holds more than two batches keeps one and the top batches (the blocks just freed) go to the depot,
+     * while other threads take batches of that class too (refill compares the class's lastTaker with its own
+     * id). Virtual threads bypass the caches (a virtual thread can die, or migrate carriers, at any point) and push/pop single blocks on the loose list; a loose-list
      * miss takes a whole depot batch or carved batch, keeps its first block and pushes the rest loose.
      *
      * Linearization points: a block leaves a global list at the successful CAS of the pop, enters one at the
@@ -367,6 +367,9 @@ final class FastSlab {
         return n;
     }
 
+    /** How many of its own refills after finding another thread's take a thread goes on trimming. */
+    private static final long TRIM_WINDOW = 16;
+
     /**
      * After a reclaimer's run of frees into class {@code cls}: a magazine holding more than two batches keeps
      * one and moves the rest to the depot (the most recently freed first), if within this thread's last
@@ -374,8 +377,6 @@ final class FastSlab {
      * refills keep finding their own is recycling its own blocks (one thread, or threads on separate classes):
      * there the trim only costs a flush and a refill per run (1-1.5 ns per one-thread Treiber pair measured).
      */
-    private static final long TRIM_WINDOW = 16;
-
     private void trim(ThreadCache c, int cls) {
         if (c.refills - c.otherTakeAt[cls] > TRIM_WINDOW) {
             return;
