@@ -44,7 +44,7 @@ public final class ModulePathCheck {
         check("dev.reclaim.internal is not exported to users", !core.isExported("dev.reclaim.internal", self)
                 && core.isExported("dev.reclaim.internal", ArcSwap.class.getModule())
                 && core.isExported("dev.reclaim.internal", Mutex.class.getModule())
-                && !core.isExported("dev.reclaim.internal", TreiberStack.class.getModule()));
+                && core.isExported("dev.reclaim.internal", TreiberStack.class.getModule()));
         check(jfr ? "jdk.jfr is resolved when recording" : "jdk.jfr is not in the runtime (an optional dependency)",
                 ModuleLayer.boot().findModule("jdk.jfr").isPresent() == jfr);
 
