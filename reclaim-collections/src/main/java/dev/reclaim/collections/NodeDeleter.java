@@ -16,17 +16,14 @@ import dev.reclaim.memory.SlabAllocator;
  * <p>Under a sanitizing allocator {@link #of} returns the allocator itself, so that retiring a node that was
  * already freed is still caught at the retire.
  */
-final class NodeDeleter implements CachingDeleter {
+class NodeDeleter implements Deleter {
 
-    private final SlabAllocator allocator;
+    final SlabAllocator allocator;
     private final long blockSize;
-    /** Whether EBR's bag runs free with the allocator's trim (see {@link #handedOff}). */
-    private final boolean trim;
 
-    private NodeDeleter(SlabAllocator allocator, long blockSize, boolean trim) {
+    private NodeDeleter(SlabAllocator allocator, long blockSize) {
         this.allocator = allocator;
         this.blockSize = blockSize;
-        this.trim = trim;
     }
 
     /**
@@ -38,7 +35,7 @@ final class NodeDeleter implements CachingDeleter {
      */
     static Deleter of(SlabAllocator allocator, long nodeSize) {
         return allocator.isSanitizing() ? allocator
-                : new NodeDeleter(allocator, allocator.blockSizeFor(nodeSize), false);
+                : new NodeDeleter(allocator, allocator.blockSizeFor(nodeSize));
     }
 
     /**
@@ -54,7 +51,7 @@ final class NodeDeleter implements CachingDeleter {
      */
     static Deleter handedOff(SlabAllocator allocator, long nodeSize) {
         return allocator.isSanitizing() ? allocator
-                : new NodeDeleter(allocator, allocator.blockSizeFor(nodeSize), true);
+                : new HandedOff(allocator, allocator.blockSizeFor(nodeSize));
     }
 
     @Override
@@ -67,16 +64,6 @@ final class NodeDeleter implements CachingDeleter {
         allocator.deleteAll(pointers, from, to);
     }
 
-    /** EBR's bag runs: the allocator's trimming batch free for {@link #handedOff} nodes, else deleteAll. */
-    @Override
-    public void deleteAllAndTrim(long[] pointers, int from, int to) {
-        if (trim) {
-            AllocatorAccess.deleteAllAndTrim(allocator, pointers, from, to);
-        } else {
-            allocator.deleteAll(pointers, from, to);
-        }
-    }
-
     /** The nodes' block size, the same for every node: what {@link SlabAllocator#sizeOf(long)} would say. */
     @Override
     public long sizeOf(long pointer) {
@@ -86,5 +73,17 @@ final class NodeDeleter implements CachingDeleter {
     @Override
     public String toString() {
         return "nodes of " + blockSize + " bytes of allocator '" + allocator.name() + "'";
+    }
+
+    /** The {@link #handedOff} deleter: EBR's bag runs free its nodes with the allocator's trim. */
+    private static final class HandedOff extends NodeDeleter implements CachingDeleter {
+        HandedOff(SlabAllocator allocator, long blockSize) {
+            super(allocator, blockSize);
+        }
+
+        @Override
+        public void deleteAllAndTrim(long[] pointers, int from, int to) {
+            AllocatorAccess.deleteAllAndTrim(allocator, pointers, from, to);
+        }
     }
 }

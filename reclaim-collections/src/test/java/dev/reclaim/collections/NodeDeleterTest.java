@@ -1,6 +1,7 @@
 package dev.reclaim.collections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -104,12 +105,15 @@ class NodeDeleterTest {
 
     /**
      * EBR's bag runs trim the running thread's allocator cache only through a {@link CachingDeleter}: a queue's
-     * node deleter that were a plain {@code Deleter} would silently lose that. Negative control: with
-     * {@code NodeDeleter implements Deleter} this fails.
+     * node deleter that were a plain {@code Deleter} would silently lose that, and the other structures' must
+     * stay plain (trimmed, the stack measured slower). Negative control, run by hand: with
+     * {@code NodeDeleter.HandedOff} not a {@code CachingDeleter} this fails.
      */
     @Test
     void aQueuesNodeDeleterFreesWithTheTrimOfEbrBagRuns() {
         SlabAllocator fast = check.allocator();
+        assertFalse(NodeDeleter.of(fast, 16) instanceof CachingDeleter,
+                "only a queue's node deleter asks EBR's bag runs for the trim");
         CachingDeleter d = assertInstanceOf(CachingDeleter.class, NodeDeleter.handedOff(fast, 16),
                 "the node deleter must be a CachingDeleter so that EBR's bag runs trim the thread's cache");
         long[] blocks = new long[100];
