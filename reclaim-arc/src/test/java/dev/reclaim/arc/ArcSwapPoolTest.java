@@ -127,18 +127,24 @@ class ArcSwapPoolTest {
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         Val first = new Val(0);
         ArcSwap<Val> swap = ArcSwap.of(first.arc(failures));
-        List<ArcGuard<Val>> guards = openOnVirtualThreads(swap, 3_000);
-        DebtSlot[] table = DebtPool.tableVolatile();
-        List<DebtSlot> slots = Arrays.asList(table);
+        // Where 3,000 loads land depends on the per-CPU cursors and the slow path's random starts: a batch can
+        // leave the top quarter empty (the upper half of a doubling filled from its bottom up; seen in 2 of 5
+        // module runs). Such a batch is closed and another opened, probing on from where the last claims ended.
+        DebtSlot[] table = null;
         ArcGuard<Val> high = null;
-        for (ArcGuard<Val> g : guards) {
-            if (high == null && slots.indexOf(g) >= table.length * 3 / 4) {
-                high = g;
-            } else {
-                g.close();
+        for (int batch = 0; batch < 4 && high == null; batch++) {
+            List<ArcGuard<Val>> guards = openOnVirtualThreads(swap, 3_000);
+            table = DebtPool.tableVolatile();
+            List<DebtSlot> slots = Arrays.asList(table);
+            for (ArcGuard<Val> g : guards) {
+                if (high == null && slots.indexOf(g) >= table.length * 3 / 4) {
+                    high = g;
+                } else {
+                    g.close();
+                }
             }
         }
-        assertNotNull(high, "some guard of 3,000 lies in the top quarter of the table");
+        assertNotNull(high, "some guard of 4 batches of 3,000 lies in the top quarter of the table");
         assertEquals(first, high.get());
         first.inUse.set(true);
         boolean shrunk = DebtPool.shrink(table, DebtPool.MIN_SIZE);
