@@ -367,8 +367,12 @@ final class FastSlab {
         return n;
     }
 
-    /** How many of its own refills after finding another thread's take a thread goes on trimming. */
-    private static final long TRIM_WINDOW = 16;
+    /**
+     * How many of its own refills after finding another thread's take a thread goes on trimming (package-private
+     * for tests). 64 against 16: a Michael-Scott queue at 2 threads 1.12-1.25x, at 1 and 8 threads within the
+     * spread (docs/performance.md, the queue's trim).
+     */
+    static final long TRIM_WINDOW = 64;
 
     /**
      * After a reclaimer's run of frees into class {@code cls}: a magazine holding more than two batches keeps

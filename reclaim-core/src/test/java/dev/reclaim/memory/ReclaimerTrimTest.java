@@ -134,8 +134,8 @@ class ReclaimerTrimTest {
     void aThreadWhoseRefillsFindTheirOwnKeepsItsCache() throws Exception {
         try (SlabAllocator al = fastAllocator()) {
             anotherThreadTakesABatch(al);
-            // well over the refill window: after the first, this thread's refills find its own takes
-            long[] blocks = allocate(al, 24 * BATCH);
+            // past the refill window: after the first, this thread's refills find its own takes
+            long[] blocks = allocate(al, (int) (FastSlab.TRIM_WINDOW + 8) * BATCH);
             al.deleteAllAndTrim(blocks, 0, blocks.length);
             assertTrue(al.cachedBlocks(SIZE) > 2 * BATCH, "a thread recycling its own blocks should keep its"
                     + " cache; this thread caches " + al.cachedBlocks(SIZE) + " of the " + blocks.length
