@@ -128,8 +128,8 @@ class ArcSwapPoolTest {
         Val first = new Val(0);
         ArcSwap<Val> swap = ArcSwap.of(first.arc(failures));
         // Where 3,000 loads land depends on the per-CPU cursors and the slow path's random starts: a batch can
-        // leave the top quarter empty (the upper half of a doubling filled from its bottom up; seen in 2 of 5
-        // module runs). Such a batch is closed and another opened, probing on from where the last claims ended.
+        // leave the top quarter empty. Such a batch is closed and another opened, probing on from where the
+        // last claims ended.
         DebtSlot[] table = null;
         ArcGuard<Val> high = null;
         for (int batch = 0; batch < 4 && high == null; batch++) {

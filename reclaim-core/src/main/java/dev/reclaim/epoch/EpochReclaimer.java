@@ -565,14 +565,14 @@ public final class EpochReclaimer implements Reclaimer {
          * is dirty (its owner's retire into an empty bag marks it; only a sweep or a shrink that takes both
          * clears it), and a grown table waits for a maintenance to shrink it. While nothing is pending, readers
          * that only pin do not advance the epoch: each advance writes the epoch's line, which every enter()
-         * reads (two threads pinning in a loop: 19.5-20.6 ns per pin with the advance, 7.1-8.7 without, far
-         * placement). A hint read racily: a retire it misses is seen by a later maintenance (its owner's next
-         * seal, one close in advanceEvery, a flush); guard ages stay lower bounds (see Diagnostics).
+         * reads, so threads that only read would miss on it after every advance (docs/performance.md, "EBR
+         * pin"). A hint read racily: a retire it misses is seen by a later maintenance (its owner's next seal,
+         * one close in advanceEvery, a flush); guard ages stay lower bounds (see Diagnostics).
          */
         private boolean nothingPending() {
-            return garbage.sealedVolatile() == null // volatile: a push of sealed bags (pushSealed's CAS)
-                    && slots().length == initialLength() // acquire read of the table (GuardTable.slots)
-                    && !anyDirty(); // opaque: the retirer's atomic set of its dirty bit
+            return garbage.sealedVolatile() == null // volatile: pairs with pushSealed's CAS
+                    && slots().length == initialLength() // acquire: pairs with the table's publication (grow, shrink)
+                    && !anyDirty(); // opaque reads: a hint; pairs with the retirer's atomic set of its dirty bit
         }
 
         /**

@@ -369,8 +369,7 @@ final class FastSlab {
 
     /**
      * How many of its own refills after finding another thread's take a thread goes on trimming (package-private
-     * for tests). 64 against 16: a Michael-Scott queue at 2 threads 1.12-1.25x, at 1 and 8 threads within the
-     * spread (docs/performance.md, the queue's trim).
+     * for tests; the choice is measured in docs/performance.md, "The trim's refill window").
      */
     static final long TRIM_WINDOW = 64;
 
