@@ -47,7 +47,8 @@
  *   <tbody>
  *   <tr><td>{@code enter()}</td><td>lock-free (probes for a free slot; grows the table under a lock when
  *       every slot is in use, which happens only while the number of simultaneously open guards grows)</td>
- *       <td>one CAS; every {@code advanceEvery}-th pin of a slot also tries to advance and collect</td></tr>
+ *       <td>one CAS; every {@code advanceEvery}-th pin of a slot also tries to advance and collect, while
+ *       any garbage is pending (with none, the epoch stays where it is)</td></tr>
  *   <tr><td>{@code Guard.close()}</td><td>wait-free</td><td>one release store</td></tr>
  *   <tr><td>{@code protect}</td><td>wait-free</td><td>one acquire load</td></tr>
  *   <tr><td>{@code retire}/{@code defer}</td><td>lock-free, amortised O(1)</td><td>plain stores; every
