@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -46,8 +47,9 @@ final class FastSlab {
      * bag runs of a queue's nodes free with trim (CachingDeleter): afterwards a magazine of a class freed into
      * that holds more than two batches keeps one and the top batches (the blocks just freed) go to the depot,
      * while other threads take batches of that class too (refill compares the class's lastTaker with its own
-     * id). Virtual threads bypass the caches (a virtual thread can die, or migrate carriers, at any point) and push/pop single blocks on the loose list; a loose-list
-     * miss takes a whole depot batch or carved batch, keeps its first block and pushes the rest loose.
+     * id). Virtual threads bypass the caches (a virtual thread can die, or migrate carriers, at any point) and
+     * push/pop single blocks on the loose list; a loose-list miss takes a whole depot batch or carved batch,
+     * keeps its first block and pushes the rest loose.
      *
      * Linearization points: a block leaves a global list at the successful CAS of the pop, enters one at the
      * successful CAS of the push; magazine operations are thread-private.
@@ -930,7 +932,7 @@ final class FastSlab {
         ThreadCache(Thread thread) {
             this.thread = new WeakReference<>(thread);
             this.threadId = thread.threadId();
-            java.util.Arrays.fill(otherTakeAt, -TRIM_WINDOW - 1);
+            Arrays.fill(otherTakeAt, -TRIM_WINDOW - 1);
         }
 
         void countAllocation(int cls) {
