@@ -1,6 +1,7 @@
 package dev.reclaim;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Safe memory reclamation: decides when something that concurrent readers may still reach can be released.
@@ -37,6 +38,33 @@ public interface Reclaimer extends AutoCloseable {
      * @throws IllegalStateException if the reclaimer is closed
      */
     Guard enter();
+
+    /**
+     * Opens a guard, as {@link #enter()}, for a caller whose first step is {@code g.protect(index, address)}:
+     * a scheme that publishes protections may publish the pointer {@code address} holds with the same atomic
+     * operation that opens the guard, so that this protect then costs a load. Under hazard pointers that saves
+     * a full fence per operation (a Treiber stack's pop protects its head first); the other schemes open a
+     * plain guard. The guard behaves exactly like one from {@code enter()}: the hint is a pointer protected
+     * ahead of time, never a promise, and {@code protect} validates it as it validates any pointer.
+     *
+     * <pre>{@code
+     * try (Guard g = reclaimer.enterProtecting(0, headAddress)) {
+     *     long h = g.protect(0, headAddress); // a load, when nothing changed since the enter
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @param index   the protection index the caller will protect {@code address}'s pointer with,
+     *                0 to {@link Guard#PROTECT_SLOTS} - 1
+     * @param address the off-heap word the caller will protect (8-byte aligned, as for {@code protect})
+     * @return an open guard; close it (try-with-resources) when done
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     * @throws IllegalStateException     if the reclaimer is closed
+     */
+    default Guard enterProtecting(int index, long address) {
+        Objects.checkIndex(index, Guard.PROTECT_SLOTS);
+        return enter();
+    }
 
     /**
      * Retires {@code pointer} from outside a guard: shorthand for entering a guard, retiring, and closing it.

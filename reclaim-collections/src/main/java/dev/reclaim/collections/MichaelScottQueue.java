@@ -248,7 +248,8 @@ public final class MichaelScottQueue extends OffHeapCollection {
         int backoffState = backoff.start();
         for (;;) {
             // One link attempt per guard: a thread that lost the CAS of t.next backs off with no guard open.
-            try (Guard g = reclaimer.enter()) {
+            // enterProtecting: under hazard pointers the claim publishes the tail's hazard, so protectTail loads.
+            try (Guard g = reclaimer.enterProtecting(0, tailAddress)) {
                 if (node == 0L) { // first attempt: allocated inside a guard, so a closed reclaimer leaks nothing
                     node = newNode(value); // may throw: nothing has changed yet
                 }
@@ -333,7 +334,8 @@ public final class MichaelScottQueue extends OffHeapCollection {
         int backoffState = backoff.start();
         for (;;) {
             // One attempt per guard: a thread that lost head backs off with no guard open.
-            try (Guard g = reclaimer.enter()) {
+            // enterProtecting: under hazard pointers the claim publishes the head's hazard, so protectHead loads.
+            try (Guard g = reclaimer.enterProtecting(0, headAddress)) {
                 long n = unlinkHead(g);
                 if (n != LOST) {
                     return n == 0 ? emptyValue : valuePlain(n); // plain: as in unlinkHead; g protects n (slot 1)

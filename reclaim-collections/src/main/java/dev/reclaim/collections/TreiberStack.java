@@ -254,7 +254,8 @@ public final class TreiberStack extends OffHeapCollection {
         for (;;) {
             // One attempt per guard: a thread that lost the CAS backs off with no guard open, so a pause that
             // ends in Thread.yield() (or a preemption while backing off) never holds back reclamation.
-            try (Guard g = reclaimer.enter()) {
+            // enterProtecting: under hazard pointers the claim publishes the head's hazard, so protectHead loads
+            try (Guard g = reclaimer.enterProtecting(0, headAddress)) {
                 long h = unlinkTop(g);
                 if (h != LOST) {
                     return h == 0 ? emptyValue : valuePlain(h); // plain: as in unlinkTop; g still protects h (I3)

@@ -3,6 +3,7 @@ package dev.reclaim.hazard;
 import dev.reclaim.Deleter;
 import dev.reclaim.Reclaimer;
 import dev.reclaim.internal.AsymmetricFence;
+import dev.reclaim.internal.GuardSlot;
 import dev.reclaim.internal.SlotGuard;
 import dev.reclaim.memory.Memory;
 
@@ -19,6 +20,14 @@ final class HazardGuard extends SlotGuard {
 
     /** The reclaimer's fence mode (final: read once per protect, no indirection). */
     private final boolean asymmetric;
+    /**
+     * The index whose hazard the slot's state holds ({@code state = hazard | OPEN}, folded in by the claim CAS of
+     * {@link HazardReclaimer#enterProtecting}), or -1. Plain (owner only). At most one per guard: the index's
+     * own word is clear while its hazard is folded, so a guard still protects at most PROTECT_SLOTS pointers.
+     */
+    private int foldedIndex = -1;
+    /** The pointer folded into the state while {@link #foldedIndex} is set (tag bits clear; 0 protects none). */
+    private long foldedHazard;
 
     HazardGuard(Reclaimer reclaimer, HazardReclaimer.Table table, HazardSlot slot, boolean asymmetric) {
         super(reclaimer, table, slot);
@@ -31,12 +40,29 @@ final class HazardGuard extends SlotGuard {
      * {@code address} after our hazard became visible to every later scan, so no scan can free it until the
      * hazard changes (see HazardReclaimer's implementation notes).
      */
+    /**
+     * Called by enterProtecting right after its claim: records the hazard the claim CAS stored in the state, if
+     * it did (the claim's slow path stores plain OPEN).
+     */
+    void folded(int index, long hazard) {
+        if (slot.stateOpaque() == (hazard | GuardSlot.OPEN)) { // opaque: our own slot's state, as our claim set it
+            foldedIndex = index;
+            foldedHazard = hazard;
+        }
+    }
+
     @Override
     public long protect(int index, long address) {
         checkProtect(index, "protect()");
         HazardSlot s = slot;
-        used |= 1 << index;
         long p = Memory.getLongAcquire(address); // acquire: pairs with the writer's release/CAS of that field
+        if (index == foldedIndex) {
+            if ((p & ~TAG_MASK) == foldedHazard) {
+                return p; // the claim CAS made the hazard visible before this load re-read it: validated
+            }
+            unfold(); // the folded pointer is not the one wanted now: give it up, publish in the word below
+        }
+        used |= 1 << index;
         boolean light = asymmetric;
         while (true) {
             if (light) {
@@ -53,9 +79,20 @@ final class HazardGuard extends SlotGuard {
         }
     }
 
+    /** Gives up the hazard folded into the state: the state goes back to plain OPEN. */
+    private void unfold() {
+        foldedIndex = -1;
+        if (foldedHazard != 0) {
+            slot.setStateRelease(GuardSlot.OPEN); // release: our reads of the node precede the clear; pairs with the scan's stateVolatile
+        }
+    }
+
     @Override
     public void unprotect(int index) {
         checkProtect(index, "unprotect()");
+        if (index == foldedIndex) {
+            unfold();
+        }
         HazardSlot s = slot;
         if (s.hazard(index) != 0) {
             s.setHazardRelease(index, 0);
@@ -65,6 +102,9 @@ final class HazardGuard extends SlotGuard {
     @Override
     public void repin() {
         checkOpen("repin()");
+        if (foldedIndex >= 0) {
+            unfold();
+        }
         if (used != 0) {
             slot.clearHazards();
             used = 0;
@@ -80,6 +120,7 @@ final class HazardGuard extends SlotGuard {
 
     @Override
     protected void onClose() {
+        foldedIndex = -1; // the state's hazard goes with the release of the slot that follows
         if (used != 0) {
             slot.clearHazards();
             used = 0;

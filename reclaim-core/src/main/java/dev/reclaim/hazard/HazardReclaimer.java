@@ -11,10 +11,12 @@ import dev.reclaim.internal.GuardSlot;
 import dev.reclaim.internal.GuardTable;
 import dev.reclaim.internal.PooledGuard;
 import dev.reclaim.internal.SlotTable;
+import dev.reclaim.memory.Memory;
 
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -186,8 +188,11 @@ public final class HazardReclaimer implements Reclaimer {
                 if (!GuardSlot.isOpen(v)) {
                     continue; // skip its words
                 }
-                if (nh + Guard.PROTECT_SLOTS > hz.length) {
-                    hz = scanner.snapshotBuffer(nh + Guard.PROTECT_SLOTS);
+                if (nh + Guard.PROTECT_SLOTS + 1 > hz.length) {
+                    hz = scanner.snapshotBuffer(nh + Guard.PROTECT_SLOTS + 1);
+                }
+                if (v != GuardSlot.OPEN) {
+                    hz[nh++] = v & ~GuardSlot.OPEN; // the hazard an enterProtecting claim folded into the state
                 }
                 for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                     long h = t.hazardVolatile(i); // volatile: pairs with setHazardVolatile in protect
@@ -219,6 +224,10 @@ public final class HazardReclaimer implements Reclaimer {
         /** A guard holds garbage back only while one of its hazard words is set. */
         @Override
         protected boolean holdsBack(HazardSlot slot) {
+            long v = slot.stateVolatile(); // volatile: diagnostics; pairs with the claim CAS
+            if (GuardSlot.isOpen(v) && v != GuardSlot.OPEN) {
+                return true; // a hazard folded into the state
+            }
             for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                 if (slot.hazardVolatile(i) != 0) { // volatile: diagnostics; pairs with setHazardVolatile in protect
                     return true;
@@ -248,11 +257,15 @@ public final class HazardReclaimer implements Reclaimer {
             HazardSlot found = null;
             for (GuardSlot b : slots()) {
                 HazardSlot s = (HazardSlot) b;
-                if (!GuardSlot.isOpen(s.stateVolatile())) { // volatile: pairs with the claim CAS
+                long v = s.stateVolatile(); // volatile: pairs with the claim CAS
+                if (!GuardSlot.isOpen(v)) {
                     continue;
                 }
                 if (found == null) {
                     found = s;
+                }
+                if (v != GuardSlot.OPEN) {
+                    return GuardTable.info(s, 0, -1, withStack); // a hazard folded into the state
                 }
                 for (int i = 0; i < Guard.PROTECT_SLOTS; i++) {
                     if (s.hazardVolatile(i) != 0) { // volatile: diagnostics
@@ -298,6 +311,11 @@ public final class HazardReclaimer implements Reclaimer {
         return s * (h + table.scanThreshold(s));
     }
 
+    /** Slots in the first table, the one enter()'s fast path probes (tests). */
+    int firstTableLength() {
+        return first.length;
+    }
+
     /** The scan threshold T = max(R0, K x H) for the current slot table (tests). */
     int scanThreshold() {
         return table.scanThreshold(table.slots().length);
@@ -308,6 +326,21 @@ public final class HazardReclaimer implements Reclaimer {
     @Override
     public Guard enter() {
         return table.claim(first, GuardSlot.OPEN);
+    }
+
+    /**
+     * Opens a guard whose claim CAS also publishes the pointer {@code address} holds as the hazard of
+     * {@code index} (the slot's state becomes {@code pointer | OPEN}, which scans read as one more hazard), so
+     * the {@code protect(index, address)} that follows validates it with one load and no fence of its own when
+     * {@code address} still holds that pointer. See {@link Reclaimer#enterProtecting}.
+     */
+    @Override
+    public Guard enterProtecting(int index, long address) {
+        Objects.checkIndex(index, Guard.PROTECT_SLOTS);
+        long p = Memory.getLongAcquire(address) & ~Guard.TAG_MASK; // acquire: a guess only; protect validates it
+        HazardGuard g = (HazardGuard) table.claim(first, p | GuardSlot.OPEN); // CAS: claims and publishes p (StoreLoad)
+        g.folded(index, p);
+        return g;
     }
 
     /**

@@ -18,7 +18,14 @@
  * A guard owns a slot with {@link dev.reclaim.Guard#PROTECT_SLOTS} (4) hazard words. {@code protect} loads a
  * pointer, publishes it (tag bits masked) in the chosen hazard word with a volatile store, and re-loads the
  * source until both loads agree: the pointer was then still linked after the hazard became visible, so no
- * scan that starts later can free it. Retired pointers go to the slot's retired list; when the list has grown
+ * scan that starts later can free it. An operation whose first step protects one word (a stack's head, a
+ * queue's head or tail) can enter with {@link dev.reclaim.Reclaimer#enterProtecting(int, long)
+ * enterProtecting(index, word)}: the claim CAS stores the pointer the word holds in the slot's state
+ * ({@code pointer | OPEN}), which scans read as one more hazard, so the claim's own fence publishes it and the
+ * {@code protect(index, word)} that follows is one load and a compare (a full fence fewer per operation); a
+ * protect that finds another pointer there, {@code unprotect}, {@code repin} and {@code close} give the state's
+ * hazard up. {@code TreiberStack.pop} and {@code MichaelScottQueue}'s {@code offer}/{@code poll} enter this
+ * way. Retired pointers go to the slot's retired list; when the list has grown
  * by {@code T = max(R0, 2 x H)} entries since the last scan ({@code H} = hazard words in the domain =
  * 4 x slots, {@code R0} = {@link dev.reclaim.hazard.HazardReclaimer.Builder#scanThreshold(int)}, default 64),
  * the owner snapshots every published hazard into a sorted array and frees every listed pointer that is not
@@ -51,9 +58,11 @@
  *   <thead><tr><th>operation</th><th>progress</th><th>cost</th></tr></thead>
  *   <tbody>
  *   <tr><td>{@code enter}/{@code close}</td><td>lock-free (grows the slot table under a lock when every
- *       slot is taken)</td><td>one CAS / one release store plus clearing the used hazards</td></tr>
+ *       slot is taken)</td><td>one CAS / one release store plus clearing the used hazards;
+ *       {@code enterProtecting}: one load more, and the CAS publishes that hazard</td></tr>
  *   <tr><td>{@code protect}</td><td>lock-free (retries only when the source changed)</td><td>acquire load,
- *       volatile store (the full fence), acquire load</td></tr>
+ *       volatile store (the full fence), acquire load; one acquire load after an {@code enterProtecting}
+ *       of the same word that still holds the same pointer</td></tr>
  *   <tr><td>{@code retire}</td><td>wait-free append; amortised scan</td><td>O(1) plus a scan of O(H log H +
  *       list) every T retirements: amortised O(log H)</td></tr>
  *   <tr><td>{@code flush}</td><td>non-blocking</td><td>a scan per slot not in use</td></tr>

@@ -91,6 +91,16 @@ public class OffHeapCell {
         }
     }
 
+    /**
+     * The reader of the folded-hazard race: the guard's claim CAS publishes the cell's node as hazard 0
+     * ({@code enterProtecting}), so protect validates it with a load; classify what it read.
+     */
+    final int protectFoldedAndClassify(dev.reclaim.Reclaimer reclaimer) {
+        try (dev.reclaim.Guard g = reclaimer.enterProtecting(0, cell)) {
+            return classify(g.protect(0, cell));
+        }
+    }
+
     /** The writer of the hazard-pointer races: swap the node out, retire it, and flush (a scan that frees it). */
     final void swapRetireFlush(dev.reclaim.Reclaimer reclaimer) {
         long old = swapInSecond();
