@@ -36,11 +36,6 @@ final class HazardGuard extends SlotGuard {
     }
 
     /**
-     * Load, publish, re-load until both loads agree. Once they agree, the pointer was still reachable from
-     * {@code address} after our hazard became visible to every later scan, so no scan can free it until the
-     * hazard changes (see HazardReclaimer's implementation notes).
-     */
-    /**
      * Called by enterProtecting right after its claim: records the hazard the claim CAS stored in the state, if
      * it did (the claim's slow path stores plain OPEN).
      */
@@ -51,6 +46,12 @@ final class HazardGuard extends SlotGuard {
         }
     }
 
+    /**
+     * Load, publish, re-load until both loads agree. Once they agree, the pointer was still reachable from
+     * {@code address} after our hazard became visible to every later scan, so no scan can free it until the
+     * hazard changes (see HazardReclaimer's implementation notes). After enterProtecting of this index the
+     * hazard is already published (by the claim CAS), so a first load that finds it is that agreement.
+     */
     @Override
     public long protect(int index, long address) {
         checkProtect(index, "protect()");
@@ -83,7 +84,8 @@ final class HazardGuard extends SlotGuard {
     private void unfold() {
         foldedIndex = -1;
         if (foldedHazard != 0) {
-            slot.setStateRelease(GuardSlot.OPEN); // release: our reads of the node precede the clear; pairs with the scan's stateVolatile
+            // release: our reads of the node precede the clear; pairs with the scan's stateVolatile
+            slot.setStateRelease(GuardSlot.OPEN);
         }
     }
 

@@ -80,6 +80,13 @@ public final class HazardReclaimer implements Reclaimer {
      * node's address can only be reused after it was freed, and it cannot be freed while our hazard equals it.
      * Tag bits are masked in the hazard and in the scan, so a tagged link protects the untagged node.
      *
+     * The folded hazard (enterProtecting): the claim CAS of the slot's state (FREE -> p | OPEN, volatile) is
+     * the publish W of the argument above, and protect's first load is its re-read q; the scan reads the
+     * state (volatile, after its fullFence) as one more hazard word, so both cases go through unchanged (in
+     * asymmetric mode the CAS is a full fence on the reader's side anyway). Giving the folded hazard up is a
+     * release store of plain OPEN by the owner, like clearing a hazard word: no one else writes an open slot's
+     * state while its guard is reachable (steals CAS from FREE; recovery CASes only unreachable guards).
+     *
      * Retire and scan
      * ---------------
      * Retired lists and the scan loop are SlotTable's. This scheme's snapshot (Table.snapshot) copies the

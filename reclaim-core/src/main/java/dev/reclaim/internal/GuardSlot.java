@@ -75,7 +75,7 @@ abstract class GuardSlotFields extends GuardSlotPadLeft {
  *   open (guard unreachable) --recovery CAS under the table lock--&gt; LOCKED --release store--&gt; FREE
  * </pre>
  * An open value is odd: epochs store their pin {@code (epoch << 1) | 1} there, the list-based schemes
- * {@link #OPEN}. FREE is always 0, so a claim is a CAS from a constant with no read before it.
+ * {@link #OPEN} (or, for hazard pointers' {@code enterProtecting}, {@code pointer | OPEN}: a hazard). FREE is always 0, so a claim is a CAS from a constant with no read before it.
  *
  * <p>Accessor vocabulary: {@code xxx()} plain, {@code xxxOpaque()}, {@code xxxAcquire()},
  * {@code xxxVolatile()}, {@code setXxxRelease()}, {@code setXxxVolatile()}, {@code casXxx()} name the

@@ -22,7 +22,8 @@ public abstract class SlotTable<S extends SlotBase> extends GuardTable<S> {
      * Implementation notes
      * ====================
      *
-     * Slots: GuardTable's (claim, release, recovery, close). The open value is GuardSlot.OPEN.
+     * Slots: GuardTable's (claim, release, recovery, close). The open value is GuardSlot.OPEN (hazard
+     * pointers' enterProtecting stores pointer | OPEN: a hazard published by the claim itself).
      *
      * Retire and scan
      * ---------------
