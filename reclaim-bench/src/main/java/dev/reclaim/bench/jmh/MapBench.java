@@ -61,6 +61,13 @@ public class MapBench {
     @Param({"10", "50"})
     public int updatePercent;
 
+    /**
+     * Key range; 0 = the structure's default (1M keys for the hash maps, 2,000 for the list and skip list). A
+     * small range (e.g. 16) makes the threads' updates meet on the same entries: the maps' CAS retry loops.
+     */
+    @Param({"0"})
+    public int keyRange;
+
     private int keys;
     private SlabAllocator allocator;
     private Reclaimer reclaimer;
@@ -98,7 +105,7 @@ public class MapBench {
     @Setup(Level.Trial)
     public void setUp() {
         boolean hashed = impl.startsWith("hashmap") || impl.startsWith("openmap") || impl.equals("chm");
-        keys = hashed ? 1_000_000 : 2_000;
+        keys = keyRange > 0 ? keyRange : hashed ? 1_000_000 : 2_000;
         switch (impl) {
             case "openmap-ebr", "openmap-hp" -> {
                 allocator = SlabAllocator.builder().name("mapbench").sanitize(false).build();
